@@ -1,0 +1,37 @@
+package dev.sparkprop.nn;
+
+/** An activation with a_i = f(z_i): its Jacobian is diag(f'(z_i)), so J^T g = f'(z) ⊙ g. */
+public abstract class ElementwiseActivation implements Activation {
+
+    /** f(z). */
+    public abstract double value(double z);
+
+    /** f'(z), given also a = f(z) since several derivatives are cheaper in terms of a. */
+    public abstract double derivative(double z, double a);
+
+    @Override
+    public final boolean isElementwise() {
+        return true;
+    }
+
+    @Override
+    public void apply(double[] z, double[] a, int units, int rows) {
+        int n = units * rows;
+        for (int i = 0; i < n; i++) {
+            a[i] = value(z[i]);
+        }
+    }
+
+    @Override
+    public void jacobianTransposeTimes(double[] z, double[] a, double[] g, int units, int rows) {
+        int n = units * rows;
+        for (int i = 0; i < n; i++) {
+            g[i] *= derivative(z[i], a[i]);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sparkprop.nn;
+
+/** A loss that is a sum of one term ℓ(a_i, y_i) per output unit, times the reduction factor. */
+abstract class ElementwiseLoss implements Loss {
+
+    private final String baseName;
+    private final Reduction reduction;
+
+    ElementwiseLoss(String baseName, Reduction reduction) {
+        this.baseName = baseName;
+        this.reduction = reduction;
+    }
+
+    /** ℓ(a, y). */
+    abstract double term(double a, double y);
+
+    /** dℓ/da. */
+    abstract double termDerivative(double a, double y);
+
+    @Override
+    public final String name() {
+        return baseName + ":" + reduction.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public final Reduction reduction() {
+        return reduction;
+    }
+
+    @Override
+    public double evaluate(double[] a, double[] y, double[] w, double[] grad, int units, int rows) {
+        double factor = reduction.factor(units);
+        double total = 0;
+        for (int r = 0, off = 0; r < rows; r++, off += units) {
+            double sum = 0;
+            double scale = w[r] * factor;
+            for (int i = off; i < off + units; i++) {
+                sum += term(a[i], y[i]);
+                if (grad != null) {
+                    grad[i] = scale * termDerivative(a[i], y[i]);
+                }
+            }
+            total += w[r] * factor * sum;
+        }
+        return total;
+    }
+
+    @Override
+    public void checkFits(Activation activation, int units) {
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.sparkprop.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network's description: input width, dense layers l = 1..L (units, activation) and the loss.
+ * Holds no weights; {@link #layout()} says where each layer's W and b sit in the flat array.
+ */
+public final class NetworkSpec {
+
+    private final int inputWidth;
+    private final List<LayerSpec> layers;
+    private final Loss loss;
+
+    /**
+     * @throws IllegalArgumentException naming the first problem: no layers, a width below 1,
+     *         softmax over a single unit, or a loss that cannot score the output activation
+     */
+    public NetworkSpec(int inputWidth, List<LayerSpec> layers, Loss loss) {
+        if (inputWidth < 1) {
+            throw new IllegalArgumentException("input width must be at least 1, got " + inputWidth);
+        }
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer after the input width,"
+                    + " e.g. 4,16:relu,3:softmax");
+        }
+        if (loss == null) {
+            throw new IllegalArgumentException("a network needs a loss; use one of " + Losses.NAMES);
+        }
+        for (int l = 1; l <= layers.size(); l++) {
+            LayerSpec layer = layers.get(l - 1);
+            if (layer.units() < 1) {
+                throw new IllegalArgumentException("layer " + l + " has " + layer.units()
+                        + " units; every layer needs at least 1");
+            }
+            if (layer.activation() instanceof Softmax && layer.units() < 2) {
+                throw new IllegalArgumentException("layer " + l + " is softmax over 1 unit, which is always 1;"
+                        + " use sigmoid for one output, or give softmax at least 2 units");
+            }
+        }
+        LayerSpec output = layers.get(layers.size() - 1);
+        loss.checkFits(output.activation(), output.units());
+        this.inputWidth = inputWidth;
+        this.layers = List.copyOf(layers);
+        this.loss = loss;
+    }
+
+    /**
+     * Parses {@code <in>,<units>:<activation>,...}, e.g. {@code 5,7:tanh,4:softmax}, and a loss
+     * spec such as {@code mse} (see {@link Losses#parse}).
+     */
+    public static NetworkSpec parse(String layers, String loss) {
+        String[] parts = (layers == null ? "" : layers.trim()).split("\\s*,\\s*");
+        int input = parseInt(parts[0], "input width", layers);
+        List<LayerSpec> specs = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            String[] unitsAndActivation = parts[i].split(":", 2);
+            if (unitsAndActivation.length != 2) {
+                throw new IllegalArgumentException("layer '" + parts[i] + "' in '" + layers
+                        + "' must read <units>:<activation>, e.g. 16:relu");
+            }
+            int units = parseInt(unitsAndActivation[0], "units of layer " + i, layers);
+            specs.add(new LayerSpec(units, Activations.parse(unitsAndActivation[1])));
+        }
+        return new NetworkSpec(input, specs, Losses.parse(loss));
+    }
+
+    private static int parseInt(String s, String what, String whole) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " in '" + whole + "' must be a whole number, got '" + s
+                    + "'; layers read <in>,<units>:<activation>,... e.g. 5,7:tanh,4:softmax");
+        }
+    }
+
+    public int inputWidth() {
+        return inputWidth;
+    }
+
+    /** Layers 1..L of the seed, at indices 0..L-1. */
+    public List<LayerSpec> layers() {
+        return layers;
+    }
+
+    /** L, the number of dense layers. */
+    public int depth() {
+        return layers.size();
+    }
+
+    /** n_l for l = 0..L (n_0 is the input width). */
+    public int width(int l) {
+        return l == 0 ? inputWidth : layers.get(l - 1).units();
+    }
+
+    public int outputWidth() {
+        return width(depth());
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public ParameterLayout layout() {
+        return new ParameterLayout(this);
+    }
+
+    /** The output head: fused log-sum-exp when the pair has one and {@code allowFused}, else general. */
+    public OutputHead outputHead(boolean allowFused) {
+        return OutputHead.forLayer(layers.get(depth() - 1).activation(), loss, allowFused);
+    }
+
+    /** The layers in {@link #parse} form, e.g. {@code 5,7:tanh,4:softmax}. */
+    public String layersSpec() {
+        StringBuilder sb = new StringBuilder().append(inputWidth);
+        for (LayerSpec layer : layers) {
+            sb.append(',').append(layer);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return layersSpec() + " loss=" + loss.name();
+    }
+}

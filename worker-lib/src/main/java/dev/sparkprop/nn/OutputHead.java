@@ -1,0 +1,134 @@
+package dev.sparkprop.nn;
+
+/**
+ * The top of backprop: the loss of the output layer and its delta_L = ∇_{z_L} L.
+ *
+ * <p>The {@link #general} head is the seed's delta_L = J^T(a_L wrt z_L) ∇_{a_L} L and fits any
+ * activation with any loss. The fused heads compute the same quantities straight from z_L
+ * (log-sum-exp), which stays finite where a_L rounds to 0 or 1 and the general route would
+ * take log 0.
+ */
+public abstract class OutputHead {
+
+    /**
+     * Returns Σ_r w_r L_r over the block and, when {@code delta} is not null, writes
+     * delta = w_r ∇_{z_L} L_r for every row.
+     */
+    public abstract double lossAndDelta(double[] z, double[] a, double[] y, double[] w, double[] delta,
+                                        int units, int rows);
+
+    /** True for the fused log-sum-exp heads. */
+    public abstract boolean isFused();
+
+    /** The general Jacobian route for any (activation, loss) pair. */
+    public static OutputHead general(Activation activation, Loss loss) {
+        return new OutputHead() {
+            @Override
+            public double lossAndDelta(double[] z, double[] a, double[] y, double[] w, double[] delta,
+                                       int units, int rows) {
+                double total = loss.evaluate(a, y, w, delta, units, rows);
+                if (delta != null) {
+                    activation.jacobianTransposeTimes(z, a, delta, units, rows);
+                }
+                return total;
+            }
+
+            @Override
+            public boolean isFused() {
+                return false;
+            }
+        };
+    }
+
+    /** The fused head when (activation, loss) has one, else the general head. */
+    public static OutputHead forLayer(Activation activation, Loss loss, boolean allowFused) {
+        if (allowFused && activation instanceof Softmax && loss instanceof Losses.CrossEntropy) {
+            return new SoftmaxCrossEntropy(loss.reduction());
+        }
+        if (allowFused && activation == Activations.sigmoid() && loss instanceof Losses.BinaryCrossEntropy) {
+            return new SigmoidBinaryCrossEntropy(loss.reduction());
+        }
+        return general(activation, loss);
+    }
+
+    /** L = Σ_i y_i (lse(z) - z_i); ∂L/∂z_i = a_i Σ_j y_j - y_i (= a - y for one-hot y). */
+    private static final class SoftmaxCrossEntropy extends OutputHead {
+        private final Loss.Reduction reduction;
+
+        SoftmaxCrossEntropy(Loss.Reduction reduction) {
+            this.reduction = reduction;
+        }
+
+        @Override
+        public double lossAndDelta(double[] z, double[] a, double[] y, double[] w, double[] delta,
+                                   int units, int rows) {
+            double factor = reduction.factor(units);
+            double total = 0;
+            for (int r = 0, off = 0; r < rows; r++, off += units) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = off; i < off + units; i++) {
+                    max = Math.max(max, z[i]);
+                }
+                double sumExp = 0;
+                double sumY = 0;
+                for (int i = off; i < off + units; i++) {
+                    sumExp += Math.exp(z[i] - max);
+                    sumY += y[i];
+                }
+                double lse = max + Math.log(sumExp);
+                double loss = 0;
+                for (int i = off; i < off + units; i++) {
+                    if (y[i] != 0) {
+                        loss += y[i] * (lse - z[i]);
+                    }
+                }
+                total += w[r] * factor * loss;
+                if (delta != null) {
+                    double scale = w[r] * factor;
+                    for (int i = off; i < off + units; i++) {
+                        delta[i] = scale * (a[i] * sumY - y[i]);
+                    }
+                }
+            }
+            return total;
+        }
+
+        @Override
+        public boolean isFused() {
+            return true;
+        }
+    }
+
+    /** Per output L = softplus(z) - y z; ∂L/∂z = a - y. */
+    private static final class SigmoidBinaryCrossEntropy extends OutputHead {
+        private final Loss.Reduction reduction;
+
+        SigmoidBinaryCrossEntropy(Loss.Reduction reduction) {
+            this.reduction = reduction;
+        }
+
+        @Override
+        public double lossAndDelta(double[] z, double[] a, double[] y, double[] w, double[] delta,
+                                   int units, int rows) {
+            double factor = reduction.factor(units);
+            double total = 0;
+            for (int r = 0, off = 0; r < rows; r++, off += units) {
+                double loss = 0;
+                double scale = w[r] * factor;
+                for (int i = off; i < off + units; i++) {
+                    loss += Activations.softplusOf(z[i]) - y[i] * z[i];
+                    if (delta != null) {
+                        delta[i] = scale * (a[i] - y[i]);
+                    }
+                }
+                total += scale * loss;
+            }
+            return total;
+        }
+
+        @Override
+        public boolean isFused() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NetworkSpecTest {
+
+    @Test
+    void parsesLayersAndLossAndReportsWidths() {
+        NetworkSpec spec = NetworkSpec.parse("5, 7:tanh, 4:softmax", "cross_entropy");
+        assertEquals(5, spec.inputWidth());
+        assertEquals(2, spec.depth());
+        assertEquals(7, spec.width(1));
+        assertEquals(4, spec.outputWidth());
+        assertEquals("5,7:tanh,4:softmax loss=cross_entropy:sum", spec.toString());
+        assertEquals(spec.toString(), NetworkSpec.parse(spec.layersSpec(), spec.loss().name()).toString());
+    }
+
+    @Test
+    void layoutPlacesEachLayersWeightsThenBiasesContiguously() {
+        ParameterLayout layout = NetworkSpec.parse("5,7:tanh,4:softmax", "mse").layout();
+        assertEquals(0, layout.weightOffset(1));
+        assertEquals(35, layout.biasOffset(1));
+        assertEquals(42, layout.weightOffset(2));
+        assertEquals(70, layout.biasOffset(2));
+        assertEquals(74, layout.size());
+        assertTrue(layout.isWeight(34));
+        assertTrue(!layout.isWeight(35));
+        assertEquals("W1[2,3]", layout.describe(3 * 7 + 2));
+        assertEquals("b2[3]", layout.describe(73));
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource(delimiter = '|', value = {
+        "5,0:relu,2:identity | mse | layer 1 has 0 units",
+        "0,3:relu | mse | input width must be at least 1",
+        "5 | mse | at least one layer",
+        "5,3:swish | mse | unknown activation 'swish'",
+        "5,3 | mse | must read <units>:<activation>",
+        "5,x:relu | mse | units of layer 1",
+        "5,4:relu,1:softmax | mse | softmax over 1 unit",
+        "5,4:relu,3:sigmoid | cross_entropy | cross_entropy needs a softmax output layer",
+        "5,4:relu,3:softmax | binary_cross_entropy | binary_cross_entropy needs a sigmoid output layer",
+        "5,4:relu,3:identity | hinge | unknown loss 'hinge'",
+        "5,4:relu,3:identity | mse:median | must be :sum or :mean",
+        "5,4:leaky_relu(2),3:identity | mse | leaky_relu slope must be in [0, 1)",
+        "5,4:tanh(2),3:identity | mse | takes no parameter",
+    })
+    void invalidDescriptionsFailWithAMessageNamingTheProblem(String layers, String loss, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.parse(layers, loss));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void everyActivationNameParsesBackToItself() {
+        for (String name : Activations.NAMES) {
+            Activation f = Activations.parse(name);
+            assertEquals(f.name(), Activations.parse(f.name()).name());
+        }
+        assertEquals("leaky_relu(0.2)", Activations.parse("LEAKY_RELU(0.2)").name());
+    }
+}

@@ -35,6 +35,17 @@ public final class Block {
         return new Block(inputWidth, outputWidth, features, targets, ones, rows);
     }
 
+    /** A copy of rows [from, to) as a block of its own. */
+    public Block slice(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of a block of " + rows);
+        }
+        return new Block(inputWidth, outputWidth,
+                java.util.Arrays.copyOfRange(features, from * inputWidth, to * inputWidth),
+                java.util.Arrays.copyOfRange(targets, from * outputWidth, to * outputWidth),
+                java.util.Arrays.copyOfRange(weights, from, to), to - from);
+    }
+
     public int inputWidth() {
         return inputWidth;
     }

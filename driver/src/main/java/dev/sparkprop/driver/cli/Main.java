@@ -1,0 +1,44 @@
+package dev.sparkprop.driver.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The application's entry point: {@code spark-submit --class dev.sparkprop.driver.cli.Main app.jar
+ * <subcommand> ...}, or {@code bin/sparkprop <subcommand> ...} locally.
+ */
+@Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Data-parallel training of dense neural networks on Apache Spark.",
+        subcommands = {GradcheckCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 bad usage. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sparkprop " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

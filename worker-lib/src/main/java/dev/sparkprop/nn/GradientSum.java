@@ -1,0 +1,85 @@
+package dev.sparkprop.nn;
+
+import java.io.Serializable;
+
+/**
+ * The sums one pass over some rows yields: Σ w_r ∇L_r (in the flat parameter layout),
+ * Σ w_r L_r, Σ w_r and the row count. A partition returns one; they merge by addition, and only
+ * the final total is divided by its weight, so the objective is the weighted mean over all rows
+ * however they fall into partitions and blocks.
+ */
+public final class GradientSum implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final double[] gradient;
+    private double loss;
+    private double weight;
+    private long rows;
+
+    public GradientSum(int parameters) {
+        this.gradient = new double[parameters];
+    }
+
+    /** Runs forward and backprop over {@code block} and adds its sums. */
+    public GradientSum add(Backprop backprop, double[] params, Block block) {
+        loss += backprop.accumulateGradient(params, block, gradient);
+        weight += block.weightSum();
+        rows += block.rows();
+        return this;
+    }
+
+    /** Adds {@code other}'s sums into this one and returns this. */
+    public GradientSum merge(GradientSum other) {
+        if (other.gradient.length != gradient.length) {
+            throw new IllegalArgumentException("cannot merge gradients of " + other.gradient.length + " and "
+                    + gradient.length + " parameters");
+        }
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] += other.gradient[i];
+        }
+        loss += other.loss;
+        weight += other.weight;
+        rows += other.rows;
+        return this;
+    }
+
+    /** The summed gradient; {@link #divideByWeight()} turns it into the mean in place. */
+    public double[] gradient() {
+        return gradient;
+    }
+
+    public double lossSum() {
+        return loss;
+    }
+
+    public double weightSum() {
+        return weight;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** The weighted mean loss Σ w L / Σ w. */
+    public double meanLoss() {
+        return loss / weight;
+    }
+
+    /**
+     * Divides the gradient by Σ w in place, giving ∇ of the mean loss, and returns it.
+     *
+     * @throws IllegalStateException when no weight was summed (no rows, or all weights 0)
+     */
+    public double[] divideByWeight() {
+        if (!(weight > 0)) {
+            throw new IllegalStateException("the gradient was summed over " + rows + " rows of total weight "
+                    + weight + "; training needs rows with positive weight");
+        }
+        double inv = 1.0 / weight;
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] *= inv;
+        }
+        return gradient;
+    }
+}

@@ -60,29 +60,30 @@ public final class Losses {
         return new CrossEntropy(reduction);
     }
 
-    static final class CrossEntropy extends ElementwiseLoss {
+    /** Categorical cross-entropy: its targets are class probabilities, one-hot for a class index. */
+    public static final class CrossEntropy extends ElementwiseLoss {
         CrossEntropy(Loss.Reduction reduction) {
             super("cross_entropy", reduction);
         }
 
-            @Override
-            double term(double a, double y) {
-                return y == 0 ? 0 : -y * Math.log(a);
-            }
+        @Override
+        double term(double a, double y) {
+            return y == 0 ? 0 : -y * Math.log(a);
+        }
 
-            @Override
-            double termDerivative(double a, double y) {
-                return y == 0 ? 0 : -y / a;
-            }
+        @Override
+        double termDerivative(double a, double y) {
+            return y == 0 ? 0 : -y / a;
+        }
 
-            @Override
-            public void checkFits(Activation activation, int units) {
-                if (!(activation instanceof Softmax)) {
-                    throw new IllegalArgumentException("loss cross_entropy needs a softmax output layer, but the output"
-                            + " activation is " + activation.name()
-                            + "; use softmax on the last layer, or binary_cross_entropy with sigmoid");
-                }
+        @Override
+        public void checkFits(Activation activation, int units) {
+            if (!(activation instanceof Softmax)) {
+                throw new IllegalArgumentException("loss cross_entropy needs a softmax output layer, but the output"
+                        + " activation is " + activation.name()
+                        + "; use softmax on the last layer, or binary_cross_entropy with sigmoid");
             }
+        }
     }
 
     /** -(y log a + (1 - y) log(1 - a)) per output: independent binary (multi-label) targets. */
@@ -90,36 +91,37 @@ public final class Losses {
         return new BinaryCrossEntropy(reduction);
     }
 
-    static final class BinaryCrossEntropy extends ElementwiseLoss {
+    /** Binary cross-entropy: one independent 0/1 target per output. */
+    public static final class BinaryCrossEntropy extends ElementwiseLoss {
         BinaryCrossEntropy(Loss.Reduction reduction) {
             super("binary_cross_entropy", reduction);
         }
 
-            @Override
-            double term(double a, double y) {
-                double t = 0;
-                if (y != 0) {
-                    t -= y * Math.log(a);
-                }
-                if (y != 1) {
-                    t -= (1 - y) * Math.log1p(-a);
-                }
-                return t;
+        @Override
+        double term(double a, double y) {
+            double t = 0;
+            if (y != 0) {
+                t -= y * Math.log(a);
             }
+            if (y != 1) {
+                t -= (1 - y) * Math.log1p(-a);
+            }
+            return t;
+        }
 
-            @Override
-            double termDerivative(double a, double y) {
-                return (a - y) / (a * (1 - a));
-            }
+        @Override
+        double termDerivative(double a, double y) {
+            return (a - y) / (a * (1 - a));
+        }
 
-            @Override
-            public void checkFits(Activation activation, int units) {
-                if (activation != Activations.sigmoid()) {
-                    throw new IllegalArgumentException("loss binary_cross_entropy needs a sigmoid output layer, but the"
-                            + " output activation is " + activation.name()
-                            + "; use sigmoid on the last layer, or cross_entropy with softmax");
-                }
+        @Override
+        public void checkFits(Activation activation, int units) {
+            if (activation != Activations.sigmoid()) {
+                throw new IllegalArgumentException("loss binary_cross_entropy needs a sigmoid output layer, but the"
+                        + " output activation is " + activation.name()
+                        + "; use sigmoid on the last layer, or cross_entropy with softmax");
             }
+        }
     }
 
     /**

@@ -1,0 +1,369 @@
+package dev.sparkprop.nn.optim;
+
+import java.util.List;
+
+/**
+ * The optimizers sparkprop offers, each following PyTorch's update exactly (torch.optim, no
+ * dampening, no AMSGrad, not centered), and {@link #parse} for their specs. Each is a record, so
+ * two with the same hyperparameters are equal, and holds no mutable state: everything it
+ * remembers between steps is in the state array.
+ */
+public final class Optimizers {
+
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.999;
+    public static final double DEFAULT_EPS = 1e-8;
+    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+    public static final double DEFAULT_RHO = 0.9;
+    public static final double DEFAULT_ADAGRAD_EPS = 1e-10;
+
+    /** One spec per optimizer, spelling out its defaults; shown in error messages. */
+    static final List<String> EXAMPLES = List.of(
+            "sgd",
+            "momentum(momentum=0.9)",
+            "nesterov(momentum=0.9)",
+            "adam(beta1=0.9,beta2=0.999,eps=1e-8)",
+            "adamw(beta1=0.9,beta2=0.999,eps=1e-8,weight_decay=0.01)",
+            "rmsprop(rho=0.9,eps=1e-8)",
+            "adagrad(eps=1e-10)");
+
+    /** Every name {@link #parse} accepts. */
+    public static final List<String> NAMES = Spec.names(EXAMPLES);
+
+    private Optimizers() {
+    }
+
+    public static Sgd sgd() {
+        return new Sgd();
+    }
+
+    public static Momentum momentum(double momentum) {
+        return new Momentum(momentum);
+    }
+
+    public static Nesterov nesterov(double momentum) {
+        return new Nesterov(momentum);
+    }
+
+    public static Adam adam(double beta1, double beta2, double eps) {
+        return new Adam(beta1, beta2, eps);
+    }
+
+    public static AdamW adamw(double beta1, double beta2, double eps, double weightDecay) {
+        return new AdamW(beta1, beta2, eps, weightDecay);
+    }
+
+    public static RmsProp rmsprop(double rho, double eps) {
+        return new RmsProp(rho, eps);
+    }
+
+    public static AdaGrad adagrad(double eps) {
+        return new AdaGrad(eps);
+    }
+
+    /**
+     * Parses {@code sgd}, {@code adam}, {@code adam(beta1=0.8,eps=1e-7)}, … (case-insensitive;
+     * arguments are named, omitted ones take the {@code DEFAULT_*} values).
+     *
+     * @throws IllegalArgumentException naming the unknown name, the unknown, malformed or
+     *         out-of-range argument, and the accepted form
+     */
+    public static Optimizer parse(String spec) {
+        Spec s = Spec.parse("optimizer", spec, EXAMPLES);
+        switch (s.name()) {
+            case "sgd":
+                s.allow();
+                return sgd();
+            case "momentum":
+            case "nesterov":
+                s.allow("momentum");
+                double mu = s.number("momentum", DEFAULT_MOMENTUM);
+                return s.name().equals("momentum") ? momentum(mu) : nesterov(mu);
+            case "adam":
+                s.allow("beta1", "beta2", "eps");
+                return adam(s.number("beta1", DEFAULT_BETA1), s.number("beta2", DEFAULT_BETA2),
+                        s.number("eps", DEFAULT_EPS));
+            case "adamw":
+                s.allow("beta1", "beta2", "eps", "weight_decay");
+                return adamw(s.number("beta1", DEFAULT_BETA1), s.number("beta2", DEFAULT_BETA2),
+                        s.number("eps", DEFAULT_EPS), s.number("weight_decay", DEFAULT_WEIGHT_DECAY));
+            case "rmsprop":
+                s.allow("rho", "eps");
+                return rmsprop(s.number("rho", DEFAULT_RHO), s.number("eps", DEFAULT_EPS));
+            case "adagrad":
+                s.allow("eps");
+                return adagrad(s.number("eps", DEFAULT_ADAGRAD_EPS));
+            default:
+                // Spec.parse accepted a name from EXAMPLES; this keeps that list and the cases in step
+                throw new IllegalStateException("optimizer " + s.name() + " is listed but has no parser case");
+        }
+    }
+
+    /** Plain gradient descent, w -= lr·g (torch.optim.SGD without momentum). No state. */
+    public record Sgd() implements Optimizer {
+        @Override
+        public String name() {
+            return "sgd";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 0;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            checkLengths(this, w, g, state);
+            for (int i = 0; i < w.length; i++) {
+                w[i] -= lr * g[i];
+            }
+        }
+    }
+
+    /**
+     * Classic (heavy-ball) momentum as torch.optim.SGD has it (dampening 0): v = μ·v + g;
+     * w -= lr·v. One slot, v. The learning rate multiplies v rather than living inside it (as in
+     * Sutskever's v = μ·v - lr·g), so a schedule also rescales the velocity already built up.
+     * μ in [0, 1); μ = 0 is SGD.
+     */
+    public record Momentum(double momentum) implements Optimizer {
+        public Momentum {
+            checkUnit("momentum", "momentum", momentum);
+        }
+
+        @Override
+        public String name() {
+            return "momentum(momentum=" + momentum + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 1;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            checkLengths(this, w, g, state);
+            for (int i = 0; i < w.length; i++) {
+                double v = momentum * state[i] + g[i];
+                state[i] = v;
+                w[i] -= lr * v;
+            }
+        }
+    }
+
+    /**
+     * Nesterov momentum as torch.optim.SGD(nesterov=True) has it: v = μ·v + g;
+     * w -= lr·(g + μ·v), i.e. the step looks ahead along the updated velocity. One slot, v.
+     * μ in [0, 1).
+     */
+    public record Nesterov(double momentum) implements Optimizer {
+        public Nesterov {
+            checkUnit("nesterov", "momentum", momentum);
+        }
+
+        @Override
+        public String name() {
+            return "nesterov(momentum=" + momentum + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 1;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            checkLengths(this, w, g, state);
+            for (int i = 0; i < w.length; i++) {
+                double v = momentum * state[i] + g[i];
+                state[i] = v;
+                w[i] -= lr * (g[i] + momentum * v);
+            }
+        }
+    }
+
+    /**
+     * Adam as torch.optim.Adam has it (amsgrad off, weight_decay 0):
+     * m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; m̂ = m/(1-β1^t); v̂ = v/(1-β2^t);
+     * w -= lr·m̂/(√v̂ + ε). As in PyTorch, ε is added to √v̂ (not inside the root), and the
+     * division is evaluated as (lr/(1-β1^t))·m/(√v/√(1-β2^t) + ε). Two slots: m, then v.
+     * Step 1 moves each weight by lr·g/(|g| + ε), i.e. lr·sign(g) up to ε.
+     * β1, β2 in [0, 1); ε > 0.
+     */
+    public record Adam(double beta1, double beta2, double eps) implements Optimizer {
+        public Adam {
+            checkAdam("adam", beta1, beta2, eps);
+        }
+
+        @Override
+        public String name() {
+            return "adam(beta1=" + beta1 + ",beta2=" + beta2 + ",eps=" + eps + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 2;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            adamStep(this, beta1, beta2, eps, w, g, state, lr, t);
+        }
+    }
+
+    /**
+     * AdamW (Loshchilov and Hutter's decoupled weight decay) as torch.optim.AdamW has it: the
+     * weights shrink by w -= lr·λ·w, then the plain {@link Adam} step runs on the gradient,
+     * which the decay never enters. {@link #step} does only the Adam part; {@link Updater}
+     * applies the decay, to weights only (PyTorch decays every parameter in the group, biases
+     * too, unless they are grouped out). β1, β2 in [0, 1); ε > 0; λ ≥ 0.
+     */
+    public record AdamW(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
+        public AdamW {
+            checkAdam("adamw", beta1, beta2, eps);
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw invalid("adamw", "weight_decay", weightDecay, "a finite number ≥ 0");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "adamw(beta1=" + beta1 + ",beta2=" + beta2 + ",eps=" + eps + ",weight_decay=" + weightDecay + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 2;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            adamStep(this, beta1, beta2, eps, w, g, state, lr, t);
+        }
+
+        @Override
+        public double decoupledWeightDecay() {
+            return weightDecay;
+        }
+    }
+
+    /**
+     * RMSprop as torch.optim.RMSprop has it (not centered, momentum 0):
+     * s = ρ·s + (1-ρ)·g²; w -= lr·g/(√s + ε). PyTorch calls ρ alpha and defaults it to 0.99;
+     * the name rho and default 0.9 are Keras's. One slot, s. ρ in [0, 1); ε > 0.
+     */
+    public record RmsProp(double rho, double eps) implements Optimizer {
+        public RmsProp {
+            checkUnit("rmsprop", "rho", rho);
+            checkEps("rmsprop", eps);
+        }
+
+        @Override
+        public String name() {
+            return "rmsprop(rho=" + rho + ",eps=" + eps + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 1;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            checkLengths(this, w, g, state);
+            double keep = 1 - rho;
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i];
+                double s = rho * state[i] + keep * gi * gi;
+                state[i] = s;
+                w[i] -= lr * gi / (Math.sqrt(s) + eps);
+            }
+        }
+    }
+
+    /**
+     * AdaGrad as torch.optim.Adagrad has it (lr_decay 0, initial accumulator 0):
+     * G += g²; w -= lr·g/(√G + ε). One slot, G. ε > 0.
+     */
+    public record AdaGrad(double eps) implements Optimizer {
+        public AdaGrad {
+            checkEps("adagrad", eps);
+        }
+
+        @Override
+        public String name() {
+            return "adagrad(eps=" + eps + ")";
+        }
+
+        @Override
+        public int stateSlots() {
+            return 1;
+        }
+
+        @Override
+        public void step(double[] w, double[] g, double[] state, double lr, long t) {
+            checkLengths(this, w, g, state);
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i];
+                double sum = state[i] + gi * gi;
+                state[i] = sum;
+                w[i] -= lr * gi / (Math.sqrt(sum) + eps);
+            }
+        }
+    }
+
+    private static void adamStep(Optimizer o, double beta1, double beta2, double eps,
+                                 double[] w, double[] g, double[] state, double lr, long t) {
+        checkLengths(o, w, g, state);
+        if (t < 1) {
+            // 1 - β^0 = 0: the bias correction would divide by zero
+            throw new IllegalArgumentException(o.name() + " step number t is 1-based, got " + t);
+        }
+        int n = w.length;
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        double keep1 = 1 - beta1;
+        double keep2 = 1 - beta2;
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            double m = beta1 * state[i] + keep1 * gi;
+            double v = beta2 * state[n + i] + keep2 * gi * gi;
+            state[i] = m;
+            state[n + i] = v;
+            w[i] -= stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + eps);
+        }
+    }
+
+    private static void checkLengths(Optimizer o, double[] w, double[] g, double[] state) {
+        long stateLength = (long) o.stateSlots() * w.length;
+        if (g.length != w.length || state.length != stateLength) {
+            throw new IllegalArgumentException(o.name() + " steps " + w.length + " parameters and needs a gradient of "
+                    + w.length + " and state of " + stateLength + " values, got " + g.length + " and " + state.length);
+        }
+    }
+
+    private static void checkAdam(String name, double beta1, double beta2, double eps) {
+        checkUnit(name, "beta1", beta1);
+        checkUnit(name, "beta2", beta2);
+        checkEps(name, eps);
+    }
+
+    private static void checkUnit(String name, String key, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw invalid(name, key, value, "in [0, 1)");
+        }
+    }
+
+    private static void checkEps(String name, double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw invalid(name, "eps", eps, "a finite number > 0");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String name, String key, double value, String range) {
+        return new IllegalArgumentException("optimizer " + name + ": " + key + " must be " + range + ", got " + value + "; e.g. "
+                + EXAMPLES.get(NAMES.indexOf(name)));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sparkprop.nn.optim;
+
+import dev.sparkprop.nn.ParameterLayout;
+
+/**
+ * One training step on the flat parameter, gradient and state arrays of a {@link ParameterLayout}:
+ * gradient clipping, L2 regularisation, decoupled weight decay, then the optimizer at the
+ * schedule's rate. Not thread-safe ({@link #lastGradientNorm()} is per instance).
+ */
+public final class Updater {
+
+    /** The {@code clipNorm} that turns clipping off. */
+    public static final double NO_CLIPPING = Double.POSITIVE_INFINITY;
+
+    private final int size;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final double l2;
+    private final double clipNorm;
+    /** W_l occupies [weightStart[l-1], weightEnd[l-1]); precomputed so update() never asks the layout per element. */
+    private final int[] weightStart;
+    private final int[] weightEnd;
+    private double lastGradientNorm = Double.NaN;
+
+    /**
+     * @param l2       L2 coefficient λ ≥ 0: adds λ·w to the gradient of each weight, the gradient
+     *                 of (λ/2)·Σ W² (PyTorch's {@code weight_decay} on SGD/Adam); biases are not
+     *                 regularised. 0 turns it off.
+     * @param clipNorm the largest global L2 norm the gradient keeps, a finite number &gt; 0, or
+     *                 {@link #NO_CLIPPING} (+∞, since no norm exceeds it). 0 is rejected rather
+     *                 than read as "off", so a mistyped clip cannot silently disable clipping.
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    public Updater(ParameterLayout layout, Optimizer optimizer, LearningRateSchedule schedule, double l2,
+                   double clipNorm) {
+        if (layout == null || optimizer == null || schedule == null) {
+            throw new IllegalArgumentException("an updater needs a layout, an optimizer and a learning-rate schedule");
+        }
+        if (!(l2 >= 0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be a finite number ≥ 0 (0 turns it off), got " + l2);
+        }
+        if (!(clipNorm > 0)) {
+            throw new IllegalArgumentException("clip norm must be a number > 0, or Infinity to turn clipping off, got "
+                    + clipNorm);
+        }
+        this.size = layout.size();
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.l2 = l2;
+        this.clipNorm = clipNorm;
+        int depth = layout.depth();
+        weightStart = new int[depth];
+        weightEnd = new int[depth];
+        for (int l = 1; l <= depth; l++) {
+            weightStart[l - 1] = layout.weightOffset(l);
+            weightEnd[l - 1] = layout.weightOffset(l) + layout.fanIn(l) * layout.fanOut(l);
+        }
+    }
+
+    /** The optimizer's initial state for this layout. */
+    public double[] newState() {
+        return optimizer.initialState(size);
+    }
+
+    /**
+     * Runs one step, in this order:
+     * <ol>
+     *   <li>if ‖g‖₂ &gt; clipNorm, g *= clipNorm/‖g‖₂ (exactly, without PyTorch's +1e-6);</li>
+     *   <li>g += l2·w on weight entries;</li>
+     *   <li>if the optimizer has decoupled weight decay λ, w *= 1 - lr·λ on weight entries
+     *       (PyTorch AdamW's form of w -= lr·λ·w);</li>
+     *   <li>{@code optimizer.step(w, g, state, lr, iteration + 1)}, lr = schedule.rate(iteration).</li>
+     * </ol>
+     * Updates {@code w} and {@code state} in place, and <b>overwrites {@code g}</b> with the
+     * clipped, regularised gradient the optimizer saw.
+     *
+     * @param iteration the 0-based iteration, which picks the rate; the optimizer gets step iteration + 1
+     * @throws IllegalArgumentException when an array does not fit the layout or the iteration is negative
+     */
+    public void update(double[] w, double[] g, double[] state, long iteration) {
+        if (w.length != size || g.length != size) {
+            throw new IllegalArgumentException("the layout has " + size + " parameters, got " + w.length
+                    + " weights and " + g.length + " gradient values");
+        }
+        // first, so a negative iteration fails before g is touched
+        double lr = schedule.rate(iteration);
+
+        double sumOfSquares = 0;
+        for (double gi : g) {
+            sumOfSquares += gi * gi;
+        }
+        double norm = Math.sqrt(sumOfSquares);
+        lastGradientNorm = norm;
+        if (norm > clipNorm) {
+            double scale = clipNorm / norm;
+            for (int i = 0; i < size; i++) {
+                g[i] *= scale;
+            }
+        }
+
+        if (l2 > 0) {
+            for (int r = 0; r < weightStart.length; r++) {
+                for (int i = weightStart[r]; i < weightEnd[r]; i++) {
+                    g[i] += l2 * w[i];
+                }
+            }
+        }
+
+        double decay = optimizer.decoupledWeightDecay();
+        if (decay > 0) {
+            double keep = 1 - lr * decay;
+            for (int r = 0; r < weightStart.length; r++) {
+                for (int i = weightStart[r]; i < weightEnd[r]; i++) {
+                    w[i] *= keep;
+                }
+            }
+        }
+
+        optimizer.step(w, g, state, lr, iteration + 1);
+    }
+
+    /** ‖g‖₂ of the last {@link #update}'s gradient before clipping (NaN before the first update). */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+}

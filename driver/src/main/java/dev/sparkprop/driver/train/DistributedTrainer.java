@@ -1,0 +1,138 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.optim.Updater;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop: each iteration the driver broadcasts the flat weight array, every
+ * partition runs forward + backprop over its rows and returns summed gradient, loss and
+ * weight, treeAggregate combines them, and the driver divides by the global weight and takes
+ * one optimizer step. The result does not depend on how rows fall into partitions or blocks.
+ */
+public final class DistributedTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    /** One iteration's record: the mean loss of its batch before the step. */
+    public record Iteration(long iteration, int epoch, double loss, double seconds, double rowsPerSecond) {
+    }
+
+    /** The trained parameters, the optimizer state and the per-iteration history. */
+    public record Result(double[] params, double[] optimizerState, List<Iteration> history) {
+        public double finalLoss() {
+            return history.get(history.size() - 1).loss();
+        }
+
+        /** Mean loss of each epoch's iterations. */
+        public double[] epochLosses() {
+            int epochs = history.get(history.size() - 1).epoch() + 1;
+            double[] sum = new double[epochs];
+            int[] count = new int[epochs];
+            for (Iteration it : history) {
+                sum[it.epoch()] += it.loss();
+                count[it.epoch()]++;
+            }
+            for (int e = 0; e < epochs; e++) {
+                sum[e] /= count[e];
+            }
+            return sum;
+        }
+    }
+
+    private final JavaSparkContext sc;
+    private final TrainingSettings settings;
+    private final NetworkSpec spec;
+
+    public DistributedTrainer(JavaSparkContext sc, TrainingSettings settings) {
+        this.sc = sc;
+        this.settings = settings;
+        this.spec = settings.network();
+    }
+
+    public Result fit(TrainingData data) {
+        return fit(data, settings.initialParameters());
+    }
+
+    /** Trains from {@code initialParams} (left untouched). */
+    public Result fit(TrainingData data, double[] initialParams) {
+        if (initialParams.length != spec.layout().size()) {
+            throw new IllegalArgumentException("initial parameters have " + initialParams.length
+                    + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
+        }
+        double[] params = initialParams.clone();
+        Updater updater = settings.updater();
+        double[] state = updater.newState();
+        int slices = settings.batchRows() == 0 ? 0
+                : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
+        int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
+        int depth = aggregationDepth(data.partitions(), settings.aggregationDepth());
+        LOG.info("sparkprop: training {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate depth {}",
+                spec, data.rows(), data.partitions(), iterationsPerEpoch, depth);
+        List<Iteration> history = new ArrayList<>();
+        long started = System.nanoTime();
+        long iteration = 0;
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            for (int k = 0; k < iterationsPerEpoch; k++, iteration++) {
+                long t0 = System.nanoTime();
+                sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
+                GradientSum sum = gradient(data, params, epoch, slices, k, depth);
+                double loss = sum.meanLoss();
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("the loss became " + loss + " at iteration " + (iteration + 1)
+                            + "; lower the learning rate (now " + settings.learningRate()
+                            + ") or standardize the features");
+                }
+                updater.update(params, sum.divideByWeight(), state, iteration);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Iteration record = new Iteration(iteration + 1, epoch, loss, seconds, sum.rows() / seconds);
+                history.add(record);
+                LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",
+                        record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
+                        record.rowsPerSecond()));
+            }
+        }
+        sc.setJobDescription(null);
+        return new Result(params, state, history);
+    }
+
+    /** The full-batch gradient, summed over every row (not divided), as the loop computes it. */
+    public GradientSum gradient(TrainingData data, double[] params) {
+        return gradient(data, params, 0, 0, 0, aggregationDepth(data.partitions(), settings.aggregationDepth()));
+    }
+
+    private GradientSum gradient(TrainingData data, double[] params, int epoch, int slices, int slice, int depth) {
+        // A copy: in local mode the broadcast value is the very object given, and params changes.
+        Broadcast<double[]> weights = sc.broadcast(params.clone());
+        try {
+            PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
+                    settings.blockRows(), weights, settings.seed(), epoch, slices, slice);
+            return TrainingData.unwrapped(() -> data.blocks()
+                    .mapPartitions(perPartition)
+                    .treeAggregate(new GradientSum(params.length), GradientSum::merge, GradientSum::merge, depth));
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    /**
+     * The treeAggregate depth: the smallest that merges at most 16 partial sums per task, so the
+     * driver never receives more than 16 gradient arrays at once. {@code requested} > 0 wins.
+     */
+    static int aggregationDepth(int partitions, int requested) {
+        if (requested > 0) {
+            return requested;
+        }
+        int depth = 1;
+        while (Math.pow(16, depth) < partitions) {
+            depth++;
+        }
+        return depth;
+    }
+}

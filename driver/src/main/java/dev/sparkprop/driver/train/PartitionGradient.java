@@ -1,0 +1,126 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientSum;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * One partition's share of an iteration: forward + backprop over its rows, returned as one
+ * {@link GradientSum} (summed, not averaged: the driver divides by the global weight).
+ *
+ * <p>Mini-batches are drawn without a shuffle: each epoch, a partition permutes its own rows
+ * with a generator seeded by (seed, epoch, partition) and iteration k of the epoch takes the
+ * k-th of {@code slices} equal parts. Every row is used once per epoch, and the batch depends
+ * only on the seed, the iteration and the partition, never on timing or executor.
+ */
+final class PartitionGradient implements FlatMapFunction<Iterator<Block>, GradientSum> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String layers;
+    private final String loss;
+    private final int blockRows;
+    private final Broadcast<double[]> params;
+    private final long seed;
+    private final int epoch;
+    private final int slices;
+    private final int slice;
+
+    /** @param slices iterations per epoch in mini-batch mode; 0 for full batch */
+    PartitionGradient(String layers, String loss, int blockRows, Broadcast<double[]> params, long seed, int epoch,
+                      int slices, int slice) {
+        this.layers = layers;
+        this.loss = loss;
+        this.blockRows = blockRows;
+        this.params = params;
+        this.seed = seed;
+        this.epoch = epoch;
+        this.slices = slices;
+        this.slice = slice;
+    }
+
+    @Override
+    public Iterator<GradientSum> call(Iterator<Block> blocks) {
+        Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+        double[] w = params.value();
+        GradientSum sum = new GradientSum(w.length);
+        if (slices == 0) {
+            while (blocks.hasNext()) {
+                sum.add(backprop, w, blocks.next());
+            }
+        } else {
+            addMiniBatch(blocks, backprop, w, sum);
+        }
+        return List.of(sum).iterator();
+    }
+
+    private void addMiniBatch(Iterator<Block> blocks, Backprop backprop, double[] w, GradientSum sum) {
+        List<Block> all = new ArrayList<>();
+        int rows = 0;
+        while (blocks.hasNext()) {
+            Block b = blocks.next();
+            all.add(b);
+            rows += b.rows();
+        }
+        if (rows == 0) {
+            return;
+        }
+        int[] blockOf = new int[rows];
+        int[] rowInBlock = new int[rows];
+        for (int b = 0, r = 0; b < all.size(); b++) {
+            for (int i = 0; i < all.get(b).rows(); i++, r++) {
+                blockOf[r] = b;
+                rowInBlock[r] = i;
+            }
+        }
+        int[] order = permutation(rows, new Random(mix(seed, epoch, TaskContext.getPartitionId())));
+        int from = (int) ((long) slice * rows / slices);
+        int to = (int) ((long) (slice + 1) * rows / slices);
+        Block first = all.get(0);
+        int in = first.inputWidth();
+        int out = first.outputWidth();
+        double[] x = new double[in * blockRows];
+        double[] y = new double[out * blockRows];
+        double[] weights = new double[blockRows];
+        for (int start = from; start < to; start += blockRows) {
+            int n = Math.min(blockRows, to - start);
+            for (int r = 0; r < n; r++) {
+                Block source = all.get(blockOf[order[start + r]]);
+                int i = rowInBlock[order[start + r]];
+                System.arraycopy(source.features(), i * in, x, r * in, in);
+                System.arraycopy(source.targets(), i * out, y, r * out, out);
+                weights[r] = source.weights()[i];
+            }
+            sum.add(backprop, w, new Block(in, out, x, y, weights, n));
+        }
+    }
+
+    private static int[] permutation(int n, Random random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
+     * One seed for (seed, epoch, partition): odd 64-bit multipliers keep nearby triples apart,
+     * and java.util.Random's sequence is fixed by the Java specification on every JVM.
+     */
+    private static long mix(long seed, int epoch, int partition) {
+        return seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL + (partition + 1) * 0x165667B19E3779F9L;
+    }
+}

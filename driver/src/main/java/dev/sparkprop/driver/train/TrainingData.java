@@ -1,0 +1,195 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Training rows converted once into cached blocks (features, targets, weights stacked for
+ * GEMM), persisted MEMORY_AND_DISK and reused by every iteration. Building it reads the source
+ * twice: once for the standardisation statistics (when asked for), once for the blocks.
+ */
+public final class TrainingData implements AutoCloseable {
+
+    private final JavaRDD<Block> blocks;
+    private final long rows;
+    private final double weightSum;
+    private final Standardizer standardizer;
+
+    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Standardizer standardizer) {
+        this.blocks = blocks;
+        this.rows = rows;
+        this.weightSum = weightSum;
+        this.standardizer = standardizer;
+    }
+
+    /**
+     * Selects {@code columns} from {@code df}, optionally standardises features with statistics
+     * of these rows, and caches blocks of up to {@code blockRows} rows per partition.
+     *
+     * @param standardize compute per-feature mean/std here and apply them; false keeps raw values
+     * @throws IllegalArgumentException naming the bad column or value
+     */
+    public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
+                                             boolean standardize) {
+        Dataset<Row> selected = select(df, columns);
+        boolean vectorFeatures = columns.features().size() == 1
+                && selected.schema().fields()[0].dataType() instanceof VectorUDT;
+        RowEncoder encoder = new RowEncoder(columns, vectorFeatures, spec);
+        JavaRDD<Row> source = selected.javaRDD();
+        Standardizer standardizer = standardize ? Standardizer.of(statistics(source, encoder)) : null;
+        JavaRDD<Block> blocks = source
+                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, standardizer, blockRows))
+                .setName("sparkprop training blocks")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        return summarise(blocks, standardizer);
+    }
+
+    /** Caches already-built blocks, e.g. from a test or another pipeline. */
+    public static TrainingData fromBlocks(JavaRDD<Block> blocks) {
+        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null);
+    }
+
+    private static TrainingData summarise(JavaRDD<Block> blocks, Standardizer standardizer) {
+        double[] totals = unwrapped(() -> blocks
+                .map(b -> new double[] {b.rows(), b.weightSum()})
+                .fold(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
+        if (totals[0] == 0) {
+            blocks.unpersist(false);
+            throw new IllegalArgumentException("the training data has no rows");
+        }
+        if (!(totals[1] > 0)) {
+            blocks.unpersist(false);
+            throw new IllegalArgumentException("every training row has weight 0; at least one needs a positive weight");
+        }
+        return new TrainingData(blocks, (long) totals[0], totals[1], standardizer);
+    }
+
+    public JavaRDD<Block> blocks() {
+        return blocks;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public double weightSum() {
+        return weightSum;
+    }
+
+    public int partitions() {
+        return blocks.getNumPartitions();
+    }
+
+    /** The standardisation applied to the features, or null when they are used as given. */
+    public Standardizer standardizer() {
+        return standardizer;
+    }
+
+    @Override
+    public void close() {
+        blocks.unpersist(false);
+    }
+
+    private static Dataset<Row> select(Dataset<Row> df, DataColumns columns) {
+        List<String> available = Arrays.asList(df.columns());
+        List<Column> selection = new ArrayList<>();
+        List<String> wanted = new ArrayList<>(columns.features());
+        wanted.add(columns.label());
+        if (columns.weight() != null) {
+            wanted.add(columns.weight());
+        }
+        for (String name : wanted) {
+            if (!available.contains(name)) {
+                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
+                        + available);
+            }
+            selection.add(functions.col(name));
+        }
+        Dataset<Row> selected = df.select(selection.toArray(new Column[0]));
+        StructField[] fields = selected.schema().fields();
+        for (int i = 0; i < columns.features().size(); i++) {
+            String type = fields[i].dataType().typeName();
+            boolean numeric = fields[i].dataType() instanceof org.apache.spark.sql.types.NumericType;
+            if (!numeric && !(fields[i].dataType() instanceof VectorUDT && columns.features().size() == 1)) {
+                throw new IllegalArgumentException("feature column '" + fields[i].name() + "' has type " + type
+                        + "; features must be numeric columns or a single ml Vector column");
+            }
+        }
+        return selected;
+    }
+
+    private static FeatureStatistics statistics(JavaRDD<Row> source, RowEncoder encoder) {
+        int width = encoder.inputWidth();
+        return unwrapped(() -> source.mapPartitions((Iterator<Row> it) -> {
+            FeatureStatistics stats = new FeatureStatistics(width);
+            double[] x = new double[width];
+            while (it.hasNext()) {
+                encoder.features(it.next(), x, 0);
+                stats.add(x, 0);
+            }
+            return List.of(stats).iterator();
+        }).treeReduce(FeatureStatistics::merge));
+    }
+
+    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, Standardizer standardizer,
+                                            int blockRows) {
+        int in = encoder.inputWidth();
+        int out = encoder.outputWidth();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rowsIn.hasNext();
+            }
+
+            @Override
+            public Block next() {
+                double[] x = new double[in * blockRows];
+                double[] y = new double[out * blockRows];
+                double[] w = new double[blockRows];
+                int r = 0;
+                for (; r < blockRows && rowsIn.hasNext(); r++) {
+                    Row row = rowsIn.next();
+                    encoder.features(row, x, r * in);
+                    if (standardizer != null) {
+                        standardizer.apply(x, r * in);
+                    }
+                    encoder.targets(row, y, r * out);
+                    w[r] = encoder.weight(row);
+                }
+                // The last block of a partition is trimmed so the cache holds no padding.
+                return r == blockRows ? new Block(in, out, x, y, w, r)
+                        : new Block(in, out, Arrays.copyOf(x, in * r), Arrays.copyOf(y, out * r), Arrays.copyOf(w, r), r);
+            }
+        };
+    }
+
+    /**
+     * Runs a Spark action; a task that failed on bad input surfaces as the IllegalArgumentException
+     * it threw, with its own message, rather than as a SparkException with a stage dump.
+     */
+    static <T> T unwrapped(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (Exception e) {
+            // Scala code throws SparkException (checked in Java) without declaring it.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException iae) {
+                    throw new IllegalArgumentException(iae.getMessage(), e);
+                }
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

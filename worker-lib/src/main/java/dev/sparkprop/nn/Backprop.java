@@ -115,6 +115,11 @@ public final class Backprop {
         return a[spec.depth()];
     }
 
+    /** a_L (n_L x rows) of the last forward pass ({@link #loss} or {@link #predict}); a buffer. */
+    public double[] lastOutput() {
+        return a[spec.depth()];
+    }
+
     /** z_l (n_l x rows) of the last forward pass, for l = 1..L; a buffer, overwritten by the next. */
     double[] preActivation(int l) {
         return z[l];

@@ -5,7 +5,9 @@ package dev.sparkprop.nn;
  * column-major with one column per data row, and one weight per row. Arrays may be longer than
  * {@code rows} columns (a reused buffer); only the first {@code rows} count.
  */
-public final class Block {
+public final class Block implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int inputWidth;
     private final int outputWidth;

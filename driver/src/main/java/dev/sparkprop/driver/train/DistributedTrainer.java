@@ -46,6 +46,12 @@ public final class DistributedTrainer {
         }
     }
 
+    /** Called on the driver after each epoch with the current parameters (do not modify them). */
+    @FunctionalInterface
+    public interface EpochListener {
+        void epochEnded(int epoch, double[] params, double meanTrainLoss);
+    }
+
     private final JavaSparkContext sc;
     private final TrainingSettings settings;
     private final NetworkSpec spec;
@@ -57,11 +63,11 @@ public final class DistributedTrainer {
     }
 
     public Result fit(TrainingData data) {
-        return fit(data, settings.initialParameters());
+        return fit(data, settings.initialParameters(), (epoch, params, loss) -> { });
     }
 
     /** Trains from {@code initialParams} (left untouched). */
-    public Result fit(TrainingData data, double[] initialParams) {
+    public Result fit(TrainingData data, double[] initialParams, EpochListener listener) {
         if (initialParams.length != spec.layout().size()) {
             throw new IllegalArgumentException("initial parameters have " + initialParams.length
                     + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
@@ -79,6 +85,7 @@ public final class DistributedTrainer {
         long started = System.nanoTime();
         long iteration = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            double epochLoss = 0;
             for (int k = 0; k < iterationsPerEpoch; k++, iteration++) {
                 long t0 = System.nanoTime();
                 sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
@@ -93,10 +100,12 @@ public final class DistributedTrainer {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Iteration record = new Iteration(iteration + 1, epoch, loss, seconds, sum.rows() / seconds);
                 history.add(record);
+                epochLoss += loss / iterationsPerEpoch;
                 LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",
                         record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
                         record.rowsPerSecond()));
             }
+            listener.epochEnded(epoch, params, epochLoss);
         }
         sc.setJobDescription(null);
         return new Result(params, state, history);

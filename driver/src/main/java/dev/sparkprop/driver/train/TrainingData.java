@@ -43,12 +43,30 @@ public final class TrainingData implements AutoCloseable {
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
                                              boolean standardize) {
+        return build(df, columns, spec, blockRows, standardize, null);
+    }
+
+    /**
+     * As {@link #fromDataFrame(Dataset, DataColumns, NetworkSpec, int, boolean)}, applying a given
+     * standardisation (the training data's, to validation or test rows); null keeps raw values.
+     */
+    public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
+                                             Standardizer standardizer) {
+        return build(df, columns, spec, blockRows, false, standardizer);
+    }
+
+    private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
+                                      boolean computeStatistics, Standardizer given) {
         Dataset<Row> selected = select(df, columns);
         boolean vectorFeatures = columns.features().size() == 1
                 && selected.schema().fields()[0].dataType() instanceof VectorUDT;
         RowEncoder encoder = new RowEncoder(columns, vectorFeatures, spec);
         JavaRDD<Row> source = selected.javaRDD();
-        Standardizer standardizer = standardize ? Standardizer.of(statistics(source, encoder)) : null;
+        Standardizer standardizer = computeStatistics ? Standardizer.of(statistics(source, encoder)) : given;
+        if (standardizer != null && standardizer.features() != spec.inputWidth()) {
+            throw new IllegalArgumentException("the standardisation has " + standardizer.features()
+                    + " features, the network takes " + spec.inputWidth());
+        }
         JavaRDD<Block> blocks = source
                 .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, standardizer, blockRows))
                 .setName("sparkprop training blocks")

@@ -20,8 +20,11 @@ public final class DistributedTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
-    /** One iteration's record: the mean loss of its batch before the step. */
-    public record Iteration(long iteration, int epoch, double loss, double seconds, double rowsPerSecond) {
+    /** One iteration's record: its batch's rows and mean loss before the step, and its time. */
+    public record Iteration(long iteration, int epoch, long rows, double loss, double seconds) {
+        public double rowsPerSecond() {
+            return rows / seconds;
+        }
     }
 
     /** The trained parameters, the optimizer state and the per-iteration history. */
@@ -98,7 +101,7 @@ public final class DistributedTrainer {
                 }
                 updater.update(params, sum.divideByWeight(), state, iteration);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Iteration record = new Iteration(iteration + 1, epoch, loss, seconds, sum.rows() / seconds);
+                Iteration record = new Iteration(iteration + 1, epoch, sum.rows(), loss, seconds);
                 history.add(record);
                 epochLoss += loss / iterationsPerEpoch;
                 LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",

@@ -1,0 +1,115 @@
+package dev.sparkprop.driver.train;
+
+import static dev.sparkprop.driver.train.DistributedGradientTest.assertClose;
+import static dev.sparkprop.driver.train.DistributedGradientTest.partitioned;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientCheck;
+import dev.sparkprop.nn.LocalTrainer;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The distributed loop reproduces the single-machine trainer and itself. */
+class DistributedTrainingTest {
+
+    private static final NetworkSpec SPEC = NetworkSpec.parse("5,12:tanh,6:elu,3:softmax", "cross_entropy");
+
+    private static TrainingSettings adam(int epochs) {
+        return TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+                .optimizer("adam").learningRate(0.01).epochs(epochs).blockRows(16).build();
+    }
+
+    private static int[] split(int rows, int partitions) {
+        // Uneven on purpose: partition i gets a share proportional to i + 1.
+        int[] sizes = new int[partitions];
+        int total = partitions * (partitions + 1) / 2;
+        int used = 0;
+        for (int i = 0; i < partitions; i++) {
+            sizes[i] = i == partitions - 1 ? rows - used : rows * (i + 1) / total;
+            used += sizes[i];
+        }
+        return sizes;
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 3, 8})
+    void twentyAdamStepsMatchTheSingleMachineTrainer(int partitions) {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 200, 8);
+        TrainingSettings settings = adam(20);
+        double[] init = settings.initialParameters();
+        LocalTrainer.Result local = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(20))
+                .fit(init, p.block());
+
+        try (TrainingData data = partitioned(p.block(), split(200, partitions), 16)) {
+            DistributedTrainer.Result distributed = new DistributedTrainer(SparkTestSession.sc(), settings)
+                    .fit(data, init, (epoch, params, loss) -> { });
+
+            assertEquals(20, distributed.history().size());
+            assertClose(local.params(), distributed.params(), 1e-9);
+            assertClose(local.optimizerState(), distributed.optimizerState(), 1e-9);
+            assertEquals(local.finalLoss(), distributed.finalLoss(), 1e-9 * local.finalLoss());
+        }
+    }
+
+    @Test
+    void sameSeedSameModelAndAnotherSeedAnotherMiniBatchOrder() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 9);
+        TrainingSettings settings = adam(3).toBuilder().batchRows(40).seed(5).build();
+        try (TrainingData data = partitioned(p.block(), split(300, 8), 16)) {
+            double[] first = train(settings, data, p.params());
+            double[] second = train(settings, data, p.params());
+            double[] otherSeed = train(settings.toBuilder().seed(6).build(), data, p.params());
+
+            assertClose(first, second, 1e-12);
+            assertFalse(Arrays.equals(first, otherSeed), "the seed must change which rows form each mini-batch");
+        }
+    }
+
+    @Test
+    void miniBatchEpochsVisitEveryRowOnce() {
+        // At a vanishing learning rate the weights stay put, so each iteration reports its batch's
+        // mean loss at the initial weights; rows x mean summed over an epoch is then the full-batch
+        // loss sum only if every row was in exactly one batch.
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 97, 10);
+        Block rows = Block.unweighted(5, 3, p.block().features(), p.block().targets(), 97);
+        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+                .optimizer("sgd").learningRate(1e-300).epochs(2).batchRows(10).blockRows(4).build();
+        try (TrainingData data = partitioned(rows, split(97, 3), 4)) {
+            DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings)
+                    .fit(data, p.params(), (epoch, params, loss) -> { });
+
+            assertEquals(20, result.history().size(), "ceil(97 / 10) iterations per epoch");
+            double fullBatchSum = 97 * LocalTrainer.meanLoss(SPEC, p.params(), rows, 97);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                long seen = 0;
+                double sum = 0;
+                for (DistributedTrainer.Iteration it : result.history()) {
+                    if (it.epoch() == epoch) {
+                        seen += it.rows();
+                        sum += it.rows() * it.loss();
+                    }
+                }
+                assertEquals(97, seen);
+                assertEquals(fullBatchSum, sum, 1e-12 * fullBatchSum);
+            }
+        }
+    }
+
+    private static double[] train(TrainingSettings settings, TrainingData data, double[] init) {
+        return new DistributedTrainer(SparkTestSession.sc(), settings).fit(data, init, (e, w, l) -> { }).params();
+    }
+
+    @Test
+    void settingsRejectBadValuesNamingThem() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> adam(1).toBuilder().batchRows(10).iterationsPerEpoch(3).build());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not both"), e.getMessage());
+        assertArrayEquals(adam(1).initialParameters(), adam(1).initialParameters());
+    }
+}

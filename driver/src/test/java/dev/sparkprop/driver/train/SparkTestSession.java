@@ -1,0 +1,50 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.spark.KryoRegistration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One local[2] SparkSession for every test class in the JVM. Kryo registration is required
+ * here, so a class sparkprop ships without registering fails a test.
+ */
+public final class SparkTestSession {
+
+    private static SparkSession session;
+
+    private SparkTestSession() {
+    }
+
+    public static synchronized SparkSession spark() {
+        if (session == null) {
+            SparkConf conf = KryoRegistration.configure(new SparkConf())
+                    .setMaster("local[2]")
+                    .setAppName("sparkprop-tests")
+                    .set("spark.kryo.registrationRequired", "true")
+                    .set("spark.ui.enabled", "false")
+                    .set("spark.sql.shuffle.partitions", "4")
+                    .set("spark.driver.host", "127.0.0.1")
+                    .set("spark.driver.bindAddress", "127.0.0.1");
+            session = SparkSession.builder().config(conf).getOrCreate();
+            Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+        }
+        return session;
+    }
+
+    public static JavaSparkContext sc() {
+        return JavaSparkContext.fromSparkContext(spark().sparkContext());
+    }
+
+    /** A CSV installed by bin/install-data; fails with the fix when it is missing. */
+    public static String dataset(String name) {
+        Path path = Paths.get("..", "data", name).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(path + " is missing: run bin/install-data first");
+        }
+        return path.toString();
+    }
+}

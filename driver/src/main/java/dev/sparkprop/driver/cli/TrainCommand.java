@@ -126,13 +126,13 @@ final class TrainCommand implements Callable<Integer> {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             try (TrainingData train = TrainingData.fromDataFrame(trainRows, columns, spec, blockRows, standardize);
                  TrainingData validation = validationRows == null ? null : TrainingData.fromDataFrame(validationRows,
-                         columns, spec, blockRows, train.standardizer())) {
+                         columns, spec, blockRows, train.scaling())) {
                 System.out.printf("training %s on %d rows in %d partitions%s%n", spec, train.rows(), train.partitions(),
                         validation == null ? "" : ", validating on " + validation.rows());
                 DistributedTrainer trainer = new DistributedTrainer(sc, settings);
                 long started = System.nanoTime();
                 DistributedTrainer.Result result = trainer.fit(train, settings.initialParameters(),
-                        (epoch, params, trainLoss) -> System.out.printf("epoch %d/%d train_loss=%.6f%s%n", epoch + 1,
+                        (epoch, params, trainLoss) -> System.out.printf("epoch %d/%d train_loss=%.12g%s%n", epoch + 1,
                                 epochs, trainLoss, validation == null ? ""
                                         : " " + Evaluation.of(sc, validation, spec, params, blockRows).format("validation_")));
                 double seconds = (System.nanoTime() - started) / 1e9;

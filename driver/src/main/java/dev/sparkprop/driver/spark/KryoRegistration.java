@@ -16,10 +16,25 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(Block.class);
         kryo.register(GradientSum.class);
         kryo.register(FeatureStatistics.class);
+        kryo.register(FeatureStatistics[].class);
         kryo.register(Standardizer.class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
+        // Spark SQL classes that reading and repartitioning a DataFrame ships but Spark leaves
+        // unregistered; listed so spark.kryo.registrationRequired=true works for sparkprop jobs.
+        for (String name : SPARK_SQL_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Spark class " + name + " is missing; is this Spark 4.1?", e);
+            }
+        }
     }
+
+    private static final String[] SPARK_SQL_CLASSES = {
+        "org.apache.spark.sql.types.NullType$",
+        "[Lorg.apache.spark.sql.types.DataType;",
+    };
 
     /** Kryo as the serializer, with these registrations. */
     public static SparkConf configure(SparkConf conf) {

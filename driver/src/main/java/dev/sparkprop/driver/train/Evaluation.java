@@ -11,7 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Weighted metrics of a model over cached blocks, computed where the blocks live: mean loss;
  * accuracy for classification (argmax for softmax, 0.5 threshold per output for sigmoid); RMSE
- * and R² (over all outputs pooled) for regression.
+ * and R² (over all outputs pooled) for regression, in the targets' original units. The loss is
+ * the training objective, so on standardised targets when the data standardises them.
  */
 public record Evaluation(double loss, double accuracy, double rmse, double r2, long rows) {
 
@@ -28,11 +29,14 @@ public record Evaluation(double loss, double accuracy, double rmse, double r2, l
         return !Double.isNaN(accuracy);
     }
 
-    /** {@code loss=… accuracy=…} or {@code loss=… rmse=… r2=…}, with a prefix such as {@code validation_}. */
+    /**
+     * {@code loss=… accuracy=…} or {@code loss=… rmse=… r2=…}, with a prefix such as
+     * {@code validation_}; the loss to 12 digits, so runs can be compared closely.
+     */
     public String format(String prefix) {
         return isClassification()
-                ? String.format("%sloss=%.6f %saccuracy=%.4f", prefix, loss, prefix, accuracy)
-                : String.format("%sloss=%.6f %srmse=%.6g %sr2=%.4f", prefix, loss, prefix, rmse, prefix, r2);
+                ? String.format("%sloss=%.12g %saccuracy=%.4f", prefix, loss, prefix, accuracy)
+                : String.format("%sloss=%.12g %srmse=%.6g %sr2=%.4f", prefix, loss, prefix, rmse, prefix, r2);
     }
 
     public static Evaluation of(JavaSparkContext sc, TrainingData data, NetworkSpec spec, double[] params,
@@ -42,12 +46,13 @@ public record Evaluation(double loss, double accuracy, double rmse, double r2, l
         String loss = spec.loss().name();
         boolean classification = spec.loss() instanceof Losses.CrossEntropy
                 || spec.loss() instanceof Losses.BinaryCrossEntropy;
+        Scaling scaling = data.scaling();
         try {
             double[] sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
                 double[] s = new double[7];
                 while (blocks.hasNext()) {
-                    accumulate(backprop, weights.value(), blocks.next(), s);
+                    accumulate(backprop, weights.value(), blocks.next(), scaling, s);
                 }
                 return List.of(s).iterator();
             }).treeReduce(Evaluation::add));
@@ -65,12 +70,20 @@ public record Evaluation(double loss, double accuracy, double rmse, double r2, l
         }
     }
 
-    private static void accumulate(Backprop backprop, double[] params, Block block, double[] s) {
+    private static void accumulate(Backprop backprop, double[] params, Block block, Scaling scaling, double[] s) {
         s[LOSS] += backprop.loss(params, block);
-        double[] out = backprop.lastOutput();
-        double[] y = block.targets();
         int units = block.outputWidth();
         boolean softmax = backprop.spec().loss() instanceof Losses.CrossEntropy;
+        double[] out = backprop.lastOutput();
+        double[] y = block.targets();
+        if (scaling.targets() != null) {
+            out = java.util.Arrays.copyOf(out, units * block.rows());
+            y = java.util.Arrays.copyOf(y, units * block.rows());
+            for (int off = 0; off < out.length; off += units) {
+                scaling.unscaleTargets(out, off);
+                scaling.unscaleTargets(y, off);
+            }
+        }
         for (int r = 0; r < block.rows(); r++) {
             double w = block.weights()[r];
             int off = r * units;

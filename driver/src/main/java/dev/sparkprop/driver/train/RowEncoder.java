@@ -20,6 +20,7 @@ final class RowEncoder implements Serializable {
     private final int inputWidth;
     private final int outputWidth;
     private final boolean classIndex;
+    private final boolean classes;
 
     RowEncoder(DataColumns columns, boolean vectorFeatures, NetworkSpec spec) {
         this.columns = columns;
@@ -27,10 +28,16 @@ final class RowEncoder implements Serializable {
         this.inputWidth = spec.inputWidth();
         this.outputWidth = spec.outputWidth();
         this.classIndex = spec.loss() instanceof Losses.CrossEntropy;
+        this.classes = classIndex || spec.loss() instanceof Losses.BinaryCrossEntropy;
         if (!vectorFeatures && columns.features().size() != inputWidth) {
-            throw new IllegalArgumentException(columns.features().size() + " feature columns but the network's input"
+            throw new InvalidDataException(columns.features().size() + " feature columns but the network's input"
                     + " width is " + inputWidth + "; make the first number of the layers " + columns.features().size());
         }
+    }
+
+    /** True when targets are classes (cross-entropy or binary cross-entropy), not values. */
+    boolean classification() {
+        return classes;
     }
 
     int inputWidth() {
@@ -46,12 +53,12 @@ final class RowEncoder implements Serializable {
         if (vectorFeatures) {
             Object value = row.get(0);
             if (value == null) {
-                throw new IllegalArgumentException("feature column '" + columns.features().get(0)
+                throw new InvalidDataException("feature column '" + columns.features().get(0)
                         + "' has a missing (null) vector; drop or fill such rows");
             }
             Vector v = (Vector) value;
             if (v.size() != inputWidth) {
-                throw new IllegalArgumentException("feature vector column '" + columns.features().get(0) + "' has "
+                throw new InvalidDataException("feature vector column '" + columns.features().get(0) + "' has "
                         + v.size() + " values in a row but the network's input width is " + inputWidth);
             }
             for (int i = 0; i < inputWidth; i++) {
@@ -71,7 +78,7 @@ final class RowEncoder implements Serializable {
         if (classIndex) {
             double label = number(row, at, name, "label");
             if (label != Math.rint(label) || label < 0 || label >= outputWidth) {
-                throw new IllegalArgumentException("label column '" + name + "' has value " + label + ", but the "
+                throw new InvalidDataException("label column '" + name + "' has value " + label + ", but the "
                         + outputWidth + "-unit softmax output needs class indices 0.." + (outputWidth - 1)
                         + "; index string labels first or change the output width");
             }
@@ -81,7 +88,7 @@ final class RowEncoder implements Serializable {
             y[yOff + (int) label] = 1;
         } else if (row.get(at) instanceof Vector v) {
             if (v.size() != outputWidth) {
-                throw new IllegalArgumentException("label vector column '" + name + "' has " + v.size()
+                throw new InvalidDataException("label vector column '" + name + "' has " + v.size()
                         + " values but the network has " + outputWidth + " outputs");
             }
             for (int i = 0; i < outputWidth; i++) {
@@ -89,7 +96,7 @@ final class RowEncoder implements Serializable {
             }
         } else {
             if (outputWidth != 1) {
-                throw new IllegalArgumentException("label column '" + name + "' holds one number but the network has "
+                throw new InvalidDataException("label column '" + name + "' holds one number but the network has "
                         + outputWidth + " outputs; use a Vector label column or a 1-unit output layer");
             }
             y[yOff] = number(row, at, name, "label");
@@ -103,7 +110,7 @@ final class RowEncoder implements Serializable {
         }
         double w = number(row, vectorFeatures ? 2 : inputWidth + 1, columns.weight(), "weight");
         if (w < 0) {
-            throw new IllegalArgumentException("weight column '" + columns.weight() + "' has negative weight " + w
+            throw new InvalidDataException("weight column '" + columns.weight() + "' has negative weight " + w
                     + "; row weights must be 0 or more");
         }
         return w;
@@ -112,11 +119,11 @@ final class RowEncoder implements Serializable {
     private static double number(Row row, int i, String column, String role) {
         Object value = row.get(i);
         if (value == null) {
-            throw new IllegalArgumentException(role + " column '" + column + "' has a missing value; drop or fill"
+            throw new InvalidDataException(role + " column '" + column + "' has a missing value; drop or fill"
                     + " such rows before training");
         }
         if (!(value instanceof Number n)) {
-            throw new IllegalArgumentException(role + " column '" + column + "' holds " + value.getClass().getSimpleName()
+            throw new InvalidDataException(role + " column '" + column + "' holds " + value.getClass().getSimpleName()
                     + " values such as '" + value + "', not numbers");
         }
         return finite(n.doubleValue(), column);
@@ -124,7 +131,7 @@ final class RowEncoder implements Serializable {
 
     private static double finite(double v, String column) {
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("column '" + column + "' has the value " + v
+            throw new InvalidDataException("column '" + column + "' has the value " + v
                     + "; NaN and infinite values cannot be trained on, drop or fill those rows");
         }
         return v;

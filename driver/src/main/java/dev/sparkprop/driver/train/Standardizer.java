@@ -41,6 +41,13 @@ public final class Standardizer implements Serializable {
         return scale.clone();
     }
 
+    /** Undoes {@link #apply}: x = x' · std + mean, in place. */
+    public void invert(double[] x, int off) {
+        for (int i = 0; i < mean.length; i++) {
+            x[off + i] = x[off + i] / scale[i] + mean[i];
+        }
+    }
+
     /** Standardises {@code features()} values at {@code x[off]} in place. */
     public void apply(double[] x, int off) {
         for (int i = 0; i < mean.length; i++) {

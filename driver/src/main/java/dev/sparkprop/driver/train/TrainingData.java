@@ -25,61 +25,63 @@ public final class TrainingData implements AutoCloseable {
     private final JavaRDD<Block> blocks;
     private final long rows;
     private final double weightSum;
-    private final Standardizer standardizer;
+    private final Scaling scaling;
 
-    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Standardizer standardizer) {
+    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Scaling scaling) {
         this.blocks = blocks;
         this.rows = rows;
         this.weightSum = weightSum;
-        this.standardizer = standardizer;
+        this.scaling = scaling;
     }
 
     /**
-     * Selects {@code columns} from {@code df}, optionally standardises features with statistics
-     * of these rows, and caches blocks of up to {@code blockRows} rows per partition.
+     * Selects {@code columns} from {@code df}, optionally standardises features (and regression
+     * targets) with statistics of these rows, and caches blocks of up to {@code blockRows} rows
+     * per partition.
      *
-     * @param standardize compute per-feature mean/std here and apply them; false keeps raw values
+     * @param standardize compute mean/std here and apply them; false keeps raw values
      * @throws IllegalArgumentException naming the bad column or value
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
                                              boolean standardize) {
-        return build(df, columns, spec, blockRows, standardize, null);
+        return build(df, columns, spec, blockRows, standardize, Scaling.NONE);
     }
 
     /**
      * As {@link #fromDataFrame(Dataset, DataColumns, NetworkSpec, int, boolean)}, applying a given
-     * standardisation (the training data's, to validation or test rows); null keeps raw values.
+     * scaling (the training data's, to validation or test rows).
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
-                                             Standardizer standardizer) {
-        return build(df, columns, spec, blockRows, false, standardizer);
+                                             Scaling scaling) {
+        return build(df, columns, spec, blockRows, false, scaling);
     }
 
     private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
-                                      boolean computeStatistics, Standardizer given) {
+                                      boolean computeStatistics, Scaling given) {
         Dataset<Row> selected = select(df, columns);
         boolean vectorFeatures = columns.features().size() == 1
                 && selected.schema().fields()[0].dataType() instanceof VectorUDT;
         RowEncoder encoder = new RowEncoder(columns, vectorFeatures, spec);
         JavaRDD<Row> source = selected.javaRDD();
-        Standardizer standardizer = computeStatistics ? Standardizer.of(statistics(source, encoder)) : given;
-        if (standardizer != null && standardizer.features() != spec.inputWidth()) {
-            throw new IllegalArgumentException("the standardisation has " + standardizer.features()
-                    + " features, the network takes " + spec.inputWidth());
+        Scaling scaling = computeStatistics ? statistics(source, encoder) : given;
+        if (scaling.features() != null && scaling.features().features() != spec.inputWidth()
+                || scaling.targets() != null && scaling.targets().features() != spec.outputWidth()) {
+            throw new IllegalArgumentException("the standardisation was learned for another network shape than "
+                    + spec.layersSpec());
         }
         JavaRDD<Block> blocks = source
-                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, standardizer, blockRows))
+                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, scaling, blockRows))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return summarise(blocks, standardizer);
+        return summarise(blocks, scaling);
     }
 
     /** Caches already-built blocks, e.g. from a test or another pipeline. */
     public static TrainingData fromBlocks(JavaRDD<Block> blocks) {
-        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null);
+        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), Scaling.NONE);
     }
 
-    private static TrainingData summarise(JavaRDD<Block> blocks, Standardizer standardizer) {
+    private static TrainingData summarise(JavaRDD<Block> blocks, Scaling scaling) {
         double[] totals = unwrapped(() -> blocks
                 .map(b -> new double[] {b.rows(), b.weightSum()})
                 .fold(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
@@ -91,7 +93,7 @@ public final class TrainingData implements AutoCloseable {
             blocks.unpersist(false);
             throw new IllegalArgumentException("every training row has weight 0; at least one needs a positive weight");
         }
-        return new TrainingData(blocks, (long) totals[0], totals[1], standardizer);
+        return new TrainingData(blocks, (long) totals[0], totals[1], scaling);
     }
 
     public JavaRDD<Block> blocks() {
@@ -110,9 +112,9 @@ public final class TrainingData implements AutoCloseable {
         return blocks.getNumPartitions();
     }
 
-    /** The standardisation applied to the features, or null when they are used as given. */
-    public Standardizer standardizer() {
-        return standardizer;
+    /** The standardisation applied to features and targets. */
+    public Scaling scaling() {
+        return scaling;
     }
 
     @Override
@@ -148,20 +150,30 @@ public final class TrainingData implements AutoCloseable {
         return selected;
     }
 
-    private static FeatureStatistics statistics(JavaRDD<Row> source, RowEncoder encoder) {
-        int width = encoder.inputWidth();
-        return unwrapped(() -> source.mapPartitions((Iterator<Row> it) -> {
-            FeatureStatistics stats = new FeatureStatistics(width);
-            double[] x = new double[width];
+    /** Feature statistics, and target statistics when the targets are regression values. */
+    private static Scaling statistics(JavaRDD<Row> source, RowEncoder encoder) {
+        int in = encoder.inputWidth();
+        int out = encoder.outputWidth();
+        boolean regression = !encoder.classification();
+        FeatureStatistics[] stats = unwrapped(() -> source.mapPartitions((Iterator<Row> it) -> {
+            FeatureStatistics[] s = {new FeatureStatistics(in), new FeatureStatistics(out)};
+            double[] x = new double[in];
+            double[] y = new double[out];
             while (it.hasNext()) {
-                encoder.features(it.next(), x, 0);
-                stats.add(x, 0);
+                Row row = it.next();
+                encoder.features(row, x, 0);
+                s[0].add(x, 0);
+                if (regression) {
+                    encoder.targets(row, y, 0);
+                    s[1].add(y, 0);
+                }
             }
-            return List.of(stats).iterator();
-        }).treeReduce(FeatureStatistics::merge));
+            return List.<FeatureStatistics[]>of(s).iterator();
+        }).treeReduce((a, b) -> new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])}));
+        return new Scaling(Standardizer.of(stats[0]), regression ? Standardizer.of(stats[1]) : null);
     }
 
-    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, Standardizer standardizer,
+    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, Scaling scaling,
                                             int blockRows) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
@@ -180,10 +192,13 @@ public final class TrainingData implements AutoCloseable {
                 for (; r < blockRows && rowsIn.hasNext(); r++) {
                     Row row = rowsIn.next();
                     encoder.features(row, x, r * in);
-                    if (standardizer != null) {
-                        standardizer.apply(x, r * in);
+                    if (scaling.features() != null) {
+                        scaling.features().apply(x, r * in);
                     }
                     encoder.targets(row, y, r * out);
+                    if (scaling.targets() != null) {
+                        scaling.targets().apply(y, r * out);
+                    }
                     w[r] = encoder.weight(row);
                 }
                 // The last block of a partition is trimmed so the cache holds no padding.
@@ -194,7 +209,7 @@ public final class TrainingData implements AutoCloseable {
     }
 
     /**
-     * Runs a Spark action; a task that failed on bad input surfaces as the IllegalArgumentException
+     * Runs a Spark action; a task that failed on bad input surfaces as the InvalidDataException
      * it threw, with its own message, rather than as a SparkException with a stage dump.
      */
     static <T> T unwrapped(java.util.function.Supplier<T> action) {
@@ -203,8 +218,8 @@ public final class TrainingData implements AutoCloseable {
         } catch (Exception e) {
             // Scala code throws SparkException (checked in Java) without declaring it.
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IllegalArgumentException iae) {
-                    throw new IllegalArgumentException(iae.getMessage(), e);
+                if (t instanceof InvalidDataException bad) {
+                    throw bad;
                 }
             }
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);

@@ -108,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
         }
         NetworkSpec spec = settings.network();
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.getOrCreate("sparkprop train");
         try {
             Dataset<Row> all = read(spark);
@@ -143,7 +144,10 @@ final class TrainCommand implements Callable<Integer> {
                         validationMetrics, result.history().size(), seconds);
             }
         } finally {
-            spark.stop();
+            // A session that was already running (an embedding application's) stays up.
+            if (ownSession) {
+                spark.stop();
+            }
         }
         return 0;
     }

@@ -169,8 +169,16 @@ public final class TrainingData implements AutoCloseable {
                 }
             }
             return List.<FeatureStatistics[]>of(s).iterator();
-        }).treeReduce((a, b) -> new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])}));
+        }).treeAggregate(new FeatureStatistics[] {new FeatureStatistics(in), new FeatureStatistics(out)},
+                TrainingData::merge, TrainingData::merge));
+        if (stats[0].count() == 0) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
         return new Scaling(Standardizer.of(stats[0]), regression ? Standardizer.of(stats[1]) : null);
+    }
+
+    private static FeatureStatistics[] merge(FeatureStatistics[] a, FeatureStatistics[] b) {
+        return new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])};
     }
 
     private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, Scaling scaling,

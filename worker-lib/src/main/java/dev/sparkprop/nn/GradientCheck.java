@@ -75,7 +75,7 @@ public final class GradientCheck {
             double original = w[i];
             w[i] = original - 2 * step;
             double minus2 = backprop.loss(w, block);
-            saveKinkedPreActivations(spec, backprop, reference, block.rows());
+            savePreActivations(spec, backprop, reference, block.rows());
             boolean crossed = false;
             for (int k = 0; k < 3; k++) {
                 w[i] = original + offsets[k];
@@ -108,27 +108,24 @@ public final class GradientCheck {
                 worst < 0 ? Double.NaN : grad[worst], worstNumerical, maxRelativeError);
     }
 
-    private static void saveKinkedPreActivations(NetworkSpec spec, Backprop backprop, double[][] saved, int rows) {
+    /** Keeps z_l of the pass just run, for every layer, to compare later passes against. */
+    private static void savePreActivations(NetworkSpec spec, Backprop backprop, double[][] saved, int rows) {
         for (int l = 1; l <= spec.depth(); l++) {
-            if (spec.layers().get(l - 1).activation().kinkBetween(-1, 1)) {
-                int n = spec.width(l) * rows;
-                if (saved[l] == null) {
-                    saved[l] = new double[n];
-                }
-                System.arraycopy(backprop.preActivation(l), 0, saved[l], 0, n);
+            int n = spec.width(l) * rows;
+            if (saved[l] == null) {
+                saved[l] = new double[n];
             }
+            System.arraycopy(backprop.preActivation(l), 0, saved[l], 0, n);
         }
     }
 
+    /** True when the pass just run put some z on the other side of a kink than {@code reference}. */
     private static boolean crossesKink(NetworkSpec spec, Backprop backprop, double[][] reference, int rows) {
         for (int l = 1; l <= spec.depth(); l++) {
             Activation f = spec.layers().get(l - 1).activation();
-            if (reference[l] == null) {
-                continue;
-            }
-            double[] zMinus = backprop.preActivation(l);
+            double[] z = backprop.preActivation(l);
             for (int i = 0, n = spec.width(l) * rows; i < n; i++) {
-                if (f.kinkBetween(reference[l][i], zMinus[i])) {
+                if (f.kinkBetween(reference[l][i], z[i])) {
                     return true;
                 }
             }

@@ -51,12 +51,24 @@ public abstract class OutputHead {
         return general(activation, loss);
     }
 
-    /** L = Σ_i y_i (lse(z) - z_i); ∂L/∂z_i = a_i Σ_j y_j - y_i (= a - y for one-hot y). */
-    private static final class SoftmaxCrossEntropy extends OutputHead {
-        private final Loss.Reduction reduction;
+    /** A head that computes loss and delta straight from z_L. */
+    private abstract static class Fused extends OutputHead {
+        final Loss.Reduction reduction;
 
-        SoftmaxCrossEntropy(Loss.Reduction reduction) {
+        Fused(Loss.Reduction reduction) {
             this.reduction = reduction;
+        }
+
+        @Override
+        public final boolean isFused() {
+            return true;
+        }
+    }
+
+    /** L = Σ_i y_i (lse(z) - z_i); ∂L/∂z_i = a_i Σ_j y_j - y_i (= a - y for one-hot y). */
+    private static final class SoftmaxCrossEntropy extends Fused {
+        SoftmaxCrossEntropy(Loss.Reduction reduction) {
+            super(reduction);
         }
 
         @Override
@@ -92,19 +104,12 @@ public abstract class OutputHead {
             }
             return total;
         }
-
-        @Override
-        public boolean isFused() {
-            return true;
-        }
     }
 
     /** Per output L = softplus(z) - y z; ∂L/∂z = a - y. */
-    private static final class SigmoidBinaryCrossEntropy extends OutputHead {
-        private final Loss.Reduction reduction;
-
+    private static final class SigmoidBinaryCrossEntropy extends Fused {
         SigmoidBinaryCrossEntropy(Loss.Reduction reduction) {
-            this.reduction = reduction;
+            super(reduction);
         }
 
         @Override
@@ -124,11 +129,6 @@ public abstract class OutputHead {
                 total += scale * loss;
             }
             return total;
-        }
-
-        @Override
-        public boolean isFused() {
-            return true;
         }
     }
 }

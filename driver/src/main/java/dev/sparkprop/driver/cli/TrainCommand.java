@@ -31,9 +31,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv", description = "csv, parquet or json (default ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--label", defaultValue = "label", description = "Label column: class index for cross_entropy,"
-            + " else the numeric target (default ${DEFAULT-VALUE}).")
-    String label;
+    @Option(names = "--label", defaultValue = "label", split = ",", description = "Label column: class index for"
+            + " cross_entropy; else the numeric target, or one column per output (a,b,...) (default ${DEFAULT-VALUE}).")
+    List<String> labels;
 
     @Option(names = "--features", split = ",", description = "Feature columns (default: all but label and weight).")
     List<String> features;
@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate("sparkprop train");
         try {
             Dataset<Row> all = read(spark);
-            DataColumns columns = new DataColumns(featureColumns(all), label, weight);
+            DataColumns columns = new DataColumns(featureColumns(all), labels, weight);
             Dataset<Row> trainRows = all;
             Dataset<Row> validationRows = null;
             // Split before repartitioning: a shuffle's row order varies, the source's does not.
@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
             return features;
         }
         List<String> rest = new ArrayList<>(Arrays.asList(df.columns()));
-        rest.remove(label);
+        rest.removeAll(labels);
         rest.remove(weight);
         return rest;
     }

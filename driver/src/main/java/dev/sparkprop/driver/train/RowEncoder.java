@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Losses;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
@@ -22,7 +23,7 @@ final class RowEncoder implements Serializable {
     private final boolean classIndex;
     private final boolean classes;
 
-    RowEncoder(DataColumns columns, boolean vectorFeatures, NetworkSpec spec) {
+    RowEncoder(DataColumns columns, boolean vectorFeatures, boolean vectorLabel, NetworkSpec spec) {
         this.columns = columns;
         this.vectorFeatures = vectorFeatures;
         this.inputWidth = spec.inputWidth();
@@ -32,6 +33,15 @@ final class RowEncoder implements Serializable {
         if (!vectorFeatures && columns.features().size() != inputWidth) {
             throw new InvalidDataException(columns.features().size() + " feature columns but the network's input"
                     + " width is " + inputWidth + "; make the first number of the layers " + columns.features().size());
+        }
+        int labels = columns.labels().size();
+        if (classIndex && labels != 1) {
+            throw new InvalidDataException("cross_entropy takes one label column of class indices, got " + labels
+                    + " columns " + columns.labels());
+        }
+        if (!classIndex && !vectorLabel && labels != outputWidth) {
+            throw new InvalidDataException(labels + " label columns " + columns.labels() + " but the network has "
+                    + outputWidth + " outputs; give one label column per output unit");
         }
     }
 
@@ -74,7 +84,8 @@ final class RowEncoder implements Serializable {
     /** Writes the row's targets at {@code y[yOff]}. */
     void targets(Row row, double[] y, int yOff) {
         int at = vectorFeatures ? 1 : inputWidth;
-        String name = columns.label();
+        List<String> labels = columns.labels();
+        String name = labels.get(0);
         if (classIndex) {
             double label = number(row, at, name, "label");
             if (label != Math.rint(label) || label < 0 || label >= outputWidth) {
@@ -86,7 +97,12 @@ final class RowEncoder implements Serializable {
                 y[yOff + i] = 0;
             }
             y[yOff + (int) label] = 1;
-        } else if (row.get(at) instanceof Vector v) {
+        } else if (vectorLabel) {
+            Vector v = (Vector) row.get(at);
+            if (v == null) {
+                throw new InvalidDataException("label column '" + name + "' has a missing (null) vector; drop or"
+                        + " fill such rows");
+            }
             if (v.size() != outputWidth) {
                 throw new InvalidDataException("label vector column '" + name + "' has " + v.size()
                         + " values but the network has " + outputWidth + " outputs");
@@ -95,11 +111,9 @@ final class RowEncoder implements Serializable {
                 y[yOff + i] = finite(v.apply(i), name);
             }
         } else {
-            if (outputWidth != 1) {
-                throw new InvalidDataException("label column '" + name + "' holds one number but the network has "
-                        + outputWidth + " outputs; use a Vector label column or a 1-unit output layer");
+            for (int i = 0; i < outputWidth; i++) {
+                y[yOff + i] = number(row, at + i, labels.get(i), "label");
             }
-            y[yOff] = number(row, at, name, "label");
         }
     }
 
@@ -108,7 +122,7 @@ final class RowEncoder implements Serializable {
         if (columns.weight() == null) {
             return 1;
         }
-        double w = number(row, vectorFeatures ? 2 : inputWidth + 1, columns.weight(), "weight");
+        double w = number(row, (vectorFeatures ? 1 : inputWidth) + columns.labels().size(), columns.weight(), "weight");
         if (w < 0) {
             throw new InvalidDataException("weight column '" + columns.weight() + "' has negative weight " + w
                     + "; row weights must be 0 or more");

@@ -61,7 +61,10 @@ public final class TrainingData implements AutoCloseable {
         Dataset<Row> selected = select(df, columns);
         boolean vectorFeatures = columns.features().size() == 1
                 && selected.schema().fields()[0].dataType() instanceof VectorUDT;
-        RowEncoder encoder = new RowEncoder(columns, vectorFeatures, spec);
+        int labelAt = vectorFeatures ? 1 : columns.features().size();
+        boolean vectorLabel = columns.labels().size() == 1
+                && selected.schema().fields()[labelAt].dataType() instanceof VectorUDT;
+        RowEncoder encoder = new RowEncoder(columns, vectorFeatures, vectorLabel, spec);
         JavaRDD<Row> source = selected.javaRDD();
         Scaling scaling = computeStatistics ? statistics(source, encoder) : given;
         if (scaling.features() != null && scaling.features().features() != spec.inputWidth()
@@ -126,7 +129,7 @@ public final class TrainingData implements AutoCloseable {
         List<String> available = Arrays.asList(df.columns());
         List<Column> selection = new ArrayList<>();
         List<String> wanted = new ArrayList<>(columns.features());
-        wanted.add(columns.label());
+        wanted.addAll(columns.labels());
         if (columns.weight() != null) {
             wanted.add(columns.weight());
         }

@@ -41,7 +41,7 @@ class TrainingDataTest {
     void numericColumnsBecomeStandardisedBlocksWithOneHotTargetsAndWeights() {
         Dataset<Row> df = frame(NUMERIC, new Object[] {1.0, 10, 0.0, 1.0}, new Object[] {3.0, 20, 2.0, 0.5},
                 new Object[] {5.0, 30, 1.0, 2.0}, new Object[] {7.0, 40, 2.0, 1.0});
-        try (TrainingData data = TrainingData.fromDataFrame(df, new DataColumns(List.of("a", "b"), "label", "w"),
+        try (TrainingData data = TrainingData.fromDataFrame(df, new DataColumns(List.of("a", "b"), List.of("label"), "w"),
                 CLASSIFIER, 3, true)) {
             assertEquals(4, data.rows());
             assertEquals(4.5, data.weightSum(), 0);
@@ -87,6 +87,21 @@ class TrainingDataTest {
         }
     }
 
+    @Test
+    void severalLabelColumnsAreOneTargetPerOutput() {
+        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y1", DataTypes.DoubleType)
+                .add("y2", DataTypes.LongType);
+        Dataset<Row> df = frame(schema, new Object[] {1.0, 5.0, 7L});
+        NetworkSpec twoOutputs = NetworkSpec.parse("1,3:tanh,2:identity", "huber");
+        try (TrainingData data = TrainingData.fromDataFrame(df, new DataColumns(List.of("x"), List.of("y1", "y2"), null),
+                twoOutputs, 4, false)) {
+            Block b = blocks(data).stream().filter(k -> k.rows() > 0).findFirst().orElseThrow();
+            assertArrayEquals(new double[] {5, 7}, java.util.Arrays.copyOf(b.targets(), 2), 0);
+        }
+        assertTrue(error(df, new DataColumns(List.of("x"), List.of("y1"), null), twoOutputs)
+                .contains("1 label columns [y1] but the network has 2 outputs"));
+    }
+
     private static String error(Dataset<Row> df, DataColumns columns, NetworkSpec spec) {
         return assertThrows(IllegalArgumentException.class,
                 () -> TrainingData.fromDataFrame(df, columns, spec, 4, true).close()).getMessage();
@@ -95,9 +110,9 @@ class TrainingDataTest {
     @Test
     void badInputFailsWithOneMessageNamingTheColumn() {
         Dataset<Row> ok = frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0});
-        DataColumns ab = new DataColumns(List.of("a", "b"), "label", "w");
+        DataColumns ab = new DataColumns(List.of("a", "b"), List.of("label"), "w");
 
-        assertTrue(error(ok, new DataColumns(List.of("a", "c"), "label", null), CLASSIFIER)
+        assertTrue(error(ok, DataColumns.of(List.of("a", "c"), "label"), CLASSIFIER)
                 .contains("column 'c' is not in the data"));
         assertTrue(error(frame(NUMERIC, new Object[] {Double.NaN, 1, 0.0, 1.0}), ab, CLASSIFIER)
                 .contains("column 'a' has the value NaN"));

@@ -18,6 +18,7 @@ final class RowEncoder implements Serializable {
 
     private final DataColumns columns;
     private final boolean vectorFeatures;
+    private final boolean vectorLabel;
     private final int inputWidth;
     private final int outputWidth;
     private final boolean classIndex;
@@ -26,6 +27,7 @@ final class RowEncoder implements Serializable {
     RowEncoder(DataColumns columns, boolean vectorFeatures, boolean vectorLabel, NetworkSpec spec) {
         this.columns = columns;
         this.vectorFeatures = vectorFeatures;
+        this.vectorLabel = vectorLabel;
         this.inputWidth = spec.inputWidth();
         this.outputWidth = spec.outputWidth();
         this.classIndex = spec.loss() instanceof Losses.CrossEntropy;

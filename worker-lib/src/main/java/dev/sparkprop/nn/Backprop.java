@@ -48,6 +48,11 @@ public final class Backprop {
         }
     }
 
+    /** The BLAS implementation the products run on (native JNI, vector API or plain Java), for logs. */
+    public static String blasImplementation() {
+        return DenseKernels.blasName();
+    }
+
     public NetworkSpec spec() {
         return spec;
     }

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.Updater;
@@ -82,8 +83,9 @@ public final class DistributedTrainer {
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
         int depth = aggregationDepth(data.partitions(), settings.aggregationDepth());
-        LOG.info("sparkprop: training {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate depth {}",
-                spec, data.rows(), data.partitions(), iterationsPerEpoch, depth);
+        LOG.info("sparkprop: training {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate depth {};"
+                + " driver BLAS {}", spec, data.rows(), data.partitions(), iterationsPerEpoch, depth,
+                Backprop.blasImplementation());
         List<Iteration> history = new ArrayList<>();
         long started = System.nanoTime();
         long iteration = 0;

@@ -1,0 +1,29 @@
+package dev.sparkprop.driver.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model directory says about its model besides the weights.
+ *
+ * @param formatVersion {@link #FORMAT_VERSION} when written; loading refuses others
+ * @param layers        network layers spec, e.g. {@code 64,32:relu,10:softmax}
+ * @param loss          loss spec, e.g. {@code cross_entropy:sum}
+ * @param parameters    length of the flat parameter array (checked against the layers and the weights file)
+ * @param preprocessing how raw rows become inputs and targets
+ * @param config        the effective job config, flattened key to rendered value, in key order
+ * @param history       per-epoch metrics of the training run
+ * @param createdBy     e.g. {@code sparkprop 0.1.0}
+ * @param createdAt     ISO-8601 instant
+ */
+public record ModelMetadata(int formatVersion, String layers, String loss, int parameters,
+                            Preprocessing preprocessing, Map<String, String> config, List<EpochRecord> history,
+                            String createdBy, String createdAt) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public ModelMetadata {
+        config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
+        history = List.copyOf(history);
+    }
+}

@@ -2,7 +2,9 @@ package dev.sparkprop.driver.cli;
 
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.PreprocessingFitter;
 import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
@@ -112,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate("sparkprop train");
         try {
             Dataset<Row> all = read(spark);
-            DataColumns columns = new DataColumns(featureColumns(all), labels, weight);
+            DataColumns columns = new DataColumns(featureColumns(all), labels, weight, List.of());
             Dataset<Row> trainRows = all;
             Dataset<Row> validationRows = null;
             // Split before repartitioning: a shuffle's row order varies, the source's does not.
@@ -125,9 +127,10 @@ final class TrainCommand implements Callable<Integer> {
                 trainRows = trainRows.repartition(partitions);
             }
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            try (TrainingData train = TrainingData.fromDataFrame(trainRows, columns, spec, blockRows, standardize);
-                 TrainingData validation = validationRows == null ? null : TrainingData.fromDataFrame(validationRows,
-                         columns, spec, blockRows, train.scaling())) {
+            Preprocessing prep = PreprocessingFitter.fit(trainRows, columns, spec, standardize).preprocessing();
+            try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, blockRows, null);
+                 TrainingData validation = validationRows == null ? null
+                         : TrainingData.fromDataFrame(validationRows, prep, spec, blockRows, null)) {
                 System.out.printf("training %s on %d rows in %d partitions%s%n", spec, train.rows(), train.partitions(),
                         validation == null ? "" : ", validating on " + validation.rows());
                 DistributedTrainer trainer = new DistributedTrainer(sc, settings);

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record Preprocessing(List<FeatureColumn> features, double[] featureMean, double[] featureScale,
                             List<String> labels, List<String> classes, double[] targetMean, double[] targetScale,
-                            String weight) {
+                            String weight) implements java.io.Serializable {
 
     public Preprocessing {
         features = List.copyOf(features);

@@ -1,8 +1,7 @@
 package dev.sparkprop.driver.spark;
 
 import com.esotericsoftware.kryo.Kryo;
-import dev.sparkprop.driver.train.FeatureStatistics;
-import dev.sparkprop.driver.train.Standardizer;
+import dev.sparkprop.driver.train.ShippedClasses;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientSum;
 import org.apache.spark.SparkConf;
@@ -15,11 +14,9 @@ public final class KryoRegistration implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         kryo.register(Block.class);
         kryo.register(GradientSum.class);
-        kryo.register(FeatureStatistics.class);
-        kryo.register(FeatureStatistics[].class);
-        kryo.register(Standardizer.class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
+        ShippedClasses.all().forEach(kryo::register);
         // Spark SQL classes that reading and repartitioning a DataFrame ships but Spark leaves
         // unregistered; listed so spark.kryo.registrationRequired=true works for sparkprop jobs.
         for (String name : SPARK_SQL_CLASSES) {
@@ -32,6 +29,8 @@ public final class KryoRegistration implements KryoRegistrator {
     }
 
     private static final String[] SPARK_SQL_CLASSES = {
+        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
+        "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
         "org.apache.spark.sql.types.NullType$",
         "[Lorg.apache.spark.sql.types.DataType;",
     };

@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * Which DataFrame columns feed training.
  *
- * @param features one ml {@code Vector} column, or numeric columns in input order
- * @param labels   the targets: for cross-entropy one column of class indices 0..K-1 (K = output
- *                 units); otherwise one numeric column per output, or one Vector column holding
- *                 all outputs
- * @param weight   a numeric column of non-negative row weights, or null for weight 1
+ * @param features    numeric columns, ml Vector columns and categorical columns, in input order
+ * @param labels      the targets: for classification one column of class values (numbers or
+ *                    strings); otherwise one numeric column per output, or one Vector column
+ * @param weight      a numeric column of non-negative row weights, or null for weight 1
+ * @param categorical the feature columns to one-hot encode (any type: strings, numbers)
  */
-public record DataColumns(List<String> features, List<String> labels, String weight) implements Serializable {
+public record DataColumns(List<String> features, List<String> labels, String weight, List<String> categorical)
+        implements Serializable {
 
     public DataColumns {
         if (features == null || features.isEmpty()) {
@@ -23,9 +24,19 @@ public record DataColumns(List<String> features, List<String> labels, String wei
         }
         features = List.copyOf(features);
         labels = List.copyOf(labels);
+        categorical = categorical == null ? List.of() : List.copyOf(categorical);
+        for (String c : categorical) {
+            if (!features.contains(c)) {
+                throw new IllegalArgumentException("categorical column '" + c + "' is not among the feature columns "
+                        + features);
+            }
+        }
+        if (weight != null && (weight.isBlank() || features.contains(weight) || labels.contains(weight))) {
+            throw new IllegalArgumentException("weight column '" + weight + "' must be a separate, named column");
+        }
     }
 
     public static DataColumns of(List<String> features, String label) {
-        return new DataColumns(features, List.of(label), null);
+        return new DataColumns(features, List.of(label), null, List.of());
     }
 }

@@ -1,123 +1,308 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
+import scala.Tuple3;
 
 /**
- * Weighted metrics of a model over cached blocks, computed where the blocks live: mean loss;
- * accuracy for classification (argmax for softmax, 0.5 threshold per output for sigmoid); RMSE
- * and R² (over all outputs pooled) for regression, in the targets' original units. The loss is
- * the training objective, so on standardised targets when the data standardises them.
+ * Weighted metrics of a model over cached blocks, computed where the blocks live.
+ * <ul>
+ *   <li>always: {@code loss}, the training objective (on standardised targets for regression);</li>
+ *   <li>classes (softmax, or one sigmoid output): {@code accuracy}, {@code macro_f1},
+ *       {@code log_loss}, a confusion matrix of weighted counts, and {@code auc} for two classes;</li>
+ *   <li>several sigmoid outputs (multi-label): {@code accuracy} per output at 0.5, pooled;</li>
+ *   <li>regression: {@code rmse}, {@code mae} and {@code r2}, pooled over outputs, in the
+ *       targets' original units.</li>
+ * </ul>
  */
-public record Evaluation(double loss, double accuracy, double rmse, double r2, long rows) {
+public final class Evaluation implements Serializable {
 
-    // Layout of the per-partition sums.
-    private static final int LOSS = 0;
-    private static final int WEIGHT = 1;
-    private static final int CORRECT = 2;
-    private static final int SQUARED_ERROR = 3;
-    private static final int WEIGHTED_Y = 4;
-    private static final int WEIGHTED_Y2 = 5;
-    private static final int ROWS = 6;
+    private static final long serialVersionUID = 1L;
 
-    public boolean isClassification() {
-        return !Double.isNaN(accuracy);
+    private final Map<String, Double> metrics;
+    private final List<String> classes;
+    private final double[][] confusion;
+
+    private Evaluation(Map<String, Double> metrics, List<String> classes, double[][] confusion) {
+        this.metrics = metrics;
+        this.classes = classes;
+        this.confusion = confusion;
     }
 
-    /**
-     * {@code loss=… accuracy=…} or {@code loss=… rmse=… r2=…}, with a prefix such as
-     * {@code validation_}; the loss to 12 digits, so runs can be compared closely.
-     */
+    /** Metric name → value, in display order. */
+    public Map<String, Double> metrics() {
+        return metrics;
+    }
+
+    public double get(String metric) {
+        Double v = metrics.get(metric);
+        return v == null ? Double.NaN : v;
+    }
+
+    public double loss() {
+        return get("loss");
+    }
+
+    public double accuracy() {
+        return get("accuracy");
+    }
+
+    public double r2() {
+        return get("r2");
+    }
+
+    /** Weighted counts [true class][predicted class], or null without classes. */
+    public double[][] confusion() {
+        return confusion;
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** {@code <prefix>name=value ...}: losses to 12 digits so runs compare closely, others to 4. */
     public String format(String prefix) {
-        return isClassification()
-                ? String.format("%sloss=%.12g %saccuracy=%.4f", prefix, loss, prefix, accuracy)
-                : String.format("%sloss=%.12g %srmse=%.6g %sr2=%.4f", prefix, loss, prefix, rmse, prefix, r2);
+        StringBuilder sb = new StringBuilder();
+        metrics.forEach((name, value) -> sb.append(sb.length() == 0 ? "" : " ").append(prefix).append(name).append('=')
+                .append(String.format(name.endsWith("loss") ? "%.12g" : "%.4f", value)));
+        return sb.toString();
+    }
+
+    /** Per-class rows: class, weighted support, predicted count, precision, recall, F1. */
+    public String perClassTable() {
+        if (confusion == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %9s %9s %9s%n", "class", "support",
+                "predicted", "precision", "recall", "f1"));
+        for (int c = 0; c < confusion.length; c++) {
+            double[] prf = precisionRecallF1(c);
+            sb.append(String.format("%-16s %10.0f %10.0f %9.4f %9.4f %9.4f%n", classes.get(c), rowSum(c), columnSum(c),
+                    prf[0], prf[1], prf[2]));
+        }
+        return sb.toString();
     }
 
     public static Evaluation of(JavaSparkContext sc, TrainingData data, NetworkSpec spec, double[] params,
                                 int blockRows) {
-        Broadcast<double[]> weights = sc.broadcast(params.clone());
+        Preprocessing prep = data.preprocessing();
+        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
+        boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy;
+        int classCount = softmax ? spec.outputWidth() : sigmoid && spec.outputWidth() == 1 ? 2 : 0;
+        List<String> classes = classCount == 0 ? null : prep != null && prep.classes() != null ? prep.classes()
+                : indices(classCount);
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
-        boolean classification = spec.loss() instanceof Losses.CrossEntropy
-                || spec.loss() instanceof Losses.BinaryCrossEntropy;
-        Scaling scaling = data.scaling();
+        Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
-            double[] sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
+            Sums sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
-                double[] s = new double[7];
+                Sums s = new Sums(classCount);
                 while (blocks.hasNext()) {
-                    accumulate(backprop, weights.value(), blocks.next(), scaling, s);
+                    s.add(backprop, weights.value(), blocks.next(), prep);
                 }
                 return List.of(s).iterator();
-            }).treeReduce(Evaluation::add));
-            double w = sums[WEIGHT];
-            double outputs = spec.outputWidth();
-            double sst = sums[WEIGHTED_Y2] - sums[WEIGHTED_Y] * sums[WEIGHTED_Y] / (w * outputs);
-            return new Evaluation(sums[LOSS] / w,
-                    classification ? sums[CORRECT] / (w * (spec.loss() instanceof Losses.CrossEntropy ? 1 : outputs))
-                            : Double.NaN,
-                    classification ? Double.NaN : Math.sqrt(sums[SQUARED_ERROR] / (w * outputs)),
-                    classification ? Double.NaN : 1 - sums[SQUARED_ERROR] / sst,
-                    (long) sums[ROWS]);
+            }).treeReduce(Sums::merge));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            double w = sums.weight;
+            metrics.put("loss", sums.loss / w);
+            double[][] confusion = null;
+            if (classCount > 0) {
+                confusion = sums.confusion;
+                Evaluation partial = new Evaluation(metrics, classes, confusion);
+                metrics.put("accuracy", partial.trace() / w);
+                metrics.put("macro_f1", partial.macroF1());
+                metrics.put("log_loss", sums.logLoss / w);
+                if (classCount == 2) {
+                    metrics.put("auc", auc(data, layers, loss, blockRows, weights, softmax));
+                }
+            } else if (sigmoid) {
+                metrics.put("accuracy", sums.correct / (w * spec.outputWidth()));
+            } else {
+                double outputs = spec.outputWidth();
+                double sst = sums.y2 - sums.y * sums.y / (w * outputs);
+                metrics.put("rmse", Math.sqrt(sums.squaredError / (w * outputs)));
+                metrics.put("mae", sums.absoluteError / (w * outputs));
+                metrics.put("r2", 1 - sums.squaredError / sst);
+            }
+            return new Evaluation(java.util.Collections.unmodifiableMap(metrics), classes, confusion);
         } finally {
             weights.destroy();
         }
     }
 
-    private static void accumulate(Backprop backprop, double[] params, Block block, Scaling scaling, double[] s) {
-        s[LOSS] += backprop.loss(params, block);
-        int units = block.outputWidth();
-        boolean softmax = backprop.spec().loss() instanceof Losses.CrossEntropy;
-        double[] out = backprop.lastOutput();
-        double[] y = block.targets();
-        if (scaling.targets() != null) {
-            out = java.util.Arrays.copyOf(out, units * block.rows());
-            y = java.util.Arrays.copyOf(y, units * block.rows());
-            for (int off = 0; off < out.length; off += units) {
-                scaling.unscaleTargets(out, off);
-                scaling.unscaleTargets(y, off);
+    /** Area under the ROC curve of the positive class (index 1), exact, weighted. */
+    private static double auc(TrainingData data, String layers, String loss, int blockRows,
+                              Broadcast<double[]> weights, boolean softmax) {
+        var scored = data.blocks().flatMap(block -> {
+            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+            double[] out = backprop.predict(weights.value(), block.features(), block.rows());
+            int units = block.outputWidth();
+            List<Tuple3<Object, Object, Object>> rows = new ArrayList<>(block.rows());
+            for (int r = 0; r < block.rows(); r++) {
+                double label = softmax ? block.targets()[r * units + 1] : block.targets()[r];
+                rows.add(new Tuple3<>(out[r * units + (softmax ? 1 : 0)], label, block.weights()[r]));
+            }
+            return rows.iterator();
+        });
+        BinaryClassificationMetrics metrics = new BinaryClassificationMetrics(scored.rdd(), 0);
+        try {
+            return metrics.areaUnderROC();
+        } finally {
+            metrics.unpersist();
+        }
+    }
+
+    private double trace() {
+        double t = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            t += confusion[c][c];
+        }
+        return t;
+    }
+
+    private double rowSum(int c) {
+        double s = 0;
+        for (double v : confusion[c]) {
+            s += v;
+        }
+        return s;
+    }
+
+    private double columnSum(int c) {
+        double s = 0;
+        for (double[] row : confusion) {
+            s += row[c];
+        }
+        return s;
+    }
+
+    /** Precision, recall, F1 of class c; 0 where undefined (no predictions or no support), as sklearn does. */
+    private double[] precisionRecallF1(int c) {
+        double tp = confusion[c][c];
+        double predicted = columnSum(c);
+        double actual = rowSum(c);
+        double precision = predicted > 0 ? tp / predicted : 0;
+        double recall = actual > 0 ? tp / actual : 0;
+        double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        return new double[] {precision, recall, f1};
+    }
+
+    /** Mean F1 over the classes present in the data or predicted. */
+    private double macroF1() {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            if (rowSum(c) > 0 || columnSum(c) > 0) {
+                sum += precisionRecallF1(c)[2];
+                n++;
             }
         }
-        for (int r = 0; r < block.rows(); r++) {
-            double w = block.weights()[r];
-            int off = r * units;
-            s[WEIGHT] += w;
-            s[ROWS]++;
-            if (softmax) {
-                s[CORRECT] += argmax(out, off, units) == argmax(y, off, units) ? w : 0;
-            }
-            for (int i = off; i < off + units; i++) {
-                if (!softmax) {
-                    s[CORRECT] += (out[i] >= 0.5) == (y[i] >= 0.5) ? w : 0;
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static List<String> indices(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
+    }
+
+    /** Per-partition weighted sums; merged by addition. */
+    static final class Sums implements Serializable {
+        private static final long serialVersionUID = 1L;
+        double loss;
+        double weight;
+        double correct;
+        double logLoss;
+        double squaredError;
+        double absoluteError;
+        double y;
+        double y2;
+        final double[][] confusion;
+
+        Sums(int classes) {
+            confusion = classes > 0 ? new double[classes][classes] : null;
+        }
+
+        void add(Backprop backprop, double[] params, Block block, Preprocessing prep) {
+            loss += backprop.loss(params, block);
+            double[] out = backprop.lastOutput();
+            double[] target = block.targets();
+            int units = block.outputWidth();
+            boolean softmax = backprop.spec().loss() instanceof Losses.CrossEntropy;
+            boolean sigmoid = backprop.spec().loss() instanceof Losses.BinaryCrossEntropy;
+            for (int r = 0; r < block.rows(); r++) {
+                double w = block.weights()[r];
+                int off = r * units;
+                weight += w;
+                if (confusion != null) {
+                    int truth = softmax ? argmax(target, off, units) : (int) target[off];
+                    int predicted = softmax ? argmax(out, off, units) : out[off] >= 0.5 ? 1 : 0;
+                    confusion[truth][predicted] += w;
+                    double p = softmax ? out[off + truth] : truth == 1 ? out[off] : 1 - out[off];
+                    logLoss -= w * Math.log(Math.max(p, 1e-15));
+                } else if (sigmoid) {
+                    for (int i = off; i < off + units; i++) {
+                        correct += (out[i] >= 0.5) == (target[i] >= 0.5) ? w : 0;
+                    }
+                } else {
+                    for (int i = 0; i < units; i++) {
+                        double predicted = out[off + i];
+                        double actual = target[off + i];
+                        if (prep != null && prep.targetMean() != null) {
+                            predicted = predicted / prep.targetScale()[i] + prep.targetMean()[i];
+                            actual = actual / prep.targetScale()[i] + prep.targetMean()[i];
+                        }
+                        double e = predicted - actual;
+                        squaredError += w * e * e;
+                        absoluteError += w * Math.abs(e);
+                        y += w * actual;
+                        y2 += w * actual * actual;
+                    }
                 }
-                double e = out[i] - y[i];
-                s[SQUARED_ERROR] += w * e * e;
-                s[WEIGHTED_Y] += w * y[i];
-                s[WEIGHTED_Y2] += w * y[i] * y[i];
             }
         }
-    }
 
-    private static int argmax(double[] v, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[off + i] > v[off + best]) {
-                best = i;
+        Sums merge(Sums other) {
+            loss += other.loss;
+            weight += other.weight;
+            correct += other.correct;
+            logLoss += other.logLoss;
+            squaredError += other.squaredError;
+            absoluteError += other.absoluteError;
+            y += other.y;
+            y2 += other.y2;
+            if (confusion != null) {
+                for (int i = 0; i < confusion.length; i++) {
+                    for (int j = 0; j < confusion.length; j++) {
+                        confusion[i][j] += other.confusion[i][j];
+                    }
+                }
             }
+            return this;
         }
-        return best;
-    }
 
-    private static double[] add(double[] a, double[] b) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] += b[i];
+        private static int argmax(double[] v, int off, int n) {
+            int best = 0;
+            for (int i = 1; i < n; i++) {
+                if (v[off + i] > v[off + best]) {
+                    best = i;
+                }
+            }
+            return best;
         }
-        return a;
     }
 }

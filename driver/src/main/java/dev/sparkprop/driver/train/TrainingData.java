@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
@@ -7,96 +8,65 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Training rows converted once into cached blocks (features, targets, weights stacked for
- * GEMM), persisted MEMORY_AND_DISK and reused by every iteration. Building it reads the source
- * twice: once for the standardisation statistics (when asked for), once for the blocks.
+ * Rows converted once, by a {@link Preprocessing}, into cached blocks (features, targets,
+ * weights stacked for GEMM), persisted MEMORY_AND_DISK and reused by every iteration.
  */
 public final class TrainingData implements AutoCloseable {
 
     private final JavaRDD<Block> blocks;
     private final long rows;
     private final double weightSum;
-    private final Scaling scaling;
+    private final Preprocessing preprocessing;
 
-    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Scaling scaling) {
+    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Preprocessing preprocessing) {
         this.blocks = blocks;
         this.rows = rows;
         this.weightSum = weightSum;
-        this.scaling = scaling;
+        this.preprocessing = preprocessing;
     }
 
     /**
-     * Selects {@code columns} from {@code df}, optionally standardises features (and regression
-     * targets) with statistics of these rows, and caches blocks of up to {@code blockRows} rows
-     * per partition.
+     * Encodes the rows of {@code df} by {@code prep} into blocks of up to {@code blockRows} rows
+     * per partition, and caches them.
      *
-     * @param standardize compute mean/std here and apply them; false keeps raw values
-     * @throws IllegalArgumentException naming the bad column or value
+     * @param classWeights a weight per class index used instead of a weight column, or null
+     * @throws IllegalArgumentException naming the bad column or value, or when no row has weight
      */
-    public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
-                                             boolean standardize) {
-        return build(df, columns, spec, blockRows, standardize, Scaling.NONE);
-    }
-
-    /**
-     * As {@link #fromDataFrame(Dataset, DataColumns, NetworkSpec, int, boolean)}, applying a given
-     * scaling (the training data's, to validation or test rows).
-     */
-    public static TrainingData fromDataFrame(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
-                                             Scaling scaling) {
-        return build(df, columns, spec, blockRows, false, scaling);
-    }
-
-    private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, int blockRows,
-                                      boolean computeStatistics, Scaling given) {
-        Dataset<Row> selected = select(df, columns);
-        boolean vectorFeatures = columns.features().size() == 1
-                && selected.schema().fields()[0].dataType() instanceof VectorUDT;
-        int labelAt = vectorFeatures ? 1 : columns.features().size();
-        boolean vectorLabel = columns.labels().size() == 1
-                && selected.schema().fields()[labelAt].dataType() instanceof VectorUDT;
-        RowEncoder encoder = new RowEncoder(columns, vectorFeatures, vectorLabel, spec);
-        JavaRDD<Row> source = selected.javaRDD();
-        Scaling scaling = computeStatistics ? statistics(source, encoder) : given;
-        if (scaling.features() != null && scaling.features().features() != spec.inputWidth()
-                || scaling.targets() != null && scaling.targets().features() != spec.outputWidth()) {
-            throw new IllegalArgumentException("the standardisation was learned for another network shape than "
-                    + spec.layersSpec());
-        }
-        JavaRDD<Block> blocks = source
-                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, scaling, blockRows))
+    public static TrainingData fromDataFrame(Dataset<Row> df, Preprocessing prep, NetworkSpec spec, int blockRows,
+                                             double[] classWeights) {
+        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, true);
+        JavaRDD<Block> blocks = select(df, prep).javaRDD()
+                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, blockRows))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return summarise(blocks, scaling);
+        return summarise(blocks, prep);
     }
 
     /** Caches already-built blocks, e.g. from a test or another pipeline. */
     public static TrainingData fromBlocks(JavaRDD<Block> blocks) {
-        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), Scaling.NONE);
+        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null);
     }
 
-    private static TrainingData summarise(JavaRDD<Block> blocks, Scaling scaling) {
+    private static TrainingData summarise(JavaRDD<Block> blocks, Preprocessing prep) {
         double[] totals = unwrapped(() -> blocks
                 .map(b -> new double[] {b.rows(), b.weightSum()})
                 .fold(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
         if (totals[0] == 0) {
             blocks.unpersist(false);
-            throw new IllegalArgumentException("the training data has no rows");
+            throw new IllegalArgumentException("the data has no rows");
         }
         if (!(totals[1] > 0)) {
             blocks.unpersist(false);
-            throw new IllegalArgumentException("every training row has weight 0; at least one needs a positive weight");
+            throw new IllegalArgumentException("every row has weight 0; at least one needs a positive weight");
         }
-        return new TrainingData(blocks, (long) totals[0], totals[1], scaling);
+        return new TrainingData(blocks, (long) totals[0], totals[1], prep);
     }
 
     public JavaRDD<Block> blocks() {
@@ -115,9 +85,9 @@ public final class TrainingData implements AutoCloseable {
         return blocks.getNumPartitions();
     }
 
-    /** The standardisation applied to features and targets. */
-    public Scaling scaling() {
-        return scaling;
+    /** How rows became blocks; null for data built {@link #fromBlocks}. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
     }
 
     @Override
@@ -125,14 +95,16 @@ public final class TrainingData implements AutoCloseable {
         blocks.unpersist(false);
     }
 
-    private static Dataset<Row> select(Dataset<Row> df, DataColumns columns) {
+    /** The columns a {@link RowEncoder} reads, in its order: features, labels, weight. */
+    static Dataset<Row> select(Dataset<Row> df, Preprocessing prep) {
         List<String> available = Arrays.asList(df.columns());
-        List<Column> selection = new ArrayList<>();
-        List<String> wanted = new ArrayList<>(columns.features());
-        wanted.addAll(columns.labels());
-        if (columns.weight() != null) {
-            wanted.add(columns.weight());
+        List<String> wanted = new ArrayList<>();
+        prep.features().forEach(f -> wanted.add(f.name()));
+        wanted.addAll(prep.labels());
+        if (prep.weight() != null) {
+            wanted.add(prep.weight());
         }
+        List<Column> selection = new ArrayList<>();
         for (String name : wanted) {
             if (!available.contains(name)) {
                 throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
@@ -140,52 +112,10 @@ public final class TrainingData implements AutoCloseable {
             }
             selection.add(functions.col(name));
         }
-        Dataset<Row> selected = df.select(selection.toArray(new Column[0]));
-        StructField[] fields = selected.schema().fields();
-        for (int i = 0; i < columns.features().size(); i++) {
-            String type = fields[i].dataType().typeName();
-            boolean numeric = fields[i].dataType() instanceof org.apache.spark.sql.types.NumericType;
-            if (!numeric && !(fields[i].dataType() instanceof VectorUDT && columns.features().size() == 1)) {
-                throw new IllegalArgumentException("feature column '" + fields[i].name() + "' has type " + type
-                        + "; features must be numeric columns or a single ml Vector column");
-            }
-        }
-        return selected;
+        return df.select(selection.toArray(new Column[0]));
     }
 
-    /** Feature statistics, and target statistics when the targets are regression values. */
-    private static Scaling statistics(JavaRDD<Row> source, RowEncoder encoder) {
-        int in = encoder.inputWidth();
-        int out = encoder.outputWidth();
-        boolean regression = !encoder.classification();
-        FeatureStatistics[] stats = unwrapped(() -> source.mapPartitions((Iterator<Row> it) -> {
-            FeatureStatistics[] s = {new FeatureStatistics(in), new FeatureStatistics(out)};
-            double[] x = new double[in];
-            double[] y = new double[out];
-            while (it.hasNext()) {
-                Row row = it.next();
-                encoder.features(row, x, 0);
-                s[0].add(x, 0);
-                if (regression) {
-                    encoder.targets(row, y, 0);
-                    s[1].add(y, 0);
-                }
-            }
-            return List.<FeatureStatistics[]>of(s).iterator();
-        }).treeAggregate(new FeatureStatistics[] {new FeatureStatistics(in), new FeatureStatistics(out)},
-                TrainingData::merge, TrainingData::merge));
-        if (stats[0].count() == 0) {
-            throw new IllegalArgumentException("the training data has no rows");
-        }
-        return new Scaling(Standardizer.of(stats[0]), regression ? Standardizer.of(stats[1]) : null);
-    }
-
-    private static FeatureStatistics[] merge(FeatureStatistics[] a, FeatureStatistics[] b) {
-        return new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])};
-    }
-
-    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, Scaling scaling,
-                                            int blockRows) {
+    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
         return new Iterator<>() {
@@ -203,14 +133,7 @@ public final class TrainingData implements AutoCloseable {
                 for (; r < blockRows && rowsIn.hasNext(); r++) {
                     Row row = rowsIn.next();
                     encoder.features(row, x, r * in);
-                    if (scaling.features() != null) {
-                        scaling.features().apply(x, r * in);
-                    }
-                    encoder.targets(row, y, r * out);
-                    if (scaling.targets() != null) {
-                        scaling.targets().apply(y, r * out);
-                    }
-                    w[r] = encoder.weight(row);
+                    w[r] = encoder.weight(row, encoder.targets(row, y, r * out));
                 }
                 // The last block of a partition is trimmed so the cache holds no padding.
                 return r == blockRows ? new Block(in, out, x, y, w, r)

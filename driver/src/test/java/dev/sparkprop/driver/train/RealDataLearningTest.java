@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,10 +25,10 @@ class RealDataLearningTest {
         features.remove(label);
         DataColumns columns = DataColumns.of(features, label);
         NetworkSpec spec = settings.network();
-        try (TrainingData train = TrainingData.fromDataFrame(split[0].repartition(3), columns, spec,
-                settings.blockRows(), true);
-             TrainingData test = TrainingData.fromDataFrame(split[1], columns, spec, settings.blockRows(),
-                     train.scaling())) {
+        Preprocessing prep = PreprocessingFitter.fit(split[0], columns, spec, true).preprocessing();
+        try (TrainingData train = TrainingData.fromDataFrame(split[0].repartition(3), prep, spec,
+                settings.blockRows(), null);
+             TrainingData test = TrainingData.fromDataFrame(split[1], prep, spec, settings.blockRows(), null)) {
             DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings).fit(train);
             Evaluation evaluation = Evaluation.of(SparkTestSession.sc(), test, spec, result.params(),
                     settings.blockRows());

@@ -2,9 +2,11 @@ package dev.sparkprop.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
@@ -18,12 +20,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
+/** Preprocessing learned from DataFrames, and the cached blocks it produces. */
 class TrainingDataTest {
 
     private static final NetworkSpec CLASSIFIER = NetworkSpec.parse("2,4:tanh,3:softmax", "cross_entropy");
     private static final StructType NUMERIC = new StructType()
             .add("a", DataTypes.DoubleType).add("b", DataTypes.IntegerType)
             .add("label", DataTypes.DoubleType).add("w", DataTypes.DoubleType);
+    private static final DataColumns AB = new DataColumns(List.of("a", "b"), List.of("label"), "w", List.of());
 
     private static Dataset<Row> frame(StructType schema, Object[]... rows) {
         List<Row> list = new ArrayList<>();
@@ -33,105 +37,147 @@ class TrainingDataTest {
         return SparkTestSession.spark().createDataFrame(list, schema).repartition(2);
     }
 
-    private static List<Block> blocks(TrainingData data) {
-        return data.blocks().collect();
+    private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
+        Preprocessing prep = PreprocessingFitter.fit(df, columns, spec, standardize).preprocessing();
+        return TrainingData.fromDataFrame(df, prep, spec, 3, null);
+    }
+
+    /** Every row of the blocks, as [inputs..., targets..., weight]. */
+    private static List<double[]> rows(TrainingData data) {
+        List<double[]> rows = new ArrayList<>();
+        for (Block b : data.blocks().collect()) {
+            int in = b.inputWidth();
+            int out = b.outputWidth();
+            for (int r = 0; r < b.rows(); r++) {
+                double[] row = new double[in + out + 1];
+                System.arraycopy(b.features(), r * in, row, 0, in);
+                System.arraycopy(b.targets(), r * out, row, in, out);
+                row[in + out] = b.weights()[r];
+                rows.add(row);
+            }
+        }
+        rows.sort((x, y) -> Double.compare(x[0], y[0]));
+        return rows;
     }
 
     @Test
-    void numericColumnsBecomeStandardisedBlocksWithOneHotTargetsAndWeights() {
+    void numericColumnsBecomeStandardisedInputsWithOneHotClassesAndRowWeights() {
         Dataset<Row> df = frame(NUMERIC, new Object[] {1.0, 10, 0.0, 1.0}, new Object[] {3.0, 20, 2.0, 0.5},
                 new Object[] {5.0, 30, 1.0, 2.0}, new Object[] {7.0, 40, 2.0, 1.0});
-        try (TrainingData data = TrainingData.fromDataFrame(df, new DataColumns(List.of("a", "b"), List.of("label"), "w"),
-                CLASSIFIER, 3, true)) {
-            assertEquals(4, data.rows());
-            assertEquals(4.5, data.weightSum(), 0);
-            assertArrayEquals(new double[] {4, 25}, data.scaling().features().mean(), 1e-12);
+        try (TrainingData data = build(df, AB, CLASSIFIER, true)) {
+            Preprocessing prep = data.preprocessing();
+            assertEquals(List.of("0", "1", "2"), prep.classes());
+            assertArrayEquals(new double[] {4, 25}, prep.featureMean(), 1e-12);
             // Population std of (1,3,5,7) is √5, of (10,20,30,40) is √125.
-            assertArrayEquals(new double[] {1 / Math.sqrt(5), 1 / Math.sqrt(125)},
-                    data.scaling().features().scale(), 1e-12);
-            assertEquals(null, data.scaling().targets(), "class targets are not standardised");
-            int rows = 0;
-            for (Block b : blocks(data)) {
-                assertTrue(b.rows() <= 3);
-                for (int r = 0; r < b.rows(); r++, rows++) {
-                    double a = b.features()[2 * r] * Math.sqrt(5) + 4;
-                    int label = java.util.Map.of(1L, 0, 3L, 2, 5L, 1, 7L, 2).get(Math.round(a));
-                    double sum = 0;
-                    for (int k = 0; k < 3; k++) {
-                        sum += b.targets()[3 * r + k];
-                    }
-                    assertEquals(1, sum, 0, "one-hot");
-                    assertEquals(1, b.targets()[3 * r + label], 0, "class of a=" + a);
-                }
-            }
-            assertEquals(4, rows);
+            assertArrayEquals(new double[] {1 / Math.sqrt(5), 1 / Math.sqrt(125)}, prep.featureScale(), 1e-12);
+            assertNull(prep.targetMean(), "class targets are not standardised");
+            assertEquals(4.5, data.weightSum(), 0);
+            List<double[]> rows = rows(data);
+            double s5 = Math.sqrt(5);
+            double s125 = Math.sqrt(125);
+            assertArrayEquals(new double[] {-3 / s5, -15 / s125, 1, 0, 0, 1.0}, rows.get(0), 1e-12);
+            assertArrayEquals(new double[] {-1 / s5, -5 / s125, 0, 0, 1, 0.5}, rows.get(1), 1e-12);
+            assertArrayEquals(new double[] {1 / s5, 5 / s125, 0, 1, 0, 2.0}, rows.get(2), 1e-12);
+            assertArrayEquals(new double[] {3 / s5, 15 / s125, 0, 0, 1, 1.0}, rows.get(3), 1e-12);
         }
     }
 
     @Test
-    void vectorFeatureColumnAndRegressionTargetsAreStandardised() {
-        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("y", DataTypes.DoubleType);
-        Dataset<Row> df = frame(schema, new Object[] {Vectors.dense(1, 2), 100.0},
-                new Object[] {Vectors.dense(3, 2), 300.0});
-        NetworkSpec regressor = NetworkSpec.parse("2,3:relu,1:identity", "mse");
-        try (TrainingData data = TrainingData.fromDataFrame(df, DataColumns.of(List.of("features"), "y"), regressor, 8,
-                true)) {
-            assertArrayEquals(new double[] {200}, data.scaling().targets().mean(), 1e-12);
-            double[] targets = blocks(data).stream().flatMapToDouble(b -> java.util.Arrays.stream(b.targets()))
-                    .sorted().toArray();
-            assertArrayEquals(new double[] {-1, 1}, targets, 1e-12);
-            double[] constantFeature = blocks(data).stream()
-                    .flatMapToDouble(b -> java.util.stream.IntStream.range(0, b.rows()).mapToDouble(r -> b.features()[2 * r + 1]))
-                    .toArray();
-            assertArrayEquals(new double[] {0, 0}, constantFeature, 0, "a constant feature is only centred");
+    void categoricalFeaturesAreOneHotAndStringLabelsBecomeClassIndices() {
+        StructType schema = new StructType().add("colour", DataTypes.StringType).add("x", DataTypes.DoubleType)
+                .add("animal", DataTypes.StringType);
+        Dataset<Row> df = frame(schema, new Object[] {"red", 1.0, "dog"}, new Object[] {"blue", 2.0, "cat"},
+                new Object[] {"red", 3.0, "cat"});
+        NetworkSpec spec = NetworkSpec.parse("3,4:relu,1:sigmoid", "binary_cross_entropy");
+        DataColumns columns = new DataColumns(List.of("colour", "x"), List.of("animal"), null, List.of("colour"));
+        try (TrainingData data = build(df, columns, spec, true)) {
+            Preprocessing prep = data.preprocessing();
+            assertEquals(List.of("blue", "red"), prep.features().get(0).categories());
+            assertEquals(List.of("cat", "dog"), prep.classes());
+            // One-hot inputs are not standardised; x is.
+            assertArrayEquals(new double[] {0, 0, 2}, prep.featureMean(), 1e-12);
+            List<double[]> rows = rows(data);
+            rows.sort((p, q) -> Double.compare(p[2], q[2]));
+            double sx = Math.sqrt(2.0 / 3);
+            assertArrayEquals(new double[] {0, 1, -1 / sx, 1, 1}, rows.get(0), 1e-12, "red, 1.0, dog");
+            assertArrayEquals(new double[] {1, 0, 0, 0, 1}, rows.get(1), 1e-12, "blue, 2.0, cat");
+            assertArrayEquals(new double[] {0, 1, 1 / sx, 0, 1}, rows.get(2), 1e-12, "red, 3.0, cat");
         }
     }
 
     @Test
-    void severalLabelColumnsAreOneTargetPerOutput() {
-        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y1", DataTypes.DoubleType)
-                .add("y2", DataTypes.LongType);
-        Dataset<Row> df = frame(schema, new Object[] {1.0, 5.0, 7L});
-        NetworkSpec twoOutputs = NetworkSpec.parse("1,3:tanh,2:identity", "huber");
-        try (TrainingData data = TrainingData.fromDataFrame(df, new DataColumns(List.of("x"), List.of("y1", "y2"), null),
-                twoOutputs, 4, false)) {
-            Block b = blocks(data).stream().filter(k -> k.rows() > 0).findFirst().orElseThrow();
-            assertArrayEquals(new double[] {5, 7}, java.util.Arrays.copyOf(b.targets(), 2), 0);
+    void vectorFeaturesAndSeveralRegressionTargetsAreStandardised() {
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType())
+                .add("y1", DataTypes.DoubleType).add("y2", DataTypes.LongType);
+        Dataset<Row> df = frame(schema, new Object[] {Vectors.dense(1, 2), 100.0, 7L},
+                new Object[] {Vectors.dense(3, 2), 300.0, 9L});
+        NetworkSpec regressor = NetworkSpec.parse("2,3:relu,2:identity", "mse");
+        try (TrainingData data = build(df, new DataColumns(List.of("features"), List.of("y1", "y2"), null, List.of()),
+                regressor, true)) {
+            assertArrayEquals(new double[] {200, 8}, data.preprocessing().targetMean(), 1e-12);
+            List<double[]> rows = rows(data);
+            // The second input is constant: only centred, not divided by its zero std.
+            assertArrayEquals(new double[] {-1, 0, -1, -1, 1}, rows.get(0), 1e-12);
+            assertArrayEquals(new double[] {1, 0, 1, 1, 1}, rows.get(1), 1e-12);
         }
-        assertTrue(error(df, new DataColumns(List.of("x"), List.of("y1"), null), twoOutputs)
-                .contains("1 label columns [y1] but the network has 2 outputs"));
     }
 
     private static String error(Dataset<Row> df, DataColumns columns, NetworkSpec spec) {
-        return assertThrows(IllegalArgumentException.class,
-                () -> TrainingData.fromDataFrame(df, columns, spec, 4, true).close()).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> build(df, columns, spec, true).close()).getMessage();
     }
 
     @Test
-    void badInputFailsWithOneMessageNamingTheColumn() {
-        Dataset<Row> ok = frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0});
-        DataColumns ab = new DataColumns(List.of("a", "b"), List.of("label"), "w");
+    void badInputFailsWithOneMessageNamingTheProblem() {
+        Dataset<Row> ok = frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                new Object[] {3.0, 1, 2.0, 1.0});
+        String[][] cases = {
+            {error(ok, DataColumns.of(List.of("a", "c"), "label"), CLASSIFIER), "column 'c' is not in the data"},
+            {error(frame(NUMERIC, new Object[] {Double.NaN, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "(column 'a'); NaN and infinite values"},
+            {error(frame(NUMERIC, new Object[] {null, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "feature column 'a' has a missing value"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                    new Object[] {3.0, 1, 2.0, 1.0}, new Object[] {4.0, 1, 3.0, 1.0}), AB, CLASSIFIER),
+                "has 4 classes [0, 1, 2, 3] but the output layer has 3 softmax units; give it 4"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}), AB, CLASSIFIER), "has only the class [0]"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, -1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "weight column 'w' has negative weight"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 0.0}, new Object[] {2.0, 1, 1.0, 0.0},
+                    new Object[] {3.0, 1, 2.0, 0.0}), AB, CLASSIFIER), "every row has weight 0"},
+            {error(ok.limit(0), AB, CLASSIFIER), "no rows"},
+            {error(ok, DataColumns.of(List.of("a"), "label"), CLASSIFIER),
+                "the data encodes to 1 inputs (1 numeric) but network.layers starts with 2; start it with 1"},
+            {error(frame(new StructType().add("a", DataTypes.StringType).add("b", DataTypes.DoubleType)
+                    .add("label", DataTypes.DoubleType), new Object[] {"x", 1.0, 0.0}),
+                    DataColumns.of(List.of("a", "b"), "label"), CLASSIFIER),
+                "feature column 'a' has type string; list it in data.categorical"},
+        };
+        for (String[] c : cases) {
+            assertTrue(c[0].contains(c[1]), "expected '" + c[1] + "' in: " + c[0]);
+        }
+    }
 
-        assertTrue(error(ok, DataColumns.of(List.of("a", "c"), "label"), CLASSIFIER)
-                .contains("column 'c' is not in the data"));
-        assertTrue(error(frame(NUMERIC, new Object[] {Double.NaN, 1, 0.0, 1.0}), ab, CLASSIFIER)
-                .contains("column 'a' has the value NaN"));
-        assertTrue(error(frame(NUMERIC, new Object[] {null, 1, 0.0, 1.0}), ab, CLASSIFIER)
-                .contains("feature column 'a' has a missing value"));
-        assertTrue(error(frame(NUMERIC, new Object[] {1.0, 1, 3.0, 1.0}), ab, CLASSIFIER)
-                .contains("label column 'label' has value 3.0"));
-        assertTrue(error(frame(NUMERIC, new Object[] {1.0, 1, 0.5, 1.0}), ab, CLASSIFIER)
-                .contains("needs class indices 0..2"));
-        assertTrue(error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, -1.0}), ab, CLASSIFIER)
-                .contains("weight column 'w' has negative weight"));
-        assertTrue(error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 0.0}), ab, CLASSIFIER)
-                .contains("every training row has weight 0"));
-        assertTrue(error(ok.limit(0), ab, CLASSIFIER).contains("no rows"));
-        assertTrue(error(ok, DataColumns.of(List.of("a"), "label"), CLASSIFIER)
-                .contains("1 feature columns but the network's input width is 2"));
-        StructType text = new StructType().add("a", DataTypes.StringType).add("b", DataTypes.DoubleType)
-                .add("label", DataTypes.DoubleType);
-        assertTrue(error(frame(text, new Object[] {"x", 1.0, 0.0}), DataColumns.of(List.of("a", "b"), "label"),
-                CLASSIFIER).contains("feature column 'a' has type string"));
+    @Test
+    void rowsWhoseClassTheModelDoesNotKnowAreRejected() {
+        Dataset<Row> train = frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                new Object[] {3.0, 1, 2.0, 1.0});
+        Preprocessing prep = PreprocessingFitter.fit(train, AB, CLASSIFIER, true).preprocessing();
+        Dataset<Row> unseen = frame(NUMERIC, new Object[] {1.0, 1, 5.0, 1.0});
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.fromDataFrame(unseen, prep, CLASSIFIER, 3, null).close()).getMessage();
+        assertTrue(message.contains("label column 'label' has the class '5', which the model does not know"), message);
+    }
+
+    @Test
+    void classWeightsReplaceRowWeights() {
+        Dataset<Row> df = frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                new Object[] {3.0, 1, 2.0, 1.0});
+        DataColumns noWeight = new DataColumns(List.of("a", "b"), List.of("label"), null, List.of());
+        Preprocessing prep = PreprocessingFitter.fit(df, noWeight, CLASSIFIER, false).preprocessing();
+        try (TrainingData data = TrainingData.fromDataFrame(df, prep, CLASSIFIER, 3, new double[] {1, 2, 4})) {
+            assertEquals(7, data.weightSum(), 0);
+            double[] weights = rows(data).stream().mapToDouble(r -> r[5]).toArray();
+            assertArrayEquals(new double[] {1, 2, 4}, weights, 0);
+        }
     }
 }

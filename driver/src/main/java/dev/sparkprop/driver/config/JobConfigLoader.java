@@ -1,0 +1,195 @@
+package dev.sparkprop.driver.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.File;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a job: the HOCON job file, then the {@code --set key=value} overrides, over the
+ * defaults in the classpath resource {@value #REFERENCE}, which documents every key. Only these
+ * three sources count: no system properties or environment variables (hence no
+ * {@code ConfigFactory.load()}), so a job means the same on every machine.
+ */
+public final class JobConfigLoader {
+
+    /** The reference config: every key, its default and its documentation. */
+    public static final String REFERENCE = "dev/sparkprop/reference.conf";
+
+    private static final String DEFAULTS_ORIGIN = "sparkprop defaults";
+
+    private JobConfigLoader() {
+    }
+
+    /**
+     * @param filePathOrNull a HOCON job file, or null for overrides and defaults only
+     * @param overrides      {@code key=value} strings, applied in order; a value starting with
+     *                       [, { or " is parsed as HOCON, anything else is a literal string
+     * @throws ConfigException listing every problem found
+     */
+    public static JobConfig load(String filePathOrNull, List<String> overrides) {
+        List<String> problems = new ArrayList<>();
+        Config file = filePathOrNull == null ? ConfigFactory.empty() : parseFile(filePathOrNull, problems);
+        Config set = ConfigFactory.empty();
+        for (String override : overrides) {
+            set = applyOverride(set, override, problems);
+        }
+        // Unreadable input leaves nothing sensible to validate; report it alone
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        Config reference = reference();
+        Config merged;
+        try {
+            merged = set.withFallback(file).withFallback(reference).resolve(ConfigResolveOptions.noSystem());
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+        Set<String> known = keys(reference);
+        Config checked = merged;
+        for (String key : keys(merged).stream().sorted().toList()) {
+            if (!known.contains(key)) {
+                problems.add(unknownKey(key, known));
+                // Back to the defaults underneath: a value set on a group (data.csv = x) is then reported once,
+                // here, and not again for every key it hid
+                checked = checked.withoutPath(key);
+            }
+        }
+        ConfigReader reader = new ConfigReader(checked.withFallback(reference), DEFAULTS_ORIGIN);
+        JobConfig config = new JobConfig(reader);
+        checkCombinations(config, reader);
+        problems.addAll(reader.problems());
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** The reference defaults, parsed on their own. */
+    static Config reference() {
+        URL url = JobConfigLoader.class.getClassLoader().getResource(REFERENCE);
+        if (url == null) {
+            throw new IllegalStateException(REFERENCE + " is missing from the classpath; the build is broken");
+        }
+        return ConfigFactory.parseURL(url, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                .setOriginDescription(DEFAULTS_ORIGIN).setAllowMissing(false)).resolve(ConfigResolveOptions.noSystem());
+    }
+
+    /** The flattened key paths of a resolved config's values. */
+    static Set<String> keys(Config config) {
+        return config.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    private static Config parseFile(String path, List<String> problems) {
+        File file = new File(path);
+        if (!file.isFile() || !file.canRead()) {
+            problems.add("job file " + path + ": " + (file.exists() ? "not a readable file" : "does not exist"));
+            return ConfigFactory.empty();
+        }
+        try {
+            // HOCON whatever the file's extension (JSON is HOCON too)
+            return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setAllowMissing(false));
+        } catch (com.typesafe.config.ConfigException e) {
+            // the message starts with the path and line
+            problems.add("job file " + e.getMessage());
+            return ConfigFactory.empty();
+        }
+    }
+
+    private static Config applyOverride(Config set, String override, List<String> problems) {
+        int eq = override.indexOf('=');
+        if (eq < 0) {
+            problems.add("--set " + override + ": expected key=value");
+            return set;
+        }
+        String key = override.substring(0, eq).trim();
+        String raw = override.substring(eq + 1).trim();
+        String origin = "--set " + override;
+        try {
+            // Paths and URIs stay literal: unquoted HOCON would cut "s3a://b/x" at ':' and read "//" as a comment.
+            // Numbers and booleans need no parsing, since typed reads convert strings.
+            ConfigValue value = raw.startsWith("[") || raw.startsWith("{") || raw.startsWith("\"")
+                    ? ConfigFactory.parseString("value = " + raw, ConfigParseOptions.defaults()
+                            .setSyntax(ConfigSyntax.CONF).setOriginDescription(origin)).getValue("value")
+                    : ConfigValueFactory.fromAnyRef(raw, origin);
+            return set.withValue(key, value);
+        } catch (com.typesafe.config.ConfigException.Parse e) {
+            // the message starts with the origin, i.e. the --set
+            problems.add(e.getMessage());
+        } catch (com.typesafe.config.ConfigException e) {
+            problems.add(origin + ": " + e.getMessage());
+        }
+        return set;
+    }
+
+    private static String unknownKey(String key, Set<String> known) {
+        List<String> inside = known.stream().filter(k -> k.startsWith(key + ".")).sorted().toList();
+        if (!inside.isEmpty()) {
+            return key + ": is a group of keys, not a value; set its keys, e.g. " + inside.get(0);
+        }
+        String closest = known.stream()
+                .min(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).orElseThrow();
+        return key + ": unknown key; did you mean " + closest + "?";
+    }
+
+    /** How far apart a typed key and a known one are: by full path, or by last segment for a misplaced key. */
+    private static int distance(String typed, String known) {
+        String lastSegment = known.substring(known.lastIndexOf('.') + 1);
+        return Math.min(levenshtein(typed, known), levenshtein(typed, lastSegment));
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static void checkCombinations(JobConfig c, ConfigReader r) {
+        if (r.valid("data.validation_path", "data.validation_fraction") && !c.validationPath().isEmpty()
+                && c.validationFraction() > 0) {
+            r.problem("data.validation_fraction", "must be 0 when data.validation_path is set; validate on one or the"
+                    + " other");
+        }
+        if (r.valid("training.batch_rows", "training.iterations_per_epoch") && c.batchRows() > 0
+                && c.iterationsPerEpoch() > 0) {
+            r.problem("training.iterations_per_epoch", "must be 0 when training.batch_rows is set: in mini-batch mode"
+                    + " one epoch is one pass over the data");
+        }
+        if (r.valid("training.early_stopping.patience", "training.early_stopping.metric", "data.validation_path",
+                "data.validation_fraction") && c.earlyStoppingPatience() > 0
+                && c.earlyStoppingMetric().startsWith("validation_") && !c.hasValidation()) {
+            r.problem("training.early_stopping.metric", c.earlyStoppingMetric() + " needs validation data; set"
+                    + " data.validation_path or data.validation_fraction, or watch train_loss");
+        }
+        if (r.valid("training.class_weights", "data.weight") && !c.classWeights().isBlank()
+                && !c.weightColumn().isEmpty()) {
+            r.problem("training.class_weights", "cannot be combined with data.weight; weight rows by class or by"
+                    + " column, not both");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Learns a {@link Preprocessing} from training rows with Spark: the categories of each
+ * categorical column, the classes of a classification label (with their counts, for balanced
+ * class weights), and the mean and std of every numeric input and regression target.
+ */
+public final class PreprocessingFitter {
+
+    /** More categories than this in one column is almost surely an id column listed by mistake. */
+    static final int MAX_CATEGORIES = 10_000;
+
+    /** The learned preprocessing and, for classification, the training row count of each class. */
+    public record Fitted(Preprocessing preprocessing, long[] classCounts) {
+    }
+
+    private PreprocessingFitter() {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the column or setting at fault: missing column,
+     *         string feature not listed as categorical, too few classes, classes not matching
+     *         the output layer, inputs not matching the network's input width, no rows
+     */
+    public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
+        checkColumnsExist(df, columns);
+        List<FeatureColumn> features = new ArrayList<>();
+        for (String name : columns.features()) {
+            features.add(featureColumn(df, name, columns.categorical().contains(name)));
+        }
+        int width = features.stream().mapToInt(FeatureColumn::width).sum();
+        if (width != spec.inputWidth()) {
+            throw new IllegalArgumentException("the data encodes to " + width + " inputs (" + describe(features)
+                    + ") but network.layers starts with " + spec.inputWidth() + "; start it with " + width);
+        }
+        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
+        boolean singleSigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
+        List<String> classes = null;
+        long[] counts = null;
+        if (softmax || singleSigmoid) {
+            if (columns.labels().size() != 1) {
+                throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
+            }
+            Map<String, Long> byClass = classCounts(df, columns.labels().get(0));
+            classes = new ArrayList<>(byClass.keySet());
+            int expected = softmax ? spec.outputWidth() : 2;
+            if (classes.size() < 2) {
+                throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has only the class "
+                        + classes + "; classification needs at least two classes");
+            }
+            if (classes.size() != expected) {
+                throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has "
+                        + classes.size() + " classes " + abbreviate(classes) + " but the output layer "
+                        + (softmax ? "has " + expected + " softmax units; give it " + classes.size()
+                        : "is one sigmoid unit, which takes exactly 2 classes; use softmax with "
+                        + classes.size() + " units"));
+            }
+            counts = classes.stream().mapToLong(byClass::get).toArray();
+        }
+        Preprocessing raw = new Preprocessing(features, null, null, columns.labels(), classes, null, null,
+                columns.weight());
+        if (!standardize) {
+            requireRows(df);
+            return new Fitted(raw, counts);
+        }
+        return new Fitted(standardised(df, raw, spec), counts);
+    }
+
+    private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
+        List<String> available = Arrays.asList(df.columns());
+        List<String> wanted = new ArrayList<>(columns.features());
+        wanted.addAll(columns.labels());
+        if (columns.weight() != null) {
+            wanted.add(columns.weight());
+        }
+        for (String name : wanted) {
+            if (!available.contains(name)) {
+                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
+                        + available);
+            }
+        }
+    }
+
+    private static FeatureColumn featureColumn(Dataset<Row> df, String name, boolean categorical) {
+        StructField field = df.schema().apply(name);
+        DataType type = field.dataType();
+        if (categorical) {
+            if (type instanceof VectorUDT) {
+                throw new IllegalArgumentException("feature column '" + name + "' holds vectors and cannot be"
+                        + " categorical; remove it from data.categorical");
+            }
+            List<String> categories = df.select(functions.col(name)).where(functions.col(name).isNotNull())
+                    .distinct().limit(MAX_CATEGORIES + 1).collectAsList().stream()
+                    .map(r -> RowEncoder.key(r.get(0))).distinct().sorted().toList();
+            if (categories.size() > MAX_CATEGORIES) {
+                throw new IllegalArgumentException("categorical column '" + name + "' has more than " + MAX_CATEGORIES
+                        + " distinct values; it looks like an id: exclude it");
+            }
+            if (categories.isEmpty()) {
+                throw new IllegalArgumentException("categorical column '" + name + "' has no values");
+            }
+            return FeatureColumn.categorical(name, categories);
+        }
+        if (type instanceof VectorUDT) {
+            List<Row> first = df.select(functions.col(name)).where(functions.col(name).isNotNull()).takeAsList(1);
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException("the training data has no rows");
+            }
+            return FeatureColumn.vector(name, ((Vector) first.get(0).get(0)).size());
+        }
+        if (!(type instanceof NumericType)) {
+            throw new IllegalArgumentException("feature column '" + name + "' has type " + type.typeName()
+                    + "; list it in data.categorical to one-hot encode it, or exclude it from the features");
+        }
+        return FeatureColumn.numeric(name);
+    }
+
+    /** Class key → row count, in class order: numerically when every key is a number, else by string. */
+    private static Map<String, Long> classCounts(Dataset<Row> df, String label) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        List<Row> groups = df.groupBy(functions.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
+        for (Row r : groups) {
+            if (r.get(0) == null) {
+                throw new IllegalArgumentException("label column '" + label + "' has missing values; drop such rows");
+            }
+            counts.merge(RowEncoder.key(r.get(0)), r.getLong(1), Long::sum);
+        }
+        if (counts.isEmpty()) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
+        if (counts.size() > MAX_CATEGORIES) {
+            throw new IllegalArgumentException("label column '" + label + "' has more than " + MAX_CATEGORIES
+                    + " classes; is it a regression target? Use mse or huber for numeric targets");
+        }
+        boolean numeric = counts.keySet().stream().allMatch(PreprocessingFitter::isNumber);
+        Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.keySet().stream().sorted(order).forEach(k -> sorted.put(k, counts.get(k)));
+        return sorted;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void requireRows(Dataset<Row> df) {
+        if (df.isEmpty()) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
+    }
+
+    /** Mean and 1/std of each numeric input (one-hot inputs stay 0/1) and regression target. */
+    private static Preprocessing standardised(Dataset<Row> df, Preprocessing raw, NetworkSpec spec) {
+        RowEncoder encoder = new RowEncoder(raw, spec, null, true);
+        int in = spec.inputWidth();
+        int out = spec.outputWidth();
+        boolean regression = raw.classes() == null && !(spec.loss() instanceof Losses.BinaryCrossEntropy);
+        FeatureStatistics[] stats = TrainingData.unwrapped(() -> TrainingData.select(df, raw).javaRDD()
+                .mapPartitions((Iterator<Row> it) -> {
+                    FeatureStatistics[] s = {new FeatureStatistics(in), new FeatureStatistics(out)};
+                    double[] x = new double[in];
+                    double[] y = new double[out];
+                    while (it.hasNext()) {
+                        Row row = it.next();
+                        encoder.features(row, x, 0);
+                        s[0].add(x, 0);
+                        if (regression) {
+                            encoder.targets(row, y, 0);
+                            s[1].add(y, 0);
+                        }
+                    }
+                    return List.<FeatureStatistics[]>of(s).iterator();
+                }).treeAggregate(new FeatureStatistics[] {new FeatureStatistics(in), new FeatureStatistics(out)},
+                        PreprocessingFitter::merge, PreprocessingFitter::merge));
+        if (stats[0].count() == 0) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
+        double[] mean = stats[0].mean();
+        double[] scale = inverse(stats[0].std());
+        int at = 0;
+        for (FeatureColumn column : raw.features()) {
+            if (column.categorical()) {
+                Arrays.fill(mean, at, at + column.width(), 0);
+                Arrays.fill(scale, at, at + column.width(), 1);
+            }
+            at += column.width();
+        }
+        return new Preprocessing(raw.features(), mean, scale, raw.labels(), raw.classes(),
+                regression ? stats[1].mean() : null, regression ? inverse(stats[1].std()) : null, raw.weight());
+    }
+
+    /** 1/std, and 1 for a constant input: dividing by 0 would turn it into NaN. */
+    private static double[] inverse(double[] std) {
+        double[] scale = new double[std.length];
+        for (int i = 0; i < std.length; i++) {
+            scale[i] = std[i] > 0 ? 1 / std[i] : 1;
+        }
+        return scale;
+    }
+
+    private static FeatureStatistics[] merge(FeatureStatistics[] a, FeatureStatistics[] b) {
+        return new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])};
+    }
+
+    private static String describe(List<FeatureColumn> features) {
+        long numeric = features.stream().filter(f -> !f.categorical() && !f.isVector()).count();
+        StringBuilder sb = new StringBuilder(numeric + " numeric");
+        for (FeatureColumn f : features) {
+            if (f.categorical() || f.isVector()) {
+                sb.append(", '").append(f.name()).append("' ").append(f.width())
+                        .append(f.categorical() ? " categories" : " vector values");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String abbreviate(List<String> values) {
+        return values.size() <= 12 ? values.toString() : values.subList(0, 12) + "…";
+    }
+}

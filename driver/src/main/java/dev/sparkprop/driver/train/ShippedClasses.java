@@ -1,0 +1,14 @@
+package dev.sparkprop.driver.train;
+
+import java.util.List;
+
+/** The training package's classes that Spark ships between JVMs, for Kryo registration. */
+public final class ShippedClasses {
+
+    private ShippedClasses() {
+    }
+
+    public static List<Class<?>> all() {
+        return List.of(FeatureStatistics.class, FeatureStatistics[].class, Evaluation.Sums.class);
+    }
+}

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Data-parallel training of dense neural networks on Apache Spark.",
-        subcommands = {TrainCommand.class, GradcheckCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GradcheckCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

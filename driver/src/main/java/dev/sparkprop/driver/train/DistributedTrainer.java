@@ -50,10 +50,13 @@ public final class DistributedTrainer {
         }
     }
 
-    /** Called on the driver after each epoch with the current parameters (do not modify them). */
+    /**
+     * Called on the driver after each epoch (0-based) with the current parameters (do not
+     * modify them) and the mean of the epoch's iteration losses; returns false to stop training.
+     */
     @FunctionalInterface
     public interface EpochListener {
-        void epochEnded(int epoch, double[] params, double meanTrainLoss);
+        boolean epochEnded(int epoch, double[] params, double meanTrainLoss);
     }
 
     private final JavaSparkContext sc;
@@ -67,7 +70,7 @@ public final class DistributedTrainer {
     }
 
     public Result fit(TrainingData data) {
-        return fit(data, settings.initialParameters(), (epoch, params, loss) -> { });
+        return fit(data, settings.initialParameters(), (epoch, params, loss) -> true);
     }
 
     /** Trains from {@code initialParams} (left untouched). */
@@ -89,7 +92,8 @@ public final class DistributedTrainer {
         List<Iteration> history = new ArrayList<>();
         long started = System.nanoTime();
         long iteration = 0;
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        boolean go = true;
+        for (int epoch = 0; epoch < settings.epochs() && go; epoch++) {
             double epochLoss = 0;
             for (int k = 0; k < iterationsPerEpoch; k++, iteration++) {
                 long t0 = System.nanoTime();
@@ -110,7 +114,7 @@ public final class DistributedTrainer {
                         record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
                         record.rowsPerSecond()));
             }
-            listener.epochEnded(epoch, params, epochLoss);
+            go = listener.epochEnded(epoch, params, epochLoss);
         }
         sc.setJobDescription(null);
         return new Result(params, state, history);

@@ -44,6 +44,7 @@ public final class PreprocessingFitter {
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
         checkColumnsExist(df, columns);
+        requireRows(df);
         List<FeatureColumn> features = new ArrayList<>();
         for (String name : columns.features()) {
             features.add(featureColumn(df, name, columns.categorical().contains(name)));
@@ -80,7 +81,6 @@ public final class PreprocessingFitter {
         Preprocessing raw = new Preprocessing(features, null, null, columns.labels(), classes, null, null,
                 columns.weight());
         if (!standardize) {
-            requireRows(df);
             return new Fitted(raw, counts);
         }
         return new Fitted(standardised(df, raw, spec), counts);

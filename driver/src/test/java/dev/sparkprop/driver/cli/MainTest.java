@@ -1,24 +1,36 @@
 package dev.sparkprop.driver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The commands end to end: train, evaluate and predict on real data, and every kind of bad input. */
 class MainTest {
 
-    private record Run(int exitCode, String out, String err) {
+    record Run(int exitCode, String out, String err) {
         String lastLine() {
             String[] lines = out.strip().split("\n");
             return lines[lines.length - 1];
         }
     }
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
+        SparkTestSession.spark();
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -32,6 +44,20 @@ class MainTest {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    @TempDir
+    Path dir;
+
+    private String[] iris(String... more) {
+        List<String> args = new ArrayList<>(List.of("train",
+                "--set", "data.path=" + SparkTestSession.dataset("iris.csv"),
+                "--set", "network.layers=4,8:tanh,3:softmax", "--set", "network.loss=cross_entropy",
+                "--set", "optimizer.learning_rate=0.05", "--set", "training.epochs=40",
+                "--set", "data.validation_fraction=0.2", "--set", "spark.partitions=3",
+                "--set", "output.model_path=" + dir.resolve("model")));
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
     }
 
     @Test
@@ -52,26 +78,110 @@ class MainTest {
     }
 
     @Test
-    void trainPrintsPerEpochMetricsAndAFinalLine() {
-        SparkTestSession.spark();
-        Run r = run("train", "--data", SparkTestSession.dataset("iris.csv"), "--layers", "4,8:tanh,3:softmax",
-                "--loss", "cross_entropy", "--learning-rate", "0.05", "--epochs", "40", "--partitions", "3",
-                "--validation-fraction", "0.2");
-        assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("epoch 40/40 train_loss="), r.out());
-        String last = r.lastLine();
+    void trainWritesModelAndReportThenEvaluateAndPredictUseThem() throws IOException {
+        Run train = run(iris());
+        assertEquals(0, train.exitCode(), train.out() + train.err());
+        assertTrue(train.out().startsWith("effective config:"), train.out());
+        assertTrue(train.out().contains("epoch 40/40 train_loss="), train.out());
+        String last = train.lastLine();
         assertTrue(last.startsWith("final train_loss="), last);
         double accuracy = Double.parseDouble(last.replaceAll(".* validation_accuracy=([0-9.]+).*", "$1"));
         assertTrue(accuracy >= 0.9, last);
+        assertTrue(Files.isRegularFile(dir.resolve("model/metadata.json")));
+        assertTrue(Files.isRegularFile(dir.resolve("model/weights.bin")));
+        for (String report : List.of("history.csv", "history.json", "report.html")) {
+            assertTrue(Files.isRegularFile(dir.resolve("model/report/" + report)), report);
+        }
+        assertEquals(41, Files.readAllLines(dir.resolve("model/report/history.csv")).size(), "header + 40 epochs");
+
+        Run evaluate = run("evaluate", "--model", dir.resolve("model").toString(), "--data",
+                SparkTestSession.dataset("iris.csv"));
+        assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
+        assertTrue(evaluate.lastLine().matches("metrics loss=\\S+ accuracy=0\\.9\\d+ macro_f1=\\S+ log_loss=\\S+"),
+                evaluate.lastLine());
+
+        Run predict = run("predict", "--model", dir.resolve("model").toString(), "--data",
+                SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString());
+        assertEquals(0, predict.exitCode(), predict.out() + predict.err());
+        Dataset<Row> predictions = SparkTestSession.spark().read().parquet(dir.resolve("predictions").toString());
+        assertEquals(List.of("prediction", "probability_0", "probability_1", "probability_2"),
+                List.of(predictions.columns()));
+        assertEquals(150, predictions.count());
+        Row first = predictions.first();
+        assertEquals(1, first.getDouble(1) + first.getDouble(2) + first.getDouble(3), 1e-12);
         assertTrue(!SparkTestSession.spark().sparkContext().isStopped(), "a session the command did not start stays up");
+
+        Run again = run("predict", "--model", dir.resolve("model").toString(), "--data",
+                SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString());
+        assertEquals(2, again.exitCode());
+        assertTrue(again.err().contains("already exists"), again.err());
+    }
+
+    private Path csv(String name, String... lines) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, List.of(lines));
+        return file;
+    }
+
+    /** Runs a train that must fail: exit 2, a message naming the problem, and no model written. */
+    private void trainFails(String expected, String... overrides) {
+        List<String> args = new ArrayList<>(List.of("train", "--set", "output.model_path=" + dir.resolve("bad-model")));
+        for (String o : overrides) {
+            args.add("--set");
+            args.add(o);
+        }
+        Run r = run(args.toArray(new String[0]));
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(dir.resolve("bad-model")), "no model may be written");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("bad-model")), "no temporary left");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
-    void trainRejectsAMissingLabelColumnNamingIt() {
-        SparkTestSession.spark();
-        Run r = run("train", "--data", SparkTestSession.dataset("iris.csv"), "--label", "species",
-                "--layers", "5,8:tanh,3:softmax", "--loss", "cross_entropy");
-        assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("column 'species' is not in the data"), r.err());
+    void badInputGivesOneClearMessageAndWritesNothing() throws IOException {
+        String net = "network.layers=2,4:tanh,2:softmax";
+        String ce = "network.loss=cross_entropy";
+        String good = csv("good.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,0", "4,1,1").toString();
+        trainFails("data path '" + dir.resolve("missing.csv") + "' does not exist",
+                "data.path=" + dir.resolve("missing.csv"), net, ce);
+        trainFails("cannot read '" + good + "' as parquet", "data.path=" + good, "data.format=parquet", net, ce);
+        trainFails("column 'species' is not in the data", "data.path=" + good, "data.label=species", net, ce);
+        trainFails("column 'c' is not in the data", "data.path=" + good, "data.features=[a,c]", net, ce);
+        trainFails("feature column 'b' has type string; list it in data.categorical",
+                "data.path=" + csv("text.csv", "a,b,label", "1,x,0", "2,y,1"), net, ce);
+        trainFails("NaN and infinite values cannot be used",
+                "data.path=" + csv("nan.csv", "a,b,label", "1,NaN,0", "2,1,1"), net, ce);
+        trainFails("has 3 classes [0, 1, 2] but the output layer has 2 softmax units; give it 3",
+                "data.path=" + csv("three.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,2"), net, ce);
+        trainFails("has only the class [0]; classification needs at least two classes",
+                "data.path=" + csv("one.csv", "a,b,label", "1,2,0", "2,1,0"), net, ce);
+        trainFails("no rows", "data.path=" + csv("empty.csv", "a,b,label"), net, ce);
+        trainFails("the data encodes to 2 inputs (2 numeric) but network.layers starts with 5; start it with 2",
+                "data.path=" + good, "network.layers=5,4:tanh,2:softmax", ce);
+        trainFails("training.epochs", "data.path=" + good, net, ce, "training.epochs=0");
+        trainFails("training.epoch", "data.path=" + good, net, ce, "training.epoch=3");
+        trainFails("label column 'label' has the class '7', which the model does not know",
+                "data.path=" + good, "data.validation_path=" + csv("unseen.csv", "a,b,label", "1,2,7"), net, ce);
+    }
+
+    @Test
+    void trainRefusesToReplaceAModelUnlessToldAndKeepsTheOldOne() throws IOException {
+        Path model = dir.resolve("model");
+        assertEquals(0, run(iris("--set", "training.epochs=1")).exitCode());
+        byte[] first = Files.readAllBytes(model.resolve("weights.bin"));
+
+        Run refused = run(iris("--set", "training.epochs=2"));
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("output.model_path '" + model + "' already exists"), refused.err());
+        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(model.resolve("weights.bin"))), "old model kept");
+
+        Run replaced = run(iris("--set", "output.overwrite=true", "--set", "training.epochs=2"));
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(model.resolve("weights.bin"))), "new model");
     }
 }

@@ -1,0 +1,28 @@
+package dev.sparkprop.driver.cli;
+
+import dev.sparkprop.driver.job.EvaluateJob;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparkprop evaluate}: a saved model's metrics on labelled data. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Prints a saved model's metrics on labelled data, prepared exactly as in training.",
+                "The last line, 'metrics name=value ...', is for scripts."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "The model directory train wrote.")
+    String model;
+
+    @Option(names = "--data", required = true, description = "Labelled data with the training columns.")
+    String data;
+
+    @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
+    String format;
+
+    @Override
+    public Integer call() {
+        Sessions.run("sparkprop evaluate", spark -> EvaluateJob.run(spark, model, data, format, System.out));
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sparkprop.driver.cli;
+
+import dev.sparkprop.driver.job.PredictJob;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparkprop predict}: a saved model's predictions written as Parquet or CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Writes the id columns (data.id_columns of the training job) and the predictions of a saved"
+                + " model: prediction and probability_<class> per class for classification, prediction (or"
+                + " prediction_<label> per output) for regression.",
+                "Rows with a missing or non-finite feature get null predictions; unseen categories count as none."})
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "The model directory train wrote.")
+    String model;
+
+    @Option(names = "--data", required = true, description = "Rows to predict, with the training feature columns.")
+    String data;
+
+    @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
+    String format;
+
+    @Option(names = "--output", required = true, description = "The directory to write the predictions to.")
+    String output;
+
+    @Option(names = "--output-format", defaultValue = "parquet", description = "parquet or csv (default"
+            + " ${DEFAULT-VALUE}).")
+    String outputFormat;
+
+    @Option(names = "--overwrite", description = "Replace an existing output directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, output, outputFormat,
+                overwrite, System.out));
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.sparkprop.driver.job;
+
+import dev.sparkprop.driver.train.BatchPredictor;
+import java.io.PrintStream;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes a saved model's predictions for a table, as Parquet or CSV (with a header), to a
+ * temporary directory first and renamed into place only when complete.
+ */
+public final class PredictJob {
+
+    private PredictJob() {
+    }
+
+    /**
+     * @param format       input format, or null for the training job's
+     * @param outputFormat parquet or csv
+     * @return the number of rows written
+     */
+    public static long run(SparkSession spark, String modelPath, String dataPath, String format, String outputPath,
+                           String outputFormat, boolean overwrite, PrintStream out) {
+        if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
+            throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
+        }
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        OutputPaths.checkWritable(outputPath, overwrite, "output", hadoop);
+        LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
+        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? loaded.config().format() : format,
+                loaded.config().csvHeader(), loaded.config().csvDelimiter());
+        Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
+                loaded.spec(), loaded.model().params(), loaded.config().idColumns(), loaded.config().blockRows());
+        String temporary = outputPath + "._tmp-" + UUID.randomUUID();
+        try {
+            predictions.write().format(outputFormat).option("header", true).save(temporary);
+            OutputPaths.replace(temporary, outputPath, hadoop);
+        } catch (RuntimeException e) {
+            OutputPaths.deleteQuietly(temporary, hadoop);
+            throw e;
+        }
+        long rows = spark.read().format(outputFormat).option("header", true).load(outputPath).count();
+        out.printf("wrote %d predictions of %s to %s (%s)%n", rows, loaded.spec(), outputPath, outputFormat);
+        return rows;
+    }
+}

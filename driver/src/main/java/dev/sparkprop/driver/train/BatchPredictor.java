@@ -1,0 +1,205 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Adds predictions to rows, block by block on the executors, with the model's preprocessing.
+ * Output columns: the id columns as given, then for classes {@code prediction} (the class name)
+ * and {@code probability_<class>} per class; for several sigmoid outputs
+ * {@code probability_<label>} and {@code prediction_<label>} (0 or 1) per output; for regression
+ * {@code prediction} (one output) or {@code prediction_<label>} per output, in original units.
+ * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
+ * join); an unseen category encodes as all zeros.
+ */
+public final class BatchPredictor {
+
+    private BatchPredictor() {
+    }
+
+    public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
+                                       double[] params, List<String> idColumns, int blockRows) {
+        List<String> available = Arrays.asList(df.columns());
+        List<Column> selection = new ArrayList<>();
+        List<StructField> fields = new ArrayList<>();
+        for (FeatureColumn f : prep.features()) {
+            require(available, f.name(), "feature");
+            selection.add(functions.col(f.name()));
+        }
+        for (String id : idColumns) {
+            require(available, id, "id");
+            selection.add(functions.col(id));
+            fields.add(df.schema().apply(id));
+        }
+        List<String> outputs = outputColumns(prep, spec);
+        boolean named = prep.classes() != null;
+        for (int i = 0; i < outputs.size(); i++) {
+            boolean className = named && i == 0;
+            fields.add(DataTypes.createStructField(outputs.get(i), className ? DataTypes.StringType
+                    : DataTypes.DoubleType, true));
+        }
+        StructType schema = DataTypes.createStructType(fields);
+        RowEncoder encoder = new RowEncoder(prep, spec, null, false);
+        Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
+        String layers = spec.layersSpec();
+        String loss = spec.loss().name();
+        int features = prep.features().size();
+        int ids = idColumns.size();
+        JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
+            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+            return new PredictingIterator(it, encoder, backprop, weights.value(), prep, features, ids, blockRows,
+                    outputs.size());
+        });
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static void require(List<String> available, String name, String role) {
+        if (!available.contains(name)) {
+            throw new IllegalArgumentException(role + " column '" + name + "' is not in the data; its columns are "
+                    + available);
+        }
+    }
+
+    /** The names of the columns predictions add. */
+    static List<String> outputColumns(Preprocessing prep, NetworkSpec spec) {
+        List<String> names = new ArrayList<>();
+        if (prep.classes() != null) {
+            names.add("prediction");
+            prep.classes().forEach(c -> names.add("probability_" + c));
+        } else if (spec.loss() instanceof Losses.BinaryCrossEntropy) {
+            prep.labels().forEach(l -> names.add("probability_" + l));
+            prep.labels().forEach(l -> names.add("prediction_" + l));
+        } else if (spec.outputWidth() == 1) {
+            names.add("prediction");
+        } else {
+            for (int i = 0; i < spec.outputWidth(); i++) {
+                names.add("prediction_" + (prep.labels().size() == spec.outputWidth() ? prep.labels().get(i) : i));
+            }
+        }
+        return names;
+    }
+
+    /** Reads up to {@code blockRows} rows, predicts them in one block, and hands them out. */
+    private static final class PredictingIterator implements Iterator<Row> {
+        private final Iterator<Row> in;
+        private final RowEncoder encoder;
+        private final Backprop backprop;
+        private final double[] params;
+        private final Preprocessing prep;
+        private final int features;
+        private final int ids;
+        private final int blockRows;
+        private final int outputs;
+        private final double[] x;
+        private final List<Row> pending = new ArrayList<>();
+        private int next;
+
+        PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, double[] params,
+                           Preprocessing prep, int features, int ids, int blockRows, int outputs) {
+            this.in = in;
+            this.encoder = encoder;
+            this.backprop = backprop;
+            this.params = params;
+            this.prep = prep;
+            this.features = features;
+            this.ids = ids;
+            this.blockRows = blockRows;
+            this.outputs = outputs;
+            this.x = new double[encoder.inputWidth() * blockRows];
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < pending.size()) {
+                return true;
+            }
+            pending.clear();
+            next = 0;
+            if (in.hasNext()) {
+                fill();
+            }
+            return !pending.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return pending.get(next++);
+        }
+
+        private void fill() {
+            List<Row> raw = new ArrayList<>();
+            boolean[] valid = new boolean[blockRows];
+            int in0 = encoder.inputWidth();
+            int usable = 0;
+            while (raw.size() < blockRows && in.hasNext()) {
+                Row row = in.next();
+                valid[raw.size()] = encoder.features(row, x, usable * in0);
+                if (valid[raw.size()]) {
+                    usable++;
+                }
+                raw.add(row);
+            }
+            double[] out = usable == 0 ? new double[0] : backprop.predict(params, x, usable);
+            int units = encoder.outputWidth();
+            for (int r = 0, k = 0; r < raw.size(); r++) {
+                Object[] values = new Object[ids + outputs];
+                for (int i = 0; i < ids; i++) {
+                    values[i] = raw.get(r).get(features + i);
+                }
+                if (valid[r]) {
+                    writePrediction(out, k * units, units, values, ids);
+                    k++;
+                }
+                pending.add(RowFactory.create(values));
+            }
+        }
+
+        private void writePrediction(double[] out, int off, int units, Object[] values, int at) {
+            if (prep.classes() != null) {
+                double[] p = units == 1 ? new double[] {1 - out[off], out[off]} : Arrays.copyOfRange(out, off, off + units);
+                int best = 0;
+                for (int c = 1; c < p.length; c++) {
+                    if (p[c] > p[best]) {
+                        best = c;
+                    }
+                }
+                values[at] = prep.classes().get(best);
+                for (int c = 0; c < p.length; c++) {
+                    values[at + 1 + c] = p[c];
+                }
+            } else if (outputs == 2 * units) {
+                for (int i = 0; i < units; i++) {
+                    values[at + i] = out[off + i];
+                    values[at + units + i] = out[off + i] >= 0.5 ? 1.0 : 0.0;
+                }
+            } else {
+                for (int i = 0; i < units; i++) {
+                    double v = out[off + i];
+                    values[at + i] = prep.targetMean() == null ? v : v / prep.targetScale()[i] + prep.targetMean()[i];
+                }
+            }
+        }
+    }
+}

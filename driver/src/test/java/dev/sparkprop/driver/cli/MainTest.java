@@ -184,4 +184,51 @@ class MainTest {
         assertEquals(0, replaced.exitCode(), replaced.err());
         assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(model.resolve("weights.bin"))), "new model");
     }
+
+    @Test
+    void evaluateAppliesTheTrainingTransformationExactly() {
+        String iris = SparkTestSession.dataset("iris.csv");
+        Run train = run(iris("--set", "data.validation_fraction=0", "--set", "data.validation_path=" + iris));
+        assertEquals(0, train.exitCode(), train.err());
+        String trained = train.lastLine().replaceAll(".* validation_loss=(\\S+) .*", "$1");
+
+        Run evaluate = run("evaluate", "--model", dir.resolve("model").toString(), "--data", iris);
+        String evaluated = evaluate.lastLine().replaceAll("metrics loss=(\\S+) .*", "$1");
+        assertEquals(trained, evaluated, "the same rows through the saved preprocessing give the same loss");
+    }
+
+    @Test
+    void predictionsFollowTheDocumentedRulesForMissingValuesAndUnseenCategories() throws IOException {
+        Path train = csv("pets.csv", "id,colour,size,label", "1,red,1.0,a", "2,blue,2.0,b", "3,red,3.0,a",
+                "4,blue,4.0,b", "5,red,1.5,a", "6,blue,3.5,b");
+        Run trained = run("train", "--set", "data.path=" + train, "--set", "data.categorical=[colour]",
+                "--set", "data.id_columns=[id]", "--set", "network.layers=3,4:tanh,2:softmax",
+                "--set", "network.loss=cross_entropy", "--set", "optimizer.learning_rate=0.1",
+                "--set", "training.epochs=30", "--set", "output.model_path=" + dir.resolve("pets"));
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path rows = csv("new.csv", "id,colour,size", "10,red,1.0", "11,green,4.0", "12,blue,");
+        Run predict = run("predict", "--model", dir.resolve("pets").toString(), "--data", rows.toString(),
+                "--output", dir.resolve("out").toString(), "--output-format", "csv");
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<Row> out = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(dir.resolve("out").toString()).orderBy("id").collectAsList();
+        assertEquals(List.of(10, 11, 12), out.stream().map(r -> r.getInt(0)).toList());
+        assertEquals("a", out.get(0).getString(1), "a small red one was class a in training");
+        assertTrue(out.get(1).getString(1) != null, "an unseen colour counts as no colour, not as an error");
+        assertTrue(out.get(2).isNullAt(1), "a missing size gives a null prediction");
+        assertTrue(out.get(2).isNullAt(2));
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpochAndStopsAfterThePatience() {
+        Run r = run(iris("--set", "training.epochs=300", "--set", "optimizer.learning_rate=0.3",
+                "--set", "training.early_stopping.patience=3"));
+        assertEquals(0, r.exitCode(), r.err());
+        String kept = r.out().lines().filter(l -> l.startsWith("early stopping: keeping epoch")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.out()));
+        int best = Integer.parseInt(kept.replaceAll("early stopping: keeping epoch (\\d+),.*", "$1"));
+        int epochs = Integer.parseInt(r.lastLine().replaceAll(".* epochs=(\\d+) .*", "$1"));
+        assertEquals(best + 3, epochs, "stopped three epochs after the best one: " + r.lastLine());
+        assertTrue(epochs < 300, r.lastLine());
+    }
 }

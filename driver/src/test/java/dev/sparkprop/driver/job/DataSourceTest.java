@@ -1,0 +1,69 @@
+package dev.sparkprop.driver.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.driver.train.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataSourceTest {
+
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = SparkTestSession.spark();
+
+    @Test
+    void readsCsvWithAnyDelimiterWithOrWithoutHeader() throws IOException {
+        Path semicolons = Files.write(dir.resolve("s.csv"), List.of("a;b;label", "1.5;2;0", "3;4;1"));
+        Dataset<Row> df = DataSource.read(spark, semicolons.toString(), "csv", true, ";");
+        assertEquals(List.of("a", "b", "label"), List.of(df.columns()));
+        assertEquals(1.5, df.orderBy("a").first().getDouble(0), 0);
+
+        Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,0", "3,4,1"));
+        assertEquals(List.of("_c0", "_c1", "_c2"), List.of(DataSource.read(spark, bare.toString(), "csv", false, ",")
+                .columns()));
+    }
+
+    @Test
+    void readsParquetJsonAndLibsvm() throws IOException {
+        Path json = Files.write(dir.resolve("rows.json"), List.of("{\"x\": 1.0, \"label\": 0}", "{\"x\": 2.0, \"label\": 1}"));
+        Dataset<Row> fromJson = DataSource.read(spark, json.toString(), "json", true, ",");
+        assertEquals(2, fromJson.count());
+
+        String parquet = dir.resolve("rows.parquet").toString();
+        fromJson.write().parquet(parquet);
+        assertEquals(2, DataSource.read(spark, parquet, "parquet", true, ",").count());
+
+        Path libsvm = Files.write(dir.resolve("rows.libsvm"), List.of("1 1:0.5 3:2.0", "0 2:1.0 3:1.0"));
+        Dataset<Row> sparse = DataSource.read(spark, libsvm.toString(), "libsvm", true, ",");
+        assertEquals(List.of("label", "features"), List.of(sparse.columns()));
+        Vector first = (Vector) sparse.orderBy("label").first().get(1);
+        assertEquals(3, first.size());
+        assertEquals(1.0, first.apply(1), 0);
+    }
+
+    @Test
+    void unreadableInputNamesThePathAndWhatToCheck() throws IOException {
+        String missing = dir.resolve("nope.csv").toString();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, missing, "csv", true, ","))
+                .getMessage().contains("data path '" + missing + "' does not exist"));
+        Path csv = Files.write(dir.resolve("rows.csv"), List.of("a,label", "1,0"));
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, csv.toString(), "parquet", true, ",").count()).getMessage();
+        assertTrue(message.contains("cannot read '" + csv + "' as parquet"), message);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, csv.toString(), "xlsx", true, ",")).getMessage()
+                .contains("data format 'xlsx' is not one of csv, parquet, json, libsvm"));
+    }
+}

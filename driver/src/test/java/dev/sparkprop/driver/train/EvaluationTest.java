@@ -1,0 +1,78 @@
+package dev.sparkprop.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Metrics on networks whose outputs are known by construction (W = I, b = 0, so z = x), checked
+ * against values worked out by hand.
+ */
+class EvaluationTest {
+
+    private static TrainingData data(Block... blocks) {
+        return TrainingData.fromBlocks(SparkTestSession.sc().parallelize(List.of(blocks), 2));
+    }
+
+    @Test
+    void classificationMetricsMatchHandComputedValues() {
+        // Softmax over z = x: predicted class = argmax of the row's features.
+        NetworkSpec spec = NetworkSpec.parse("3,3:softmax", "cross_entropy");
+        double[] identity = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
+        double[] x = {5, 0, 0, /* true 0, predicted 0 */
+                      0, 5, 0, /* true 1, predicted 1 */
+                      0, 5, 0, /* true 2, predicted 1 */
+                      0, 0, 5 /* true 2, predicted 2 */};
+        double[] y = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1};
+        try (TrainingData data = data(Block.unweighted(3, 3, x, y, 4))) {
+            Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, identity, 8);
+            assertEquals(0.75, e.accuracy(), 1e-12);
+            // F1: class 0 = 1; class 1: precision 1/2, recall 1 → 2/3; class 2: precision 1, recall 1/2 → 2/3.
+            assertEquals((1 + 2.0 / 3 + 2.0 / 3) / 3, e.get("macro_f1"), 1e-12);
+            double pRight = Math.exp(5) / (Math.exp(5) + 2);
+            double pWrong = 1 / (Math.exp(5) + 2);
+            assertEquals(-(3 * Math.log(pRight) + Math.log(pWrong)) / 4, e.get("log_loss"), 1e-12);
+            assertArrayEquals(new double[] {0, 1, 1}, e.confusion()[2], 0);
+            assertTrue(e.perClassTable().contains("0.6667"), e.perClassTable());
+        }
+    }
+
+    @Test
+    void binaryAucCountsCorrectlyOrderedPairs() {
+        // One sigmoid output over z = x; positives score 0.2 and 0.9, negatives 0.1, 0.5 and 0.95
+        // (as logits): of the 6 positive-negative pairs, 3 are ordered right, so AUC = 0.5.
+        NetworkSpec spec = NetworkSpec.parse("1,1:sigmoid", "binary_cross_entropy");
+        double[] x = {logit(0.2), logit(0.9), logit(0.1), logit(0.5), logit(0.95)};
+        double[] y = {1, 1, 0, 0, 0};
+        try (TrainingData data = data(Block.unweighted(1, 1, x, y, 5))) {
+            Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, new double[] {1, 0}, 8);
+            assertEquals(0.5, e.get("auc"), 1e-12);
+            // Predicted positive at ≥ 0.5: rows 2 (right), 4 and 5 (wrong); rows 1 and 3 negative: 1 right.
+            assertEquals(2.0 / 5, e.accuracy(), 1e-12);
+        }
+    }
+
+    @Test
+    void regressionMetricsMatchHandComputedValues() {
+        NetworkSpec spec = NetworkSpec.parse("1,1:identity", "mse");
+        double[] predicted = {1, 2, 3, 4};
+        double[] actual = {1, 3, 2, 6};
+        try (TrainingData data = data(Block.unweighted(1, 1, predicted, actual, 4))) {
+            Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, new double[] {1, 0}, 8);
+            // Errors 0, -1, 1, -2: SSE 6, MAE 1; mean of actual 3, SST = 4 + 0 + 1 + 9 = 14.
+            assertEquals(Math.sqrt(6.0 / 4), e.get("rmse"), 1e-12);
+            assertEquals(1.0, e.get("mae"), 1e-12);
+            assertEquals(1 - 6.0 / 14, e.r2(), 1e-12);
+            assertEquals(6.0 / 4, e.loss(), 1e-12);
+        }
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+}

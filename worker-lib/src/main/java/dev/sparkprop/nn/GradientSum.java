@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * The sums one pass over some rows yields: Σ w_r ∇L_r (in the flat parameter layout),
- * Σ w_r L_r, Σ w_r and the row count. A partition returns one; they merge by addition, and only
+ * Σ w_r L_r, Σ w_r, the weight classified right (for training accuracy, free from the forward
+ * pass) and the row count. A partition returns one; they merge by addition, and only
  * the final total is divided by its weight, so the objective is the weighted mean over all rows
  * however they fall into partitions and blocks.
  */
@@ -15,6 +16,7 @@ public final class GradientSum implements Serializable {
     private final double[] gradient;
     private double loss;
     private double weight;
+    private double correct;
     private long rows;
 
     public GradientSum(int parameters) {
@@ -25,8 +27,48 @@ public final class GradientSum implements Serializable {
     public GradientSum add(Backprop backprop, double[] params, Block block) {
         loss += backprop.accumulateGradient(params, block, gradient);
         weight += block.weightSum();
+        correct += correctWeight(backprop, block);
         rows += block.rows();
         return this;
+    }
+
+    /**
+     * The weight of the block's rows the forward pass just classified right: argmax for
+     * softmax + cross-entropy, each output at 0.5 for sigmoid + BCE (averaged over outputs);
+     * 0 for regression losses.
+     */
+    private static double correctWeight(Backprop backprop, Block block) {
+        Loss loss = backprop.spec().loss();
+        boolean softmax = loss instanceof Losses.CrossEntropy;
+        if (!softmax && !(loss instanceof Losses.BinaryCrossEntropy)) {
+            return 0;
+        }
+        double[] out = backprop.lastOutput();
+        double[] y = block.targets();
+        int units = block.outputWidth();
+        double sum = 0;
+        for (int r = 0, off = 0; r < block.rows(); r++, off += units) {
+            double right = 0;
+            if (softmax) {
+                right = argmax(out, off, units) == argmax(y, off, units) ? 1 : 0;
+            } else {
+                for (int i = off; i < off + units; i++) {
+                    right += (out[i] >= 0.5) == (y[i] >= 0.5) ? 1.0 / units : 0;
+                }
+            }
+            sum += block.weights()[r] * right;
+        }
+        return sum;
+    }
+
+    private static int argmax(double[] v, int off, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[off + i] > v[off + best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** Adds {@code other}'s sums into this one and returns this. */
@@ -40,6 +82,7 @@ public final class GradientSum implements Serializable {
         }
         loss += other.loss;
         weight += other.weight;
+        correct += other.correct;
         rows += other.rows;
         return this;
     }
@@ -51,6 +94,11 @@ public final class GradientSum implements Serializable {
 
     public double lossSum() {
         return loss;
+    }
+
+    /** Σ w over rows classified right before the step (0 for regression losses). */
+    public double correctWeight() {
+        return correct;
     }
 
     public double weightSum() {

@@ -84,9 +84,12 @@ public final class TrainJob {
             EarlyStopping stopping = new EarlyStopping(config.earlyStoppingMetric(), config.earlyStoppingPatience());
             long started = System.nanoTime();
             DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(train,
-                    settings.initialParameters(), (epoch, params, trainLoss) -> {
+                    settings.initialParameters(), (epoch, params, trainLoss, trainAccuracy) -> {
                         Map<String, Double> metrics = new LinkedHashMap<>();
                         metrics.put("train_loss", trainLoss);
+                        if (!Double.isNaN(trainAccuracy)) {
+                            metrics.put("train_accuracy", trainAccuracy);
+                        }
                         if (validation != null) {
                             Evaluation.of(sc, validation, spec, params, settings.blockRows()).metrics()
                                     .forEach((name, value) -> metrics.put("validation_" + name, value));

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.ArrayList;
@@ -52,11 +53,13 @@ public final class DistributedTrainer {
 
     /**
      * Called on the driver after each epoch (0-based) with the current parameters (do not
-     * modify them) and the mean of the epoch's iteration losses; returns false to stop training.
+     * modify them), the mean of the epoch's iteration losses and the weighted fraction of the
+     * epoch's rows classified right before each step (NaN for regression); returns false to
+     * stop training.
      */
     @FunctionalInterface
     public interface EpochListener {
-        boolean epochEnded(int epoch, double[] params, double meanTrainLoss);
+        boolean epochEnded(int epoch, double[] params, double meanTrainLoss, double trainAccuracy);
     }
 
     private final JavaSparkContext sc;
@@ -70,7 +73,7 @@ public final class DistributedTrainer {
     }
 
     public Result fit(TrainingData data) {
-        return fit(data, settings.initialParameters(), (epoch, params, loss) -> true);
+        return fit(data, settings.initialParameters(), (epoch, params, loss, accuracy) -> true);
     }
 
     /** Trains from {@code initialParams} (left untouched). */
@@ -90,11 +93,14 @@ public final class DistributedTrainer {
                 + " driver BLAS {}", spec, data.rows(), data.partitions(), iterationsPerEpoch, depth,
                 Backprop.blasImplementation());
         List<Iteration> history = new ArrayList<>();
+        boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
         long iteration = 0;
         boolean go = true;
         for (int epoch = 0; epoch < settings.epochs() && go; epoch++) {
             double epochLoss = 0;
+            double epochCorrect = 0;
+            double epochWeight = 0;
             for (int k = 0; k < iterationsPerEpoch; k++, iteration++) {
                 long t0 = System.nanoTime();
                 sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
@@ -105,6 +111,8 @@ public final class DistributedTrainer {
                             + "; lower the learning rate (now " + settings.learningRate()
                             + ") or standardize the features");
                 }
+                epochCorrect += sum.correctWeight();
+                epochWeight += sum.weightSum();
                 updater.update(params, sum.divideByWeight(), state, iteration);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Iteration record = new Iteration(iteration + 1, epoch, sum.rows(), loss, seconds);
@@ -114,7 +122,7 @@ public final class DistributedTrainer {
                         record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
                         record.rowsPerSecond()));
             }
-            go = listener.epochEnded(epoch, params, epochLoss);
+            go = listener.epochEnded(epoch, params, epochLoss, classifies ? epochCorrect / epochWeight : Double.NaN);
         }
         sc.setJobDescription(null);
         return new Result(params, state, history);

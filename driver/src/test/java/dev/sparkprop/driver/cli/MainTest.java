@@ -92,7 +92,10 @@ class MainTest {
         for (String report : List.of("history.csv", "history.json", "report.html")) {
             assertTrue(Files.isRegularFile(dir.resolve("model/report/" + report)), report);
         }
-        assertEquals(41, Files.readAllLines(dir.resolve("model/report/history.csv")).size(), "header + 40 epochs");
+        List<String> history = Files.readAllLines(dir.resolve("model/report/history.csv"));
+        assertEquals(41, history.size(), "header + 40 epochs");
+        assertTrue(history.get(0).startsWith("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy"),
+                history.get(0));
 
         Run evaluate = run("evaluate", "--model", dir.resolve("model").toString(), "--data",
                 SparkTestSession.dataset("iris.csv"));

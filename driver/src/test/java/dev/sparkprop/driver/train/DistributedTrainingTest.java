@@ -48,7 +48,7 @@ class DistributedTrainingTest {
 
         try (TrainingData data = partitioned(p.block(), split(200, partitions), 16)) {
             DistributedTrainer.Result distributed = new DistributedTrainer(SparkTestSession.sc(), settings)
-                    .fit(data, init, (epoch, params, loss) -> true);
+                    .fit(data, init, (epoch, params, loss, accuracy) -> true);
 
             assertEquals(20, distributed.history().size());
             assertClose(local.params(), distributed.params(), 1e-9);
@@ -82,7 +82,7 @@ class DistributedTrainingTest {
                 .optimizer("sgd").learningRate(1e-300).epochs(2).batchRows(10).blockRows(4).build();
         try (TrainingData data = partitioned(rows, split(97, 3), 4)) {
             DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings)
-                    .fit(data, p.params(), (epoch, params, loss) -> true);
+                    .fit(data, p.params(), (epoch, params, loss, accuracy) -> true);
 
             assertEquals(20, result.history().size(), "ceil(97 / 10) iterations per epoch");
             double fullBatchSum = 97 * LocalTrainer.meanLoss(SPEC, p.params(), rows, 97);
@@ -102,7 +102,7 @@ class DistributedTrainingTest {
     }
 
     private static double[] train(TrainingSettings settings, TrainingData data, double[] init) {
-        return new DistributedTrainer(SparkTestSession.sc(), settings).fit(data, init, (e, w, l) -> true).params();
+        return new DistributedTrainer(SparkTestSession.sc(), settings).fit(data, init, (e, w, l, a) -> true).params();
     }
 
     @Test

@@ -1,0 +1,28 @@
+package dev.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class GradientSumTest {
+
+    @Test
+    void countsTheWeightOfRowsClassifiedRightBeforeTheStep() {
+        // W = I, b = 0: the softmax picks the largest feature. Rows: right (w 1), wrong (w 2), right (w 0.5).
+        NetworkSpec spec = NetworkSpec.parse("2,2:softmax", "cross_entropy");
+        double[] identity = {1, 0, 0, 1, 0, 0};
+        Block block = new Block(2, 2, new double[] {3, 0, 3, 0, 0, 3}, new double[] {1, 0, 0, 1, 0, 1},
+                new double[] {1, 2, 0.5}, 3);
+        GradientSum sum = new GradientSum(6).add(new Backprop(spec, 3), identity, block);
+        assertEquals(1.5, sum.correctWeight(), 0);
+        assertEquals(3.5, sum.weightSum(), 0);
+        assertEquals(3.0, sum.merge(sum).correctWeight(), 0, "merging adds");
+    }
+
+    @Test
+    void regressionCountsNothing() {
+        NetworkSpec spec = NetworkSpec.parse("1,1:identity", "mse");
+        Block block = Block.unweighted(1, 1, new double[] {1}, new double[] {1}, 1);
+        assertEquals(0, new GradientSum(2).add(new Backprop(spec, 1), new double[] {1, 0}, block).correctWeight(), 0);
+    }
+}

@@ -70,6 +70,16 @@ class MainTest {
     }
 
     @Test
+    void everyCommandExplainsItselfWithHelp() {
+        for (String command : List.of("train", "evaluate", "predict", "gradcheck")) {
+            Run r = run(command, "--help");
+            assertEquals(0, r.exitCode(), command);
+            assertTrue(r.out().startsWith("Usage: sparkprop " + command), r.out());
+        }
+        assertTrue(run("--help").out().contains("train"));
+    }
+
+    @Test
     void gradcheckRejectsABadNetworkWithOneClearMessage() {
         Run r = run("gradcheck", "--layers", "5,7:swish,4:softmax", "--loss", "mse");
         assertEquals(2, r.exitCode());

@@ -2,6 +2,8 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.NetworkSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link Backprop} (with its block buffers) per executor thread, kept across iterations:
@@ -11,6 +13,12 @@ import dev.sparkprop.nn.NetworkSpec;
 final class ExecutorCache {
 
     private static final ThreadLocal<Backprop> BACKPROP = new ThreadLocal<>();
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorCache.class);
+
+    static {
+        // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3).
+        LOG.info("sparkprop executor BLAS: {}", Backprop.blasImplementation());
+    }
 
     private ExecutorCache() {
     }

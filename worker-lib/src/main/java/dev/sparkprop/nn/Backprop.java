@@ -9,8 +9,9 @@ package dev.sparkprop.nn;
  *   grad W_l   += delta_l a_{l-1}^T,   grad b_l += delta_l   (summed over the block's rows)
  * </pre>
  * Each row's loss and gradient are multiplied by its weight; the caller divides the sums by the
- * total weight. One instance owns its buffers for blocks of up to {@code maxRows} rows, so it is
- * not thread-safe: use one per thread (per Spark task).
+ * total weight. The order of steps lives here once; {@link Kernels} runs them in float64 or
+ * float32. One instance owns its buffers for blocks of up to {@code maxRows} rows, so it is not
+ * thread-safe: use one per thread (per Spark task).
  */
 public final class Backprop {
 
@@ -18,17 +19,21 @@ public final class Backprop {
     private final ParameterLayout layout;
     private final OutputHead head;
     private final int maxRows;
-    /** z[l], a[l] and delta[l] for l = 1..L, each n_l x maxRows; a_0 is the block's features. */
-    private final double[][] z;
-    private final double[][] a;
-    private final double[][] delta;
+    private final Precision precision;
+    private final Kernels kernels;
+    private int lastRows;
 
     public Backprop(NetworkSpec spec, int maxRows) {
-        this(spec, maxRows, true);
+        this(spec, maxRows, Precision.FLOAT64, true);
     }
 
     /** @param fusedHead use the log-sum-exp head for softmax+cross-entropy and sigmoid+BCE */
     public Backprop(NetworkSpec spec, int maxRows, boolean fusedHead) {
+        this(spec, maxRows, Precision.FLOAT64, fusedHead);
+    }
+
+    /** @param precision of the blocks this instance takes and of its products */
+    public Backprop(NetworkSpec spec, int maxRows, Precision precision, boolean fusedHead) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
         }
@@ -36,21 +41,13 @@ public final class Backprop {
         this.layout = spec.layout();
         this.head = spec.outputHead(fusedHead);
         this.maxRows = maxRows;
-        int depth = spec.depth();
-        z = new double[depth + 1][];
-        a = new double[depth + 1][];
-        delta = new double[depth + 1][];
-        for (int l = 1; l <= depth; l++) {
-            int cells = Math.multiplyExact(spec.width(l), maxRows);
-            z[l] = new double[cells];
-            a[l] = new double[cells];
-            delta[l] = new double[cells];
-        }
+        this.precision = precision;
+        this.kernels = Kernels.of(precision, spec, maxRows);
     }
 
     /** The BLAS implementation the products run on (native JNI, vector API or plain Java), for logs. */
     public static String blasImplementation() {
-        return DenseKernels.blasName();
+        return Kernels.BLAS.getClass().getName();
     }
 
     public NetworkSpec spec() {
@@ -63,6 +60,10 @@ public final class Backprop {
 
     public int maxRows() {
         return maxRows;
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -78,19 +79,13 @@ public final class Backprop {
         if (rows == 0) {
             return 0;
         }
-        forward(params, block.features(), rows);
-        int depth = spec.depth();
-        double loss = head.lossAndDelta(z[depth], a[depth], block.targets(), block.weights(), delta[depth],
-                spec.outputWidth(), rows);
-        for (int l = depth; l >= 1; l--) {
-            double[] input = l == 1 ? block.features() : a[l - 1];
-            DenseKernels.accumulateLayerGradient(delta[l], input, layout.fanOut(l), layout.fanIn(l), rows,
-                    grad, layout.weightOffset(l), layout.biasOffset(l));
+        forward(params, block, rows);
+        double loss = kernels.head(head, block.targets(), block.weights(), rows, true);
+        for (int l = spec.depth(); l >= 1; l--) {
+            kernels.accumulateLayerGradient(l, block, rows, grad);
             if (l > 1) {
-                DenseKernels.backpropagate(params, layout.weightOffset(l), layout.fanOut(l), layout.fanIn(l),
-                        delta[l], rows, delta[l - 1]);
-                spec.layers().get(l - 2).activation().jacobianTransposeTimes(z[l - 1], a[l - 1], delta[l - 1],
-                        layout.fanOut(l - 1), rows);
+                kernels.backpropagate(l, rows);
+                kernels.jacobianTransposeTimes(l - 1, spec.layers().get(l - 2).activation(), rows);
             }
         }
         return loss;
@@ -102,41 +97,37 @@ public final class Backprop {
         if (rows == 0) {
             return 0;
         }
-        forward(params, block.features(), rows);
-        int depth = spec.depth();
-        return head.lossAndDelta(z[depth], a[depth], block.targets(), block.weights(), null,
-                spec.outputWidth(), rows);
+        forward(params, block, rows);
+        return kernels.head(head, block.targets(), block.weights(), rows, false);
     }
 
     /**
-     * Runs the network on {@code rows} stacked feature columns and returns a_L (n_L x rows,
-     * column-major). The returned array is this instance's buffer, overwritten by the next call.
+     * Runs the network on the block's features and returns a_L (n_L x rows, column-major).
+     * The returned array is this instance's buffer, overwritten by the next call.
      */
-    public double[] predict(double[] params, double[] features, int rows) {
-        if (rows > maxRows) {
-            throw new IllegalArgumentException("block has " + rows + " rows, this Backprop holds " + maxRows);
-        }
-        forward(params, features, rows);
-        return a[spec.depth()];
+    public double[] predict(double[] params, Block block) {
+        int rows = checked(params, block);
+        forward(params, block, rows);
+        return kernels.output(rows);
     }
 
     /** a_L (n_L x rows) of the last forward pass ({@link #loss} or {@link #predict}); a buffer. */
     public double[] lastOutput() {
-        return a[spec.depth()];
+        return kernels.output(lastRows);
     }
 
     /** z_l (n_l x rows) of the last forward pass, for l = 1..L; a buffer, overwritten by the next. */
     double[] preActivation(int l) {
-        return z[l];
+        return kernels.preActivation(l, lastRows);
     }
 
-    private void forward(double[] params, double[] features, int rows) {
+    private void forward(double[] params, Block block, int rows) {
+        kernels.loadParams(params);
         for (int l = 1; l <= spec.depth(); l++) {
-            double[] input = l == 1 ? features : a[l - 1];
-            DenseKernels.affine(params, layout.weightOffset(l), layout.biasOffset(l), layout.fanOut(l),
-                    layout.fanIn(l), input, rows, z[l]);
-            spec.layers().get(l - 1).activation().apply(z[l], a[l], layout.fanOut(l), rows);
+            kernels.affine(l, block, rows);
+            kernels.activate(l, spec.layers().get(l - 1).activation(), rows);
         }
+        lastRows = rows;
     }
 
     private int checked(double[] params, Block block) {
@@ -151,6 +142,10 @@ public final class Backprop {
         }
         if (block.rows() > maxRows) {
             throw new IllegalArgumentException("block has " + block.rows() + " rows, this Backprop holds " + maxRows);
+        }
+        if (block.precision() != precision) {
+            throw new IllegalArgumentException("block holds " + block.precision().specName() + " features, this"
+                    + " Backprop computes in " + precision.specName());
         }
         return block.rows();
     }

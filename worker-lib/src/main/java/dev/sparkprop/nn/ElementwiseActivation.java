@@ -30,6 +30,20 @@ public abstract class ElementwiseActivation implements Activation {
         }
     }
 
+    /** a = f(z) over {@code n} float32 values: the same scalar math, in float storage. */
+    public final void apply(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) value(z[i]);
+        }
+    }
+
+    /** g := f'(z) ⊙ g over {@code n} float32 values. */
+    public final void jacobianTransposeTimes(float[] z, float[] a, float[] g, int n) {
+        for (int i = 0; i < n; i++) {
+            g[i] *= (float) derivative(z[i], a[i]);
+        }
+    }
+
     @Override
     public String toString() {
         return name();

@@ -24,7 +24,7 @@ class LocalTrainerTest {
         LocalTrainer.Result result = new LocalTrainer(spec, adam, LocalTrainer.Settings.fullBatch(500))
                 .fit(Initializer.XAVIER_UNIFORM.initialise(spec, 1), data);
 
-        double[] out = new Backprop(spec, 4).predict(result.params(), x, 4);
+        double[] out = new Backprop(spec, 4).predict(result.params(), Block.unweighted(2, 1, x, y, 4));
         for (int r = 0; r < 4; r++) {
             assertEquals(y[r], out[r], 0.05, "XOR row " + r);
         }

@@ -1,0 +1,93 @@
+package dev.sparkprop.nn;
+
+/** float64 layer steps: dgemm, and the activations and heads directly on the buffers. */
+final class DoubleKernels extends Kernels {
+
+    private final double[][] z;
+    private final double[][] a;
+    private final double[][] delta;
+    private double[] w;
+
+    DoubleKernels(NetworkSpec spec, int maxRows) {
+        super(spec);
+        int depth = spec.depth();
+        z = new double[depth + 1][];
+        a = new double[depth + 1][];
+        delta = new double[depth + 1][];
+        for (int l = 1; l <= depth; l++) {
+            int cells = Math.multiplyExact(spec.width(l), maxRows);
+            z[l] = new double[cells];
+            a[l] = new double[cells];
+            delta[l] = new double[cells];
+        }
+    }
+
+    @Override
+    void loadParams(double[] params) {
+        w = params;
+    }
+
+    private double[] input(int l, Block block) {
+        return l == 1 ? block.features() : a[l - 1];
+    }
+
+    @Override
+    void affine(int l, Block block, int rows) {
+        int fanOut = layout.fanOut(l);
+        for (int r = 0, off = 0; r < rows; r++, off += fanOut) {
+            System.arraycopy(w, layout.biasOffset(l), z[l], off, fanOut);
+        }
+        BLAS.dgemm("N", "N", fanOut, rows, layout.fanIn(l), 1.0, w, layout.weightOffset(l), fanOut,
+                input(l, block), 0, layout.fanIn(l), 1.0, z[l], 0, fanOut);
+    }
+
+    @Override
+    void activate(int l, Activation f, int rows) {
+        f.apply(z[l], a[l], layout.fanOut(l), rows);
+    }
+
+    @Override
+    double head(OutputHead head, double[] y, double[] weights, int rows, boolean withDelta) {
+        int depth = spec.depth();
+        return head.lossAndDelta(z[depth], a[depth], y, weights, withDelta ? delta[depth] : null,
+                spec.outputWidth(), rows);
+    }
+
+    @Override
+    void accumulateLayerGradient(int l, Block block, int rows, double[] grad) {
+        int fanOut = layout.fanOut(l);
+        int fanIn = layout.fanIn(l);
+        BLAS.dgemm("N", "T", fanOut, fanIn, rows, 1.0, delta[l], 0, fanOut, input(l, block), 0, fanIn, 1.0, grad,
+                layout.weightOffset(l), fanOut);
+        int b = layout.biasOffset(l);
+        double[] d = delta[l];
+        for (int r = 0, off = 0; r < rows; r++, off += fanOut) {
+            for (int i = 0; i < fanOut; i++) {
+                grad[b + i] += d[off + i];
+            }
+        }
+    }
+
+    @Override
+    void backpropagate(int l, int rows) {
+        int fanOut = layout.fanOut(l);
+        int fanIn = layout.fanIn(l);
+        BLAS.dgemm("T", "N", fanIn, rows, fanOut, 1.0, w, layout.weightOffset(l), fanOut, delta[l], 0, fanOut, 0.0,
+                delta[l - 1], 0, fanIn);
+    }
+
+    @Override
+    void jacobianTransposeTimes(int l, Activation f, int rows) {
+        f.jacobianTransposeTimes(z[l], a[l], delta[l], layout.fanOut(l), rows);
+    }
+
+    @Override
+    double[] output(int rows) {
+        return a[spec.depth()];
+    }
+
+    @Override
+    double[] preActivation(int l, int rows) {
+        return z[l];
+    }
+}

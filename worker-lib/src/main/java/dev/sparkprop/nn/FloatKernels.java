@@ -1,0 +1,157 @@
+package dev.sparkprop.nn;
+
+/**
+ * float32 layer steps: sgemm on float buffers. Elementwise activations run their scalar math
+ * on the float values; softmax and the output head (n_L values per row, small next to the
+ * products) run in double on converted copies, so no formula is written twice. Each block's
+ * weight gradient is formed in float by sgemm and then added into the double gradient sum.
+ */
+final class FloatKernels extends Kernels {
+
+    private final float[][] z;
+    private final float[][] a;
+    private final float[][] delta;
+    private final float[] w;
+    private final float[] blockGrad;
+    /** Double copies for what runs in double: the output head, softmax, and results handed out. */
+    private final double[] zd;
+    private final double[] ad;
+    private final double[] dd;
+
+    FloatKernels(NetworkSpec spec, int maxRows) {
+        super(spec);
+        int depth = spec.depth();
+        z = new float[depth + 1][];
+        a = new float[depth + 1][];
+        delta = new float[depth + 1][];
+        int widest = 0;
+        int largestLayer = 0;
+        for (int l = 1; l <= depth; l++) {
+            int cells = Math.multiplyExact(spec.width(l), maxRows);
+            z[l] = new float[cells];
+            a[l] = new float[cells];
+            delta[l] = new float[cells];
+            widest = Math.max(widest, cells);
+            largestLayer = Math.max(largestLayer, layout.fanIn(l) * layout.fanOut(l));
+        }
+        w = new float[layout.size()];
+        blockGrad = new float[largestLayer];
+        zd = new double[widest];
+        ad = new double[widest];
+        dd = new double[widest];
+    }
+
+    @Override
+    void loadParams(double[] params) {
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) params[i];
+        }
+    }
+
+    private float[] input(int l, Block block) {
+        return l == 1 ? block.features32() : a[l - 1];
+    }
+
+    @Override
+    void affine(int l, Block block, int rows) {
+        int fanOut = layout.fanOut(l);
+        for (int r = 0, off = 0; r < rows; r++, off += fanOut) {
+            System.arraycopy(w, layout.biasOffset(l), z[l], off, fanOut);
+        }
+        BLAS.sgemm("N", "N", fanOut, rows, layout.fanIn(l), 1f, w, layout.weightOffset(l), fanOut,
+                input(l, block), 0, layout.fanIn(l), 1f, z[l], 0, fanOut);
+    }
+
+    @Override
+    void activate(int l, Activation f, int rows) {
+        int n = layout.fanOut(l) * rows;
+        if (f instanceof ElementwiseActivation e) {
+            e.apply(z[l], a[l], n);
+        } else {
+            widen(z[l], zd, n);
+            f.apply(zd, ad, layout.fanOut(l), rows);
+            narrow(ad, a[l], n);
+        }
+    }
+
+    @Override
+    double head(OutputHead head, double[] y, double[] weights, int rows, boolean withDelta) {
+        int depth = spec.depth();
+        int n = spec.outputWidth() * rows;
+        widen(z[depth], zd, n);
+        widen(a[depth], ad, n);
+        double loss = head.lossAndDelta(zd, ad, y, weights, withDelta ? dd : null, spec.outputWidth(), rows);
+        if (withDelta) {
+            narrow(dd, delta[depth], n);
+        }
+        return loss;
+    }
+
+    @Override
+    void accumulateLayerGradient(int l, Block block, int rows, double[] grad) {
+        int fanOut = layout.fanOut(l);
+        int fanIn = layout.fanIn(l);
+        BLAS.sgemm("N", "T", fanOut, fanIn, rows, 1f, delta[l], 0, fanOut, input(l, block), 0, fanIn, 0f, blockGrad,
+                0, fanOut);
+        int wOff = layout.weightOffset(l);
+        for (int i = 0, n = fanOut * fanIn; i < n; i++) {
+            grad[wOff + i] += blockGrad[i];
+        }
+        int b = layout.biasOffset(l);
+        float[] d = delta[l];
+        for (int i = 0; i < fanOut; i++) {
+            double sum = 0;
+            for (int off = i; off < fanOut * rows; off += fanOut) {
+                sum += d[off];
+            }
+            grad[b + i] += sum;
+        }
+    }
+
+    @Override
+    void backpropagate(int l, int rows) {
+        int fanOut = layout.fanOut(l);
+        int fanIn = layout.fanIn(l);
+        BLAS.sgemm("T", "N", fanIn, rows, fanOut, 1f, w, layout.weightOffset(l), fanOut, delta[l], 0, fanOut, 0f,
+                delta[l - 1], 0, fanIn);
+    }
+
+    @Override
+    void jacobianTransposeTimes(int l, Activation f, int rows) {
+        int n = layout.fanOut(l) * rows;
+        if (f instanceof ElementwiseActivation e) {
+            e.jacobianTransposeTimes(z[l], a[l], delta[l], n);
+        } else {
+            widen(z[l], zd, n);
+            widen(a[l], ad, n);
+            widen(delta[l], dd, n);
+            f.jacobianTransposeTimes(zd, ad, dd, layout.fanOut(l), rows);
+            narrow(dd, delta[l], n);
+        }
+    }
+
+    @Override
+    double[] output(int rows) {
+        int n = spec.outputWidth() * rows;
+        widen(a[spec.depth()], ad, n);
+        return ad;
+    }
+
+    @Override
+    double[] preActivation(int l, int rows) {
+        widen(z[l], zd, layout.fanOut(l) * rows);
+        return zd;
+    }
+
+    private static void widen(float[] from, double[] to, int n) {
+        for (int i = 0; i < n; i++) {
+            to[i] = from[i];
+        }
+    }
+
+    private static void narrow(double[] from, float[] to, int n) {
+        for (int i = 0; i < n; i++) {
+            to[i] = (float) from[i];
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sparkprop.nn;
+
+/**
+ * The precision-specific half of {@link Backprop}: one instance owns the per-layer buffers
+ * z_l, a_l and delta_l for blocks of up to {@code maxRows} rows and runs the layer steps on them
+ * (the three GEMMs, bias broadcast and sums, activations). Layers are numbered l = 1..L as in the
+ * seed; a_0 is the block's features.
+ */
+abstract class Kernels {
+
+    final NetworkSpec spec;
+    final ParameterLayout layout;
+
+    Kernels(NetworkSpec spec) {
+        this.spec = spec;
+        this.layout = spec.layout();
+    }
+
+    static Kernels of(Precision precision, NetworkSpec spec, int maxRows) {
+        return precision == Precision.FLOAT32 ? new FloatKernels(spec, maxRows) : new DoubleKernels(spec, maxRows);
+    }
+
+    /** Takes the flat parameters for the next pass (float32 kernels keep a float copy). */
+    abstract void loadParams(double[] params);
+
+    /** z_l = W_l a_{l-1} + b_l. */
+    abstract void affine(int l, Block block, int rows);
+
+    /** a_l = f_l(z_l). */
+    abstract void activate(int l, Activation f, int rows);
+
+    /** Runs the output head on z_L, a_L; writes delta_L when asked; returns Σ w L. */
+    abstract double head(OutputHead head, double[] y, double[] w, int rows, boolean withDelta);
+
+    /** grad W_l += delta_l a_{l-1}^T, grad b_l += Σ_rows delta_l, into the double gradient. */
+    abstract void accumulateLayerGradient(int l, Block block, int rows, double[] grad);
+
+    /** delta_{l-1} = W_l^T delta_l (before the J^T of layer l-1). */
+    abstract void backpropagate(int l, int rows);
+
+    /** delta_l := J^T(a_l wrt z_l) delta_l. */
+    abstract void jacobianTransposeTimes(int l, Activation f, int rows);
+
+    /** a_L of the last pass as doubles (a buffer, overwritten by the next pass). */
+    abstract double[] output(int rows);
+
+    /** z_l of the last pass as doubles (a buffer, overwritten by the next pass). */
+    abstract double[] preActivation(int l, int rows);
+
+    /** Where the BLAS calls go: native JNI, vector API or plain Java. */
+    static final dev.ludovic.netlib.blas.BLAS BLAS = dev.ludovic.netlib.blas.BLAS.getInstance();
+}

@@ -1,0 +1,76 @@
+package dev.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The float32 engine computes the float64 gradient to float32 accuracy. */
+class Float32PrecisionTest {
+
+    /** ‖a - b‖ / ‖b‖. */
+    private static double relativeDistance(double[] a, double[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (a[i] - b[i]);
+            norm += b[i] * b[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    @ParameterizedTest(name = "{0} {1} fused={2}")
+    @CsvSource({
+        "'20,32:relu,16:tanh,5:softmax', cross_entropy, true",
+        "'20,32:relu,16:tanh,5:softmax', cross_entropy, false",
+        "'20,16:softmax,8:elu,3:sigmoid', binary_cross_entropy, true",
+        "'20,32:leaky_relu(0.1),1:identity', huber(0.5), true",
+    })
+    void float32GradientMatchesFloat64ToSinglePrecision(String layers, String loss, boolean fused) {
+        NetworkSpec spec = NetworkSpec.parse(layers, loss);
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 200, 17);
+        double[] exact = new double[spec.layout().size()];
+        double[] single = new double[spec.layout().size()];
+
+        double lossExact = new Backprop(spec, 200, Precision.FLOAT64, fused).accumulateGradient(p.params(), p.block(), exact);
+        double lossSingle = new Backprop(spec, 200, Precision.FLOAT32, fused)
+                .accumulateGradient(p.params(), p.block().toFloat32(), single);
+
+        double distance = relativeDistance(single, exact);
+        System.out.printf("%s %s: float32 vs float64 gradient, relative distance %.2e%n", layers, loss, distance);
+        assertTrue(distance < 1e-5, "relative distance " + distance);
+        assertTrue(distance > 0, "float32 must really be computed in float32");
+        assertEquals(lossExact, lossSingle, 1e-5 * Math.abs(lossExact));
+    }
+
+    @ParameterizedTest(name = "{0} blocks")
+    @CsvSource({"1", "64"})
+    void blockSumsInDoubleKeepTheErrorFromGrowingWithTheRowCount(int blocks) {
+        NetworkSpec spec = NetworkSpec.parse("10,16:tanh,3:softmax", "cross_entropy");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 64 * 100, 23);
+        double[] exact = new double[spec.layout().size()];
+        new Backprop(spec, 6400).accumulateGradient(p.params(), p.block(), exact);
+        double[] single = new double[exact.length];
+        Backprop float32 = new Backprop(spec, 6400, Precision.FLOAT32, true);
+        int rows = 6400 / blocks;
+        for (int b = 0; b < blocks; b++) {
+            float32.accumulateGradient(p.params(), p.block().slice(b * rows, (b + 1) * rows).toFloat32(), single);
+        }
+        double distance = relativeDistance(single, exact);
+        System.out.printf("6400 rows in %d float32 blocks: relative distance %.2e%n", blocks, distance);
+        assertTrue(distance < 1e-5, "relative distance " + distance);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT32", "FLOAT64"})
+    void aBlockOfTheOtherPrecisionIsRefused(Precision precision) {
+        NetworkSpec spec = NetworkSpec.parse("3,2:tanh,1:identity", "mse");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 4, 1);
+        Block other = precision == Precision.FLOAT32 ? p.block() : p.block().toFloat32();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Backprop(spec, 4, precision, true).loss(p.params(), other));
+        assertTrue(e.getMessage().contains("this Backprop computes in " + precision.specName()), e.getMessage());
+    }
+}

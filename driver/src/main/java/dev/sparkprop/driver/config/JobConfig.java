@@ -17,6 +17,7 @@ import java.util.TreeMap;
 public final class JobConfig {
 
     public static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm");
+    public static final List<String> PRECISIONS = List.of("float32", "float64");
     public static final List<String> INITIALIZERS = List.of("xavier_uniform", "xavier_normal", "he_uniform",
             "he_normal");
     /** The metrics early stopping can watch; see {@link #higherIsBetter}. */
@@ -49,6 +50,7 @@ public final class JobConfig {
     private final int batchRows;
     private final int iterationsPerEpoch;
     private final int blockRows;
+    private final String precision;
     private final long seed;
     private final int earlyStoppingPatience;
     private final String earlyStoppingMetric;
@@ -97,6 +99,7 @@ public final class JobConfig {
         batchRows = r.integer("training.batch_rows", 0, Integer.MAX_VALUE);
         iterationsPerEpoch = r.integer("training.iterations_per_epoch", 0, Integer.MAX_VALUE);
         blockRows = r.integer("training.block_rows", 1, 1_000_000);
+        precision = r.oneOf("training.precision", PRECISIONS);
         seed = r.whole("training.seed");
         earlyStoppingPatience = r.integer("training.early_stopping.patience", 0, Integer.MAX_VALUE);
         earlyStoppingMetric = r.oneOf("training.early_stopping.metric", EARLY_STOPPING_METRICS);
@@ -267,6 +270,11 @@ public final class JobConfig {
     /** training.iterations_per_epoch ≥ 0; 0 means 1 (or as many as batch_rows implies). */
     public int iterationsPerEpoch() {
         return iterationsPerEpoch;
+    }
+
+    /** training.precision: float32 or float64. */
+    public String precision() {
+        return precision;
     }
 
     /** training.block_rows in [1, 1000000]. */

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.job;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,7 +31,8 @@ public final class EvaluateJob {
                     prep.classes(), prep.targetMean(), prep.targetScale(), null);
         }
         int blockRows = loaded.config().blockRows();
-        try (TrainingData data = TrainingData.fromDataFrame(df, prep, loaded.spec(), blockRows, null)) {
+        try (TrainingData data = TrainingData.fromDataFrame(df, prep, loaded.spec(), blockRows, null,
+                Precision.parse(loaded.config().precision()))) {
             Evaluation evaluation = Evaluation.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
                     loaded.spec(), loaded.model().params(), blockRows);
             out.printf("evaluated %s on %d rows of %s%n", loaded.spec(), data.rows(), dataPath);

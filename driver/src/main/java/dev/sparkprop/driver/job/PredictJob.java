@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.train.BatchPredictor;
+import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -33,7 +34,8 @@ public final class PredictJob {
         Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? loaded.config().format() : format,
                 loaded.config().csvHeader(), loaded.config().csvDelimiter());
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
-                loaded.spec(), loaded.model().params(), loaded.config().idColumns(), loaded.config().blockRows());
+                loaded.spec(), loaded.model().params(), loaded.config().idColumns(), loaded.config().blockRows(),
+                Precision.parse(loaded.config().precision()));
         String temporary = outputPath + "._tmp-" + UUID.randomUUID();
         try {
             predictions.write().format(outputFormat).option("header", true).save(temporary);

@@ -75,9 +75,11 @@ public final class TrainJob {
             trainRows = trainRows.repartition(config.partitions());
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights);
+        try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
+                settings.numberType());
              TrainingData validation = validationRows == null ? null
-                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), classWeights)) {
+                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), classWeights,
+                     settings.numberType())) {
             out.printf("training %s on %d rows in %d partitions%s%n", spec, train.rows(), train.partitions(),
                     validation == null ? "" : ", validating on " + validation.rows());
             List<EpochRecord> history = new ArrayList<>();
@@ -180,7 +182,8 @@ public final class TrainJob {
         return TrainingSettings.builder(config.layers(), config.loss()).initializer(config.initializer())
                 .optimizer(config.optimizer()).learningRate(config.learningRate()).schedule(config.schedule())
                 .l2(config.l2()).clipNorm(config.clipNorm()).epochs(config.epochs()).batchRows(config.batchRows())
-                .iterationsPerEpoch(config.iterationsPerEpoch()).blockRows(config.blockRows()).seed(config.seed())
+                .iterationsPerEpoch(config.iterationsPerEpoch()).blockRows(config.blockRows())
+                .precision(config.precision()).seed(config.seed())
                 .aggregationDepth(config.aggregationDepth()).build();
     }
 

@@ -3,8 +3,10 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -37,7 +39,7 @@ public final class BatchPredictor {
     }
 
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
-                                       double[] params, List<String> idColumns, int blockRows) {
+                                       double[] params, List<String> idColumns, int blockRows, Precision precision) {
         List<String> available = Arrays.asList(df.columns());
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
@@ -65,7 +67,7 @@ public final class BatchPredictor {
         int features = prep.features().size();
         int ids = idColumns.size();
         JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
-            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
             return new PredictingIterator(it, encoder, backprop, weights.value(), prep, features, ids, blockRows,
                     outputs.size());
         });
@@ -161,7 +163,7 @@ public final class BatchPredictor {
                 }
                 raw.add(row);
             }
-            double[] out = usable == 0 ? new double[0] : backprop.predict(params, x, usable);
+            double[] out = usable == 0 ? new double[0] : backprop.predict(params, block(usable));
             int units = encoder.outputWidth();
             for (int r = 0, k = 0; r < raw.size(); r++) {
                 Object[] values = new Object[ids + outputs];
@@ -174,6 +176,13 @@ public final class BatchPredictor {
                 }
                 pending.add(RowFactory.create(values));
             }
+        }
+
+        /** The first {@code rows} encoded rows as a block of the model's precision (targets unused). */
+        private Block block(int rows) {
+            int units = encoder.outputWidth();
+            Block block = new Block(encoder.inputWidth(), units, x, new double[units * rows], new double[rows], rows);
+            return backprop.precision() == Precision.FLOAT32 ? block.toFloat32() : block;
         }
 
         private void writePrediction(double[] out, int off, int units, Object[] values, int at) {

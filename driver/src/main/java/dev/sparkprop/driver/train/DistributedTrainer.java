@@ -82,6 +82,10 @@ public final class DistributedTrainer {
             throw new IllegalArgumentException("initial parameters have " + initialParams.length
                     + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
         }
+        if (data.precision() != settings.numberType()) {
+            throw new IllegalArgumentException("the data is cached in " + data.precision().specName()
+                    + " but training.precision is " + settings.precision() + "; build the data with the same precision");
+        }
         double[] params = initialParams.clone();
         Updater updater = settings.updater();
         double[] state = updater.newState();
@@ -89,9 +93,9 @@ public final class DistributedTrainer {
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
         int depth = aggregationDepth(data.partitions(), settings.aggregationDepth());
-        LOG.info("sparkprop: training {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate depth {};"
-                + " driver BLAS {}", spec, data.rows(), data.partitions(), iterationsPerEpoch, depth,
-                Backprop.blasImplementation());
+        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
+                + " depth {}; driver BLAS {}", spec, settings.precision(), data.rows(), data.partitions(),
+                iterationsPerEpoch, depth, Backprop.blasImplementation());
         List<Iteration> history = new ArrayList<>();
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
@@ -138,7 +142,7 @@ public final class DistributedTrainer {
         Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
-                    settings.blockRows(), weights, settings.seed(), epoch, slices, slice);
+                    settings.blockRows(), data.precision(), weights, settings.seed(), epoch, slices, slice);
             return TrainingData.unwrapped(() -> data.blocks()
                     .mapPartitions(perPartition)
                     .treeAggregate(new GradientSum(params.length), GradientSum::merge, GradientSum::merge, depth));

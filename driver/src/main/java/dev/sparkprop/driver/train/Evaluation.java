@@ -5,6 +5,7 @@ import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,10 +105,11 @@ public final class Evaluation implements Serializable {
                 : indices(classCount);
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
+        Precision precision = data.precision();
         Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
             Sums sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
-                Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+                Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
                 Sums s = new Sums(classCount);
                 while (blocks.hasNext()) {
                     s.add(backprop, weights.value(), blocks.next(), prep);
@@ -125,7 +127,7 @@ public final class Evaluation implements Serializable {
                 metrics.put("macro_f1", partial.macroF1());
                 metrics.put("log_loss", sums.logLoss / w);
                 if (classCount == 2) {
-                    metrics.put("auc", auc(data, layers, loss, blockRows, weights, softmax));
+                    metrics.put("auc", auc(data, layers, loss, blockRows, weights, softmax, precision));
                 }
             } else if (sigmoid) {
                 metrics.put("accuracy", sums.correct / (w * spec.outputWidth()));
@@ -144,10 +146,10 @@ public final class Evaluation implements Serializable {
 
     /** Area under the ROC curve of the positive class (index 1), exact, weighted. */
     private static double auc(TrainingData data, String layers, String loss, int blockRows,
-                              Broadcast<double[]> weights, boolean softmax) {
+                              Broadcast<double[]> weights, boolean softmax, Precision precision) {
         var scored = data.blocks().flatMap(block -> {
-            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
-            double[] out = backprop.predict(weights.value(), block.features(), block.rows());
+            Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
+            double[] out = backprop.predict(weights.value(), block);
             int units = block.outputWidth();
             List<Tuple3<Object, Object, Object>> rows = new ArrayList<>(block.rows());
             for (int r = 0; r < block.rows(); r++) {

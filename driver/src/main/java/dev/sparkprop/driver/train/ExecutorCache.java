@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,13 @@ final class ExecutorCache {
     private ExecutorCache() {
     }
 
-    static Backprop backprop(String layers, String loss, int blockRows) {
+    static Backprop backprop(String layers, String loss, int blockRows, Precision precision) {
         Backprop cached = BACKPROP.get();
-        if (cached != null && cached.maxRows() == blockRows && cached.spec().layersSpec().equals(layers)
-                && cached.spec().loss().name().equals(loss)) {
+        if (cached != null && cached.maxRows() == blockRows && cached.precision() == precision
+                && cached.spec().layersSpec().equals(layers) && cached.spec().loss().name().equals(loss)) {
             return cached;
         }
-        Backprop fresh = new Backprop(NetworkSpec.parse(layers, loss), blockRows);
+        Backprop fresh = new Backprop(NetworkSpec.parse(layers, loss), blockRows, precision, true);
         BACKPROP.set(fresh);
         return fresh;
     }

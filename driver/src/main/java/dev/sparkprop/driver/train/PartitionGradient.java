@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,6 +28,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     private final String layers;
     private final String loss;
     private final int blockRows;
+    private final Precision precision;
     private final Broadcast<double[]> params;
     private final long seed;
     private final int epoch;
@@ -34,11 +36,12 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     private final int slice;
 
     /** @param slices iterations per epoch in mini-batch mode; 0 for full batch */
-    PartitionGradient(String layers, String loss, int blockRows, Broadcast<double[]> params, long seed, int epoch,
-                      int slices, int slice) {
+    PartitionGradient(String layers, String loss, int blockRows, Precision precision, Broadcast<double[]> params,
+                      long seed, int epoch, int slices, int slice) {
         this.layers = layers;
         this.loss = loss;
         this.blockRows = blockRows;
+        this.precision = precision;
         this.params = params;
         this.seed = seed;
         this.epoch = epoch;
@@ -48,7 +51,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
 
     @Override
     public Iterator<GradientSum> call(Iterator<Block> blocks) {
-        Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows);
+        Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         double[] w = params.value();
         GradientSum sum = new GradientSum(w.length);
         if (slices == 0) {
@@ -86,7 +89,9 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
         Block first = all.get(0);
         int in = first.inputWidth();
         int out = first.outputWidth();
-        double[] x = new double[in * blockRows];
+        boolean float32 = precision == Precision.FLOAT32;
+        double[] x = float32 ? null : new double[in * blockRows];
+        float[] x32 = float32 ? new float[in * blockRows] : null;
         double[] y = new double[out * blockRows];
         double[] weights = new double[blockRows];
         for (int start = from; start < to; start += blockRows) {
@@ -94,11 +99,15 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
             for (int r = 0; r < n; r++) {
                 Block source = all.get(blockOf[order[start + r]]);
                 int i = rowInBlock[order[start + r]];
-                System.arraycopy(source.features(), i * in, x, r * in, in);
+                if (float32) {
+                    System.arraycopy(source.features32(), i * in, x32, r * in, in);
+                } else {
+                    System.arraycopy(source.features(), i * in, x, r * in, in);
+                }
                 System.arraycopy(source.targets(), i * out, y, r * out, out);
                 weights[r] = source.weights()[i];
             }
-            sum.add(backprop, w, new Block(in, out, x, y, weights, n));
+            sum.add(backprop, w, float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -24,12 +25,15 @@ public final class TrainingData implements AutoCloseable {
     private final long rows;
     private final double weightSum;
     private final Preprocessing preprocessing;
+    private final Precision precision;
 
-    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Preprocessing preprocessing) {
+    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Preprocessing preprocessing,
+                         Precision precision) {
         this.blocks = blocks;
         this.rows = rows;
         this.weightSum = weightSum;
         this.preprocessing = preprocessing;
+        this.precision = precision;
     }
 
     /**
@@ -37,24 +41,25 @@ public final class TrainingData implements AutoCloseable {
      * per partition, and caches them.
      *
      * @param classWeights a weight per class index used instead of a weight column, or null
+     * @param precision    of the cached features (float32 halves the cache)
      * @throws IllegalArgumentException naming the bad column or value, or when no row has weight
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, Preprocessing prep, NetworkSpec spec, int blockRows,
-                                             double[] classWeights) {
+                                             double[] classWeights, Precision precision) {
         RowEncoder encoder = new RowEncoder(prep, spec, classWeights, true);
         JavaRDD<Block> blocks = select(df, prep).javaRDD()
-                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, blockRows))
+                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, blockRows, precision))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return summarise(blocks, prep);
+        return summarise(blocks, prep, precision);
     }
 
-    /** Caches already-built blocks, e.g. from a test or another pipeline. */
-    public static TrainingData fromBlocks(JavaRDD<Block> blocks) {
-        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null);
+    /** Caches already-built blocks of one precision, e.g. from a test or another pipeline. */
+    public static TrainingData fromBlocks(JavaRDD<Block> blocks, Precision precision) {
+        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null, precision);
     }
 
-    private static TrainingData summarise(JavaRDD<Block> blocks, Preprocessing prep) {
+    private static TrainingData summarise(JavaRDD<Block> blocks, Preprocessing prep, Precision precision) {
         double[] totals = unwrapped(() -> blocks
                 .map(b -> new double[] {b.rows(), b.weightSum()})
                 .fold(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
@@ -66,7 +71,7 @@ public final class TrainingData implements AutoCloseable {
             blocks.unpersist(false);
             throw new IllegalArgumentException("every row has weight 0; at least one needs a positive weight");
         }
-        return new TrainingData(blocks, (long) totals[0], totals[1], prep);
+        return new TrainingData(blocks, (long) totals[0], totals[1], prep, precision);
     }
 
     public JavaRDD<Block> blocks() {
@@ -83,6 +88,10 @@ public final class TrainingData implements AutoCloseable {
 
     public int partitions() {
         return blocks.getNumPartitions();
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /** How rows became blocks; null for data built {@link #fromBlocks}. */
@@ -115,7 +124,8 @@ public final class TrainingData implements AutoCloseable {
         return df.select(selection.toArray(new Column[0]));
     }
 
-    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows) {
+    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows,
+                                            Precision precision) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
         return new Iterator<>() {
@@ -136,8 +146,9 @@ public final class TrainingData implements AutoCloseable {
                     w[r] = encoder.weight(row, encoder.targets(row, y, r * out));
                 }
                 // The last block of a partition is trimmed so the cache holds no padding.
-                return r == blockRows ? new Block(in, out, x, y, w, r)
+                Block block = r == blockRows ? new Block(in, out, x, y, w, r)
                         : new Block(in, out, Arrays.copyOf(x, in * r), Arrays.copyOf(y, out * r), Arrays.copyOf(w, r), r);
+                return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
 import dev.sparkprop.nn.optim.Optimizers;
 import dev.sparkprop.nn.optim.Updater;
@@ -25,12 +26,14 @@ import java.io.Serializable;
  * @param iterationsPerEpoch full-batch steps per epoch (0 means 1); derived from batchRows in
  *                          mini-batch mode, where it must be 0
  * @param blockRows         rows stacked into one GEMM block
+ * @param precision         float32 or float64: the cached features and the products
  * @param seed              seeds initial weights and mini-batch sampling
  * @param aggregationDepth  treeAggregate depth; 0 chooses from the partition count
  */
 public record TrainingSettings(String layers, String loss, String initializer, String optimizer, double learningRate,
                                String schedule, double l2, double clipNorm, int epochs, int batchRows,
-                               int iterationsPerEpoch, int blockRows, long seed, int aggregationDepth)
+                               int iterationsPerEpoch, int blockRows, String precision, long seed,
+                               int aggregationDepth)
         implements Serializable {
 
     public TrainingSettings {
@@ -70,9 +73,13 @@ public record TrainingSettings(String layers, String loss, String initializer, S
         }
         layers = spec.layersSpec();
         loss = spec.loss().name();
+        precision = Precision.parse(precision).specName();
     }
 
-    /** Defaults: Xavier-uniform, Adam at 0.001, constant rate, no L2, no clipping, 10 full-batch epochs. */
+    /**
+     * Defaults: Xavier-uniform, Adam at 0.001, constant rate, no L2, no clipping, 10 full-batch
+     * epochs, float32.
+     */
     public static Builder builder(String layers, String loss) {
         return new Builder(layers, loss);
     }
@@ -80,8 +87,12 @@ public record TrainingSettings(String layers, String loss, String initializer, S
     public Builder toBuilder() {
         return new Builder(layers, loss).initializer(initializer).optimizer(optimizer).learningRate(learningRate)
                 .schedule(schedule).l2(l2).clipNorm(clipNorm).epochs(epochs).batchRows(batchRows)
-                .iterationsPerEpoch(iterationsPerEpoch).blockRows(blockRows).seed(seed)
+                .iterationsPerEpoch(iterationsPerEpoch).blockRows(blockRows).precision(precision).seed(seed)
                 .aggregationDepth(aggregationDepth);
+    }
+
+    public Precision numberType() {
+        return Precision.parse(precision);
     }
 
     public NetworkSpec network() {
@@ -112,6 +123,7 @@ public record TrainingSettings(String layers, String loss, String initializer, S
         private int batchRows;
         private int iterationsPerEpoch;
         private int blockRows = 1024;
+        private String precision = "float32";
         private long seed = 1;
         private int aggregationDepth;
 
@@ -170,6 +182,11 @@ public record TrainingSettings(String layers, String loss, String initializer, S
             return this;
         }
 
+        public Builder precision(String value) {
+            precision = value;
+            return this;
+        }
+
         public Builder seed(long value) {
             seed = value;
             return this;
@@ -182,7 +199,7 @@ public record TrainingSettings(String layers, String loss, String initializer, S
 
         public TrainingSettings build() {
             return new TrainingSettings(layers, loss, initializer, optimizer, learningRate, schedule, l2, clipNorm,
-                    epochs, batchRows, iterationsPerEpoch, blockRows, seed, aggregationDepth);
+                    epochs, batchRows, iterationsPerEpoch, blockRows, precision, seed, aggregationDepth);
         }
     }
 }

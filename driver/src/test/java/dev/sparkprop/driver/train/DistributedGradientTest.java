@@ -39,7 +39,7 @@ class DistributedGradientTest {
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, ROWS, 21);
         GradientSum local = new GradientSum(SPEC.layout().size()).add(new Backprop(SPEC, ROWS), p.params(), p.block());
         TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
-                .blockRows(blockRows).aggregationDepth(name.contains("depth 3") ? 3 : 0).build();
+                .precision("float64").blockRows(blockRows).aggregationDepth(name.contains("depth 3") ? 3 : 0).build();
 
         try (TrainingData data = partitioned(p.block(), partitionRows, blockRows)) {
             assertEquals(partitionRows.length, data.partitions());
@@ -49,6 +49,26 @@ class DistributedGradientTest {
             assertEquals(local.weightSum(), distributed.weightSum(), 1e-12 * local.weightSum());
             assertEquals(local.lossSum(), distributed.lossSum(), 1e-12 * local.lossSum());
             assertClose(local.gradient(), distributed.gradient(), 1e-9);
+        }
+    }
+
+    @Test
+    void float32GradientOverPartitionsMatchesTheFloat64OneToSinglePrecision() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, ROWS, 22);
+        GradientSum exact = new GradientSum(SPEC.layout().size()).add(new Backprop(SPEC, ROWS), p.params(), p.block());
+        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name()).blockRows(16)
+                .precision("float32").build();
+        try (TrainingData data = partitioned(p.block().toFloat32(), new int[] {40, 0, 61, 49}, 16)) {
+            GradientSum single = new DistributedTrainer(SparkTestSession.sc(), settings).gradient(data, p.params());
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < exact.gradient().length; i++) {
+                diff += Math.pow(single.gradient()[i] - exact.gradient()[i], 2);
+                norm += Math.pow(exact.gradient()[i], 2);
+            }
+            double distance = Math.sqrt(diff / norm);
+            assertTrue(distance < 1e-5 && distance > 0, "relative distance " + distance);
+            assertEquals(exact.lossSum(), single.lossSum(), 1e-5 * exact.lossSum());
         }
     }
 
@@ -78,7 +98,7 @@ class DistributedGradientTest {
         JavaRDD<Block> rdd = SparkTestSession.sc()
                 .parallelize(IntStream.range(0, plan.size()).boxed().toList(), plan.size())
                 .mapPartitionsWithIndex((i, ignored) -> plan.get(i).iterator(), true);
-        return TrainingData.fromBlocks(rdd);
+        return TrainingData.fromBlocks(rdd, all.precision());
     }
 
     /** Each entry within {@code rel} of the reference, relative to its own size or the largest. */

@@ -21,7 +21,7 @@ class DistributedTrainingTest {
     private static final NetworkSpec SPEC = NetworkSpec.parse("5,12:tanh,6:elu,3:softmax", "cross_entropy");
 
     private static TrainingSettings adam(int epochs) {
-        return TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+        return TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name()).precision("float64")
                 .optimizer("adam").learningRate(0.01).epochs(epochs).blockRows(16).build();
     }
 
@@ -78,7 +78,7 @@ class DistributedTrainingTest {
         // loss sum only if every row was in exactly one batch.
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 97, 10);
         Block rows = Block.unweighted(5, 3, p.block().features(), p.block().targets(), 97);
-        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name()).precision("float64")
                 .optimizer("sgd").learningRate(1e-300).epochs(2).batchRows(10).blockRows(4).build();
         try (TrainingData data = partitioned(rows, split(97, 3), 4)) {
             DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings)

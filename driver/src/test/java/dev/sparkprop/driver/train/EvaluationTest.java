@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class EvaluationTest {
 
     private static TrainingData data(Block... blocks) {
-        return TrainingData.fromBlocks(SparkTestSession.sc().parallelize(List.of(blocks), 2));
+        return TrainingData.fromBlocks(SparkTestSession.sc().parallelize(List.of(blocks), 2), Precision.FLOAT64);
     }
 
     @Test

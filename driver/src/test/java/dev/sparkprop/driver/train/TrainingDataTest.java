@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -39,7 +40,7 @@ class TrainingDataTest {
 
     private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
         Preprocessing prep = PreprocessingFitter.fit(df, columns, spec, standardize).preprocessing();
-        return TrainingData.fromDataFrame(df, prep, spec, 3, null);
+        return TrainingData.fromDataFrame(df, prep, spec, 3, null, Precision.FLOAT64);
     }
 
     /** Every row of the blocks, as [inputs..., targets..., weight]. */
@@ -164,7 +165,8 @@ class TrainingDataTest {
         Preprocessing prep = PreprocessingFitter.fit(train, AB, CLASSIFIER, true).preprocessing();
         Dataset<Row> unseen = frame(NUMERIC, new Object[] {1.0, 1, 5.0, 1.0});
         String message = assertThrows(IllegalArgumentException.class,
-                () -> TrainingData.fromDataFrame(unseen, prep, CLASSIFIER, 3, null).close()).getMessage();
+                () -> TrainingData.fromDataFrame(unseen, prep, CLASSIFIER, 3, null, Precision.FLOAT64).close())
+                .getMessage();
         assertTrue(message.contains("label column 'label' has the class '5', which the model does not know"), message);
     }
 
@@ -174,7 +176,8 @@ class TrainingDataTest {
                 new Object[] {3.0, 1, 2.0, 1.0});
         DataColumns noWeight = new DataColumns(List.of("a", "b"), List.of("label"), null, List.of());
         Preprocessing prep = PreprocessingFitter.fit(df, noWeight, CLASSIFIER, false).preprocessing();
-        try (TrainingData data = TrainingData.fromDataFrame(df, prep, CLASSIFIER, 3, new double[] {1, 2, 4})) {
+        try (TrainingData data = TrainingData.fromDataFrame(df, prep, CLASSIFIER, 3, new double[] {1, 2, 4},
+                Precision.FLOAT64)) {
             assertEquals(7, data.weightSum(), 0);
             double[] weights = rows(data).stream().mapToDouble(r -> r[5]).toArray();
             assertArrayEquals(new double[] {1, 2, 4}, weights, 0);

@@ -78,7 +78,9 @@ public final class TrainJob {
         try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
                 settings.numberType());
              TrainingData validation = validationRows == null ? null
-                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), classWeights,
+                     // Class weights shape the training objective only; validation metrics stay unweighted,
+                     // as evaluate computes them.
+                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), null,
                      settings.numberType())) {
             out.printf("training %s on %d rows in %d partitions%s%n", spec, train.rows(), train.partitions(),
                     validation == null ? "" : ", validating on " + validation.rows());

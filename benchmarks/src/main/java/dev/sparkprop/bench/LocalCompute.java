@@ -1,0 +1,149 @@
+package dev.sparkprop.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What the machine computes with no Spark in the way, on a fixed pool of as many threads as
+ * Spark has cores (one task per core, single-threaded BLAS, as in Spark): the GEMM peak, and
+ * one full-batch gradient pass of the worker-lib kernel.
+ */
+final class LocalCompute implements AutoCloseable {
+
+    private static final int GEMMS_PER_ROUND = 3;
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    LocalCompute(int threads) {
+        this.threads = threads;
+        this.pool = Executors.newFixedThreadPool(threads);
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /**
+     * GFLOPS of {@code threads} threads each running n³ GEMMs (dgemm, or sgemm for float32)
+     * concurrently, best of 5 rounds after a warm-up: the ceiling the kernel's products could
+     * reach on this BLAS and these cores. A round is a few products long so that one scheduling
+     * hiccup does not decide it.
+     */
+    double peakGflops(int n, Precision precision) {
+        BLAS blas = BLAS.getInstance();
+        List<Callable<Void>> gemms = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(7);
+        for (int t = 0; t < threads; t++) {
+            double[] a = random.doubles((long) n * n).toArray();
+            double[] b = random.doubles((long) n * n).toArray();
+            double[] c = new double[n * n];
+            float[] a32 = narrow(a);
+            float[] b32 = narrow(b);
+            float[] c32 = new float[n * n];
+            gemms.add(() -> {
+                for (int k = 0; k < GEMMS_PER_ROUND; k++) {
+                    if (precision == Precision.FLOAT32) {
+                        blas.sgemm("N", "N", n, n, n, 1f, a32, n, b32, n, 0f, c32, n);
+                    } else {
+                        blas.dgemm("N", "N", n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+                    }
+                }
+                return null;
+            });
+        }
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 6; round++) {
+            double seconds = timed(gemms);
+            best = round == 0 ? best : Math.min(best, seconds);
+        }
+        return threads * GEMMS_PER_ROUND * 2.0 * n * n * n / best / 1e9;
+    }
+
+    /**
+     * Median seconds of one gradient pass over {@code partitions} (a task per partition, as
+     * Spark runs them: Backprop + GradientSum, then the sums merged), over {@code rounds} after
+     * a warm-up pass.
+     */
+    double kernelPassSeconds(NetworkSpec spec, double[] params, List<List<Block>> partitions, int blockRows,
+                             Precision precision, int rounds) {
+        // One Backprop (its buffers) per pool thread, as sparkprop keeps one per executor thread.
+        ThreadLocal<Backprop> backprop = ThreadLocal.withInitial(() -> new Backprop(spec, blockRows, precision, true));
+        List<Callable<GradientSum>> tasks = new ArrayList<>();
+        for (List<Block> part : partitions) {
+            tasks.add(() -> {
+                GradientSum sum = new GradientSum(params.length);
+                for (Block block : part) {
+                    sum.add(backprop.get(), params, block);
+                }
+                return sum;
+            });
+        }
+        double[] seconds = new double[rounds];
+        for (int round = -1; round < rounds; round++) {
+            long t0 = System.nanoTime();
+            GradientSum total = new GradientSum(params.length);
+            for (GradientSum part : all(tasks)) {
+                total.merge(part);
+            }
+            if (round >= 0) {
+                seconds[round] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return median(seconds);
+    }
+
+    private double timed(List<Callable<Void>> tasks) {
+        long t0 = System.nanoTime();
+        all(tasks);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private <T> List<T> all(List<Callable<T>> tasks) {
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(tasks)) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static float[] narrow(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

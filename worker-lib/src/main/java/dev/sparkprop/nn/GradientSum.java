@@ -61,7 +61,8 @@ public final class GradientSum implements Serializable {
         return sum;
     }
 
-    private static int argmax(double[] v, int off, int n) {
+    /** The index, 0..n-1, of the largest of v[off..off+n): the predicted class of a softmax row. */
+    public static int argmax(double[] v, int off, int n) {
         int best = 0;
         for (int i = 1; i < n; i++) {
             if (v[off + i] > v[off + best]) {

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -251,8 +252,8 @@ public final class Evaluation implements Serializable {
                 int off = r * units;
                 weight += w;
                 if (confusion != null) {
-                    int truth = softmax ? argmax(target, off, units) : (int) target[off];
-                    int predicted = softmax ? argmax(out, off, units) : out[off] >= 0.5 ? 1 : 0;
+                    int truth = softmax ? GradientSum.argmax(target, off, units) : (int) target[off];
+                    int predicted = softmax ? GradientSum.argmax(out, off, units) : out[off] >= 0.5 ? 1 : 0;
                     confusion[truth][predicted] += w;
                     double p = softmax ? out[off + truth] : truth == 1 ? out[off] : 1 - out[off];
                     logLoss -= w * Math.log(Math.max(p, 1e-15));
@@ -295,16 +296,6 @@ public final class Evaluation implements Serializable {
                 }
             }
             return this;
-        }
-
-        private static int argmax(double[] v, int off, int n) {
-            int best = 0;
-            for (int i = 1; i < n; i++) {
-                if (v[off + i] > v[off + best]) {
-                    best = i;
-                }
-            }
-            return best;
         }
     }
 }

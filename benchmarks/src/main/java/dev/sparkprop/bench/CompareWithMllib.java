@@ -78,8 +78,8 @@ public final class CompareWithMllib {
                   --solver S       MLlib's solver, gd or l-bfgs (default gd: one pass per iteration, like sparkprop)
                   --seed N         data, teacher and initial weights (default 1)
                   --block-rows N   sparkprop's GEMM block height (default 1024)
-                  --precision P    sparkprop's float64 (default: what MLlib computes in) or float32 (sparkprop's
-                                   training default); the peak is then dgemm's or sgemm's
+                  --precision P    sparkprop's float32 (default, as in training) or float64 (what MLlib
+                                   computes in); the peak is then sgemm's or dgemm's
                 Runs on local[*] unless spark.master is set.""";
 
         static Options parse(String... args) {
@@ -90,7 +90,7 @@ public final class CompareWithMllib {
             String solver = "gd";
             long seed = 1;
             int blockRows = 1024;
-            Precision precision = Precision.FLOAT64;
+            Precision precision = Precision.FLOAT32;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -132,12 +132,12 @@ public final class CompareWithMllib {
     record Result(String job, long rows, String widths, int partitions, double sparkpropSeconds,
                   double mllibSeconds, double mllibDeltaSeconds, double mllibFitSeconds,
                   double mllibPassesPerIteration, double gemmFlops, double nominalFlops, double kernelSeconds,
-                  double otherCores, double peakGflops) {
+                  double otherCores, long cacheBytes, long rawFeatureBytes, double peakGflops) {
 
         Result withPeak(double gflops) {
             return new Result(job, rows, widths, partitions, sparkpropSeconds, mllibSeconds, mllibDeltaSeconds,
                     mllibFitSeconds, mllibPassesPerIteration, gemmFlops, nominalFlops, kernelSeconds, otherCores,
-                    gflops);
+                    cacheBytes, rawFeatureBytes, gflops);
         }
 
         double sparkpropRowsPerSecond() {
@@ -148,9 +148,22 @@ public final class CompareWithMllib {
             return rows / mllibSeconds;
         }
 
-        /** sparkprop's median time per iteration over MLlib's: below 1, sparkprop is faster. */
-        double ratio() {
-            return sparkpropSeconds / mllibSeconds;
+        /** MLlib's median time per iteration over sparkprop's: how many times faster sparkprop is. */
+        double speedup() {
+            return mllibSeconds / sparkpropSeconds;
+        }
+
+        /**
+         * The speed-up sparkprop would have if its iteration ran the GEMM work at the measured
+         * peak and nothing else: the most this BLAS and these cores allow against this MLlib time.
+         */
+        double speedupAtPeak() {
+            return mllibSeconds / (gemmFlops / (peakGflops * 1e9));
+        }
+
+        /** What the cached training blocks take over the raw float32 features (rows x inputs x 4 bytes). */
+        double cacheRatio() {
+            return cacheBytes / (double) rawFeatureBytes;
         }
 
         double kernelGflops() {
@@ -170,13 +183,15 @@ public final class CompareWithMllib {
             return String.format(Locale.ROOT, "result job=%s rows=%d layers=%s partitions=%d precision=%s"
                             + " sparkprop_s_per_iter=%.6g sparkprop_rows_per_s=%.6g mllib_s_per_iter=%.6g"
                             + " mllib_rows_per_s=%.6g mllib_delta_fit_s_per_iter=%.6g mllib_fit_s_per_iter=%.6g"
-                            + " mllib_passes_per_iter=%.4g ratio=%.4g gflop_per_iter=%.6g gflop_per_iter_nominal=%.6g"
+                            + " mllib_passes_per_iter=%.4g speedup=%.4g speedup_at_peak=%.4g gflop_per_iter=%.6g"
+                            + " gflop_per_iter_nominal=%.6g cache_bytes=%d raw_float32_feature_bytes=%d cache_ratio=%.4g"
                             + " kernel_s_per_pass=%.6g peak_gflops=%.6g peak_fraction_kernel=%.4g"
                             + " peak_fraction_iteration=%.4g spark_overhead=%.4g other_cpu_cores=%.3f blas=%s",
                     job, rows, widths, partitions, precision.specName(), sparkpropSeconds, sparkpropRowsPerSecond(),
                     mllibSeconds,
-                    mllibRowsPerSecond(), mllibDeltaSeconds, mllibFitSeconds, mllibPassesPerIteration, ratio(),
-                    gemmFlops / 1e9, nominalFlops / 1e9, kernelSeconds, peakGflops, kernelGflops() / peakGflops,
+                    mllibRowsPerSecond(), mllibDeltaSeconds, mllibFitSeconds, mllibPassesPerIteration, speedup(),
+                    speedupAtPeak(), gemmFlops / 1e9, nominalFlops / 1e9, cacheBytes, rawFeatureBytes, cacheRatio(),
+                    kernelSeconds, peakGflops, kernelGflops() / peakGflops,
                     iterationGflops() / peakGflops, sparkOverhead(), otherCores, blas);
         }
     }
@@ -256,12 +271,14 @@ public final class CompareWithMllib {
         progress("job %s: generating %d rows x %d features in %d partitions", job.id(), rows, spec.inputWidth(),
                 partitions);
         double sparkpropSeconds;
+        long cacheBytes;
         double[] mllib = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         try (TrainingData data = TrainingData.fromBlocks(generator.rdd(sc, partitions, options.blockRows(),
                 options.precision()), options.precision())) {
             // MLlib's input is made from sparkprop's cached blocks: the very same rows (in float32, the
             // same rounded values).
             Dataset<Row> frame = job.classification ? mllibFrame(spark, data.blocks()) : null;
+            cacheBytes = data.cachedBytes();
             sparkpropSeconds = sparkprop(sc, settings, data, job);
             if (frame != null) {
                 mllib = mllib(sc, jobLog, frame, spec, options, job);
@@ -278,7 +295,8 @@ public final class CompareWithMllib {
         progress("job %s: kernel %.3f s per pass; other processes used %.2f cores meanwhile", job.id(),
                 kernelSeconds, otherCores);
         return new Result(job.id(), rows, widths(spec), partitions, sparkpropSeconds, mllib[0], mllib[1], mllib[2],
-                mllib[3], gemmFlops(spec, rows), nominalFlops(spec, rows), kernelSeconds, otherCores, Double.NaN);
+                mllib[3], gemmFlops(spec, rows), nominalFlops(spec, rows), kernelSeconds, otherCores, cacheBytes,
+                rows * spec.inputWidth() * 4L, Double.NaN);
     }
 
     /** Median seconds per sparkprop iteration, skipping the warm-up iterations when there are more. */
@@ -424,19 +442,21 @@ public final class CompareWithMllib {
         out.printf(Locale.ROOT, "       cross-checks: Δfit = (time of fit(%d) - time of fit(%d)) / %d (setup removed,"
                 + " its jitter not); fit/N = time of fit(%d) / %d (setup included)%n", 2 * n, n, n, n, n);
         out.println("rows/s = rows per epoch (one full-batch iteration) / s per iteration;"
-                + " ratio = sparkprop s/it / MLlib s/it (below 1: sparkprop faster)");
+                + " speed-up = MLlib s/it / sparkprop s/it; at peak = MLlib s/it / (GEMM work / peak), the most"
+                + " these cores and this BLAS allow");
         out.println();
-        String head = "%-4s %10s  %-15s %5s %8s %10s %8s %10s %9s %9s %6s %6s%n";
-        String row = "%-4s %,10d  %-15s %5d %8.4f %,10.0f %8s %10s %9s %9s %6s %6s%n";
+        String head = "%-4s %10s  %-15s %5s %8s %10s %8s %10s %9s %9s %6s %8s %8s%n";
+        String row = "%-4s %,10d  %-15s %5d %8.4f %,10.0f %8s %10s %9s %9s %6s %8s %8s%n";
         out.printf(Locale.ROOT, head, "job", "rows", "layers", "parts", "sp s/it", "sp rows/s", "ML s/it",
-                "ML rows/s", "ML Δfit", "ML fit/N", "ML p/it", "ratio");
+                "ML rows/s", "ML Δfit", "ML fit/N", "ML p/it", "speed-up", "at peak");
         for (Result r : results) {
             boolean mllib = !Double.isNaN(r.mllibSeconds());
             out.printf(Locale.ROOT, row, r.job(), r.rows(), r.widths(), r.partitions(), r.sparkpropSeconds(),
                     r.sparkpropRowsPerSecond(), mllib ? fmt("%.4f", r.mllibSeconds()) : "-",
                     mllib ? fmt("%,.0f", r.mllibRowsPerSecond()) : "-",
                     mllib ? fmt("%.4f", r.mllibDeltaSeconds()) : "-", mllib ? fmt("%.4f", r.mllibFitSeconds()) : "-",
-                    mllib ? fmt("%.2f", r.mllibPassesPerIteration()) : "-", mllib ? fmt("%.3f", r.ratio()) : "-");
+                    mllib ? fmt("%.2f", r.mllibPassesPerIteration()) : "-", mllib ? fmt("%.2fx", r.speedup()) : "-",
+                    mllib ? fmt("%.2fx", r.speedupAtPeak()) : "-");
         }
         out.println("(sp: sparkprop; ML: MLlib, s per iteration; ML p/it: Spark jobs, i.e. passes over the data,"
                 + " per MLlib iteration; c: MLlib has no MLP regressor)");
@@ -445,15 +465,17 @@ public final class CompareWithMllib {
                 + " 4 for the first); kernel: the same rows through Backprop + GradientSum on "
                 + cores + " threads without Spark (median of " + KERNEL_ROUNDS + " passes); overhead = 1 - kernel / iteration");
         out.println();
-        String head2 = "%-4s %9s %10s %10s %13s %10s %11s %15s %11s%n";
-        String row2 = "%-4s %9.2f %10.4f %10.1f %12.1f%% %10.1f %10.1f%% %14.1f%% %11.2f%n";
+        String head2 = "%-4s %9s %10s %10s %13s %10s %11s %15s %9s %10s %11s%n";
+        String row2 = "%-4s %9.2f %10.4f %10.1f %12.1f%% %10.1f %10.1f%% %14.1f%% %9.1f %9.3fx %11.2f%n";
         out.printf(Locale.ROOT, head2, "job", "GFLOP/it", "kernel s", "kernel GF", "kernel %peak", "iter GF",
-                "iter %peak", "Spark overhead", "other CPU");
+                "iter %peak", "Spark overhead", "cache MB", "cache/raw", "other CPU");
         for (Result r : results) {
             out.printf(Locale.ROOT, row2, r.job(), r.gemmFlops() / 1e9, r.kernelSeconds(), r.kernelGflops(),
                     100 * r.kernelGflops() / peak, r.iterationGflops(), 100 * r.iterationGflops() / peak,
-                    100 * r.sparkOverhead(), r.otherCores());
+                    100 * r.sparkOverhead(), r.cacheBytes() / 1e6, r.cacheRatio(), r.otherCores());
         }
+        out.println("(cache: what Spark's storage reports for the cached training blocks, memory and disk; raw: rows x"
+                + " inputs x 4 bytes)");
         out.println("(other CPU: cores' worth of CPU other processes took while the job ran; the figures of a job"
                 + " with more than about 0.1 are disturbed: run it again on a quiet machine)");
         out.println();

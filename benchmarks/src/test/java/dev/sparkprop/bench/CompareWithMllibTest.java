@@ -45,7 +45,8 @@ class CompareWithMllibTest {
 
         String line = table.lines().filter(l -> l.startsWith("result job=a ")).findFirst().orElseThrow();
         for (String key : List.of("sparkprop_s_per_iter", "sparkprop_rows_per_s", "mllib_s_per_iter",
-                "mllib_rows_per_s", "mllib_fit_s_per_iter", "ratio", "gflop_per_iter", "kernel_s_per_pass", "peak_gflops",
+                "mllib_rows_per_s", "mllib_fit_s_per_iter", "speedup", "speedup_at_peak", "gflop_per_iter", "cache_bytes",
+                "cache_ratio", "kernel_s_per_pass", "peak_gflops",
                 "peak_fraction_kernel", "peak_fraction_iteration")) {
             double value = value(line, key);
             assertTrue(Double.isFinite(value) && value > 0, key + "=" + value + " in\n" + table);

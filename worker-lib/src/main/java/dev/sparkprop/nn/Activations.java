@@ -52,6 +52,16 @@ public final class Activations {
         }
         return new Kinked("leaky_relu(" + slope + ")") {
             @Override
+            public Form form() {
+                return Form.LEAKY_RELU;
+            }
+
+            @Override
+            public double parameter() {
+                return slope;
+            }
+
+            @Override
             public double value(double z) {
                 return z > 0 ? z : slope * z;
             }
@@ -69,6 +79,16 @@ public final class Activations {
             throw new IllegalArgumentException("elu alpha must be a positive number, got " + alpha + "; e.g. elu(1.0)");
         }
         return new Kinked("elu(" + alpha + ")") {
+            @Override
+            public Form form() {
+                return Form.ELU;
+            }
+
+            @Override
+            public double parameter() {
+                return alpha;
+            }
+
             @Override
             public double value(double z) {
                 return z > 0 ? z : alpha * Math.expm1(z);
@@ -148,6 +168,11 @@ public final class Activations {
 
     private static final ElementwiseActivation IDENTITY = new ElementwiseActivation() {
         @Override
+        public Form form() {
+            return Form.IDENTITY;
+        }
+
+        @Override
         public String name() {
             return "identity";
         }
@@ -164,6 +189,11 @@ public final class Activations {
     };
 
     private static final ElementwiseActivation SIGMOID = new ElementwiseActivation() {
+        @Override
+        public Form form() {
+            return Form.SIGMOID;
+        }
+
         @Override
         public String name() {
             return "sigmoid";
@@ -182,6 +212,11 @@ public final class Activations {
 
     private static final ElementwiseActivation TANH = new ElementwiseActivation() {
         @Override
+        public Form form() {
+            return Form.TANH;
+        }
+
+        @Override
         public String name() {
             return "tanh";
         }
@@ -199,6 +234,11 @@ public final class Activations {
 
     private static final ElementwiseActivation RELU = new Kinked("relu") {
         @Override
+        public Form form() {
+            return Form.RELU;
+        }
+
+        @Override
         public double value(double z) {
             return z > 0 ? z : 0;
         }
@@ -210,6 +250,11 @@ public final class Activations {
     };
 
     private static final ElementwiseActivation SOFTPLUS = new ElementwiseActivation() {
+        @Override
+        public Form form() {
+            return Form.SOFTPLUS;
+        }
+
         @Override
         public String name() {
             return "softplus";

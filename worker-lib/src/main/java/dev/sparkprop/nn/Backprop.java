@@ -71,7 +71,24 @@ public final class Backprop {
      * loss Σ_r w_r L_r.
      */
     public double accumulateGradient(double[] params, Block block, double[] grad) {
-        int rows = checked(params, block);
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        return accumulateGradient(block, grad);
+    }
+
+    /**
+     * As {@link #accumulateGradient(double[], Block, double[])}, with the parameters already in
+     * float32 (a float32 Backprop only): what a Spark task gets from a float32 broadcast, used as
+     * it is rather than converted again for every block.
+     */
+    public double accumulateGradient(float[] params, Block block, double[] grad) {
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        return accumulateGradient(block, grad);
+    }
+
+    private double accumulateGradient(Block block, double[] grad) {
+        int rows = checked(block);
         if (grad.length != layout.size()) {
             throw new IllegalArgumentException("gradient array has " + grad.length + " entries, the network "
                     + layout.size());
@@ -79,7 +96,7 @@ public final class Backprop {
         if (rows == 0) {
             return 0;
         }
-        forward(params, block, rows);
+        forward(block, rows);
         double loss = kernels.head(head, block.targets(), block.weights(), rows, true);
         for (int l = spec.depth(); l >= 1; l--) {
             kernels.accumulateLayerGradient(l, block, rows, grad);
@@ -93,11 +110,13 @@ public final class Backprop {
 
     /** The block's summed loss Σ_r w_r L_r, without gradients. */
     public double loss(double[] params, Block block) {
-        int rows = checked(params, block);
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        int rows = checked(block);
         if (rows == 0) {
             return 0;
         }
-        forward(params, block, rows);
+        forward(block, rows);
         return kernels.head(head, block.targets(), block.weights(), rows, false);
     }
 
@@ -106,8 +125,10 @@ public final class Backprop {
      * The returned array is this instance's buffer, overwritten by the next call.
      */
     public double[] predict(double[] params, Block block) {
-        int rows = checked(params, block);
-        forward(params, block, rows);
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        int rows = checked(block);
+        forward(block, rows);
         return kernels.output(rows);
     }
 
@@ -121,8 +142,7 @@ public final class Backprop {
         return kernels.preActivation(l, lastRows);
     }
 
-    private void forward(double[] params, Block block, int rows) {
-        kernels.loadParams(params);
+    private void forward(Block block, int rows) {
         for (int l = 1; l <= spec.depth(); l++) {
             kernels.affine(l, block, rows);
             kernels.activate(l, spec.layers().get(l - 1).activation(), rows);
@@ -130,11 +150,14 @@ public final class Backprop {
         lastRows = rows;
     }
 
-    private int checked(double[] params, Block block) {
-        if (params.length != layout.size()) {
-            throw new IllegalArgumentException("parameter array has " + params.length + " entries, network "
+    private void checkParameterCount(int length) {
+        if (length != layout.size()) {
+            throw new IllegalArgumentException("parameter array has " + length + " entries, network "
                     + spec.layersSpec() + " needs " + layout.size());
         }
+    }
+
+    private int checked(Block block) {
         if (block.inputWidth() != spec.inputWidth() || block.outputWidth() != spec.outputWidth()) {
             throw new IllegalArgumentException("block has " + block.inputWidth() + " features and "
                     + block.outputWidth() + " targets per row, network " + spec.layersSpec() + " takes "

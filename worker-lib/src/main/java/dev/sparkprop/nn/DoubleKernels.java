@@ -27,6 +27,11 @@ final class DoubleKernels extends Kernels {
         w = params;
     }
 
+    @Override
+    void loadParams(float[] params) {
+        throw new IllegalArgumentException("float32 parameters need a float32 Backprop; this one computes in float64");
+    }
+
     private double[] input(int l, Block block) {
         return l == 1 ? block.features() : a[l - 1];
     }

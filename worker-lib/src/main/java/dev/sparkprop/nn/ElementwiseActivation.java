@@ -9,6 +9,23 @@ public abstract class ElementwiseActivation implements Activation {
     /** f'(z), given also a = f(z) since several derivatives are cheaper in terms of a. */
     public abstract double derivative(double z, double a);
 
+    /** Which built-in formula this is, so a faster kernel of the same formula can stand in for it. */
+    public enum Form {
+        IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS,
+        /** Any other: runs the scalar loops over {@link #value} and {@link #derivative}. */
+        OTHER
+    }
+
+    /** The built-in formula this activation computes; {@link Form#OTHER} for one of your own. */
+    public Form form() {
+        return Form.OTHER;
+    }
+
+    /** The formula's parameter (leaky_relu's slope, elu's alpha); NaN when it has none. */
+    public double parameter() {
+        return Double.NaN;
+    }
+
     @Override
     public final boolean isElementwise() {
         return true;
@@ -27,20 +44,6 @@ public abstract class ElementwiseActivation implements Activation {
         int n = units * rows;
         for (int i = 0; i < n; i++) {
             g[i] *= derivative(z[i], a[i]);
-        }
-    }
-
-    /** a = f(z) over {@code n} float32 values: the same scalar math, in float storage. */
-    public final void apply(float[] z, float[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) value(z[i]);
-        }
-    }
-
-    /** g := f'(z) ⊙ g over {@code n} float32 values. */
-    public final void jacobianTransposeTimes(float[] z, float[] a, float[] g, int n) {
-        for (int i = 0; i < n; i++) {
-            g[i] *= (float) derivative(z[i], a[i]);
         }
     }
 

@@ -1,18 +1,25 @@
 package dev.sparkprop.nn;
 
 /**
- * float32 layer steps: sgemm on float buffers. Elementwise activations run their scalar math
- * on the float values; softmax and the output head (n_L values per row, small next to the
- * products) run in double on converted copies, so no formula is written twice. Each block's
- * weight gradient is formed in float by sgemm and then added into the double gradient sum.
+ * float32 layer steps: sgemm on float buffers. Elementwise activations run on the float values
+ * through {@link FloatElementwise} (SIMD where the JVM has the vector module); softmax and the
+ * output head (n_L values per row, small next to the products) run in double on converted
+ * copies. Each block's weight and bias gradients are formed in float by sgemm and sgemv, then
+ * added into the double gradient sum.
  */
 final class FloatKernels extends Kernels {
 
     private final float[][] z;
     private final float[][] a;
     private final float[][] delta;
-    private final float[] w;
+    /** The parameters of this pass: {@link #ownW} converted from double, or float32 ones handed in. */
+    private float[] w;
+    private final float[] ownW;
     private final float[] blockGrad;
+    /** Per layer (1..L), the float32 kernel of an elementwise activation; null for softmax. */
+    private final FloatElementwise[] elementwise;
+    /** Ones, one per row: the bias gradient Σ_rows delta_l is delta_l times this vector. */
+    private final float[] ones;
     /** Double copies for what runs in double: the output head, softmax, and results handed out. */
     private final double[] zd;
     private final double[] ad;
@@ -34,7 +41,15 @@ final class FloatKernels extends Kernels {
             widest = Math.max(widest, cells);
             largestLayer = Math.max(largestLayer, layout.fanIn(l) * layout.fanOut(l));
         }
-        w = new float[layout.size()];
+        elementwise = new FloatElementwise[depth + 1];
+        for (int l = 1; l <= depth; l++) {
+            if (spec.layers().get(l - 1).activation() instanceof ElementwiseActivation e) {
+                elementwise[l] = FloatElementwise.of(e);
+            }
+        }
+        ones = new float[maxRows];
+        java.util.Arrays.fill(ones, 1f);
+        ownW = new float[layout.size()];
         blockGrad = new float[largestLayer];
         zd = new double[widest];
         ad = new double[widest];
@@ -43,9 +58,15 @@ final class FloatKernels extends Kernels {
 
     @Override
     void loadParams(double[] params) {
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) params[i];
+        for (int i = 0; i < ownW.length; i++) {
+            ownW[i] = (float) params[i];
         }
+        w = ownW;
+    }
+
+    @Override
+    void loadParams(float[] params) {
+        w = params;
     }
 
     private float[] input(int l, Block block) {
@@ -65,8 +86,8 @@ final class FloatKernels extends Kernels {
     @Override
     void activate(int l, Activation f, int rows) {
         int n = layout.fanOut(l) * rows;
-        if (f instanceof ElementwiseActivation e) {
-            e.apply(z[l], a[l], n);
+        if (elementwise[l] != null) {
+            elementwise[l].apply(z[l], a[l], n);
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);
@@ -97,14 +118,11 @@ final class FloatKernels extends Kernels {
         for (int i = 0, n = fanOut * fanIn; i < n; i++) {
             grad[wOff + i] += blockGrad[i];
         }
+        // Σ_rows delta_l in float by sgemv (a block's sum, like the weight gradient's), then into double.
+        BLAS.sgemv("N", fanOut, rows, 1f, delta[l], 0, fanOut, ones, 0, 1, 0f, blockGrad, 0, 1);
         int b = layout.biasOffset(l);
-        float[] d = delta[l];
         for (int i = 0; i < fanOut; i++) {
-            double sum = 0;
-            for (int off = i; off < fanOut * rows; off += fanOut) {
-                sum += d[off];
-            }
-            grad[b + i] += sum;
+            grad[b + i] += blockGrad[i];
         }
     }
 
@@ -119,8 +137,8 @@ final class FloatKernels extends Kernels {
     @Override
     void jacobianTransposeTimes(int l, Activation f, int rows) {
         int n = layout.fanOut(l) * rows;
-        if (f instanceof ElementwiseActivation e) {
-            e.jacobianTransposeTimes(z[l], a[l], delta[l], n);
+        if (elementwise[l] != null) {
+            elementwise[l].jacobianTransposeTimes(z[l], a[l], delta[l], n);
         } else {
             widen(z[l], zd, n);
             widen(a[l], ad, n);

@@ -25,7 +25,16 @@ public final class GradientSum implements Serializable {
 
     /** Runs forward and backprop over {@code block} and adds its sums. */
     public GradientSum add(Backprop backprop, double[] params, Block block) {
-        loss += backprop.accumulateGradient(params, block, gradient);
+        return added(backprop.accumulateGradient(params, block, gradient), backprop, block);
+    }
+
+    /** As {@link #add(Backprop, double[], Block)} with float32 parameters (a float32 Backprop). */
+    public GradientSum add(Backprop backprop, float[] params, Block block) {
+        return added(backprop.accumulateGradient(params, block, gradient), backprop, block);
+    }
+
+    private GradientSum added(double blockLoss, Backprop backprop, Block block) {
+        loss += blockLoss;
         weight += block.weightSum();
         correct += correctWeight(backprop, block);
         rows += block.rows();

@@ -23,6 +23,9 @@ abstract class Kernels {
     /** Takes the flat parameters for the next pass (float32 kernels keep a float copy). */
     abstract void loadParams(double[] params);
 
+    /** Takes float32 flat parameters for the next pass as they are (float32 kernels only). */
+    abstract void loadParams(float[] params);
+
     /** z_l = W_l a_{l-1} + b_l. */
     abstract void affine(int l, Block block, int rows);
 

@@ -63,6 +63,26 @@ class Float32PrecisionTest {
         assertTrue(distance < 1e-5, "relative distance " + distance);
     }
 
+    @org.junit.jupiter.api.Test
+    void float32ParametersGiveBitForBitTheGradientOfTheDoubleOnesTheyRoundFrom() {
+        NetworkSpec spec = NetworkSpec.parse("12,16:sigmoid,8:relu,4:softmax", "cross_entropy");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 50, 3);
+        float[] rounded = new float[p.params().length];
+        for (int i = 0; i < rounded.length; i++) {
+            rounded[i] = (float) p.params()[i];
+        }
+        Backprop backprop = new Backprop(spec, 50, Precision.FLOAT32, true);
+        double[] fromDouble = new double[rounded.length];
+        double[] fromFloat = new double[rounded.length];
+        double lossFromDouble = backprop.accumulateGradient(p.params(), p.block().toFloat32(), fromDouble);
+        double lossFromFloat = backprop.accumulateGradient(rounded, p.block().toFloat32(), fromFloat);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fromDouble, fromFloat);
+        assertEquals(lossFromDouble, lossFromFloat);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Backprop(spec, 50)
+                .accumulateGradient(rounded, p.block(), new double[rounded.length]));
+        assertTrue(e.getMessage().contains("float32 parameters need a float32 Backprop"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"FLOAT32", "FLOAT64"})
     void aBlockOfTheOtherPrecisionIsRefused(Precision precision) {

@@ -18,6 +18,10 @@ public final class SparkSessions {
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
         }
+        // A task's result is one gradient array. Past this size (Spark's default 1 MiB, 131k
+        // parameters) Spark stores it in the block manager and the driver fetches it in a second
+        // round trip; Spark caps the value at spark.rpc.message.maxSize (128 MiB by default).
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

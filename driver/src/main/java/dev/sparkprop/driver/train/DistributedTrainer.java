@@ -1,9 +1,11 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +96,9 @@ public final class DistributedTrainer {
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
         int depth = aggregationDepth(data.partitions(), settings.aggregationDepth());
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
-                + " depth {}; driver BLAS {}", spec, settings.precision(), data.rows(), data.partitions(),
-                iterationsPerEpoch, depth, Backprop.blasImplementation());
+                + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.precision(), data.rows(),
+                data.partitions(), iterationsPerEpoch, depth, Backprop.blasImplementation(),
+                FloatElementwise.implementation());
         List<Iteration> history = new ArrayList<>();
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
@@ -138,8 +141,10 @@ public final class DistributedTrainer {
     }
 
     private GradientSum gradient(TrainingData data, double[] params, int epoch, int slices, int slice, int depth) {
-        // A copy: in local mode the broadcast value is the very object given, and params changes.
-        Broadcast<double[]> weights = sc.broadcast(params.clone());
+        // A copy (in local mode the broadcast value is the very object given, and params changes),
+        // in the job's precision: a float32 job ships and reads float32 weights.
+        Broadcast<?> weights = data.precision() == Precision.FLOAT32 ? sc.broadcast(toFloat32(params))
+                : sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), weights, settings.seed(), epoch, slices, slice);
@@ -149,6 +154,14 @@ public final class DistributedTrainer {
         } finally {
             weights.destroy();
         }
+    }
+
+    private static float[] toFloat32(double[] params) {
+        float[] w = new float[params.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) params[i];
+        }
+        return w;
     }
 
     /**

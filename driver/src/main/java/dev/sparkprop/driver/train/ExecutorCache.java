@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import org.slf4j.Logger;
@@ -17,8 +18,10 @@ final class ExecutorCache {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorCache.class);
 
     static {
-        // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3).
-        LOG.info("sparkprop executor BLAS: {}", Backprop.blasImplementation());
+        // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3),
+        // and whether float32 activations run SIMD (they need the jdk.incubator.vector module).
+        LOG.info("sparkprop executor BLAS: {}; float32 activations: {}", Backprop.blasImplementation(),
+                FloatElementwise.implementation());
     }
 
     private ExecutorCache() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -29,14 +30,16 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     private final String loss;
     private final int blockRows;
     private final Precision precision;
-    private final Broadcast<double[]> params;
+    /** The weights as the job computes: float32 ones for a float32 job (half the bytes on the wire). */
+    private final Broadcast<?> params;
     private final long seed;
     private final int epoch;
     private final int slices;
     private final int slice;
 
     /** @param slices iterations per epoch in mini-batch mode; 0 for full batch */
-    PartitionGradient(String layers, String loss, int blockRows, Precision precision, Broadcast<double[]> params,
+    /** @param params a {@code double[]} broadcast, or {@code float[]} for float32 */
+    PartitionGradient(String layers, String loss, int blockRows, Precision precision, Broadcast<?> params,
                       long seed, int epoch, int slices, int slice) {
         this.layers = layers;
         this.loss = loss;
@@ -52,19 +55,23 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     @Override
     public Iterator<GradientSum> call(Iterator<Block> blocks) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
-        double[] w = params.value();
-        GradientSum sum = new GradientSum(w.length);
-        if (slices == 0) {
-            while (blocks.hasNext()) {
-                sum.add(backprop, w, blocks.next());
-            }
+        GradientSum sum = new GradientSum(backprop.layout().size());
+        Consumer<Block> add;
+        if (params.value() instanceof float[] w) {
+            add = block -> sum.add(backprop, w, block);
         } else {
-            addMiniBatch(blocks, backprop, w, sum);
+            double[] w = (double[]) params.value();
+            add = block -> sum.add(backprop, w, block);
+        }
+        if (slices == 0) {
+            blocks.forEachRemaining(add);
+        } else {
+            addMiniBatch(blocks, add);
         }
         return List.of(sum).iterator();
     }
 
-    private void addMiniBatch(Iterator<Block> blocks, Backprop backprop, double[] w, GradientSum sum) {
+    private void addMiniBatch(Iterator<Block> blocks, Consumer<Block> add) {
         List<Block> all = new ArrayList<>();
         int rows = 0;
         while (blocks.hasNext()) {
@@ -107,7 +114,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
                 System.arraycopy(source.targets(), i * out, y, r * out, out);
                 weights[r] = source.weights()[i];
             }
-            sum.add(backprop, w, float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
+            add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -92,6 +93,16 @@ public final class TrainingData implements AutoCloseable {
 
     public Precision precision() {
         return precision;
+    }
+
+    /** Bytes the cached blocks take in executor memory and on disk, as Spark's storage reports them. */
+    public long cachedBytes() {
+        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+            if (info.id() == blocks.id()) {
+                return info.memSize() + info.diskSize();
+            }
+        }
+        return 0;
     }
 
     /** How rows became blocks; null for data built {@link #fromBlocks}. */

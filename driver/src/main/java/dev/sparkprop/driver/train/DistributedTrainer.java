@@ -147,7 +147,7 @@ public final class DistributedTrainer {
                 : sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
-                    settings.blockRows(), data.precision(), weights, settings.seed(), epoch, slices, slice);
+                    settings.blockRows(), data.precision(), data.blocks().id(), weights, settings.seed(), epoch, slices, slice);
             return TrainingData.unwrapped(() -> data.blocks()
                     .mapPartitions(perPartition)
                     .treeAggregate(new GradientSum(params.length), GradientSum::merge, GradientSum::merge, depth));

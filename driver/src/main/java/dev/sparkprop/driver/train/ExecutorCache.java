@@ -4,13 +4,18 @@ import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link Backprop} (with its block buffers) per executor thread, kept across iterations:
- * tasks of one job run on the same threads, so the buffers are allocated once per thread rather
- * than once per task per iteration.
+ * What an executor keeps across iterations. One {@link Backprop} (with its block buffers) per
+ * executor thread: tasks of one job run on the same threads, so the buffers are allocated once
+ * per thread rather than once per task per iteration. And each partition's mini-batch row order
+ * for the current epoch.
  */
 final class ExecutorCache {
 
@@ -25,6 +30,39 @@ final class ExecutorCache {
     }
 
     private ExecutorCache() {
+    }
+
+    /** Partitions whose row order is kept, the least recently used dropped first. */
+    private static final int ROW_ORDERS_KEPT = 64;
+
+    /** One partition's row order for one epoch. */
+    private record RowOrder(long seed, int epoch, int rows, int[] order) {
+    }
+
+    private static final Map<List<Integer>, RowOrder> ROW_ORDERS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Integer>, RowOrder> eldest) {
+            return size() > ROW_ORDERS_KEPT;
+        }
+    };
+
+    /**
+     * The epoch's row order of one partition of the cached blocks {@code dataId}, made by
+     * {@code make} on the epoch's first iteration here and reused by the rest: an iteration then
+     * costs its batch, not a permutation of the whole partition. One epoch is kept per partition
+     * (4 bytes a row). Made again if dropped, or where a task runs on another executor, with the
+     * same result: it depends only on (seed, epoch, partition).
+     */
+    static int[] rowOrder(int dataId, int partition, long seed, int epoch, int rows, Supplier<int[]> make) {
+        List<Integer> key = List.of(dataId, partition);
+        synchronized (ROW_ORDERS) {
+            RowOrder kept = ROW_ORDERS.get(key);
+            if (kept == null || kept.seed() != seed || kept.epoch() != epoch || kept.rows() != rows) {
+                kept = new RowOrder(seed, epoch, rows, make.get());
+                ROW_ORDERS.put(key, kept);
+            }
+            return kept.order();
+        }
     }
 
     static Backprop backprop(String layers, String loss, int blockRows, Precision precision) {

@@ -20,7 +20,9 @@ import org.apache.spark.broadcast.Broadcast;
  * <p>Mini-batches are drawn without a shuffle: each epoch, a partition permutes its own rows
  * with a generator seeded by (seed, epoch, partition) and iteration k of the epoch takes the
  * k-th of {@code slices} equal parts. Every row is used once per epoch, and the batch depends
- * only on the seed, the iteration and the partition, never on timing or executor.
+ * only on the seed, the iteration and the partition, never on timing or executor. The epoch's
+ * order is computed once per partition and executor ({@link ExecutorCache#rowOrder}), so an
+ * iteration costs its batch's rows, not the partition's.
  */
 final class PartitionGradient implements FlatMapFunction<Iterator<Block>, GradientSum> {
 
@@ -30,6 +32,8 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     private final String loss;
     private final int blockRows;
     private final Precision precision;
+    /** The cached blocks' RDD id: with the partition, which rows a cached row order belongs to. */
+    private final int dataId;
     /** The weights as the job computes: float32 ones for a float32 job (half the bytes on the wire). */
     private final Broadcast<?> params;
     private final long seed;
@@ -39,8 +43,9 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
 
     /** @param slices iterations per epoch in mini-batch mode; 0 for full batch */
     /** @param params a {@code double[]} broadcast, or {@code float[]} for float32 */
-    PartitionGradient(String layers, String loss, int blockRows, Precision precision, Broadcast<?> params,
-                      long seed, int epoch, int slices, int slice) {
+    PartitionGradient(String layers, String loss, int blockRows, Precision precision, int dataId,
+                      Broadcast<?> params, long seed, int epoch, int slices, int slice) {
+        this.dataId = dataId;
         this.layers = layers;
         this.loss = loss;
         this.blockRows = blockRows;
@@ -73,24 +78,19 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
 
     private void addMiniBatch(Iterator<Block> blocks, Consumer<Block> add) {
         List<Block> all = new ArrayList<>();
-        int rows = 0;
-        while (blocks.hasNext()) {
-            Block b = blocks.next();
-            all.add(b);
-            rows += b.rows();
+        blocks.forEachRemaining(all::add);
+        // starts[b]: the partition's index of block b's first row.
+        int[] starts = new int[all.size() + 1];
+        for (int b = 0; b < all.size(); b++) {
+            starts[b + 1] = starts[b] + all.get(b).rows();
         }
+        int rows = starts[all.size()];
         if (rows == 0) {
             return;
         }
-        int[] blockOf = new int[rows];
-        int[] rowInBlock = new int[rows];
-        for (int b = 0, r = 0; b < all.size(); b++) {
-            for (int i = 0; i < all.get(b).rows(); i++, r++) {
-                blockOf[r] = b;
-                rowInBlock[r] = i;
-            }
-        }
-        int[] order = permutation(rows, new Random(mix(seed, epoch, TaskContext.getPartitionId())));
+        int partition = TaskContext.getPartitionId();
+        int[] order = ExecutorCache.rowOrder(dataId, partition, seed, epoch, rows,
+                () -> permutation(rows, new Random(mix(seed, epoch, partition))));
         int from = (int) ((long) slice * rows / slices);
         int to = (int) ((long) (slice + 1) * rows / slices);
         Block first = all.get(0);
@@ -104,8 +104,10 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
         for (int start = from; start < to; start += blockRows) {
             int n = Math.min(blockRows, to - start);
             for (int r = 0; r < n; r++) {
-                Block source = all.get(blockOf[order[start + r]]);
-                int i = rowInBlock[order[start + r]];
+                int row = order[start + r];
+                int b = blockOf(starts, row);
+                Block source = all.get(b);
+                int i = row - starts[b];
                 if (float32) {
                     System.arraycopy(source.features32(), i * in, x32, r * in, in);
                 } else {
@@ -116,6 +118,19 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
             }
             add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
         }
+    }
+
+    /** The block holding the partition's row {@code row}: the last b with starts[b] <= row. */
+    static int blockOf(int[] starts, int row) {
+        int b = java.util.Arrays.binarySearch(starts, row);
+        if (b < 0) {
+            return -b - 2;
+        }
+        // Empty blocks share a start: take the last, the one that holds the row.
+        while (starts[b + 1] == row) {
+            b++;
+        }
+        return b;
     }
 
     private static int[] permutation(int n, Random random) {

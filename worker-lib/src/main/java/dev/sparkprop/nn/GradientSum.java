@@ -13,7 +13,8 @@ public final class GradientSum implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final double[] gradient;
+    /** Null in the {@link #empty} sum until something is merged into it. */
+    private double[] gradient;
     private double loss;
     private double weight;
     private double correct;
@@ -23,14 +24,34 @@ public final class GradientSum implements Serializable {
         this.gradient = new double[parameters];
     }
 
+    private GradientSum() {
+    }
+
+    /**
+     * The sum over no rows, merge's identity, holding no array until something is merged in.
+     * It is treeAggregate's zero value: Spark serializes that into every task (with Java
+     * serialization) and copies it per partition, which for a full-size zero array cost more
+     * than a small mini-batch's whole computation.
+     */
+    public static GradientSum empty() {
+        return new GradientSum();
+    }
+
     /** Runs forward and backprop over {@code block} and adds its sums. */
     public GradientSum add(Backprop backprop, double[] params, Block block) {
-        return added(backprop.accumulateGradient(params, block, gradient), backprop, block);
+        return added(backprop.accumulateGradient(params, block, gradientFor(backprop)), backprop, block);
     }
 
     /** As {@link #add(Backprop, double[], Block)} with float32 parameters (a float32 Backprop). */
     public GradientSum add(Backprop backprop, float[] params, Block block) {
-        return added(backprop.accumulateGradient(params, block, gradient), backprop, block);
+        return added(backprop.accumulateGradient(params, block, gradientFor(backprop)), backprop, block);
+    }
+
+    private double[] gradientFor(Backprop backprop) {
+        if (gradient == null) {
+            gradient = new double[backprop.layout().size()];
+        }
+        return gradient;
     }
 
     private GradientSum added(double blockLoss, Backprop backprop, Block block) {
@@ -83,12 +104,17 @@ public final class GradientSum implements Serializable {
 
     /** Adds {@code other}'s sums into this one and returns this. */
     public GradientSum merge(GradientSum other) {
-        if (other.gradient.length != gradient.length) {
-            throw new IllegalArgumentException("cannot merge gradients of " + other.gradient.length + " and "
-                    + gradient.length + " parameters");
-        }
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] += other.gradient[i];
+        if (other.gradient != null) {
+            if (gradient == null) {
+                gradient = other.gradient.clone();
+            } else if (other.gradient.length != gradient.length) {
+                throw new IllegalArgumentException("cannot merge gradients of " + other.gradient.length + " and "
+                        + gradient.length + " parameters");
+            } else {
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] += other.gradient[i];
+                }
+            }
         }
         loss += other.loss;
         weight += other.weight;
@@ -97,9 +123,9 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
-    /** The summed gradient; {@link #divideByWeight()} turns it into the mean in place. */
+    /** The summed gradient (empty for {@link #empty}); {@link #divideByWeight()} turns it into the mean in place. */
     public double[] gradient() {
-        return gradient;
+        return gradient != null ? gradient : new double[0];
     }
 
     public double lossSum() {

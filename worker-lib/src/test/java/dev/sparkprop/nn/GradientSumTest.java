@@ -25,4 +25,28 @@ class GradientSumTest {
         Block block = Block.unweighted(1, 1, new double[] {1}, new double[] {1}, 1);
         assertEquals(0, new GradientSum(2).add(new Backprop(spec, 1), new double[] {1, 0}, block).correctWeight(), 0);
     }
+
+    @Test
+    void theEmptySumIsMergesIdentityAndShipsNoArray() throws Exception {
+        NetworkSpec spec = NetworkSpec.parse("3,2:tanh,2:softmax", "cross_entropy");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 7, 4);
+        GradientSum direct = new GradientSum(spec.layout().size()).add(new Backprop(spec, 7), p.params(), p.block());
+
+        GradientSum viaEmpty = GradientSum.empty().merge(GradientSum.empty()).merge(direct).merge(GradientSum.empty());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(direct.gradient(), viaEmpty.gradient());
+        assertEquals(direct.lossSum(), viaEmpty.lossSum(), 0);
+        assertEquals(direct.weightSum(), viaEmpty.weightSum(), 0);
+        assertEquals(direct.rows(), viaEmpty.rows());
+        org.junit.jupiter.api.Assertions.assertNotSame(direct.gradient(), viaEmpty.gradient(), "merge copies");
+
+        GradientSum added = GradientSum.empty().add(new Backprop(spec, 7), p.params(), p.block());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(direct.gradient(), added.gradient());
+        assertEquals(0, GradientSum.empty().gradient().length);
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(GradientSum.empty());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(bytes.size() < 200, bytes.size() + " bytes");
+    }
 }

@@ -150,7 +150,7 @@ public final class DistributedTrainer {
                     settings.blockRows(), data.precision(), data.blocks().id(), weights, settings.seed(), epoch, slices, slice);
             return TrainingData.unwrapped(() -> data.blocks()
                     .mapPartitions(perPartition)
-                    .treeAggregate(new GradientSum(params.length), GradientSum::merge, GradientSum::merge, depth));
+                    .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth));
         } finally {
             weights.destroy();
         }

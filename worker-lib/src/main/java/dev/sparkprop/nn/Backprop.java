@@ -22,6 +22,7 @@ public final class Backprop {
     private final Precision precision;
     private final Kernels kernels;
     private int lastRows;
+    private boolean loaded;
 
     public Backprop(NetworkSpec spec, int maxRows) {
         this(spec, maxRows, Precision.FLOAT64, true);
@@ -73,6 +74,7 @@ public final class Backprop {
     public double accumulateGradient(double[] params, Block block, double[] grad) {
         checkParameterCount(params.length);
         kernels.loadParams(params);
+        loaded = true;
         return accumulateGradient(block, grad);
     }
 
@@ -84,6 +86,7 @@ public final class Backprop {
     public double accumulateGradient(float[] params, Block block, double[] grad) {
         checkParameterCount(params.length);
         kernels.loadParams(params);
+        loaded = true;
         return accumulateGradient(block, grad);
     }
 
@@ -110,14 +113,7 @@ public final class Backprop {
 
     /** The block's summed loss Σ_r w_r L_r, without gradients. */
     public double loss(double[] params, Block block) {
-        checkParameterCount(params.length);
-        kernels.loadParams(params);
-        int rows = checked(block);
-        if (rows == 0) {
-            return 0;
-        }
-        forward(block, rows);
-        return kernels.head(head, block.targets(), block.weights(), rows, false);
+        return load(params).loss(block);
     }
 
     /**
@@ -125,11 +121,43 @@ public final class Backprop {
      * The returned array is this instance's buffer, overwritten by the next call.
      */
     public double[] predict(double[] params, Block block) {
+        return load(params).predict(block);
+    }
+
+    /**
+     * Takes the parameters for the {@link #loss(Block)} and {@link #predict(Block)} calls that
+     * follow: a pass over many blocks loads them once (a float32 Backprop converts them once)
+     * rather than with every block.
+     */
+    public Backprop load(double[] params) {
         checkParameterCount(params.length);
         kernels.loadParams(params);
-        int rows = checked(block);
+        loaded = true;
+        return this;
+    }
+
+    /** {@link #loss(double[], Block)} at the parameters last {@link #load loaded}. */
+    public double loss(Block block) {
+        int rows = checkedLoaded(block);
+        if (rows == 0) {
+            return 0;
+        }
+        forward(block, rows);
+        return kernels.head(head, block.targets(), block.weights(), rows, false);
+    }
+
+    /** {@link #predict(double[], Block)} at the parameters last {@link #load loaded}. */
+    public double[] predict(Block block) {
+        int rows = checkedLoaded(block);
         forward(block, rows);
         return kernels.output(rows);
+    }
+
+    private int checkedLoaded(Block block) {
+        if (!loaded) {
+            throw new IllegalStateException("no parameters loaded; call load(params) first");
+        }
+        return checked(block);
     }
 
     /** a_L (n_L x rows) of the last forward pass ({@link #loss} or {@link #predict}); a buffer. */

@@ -85,6 +85,26 @@ class Float32PrecisionTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"FLOAT32", "FLOAT64"})
+    void parametersLoadedOnceServeEveryBlockOfAPass(Precision precision) {
+        NetworkSpec spec = NetworkSpec.parse("6,5:tanh,3:softmax", "cross_entropy");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 30, 8);
+        Block all = precision == Precision.FLOAT32 ? p.block().toFloat32() : p.block();
+        Backprop fresh = new Backprop(spec, 30, precision, true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> fresh.loss(all));
+        assertTrue(e.getMessage().contains("load(params)"), e.getMessage());
+
+        Backprop each = new Backprop(spec, 30, precision, true);
+        Backprop loaded = new Backprop(spec, 30, precision, true).load(p.params());
+        for (int b = 0; b < 3; b++) {
+            Block block = all.slice(b * 10, (b + 1) * 10);
+            assertEquals(each.loss(p.params(), block), loaded.loss(block));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(each.predict(p.params(), block).clone(),
+                    loaded.predict(block));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT32", "FLOAT64"})
     void aBlockOfTheOtherPrecisionIsRefused(Precision precision) {
         NetworkSpec spec = NetworkSpec.parse("3,2:tanh,1:identity", "mse");
         GradientCheck.Problem p = GradientCheck.randomProblem(spec, 4, 1);

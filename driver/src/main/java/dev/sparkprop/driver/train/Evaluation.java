@@ -110,10 +110,11 @@ public final class Evaluation implements Serializable {
         Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
             Sums sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
-                Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
+                // Loaded once for the partition's blocks; nothing else runs on this thread meanwhile.
+                Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision).load(weights.value());
                 Sums s = new Sums(classCount);
                 while (blocks.hasNext()) {
-                    s.add(backprop, weights.value(), blocks.next(), prep);
+                    s.add(backprop, blocks.next(), prep);
                 }
                 return List.of(s).iterator();
             }).treeReduce(Sums::merge));
@@ -150,7 +151,7 @@ public final class Evaluation implements Serializable {
                               Broadcast<double[]> weights, boolean softmax, Precision precision) {
         var scored = data.blocks().flatMap(block -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
-            double[] out = backprop.predict(weights.value(), block);
+            double[] out = backprop.load(weights.value()).predict(block);
             int units = block.outputWidth();
             List<Tuple3<Object, Object, Object>> rows = new ArrayList<>(block.rows());
             for (int r = 0; r < block.rows(); r++) {
@@ -240,8 +241,9 @@ public final class Evaluation implements Serializable {
             confusion = classes > 0 ? new double[classes][classes] : null;
         }
 
-        void add(Backprop backprop, double[] params, Block block, Preprocessing prep) {
-            loss += backprop.loss(params, block);
+        /** Adds the block's sums at the parameters {@code backprop} has loaded. */
+        void add(Backprop backprop, Block block, Preprocessing prep) {
+            loss += backprop.loss(block);
             double[] out = backprop.lastOutput();
             double[] target = block.targets();
             int units = block.outputWidth();

@@ -94,7 +94,7 @@ public final class DistributedTrainer {
         int slices = settings.batchRows() == 0 ? 0
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
-        int depth = aggregationDepth(data.partitions(), settings.aggregationDepth());
+        int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
                 + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.precision(), data.rows(),
                 data.partitions(), iterationsPerEpoch, depth, Backprop.blasImplementation(),
@@ -137,7 +137,14 @@ public final class DistributedTrainer {
 
     /** The full-batch gradient, summed over every row (not divided), as the loop computes it. */
     public GradientSum gradient(TrainingData data, double[] params) {
-        return gradient(data, params, 0, 0, 0, aggregationDepth(data.partitions(), settings.aggregationDepth()));
+        return gradient(data, params, 0, 0, 0, aggregationDepth(data));
+    }
+
+    private int aggregationDepth(TrainingData data) {
+        // A GradientSum is its double[] gradient and a few scalars.
+        long resultBytes = 8L * spec.layout().size() + 64;
+        long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        return aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes, maxResult);
     }
 
     private GradientSum gradient(TrainingData data, double[] params, int epoch, int slices, int slice, int depth) {
@@ -164,18 +171,50 @@ public final class DistributedTrainer {
         return w;
     }
 
+    /** Partial sums merged in one place at most: a reduce task of treeAggregate, or the driver. */
+    static final int MAX_FAN_IN = 16;
+
     /**
-     * The treeAggregate depth: the smallest that merges at most 16 partial sums per task, so the
-     * driver never receives more than 16 gradient arrays at once. {@code requested} > 0 wins.
+     * The treeAggregate depth: the smallest at which no task merges more than
+     * {@value #MAX_FAN_IN} partial sums and the driver receives no more than that, nor more
+     * gradient arrays of {@code resultBytes} than fit in {@code maxResultBytes}
+     * (spark.driver.maxResultSize, 0 for no limit): past it Spark aborts the job.
+     * {@code requested} > 0 wins.
+     *
+     * @throws IllegalArgumentException when no depth keeps the driver's share under the limit
      */
-    static int aggregationDepth(int partitions, int requested) {
+    public static int aggregationDepth(int partitions, int requested, long resultBytes, long maxResultBytes) {
         if (requested > 0) {
             return requested;
         }
-        int depth = 1;
-        while (Math.pow(16, depth) < partitions) {
-            depth++;
+        long fit = maxResultBytes > 0 ? maxResultBytes / Math.max(1, resultBytes) : Long.MAX_VALUE;
+        int limit = (int) Math.min(MAX_FAN_IN, fit);
+        int fewest = partitions;
+        for (int depth = 1; depth <= 32; depth++) {
+            int scale = treeAggregateScale(partitions, depth);
+            int atDriver = partitionsReachingTheDriver(partitions, scale);
+            if (scale <= MAX_FAN_IN && atDriver <= limit) {
+                return depth;
+            }
+            fewest = Math.min(fewest, atDriver);
         }
-        return depth;
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the driver would receive at least"
+                + " %d gradient arrays of %.1f MB, more than spark.driver.maxResultSize (%.1f MB); set"
+                + " spark.driver.maxResultSize to %dm or more, or train on fewer partitions", fewest,
+                resultBytes / 1e6, maxResultBytes / 1e6, (fewest * resultBytes + (1 << 20) - 1) >> 20));
+    }
+
+    /** The fan-in RDD.treeAggregate picks for a depth (Spark 4.1's formula). */
+    private static int treeAggregateScale(int partitions, int depth) {
+        return Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+    }
+
+    /** How many partial sums RDD.treeAggregate leaves for the driver's final fold (Spark 4.1's loop). */
+    private static int partitionsReachingTheDriver(int partitions, int scale) {
+        int n = partitions;
+        while (n > scale + Math.ceil((double) n / scale)) {
+            n /= scale;
+        }
+        return n;
     }
 }

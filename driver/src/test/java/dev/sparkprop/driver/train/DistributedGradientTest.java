@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.nn.Backprop;
@@ -74,12 +75,25 @@ class DistributedGradientTest {
 
     @Test
     void aggregationDepthGrowsWithThePartitionCount() {
-        assertEquals(1, DistributedTrainer.aggregationDepth(1, 0));
-        assertEquals(1, DistributedTrainer.aggregationDepth(16, 0));
-        assertEquals(2, DistributedTrainer.aggregationDepth(17, 0));
-        assertEquals(2, DistributedTrainer.aggregationDepth(256, 0));
-        assertEquals(3, DistributedTrainer.aggregationDepth(257, 0));
-        assertEquals(4, DistributedTrainer.aggregationDepth(3, 4));
+        long small = 8_000;
+        long noLimit = 0;
+        assertEquals(1, DistributedTrainer.aggregationDepth(1, 0, small, noLimit));
+        assertEquals(1, DistributedTrainer.aggregationDepth(16, 0, small, noLimit));
+        assertEquals(2, DistributedTrainer.aggregationDepth(17, 0, small, noLimit));
+        assertEquals(2, DistributedTrainer.aggregationDepth(256, 0, small, noLimit));
+        assertEquals(3, DistributedTrainer.aggregationDepth(257, 0, small, noLimit));
+        assertEquals(4, DistributedTrainer.aggregationDepth(3, 4, small, noLimit));
+    }
+
+    @Test
+    void aggregationDepthKeepsTheDriversShareUnderMaxResultSize() {
+        long gib = 1L << 30;
+        // 16 results of 10M parameters (80 MB) are 1.28 GB: one level more leaves 4 for the driver.
+        assertEquals(1, DistributedTrainer.aggregationDepth(16, 0, 8_000_000, gib));
+        assertEquals(2, DistributedTrainer.aggregationDepth(16, 0, 80_000_000, gib));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DistributedTrainer.aggregationDepth(64, 0, 600_000_000, gib));
+        assertTrue(e.getMessage().contains("set spark.driver.maxResultSize to"), e.getMessage());
     }
 
     /** Lays the rows of {@code all} into partitions of the given sizes, cut into blocks. */

@@ -1,6 +1,5 @@
 package dev.sparkprop.bench;
 
-import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
@@ -198,30 +197,16 @@ public final class CompareWithMllib {
 
     private static final int PEAK_GEMM_SIZE = 1024;
     private static final int WARM_UP_ITERATIONS = 2;
+    private static final int WARM_UP_JOBS = 50;
+    private static final int WARM_UP_BLOCKS = 4;
     private static final int KERNEL_ROUNDS = 3;
 
     private CompareWithMllib() {
     }
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            if (List.of(args).contains("--help")) {
-                System.out.println(Options.USAGE);
-                return;
-            }
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("benchmark: " + e.getMessage() + "\n" + Options.USAGE);
-            System.exit(2);
-            return;
-        }
-        SparkSession spark = SparkSessions.getOrCreate("sparkprop-benchmark");
-        try {
-            run(spark, options, System.out);
-        } finally {
-            spark.stop();
-        }
+        BenchmarkMain.run("benchmark", Options.USAGE, args, Options::parse,
+                (spark, options) -> run(spark, options, System.out));
     }
 
     /** Runs the chosen jobs, prints the tables to {@code out} and returns the results. */
@@ -279,6 +264,7 @@ public final class CompareWithMllib {
             // same rounded values).
             Dataset<Row> frame = job.classification ? mllibFrame(spark, data.blocks()) : null;
             cacheBytes = data.cachedBytes();
+            warmUp(sc, settings, spec, job, partitions, options);
             sparkpropSeconds = sparkprop(sc, settings, data, job);
             if (frame != null) {
                 mllib = mllib(sc, jobLog, frame, spec, options, job);
@@ -299,6 +285,24 @@ public final class CompareWithMllib {
                 rows * spec.inputWidth() * 4L, Double.NaN);
     }
 
+    /**
+     * Untimed: {@value #WARM_UP_JOBS} iterations on a few blocks per partition, so that the JIT has
+     * compiled Spark's scheduling path and the kernel before sparkprop is timed, as MLlib's timed
+     * passes come after its earlier fits. Without it the first few dozen iterations of a fresh JVM
+     * run 20-60% slower, their tasks waiting for the CPU the compiler threads take.
+     */
+    private static void warmUp(JavaSparkContext sc, TrainingSettings settings, NetworkSpec spec, Job job,
+                               int partitions, Options options) {
+        long rows = (long) partitions * WARM_UP_BLOCKS * options.blockRows();
+        SyntheticData small = new SyntheticData(spec.inputWidth(), spec.outputWidth(), job.classification, rows,
+                options.seed() + 1);
+        progress("job %s: warm-up, %d iterations on %d rows", job.id(), WARM_UP_JOBS, rows);
+        try (TrainingData warm = TrainingData.fromBlocks(small.rdd(sc, partitions, options.blockRows(),
+                options.precision()), options.precision())) {
+            new DistributedTrainer(sc, settings.toBuilder().epochs(WARM_UP_JOBS).build()).fit(warm);
+        }
+    }
+
     /** Median seconds per sparkprop iteration, skipping the warm-up iterations when there are more. */
     private static double sparkprop(JavaSparkContext sc, TrainingSettings settings, TrainingData data, Job job) {
         progress("job %s: sparkprop, adam, full batch, %s, %d iterations", job.id(), settings.precision(),
@@ -313,8 +317,8 @@ public final class CompareWithMllib {
         return LocalCompute.median(seconds);
     }
 
-    /** features (ml Vector) and label (class index) of every row of the blocks, cached. */
-    private static Dataset<Row> mllibFrame(SparkSession spark, JavaRDD<Block> blocks) {
+    /** features (ml Vector) and label (class index) of every row of the blocks, cached: MLlib's input. */
+    static Dataset<Row> mllibFrame(SparkSession spark, JavaRDD<Block> blocks) {
         JavaRDD<Row> rows = blocks.flatMap(block -> {
             List<Row> out = new ArrayList<>(block.rows());
             for (int r = 0; r < block.rows(); r++) {

@@ -1,7 +1,6 @@
 package dev.sparkprop.bench;
 
 import dev.sparkprop.bench.SparkCosts.Timing;
-import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
@@ -22,7 +21,6 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The terms of sparkprop's per-iteration cost, each measured alone on whatever master it runs
@@ -150,24 +148,8 @@ public final class ScalingBenchmark {
     }
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            if (List.of(args).contains("--help")) {
-                System.out.println(Options.USAGE);
-                return;
-            }
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("scaling-benchmark: " + e.getMessage() + "\n" + Options.USAGE);
-            System.exit(2);
-            return;
-        }
-        SparkSession spark = SparkSessions.getOrCreate("sparkprop-scaling-benchmark");
-        try {
-            run(JavaSparkContext.fromSparkContext(spark.sparkContext()), options, System.out);
-        } finally {
-            spark.stop();
-        }
+        BenchmarkMain.run("scaling-benchmark", Options.USAGE, args, Options::parse,
+                (spark, options) -> run(JavaSparkContext.fromSparkContext(spark.sparkContext()), options, System.out));
     }
 
     static List<Measured> run(JavaSparkContext sc, Options options, PrintStream out) {

@@ -1,0 +1,149 @@
+package dev.sparkprop.bench;
+
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.train.PreprocessingFitter;
+import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A directory's train.csv and test.csv (numeric columns with a header, one of them "label", the
+ * others the pixels) as both contestants see them: standardised by the training rows' mean and
+ * std, exactly as {@code bin/sparkprop train} does, cached as sparkprop blocks, and MLlib's
+ * (features, label) frames made from those very blocks, so MLlib gets the same values
+ * (float32-rounded too when sparkprop trains in float32).
+ */
+final class AccuracyData implements AutoCloseable {
+
+    static final String LABEL = "label";
+    static final String FEATURES = "features";
+
+    final TrainingData train;
+    final TrainingData test;
+    final Dataset<Row> mllibTrain;
+    final Dataset<Row> mllibTest;
+    /** Seconds sparkprop took to encode the parsed, cached training rows into cached blocks. */
+    final double blockSeconds;
+
+    private AccuracyData(TrainingData train, TrainingData test, Dataset<Row> mllibTrain, Dataset<Row> mllibTest,
+                         double blockSeconds) {
+        this.train = train;
+        this.test = test;
+        this.mllibTrain = mllibTrain;
+        this.mllibTest = mllibTest;
+        this.blockSeconds = blockSeconds;
+    }
+
+    /**
+     * @param fraction of the training rows to keep (sampled with {@code seed}); the test rows are all kept
+     * @throws IllegalArgumentException when a file is missing, naming {@code installHint}
+     */
+    static AccuracyData load(SparkSession spark, Path dir, String installHint, double fraction, long seed,
+                             int partitions, NetworkSpec spec, int blockRows, Precision precision) {
+        requireFiles(dir, installHint);
+        Path trainCsv = dir.resolve("train.csv");
+        Path testCsv = dir.resolve("test.csv");
+        List<String> columns = header(trainCsv);
+        if (!columns.contains(LABEL) || !columns.equals(header(testCsv))) {
+            throw new IllegalArgumentException(trainCsv + " and " + testCsv + " need the same header, with a '"
+                    + LABEL + "' column");
+        }
+        Dataset<Row> trainRows = read(spark, trainCsv, columns);
+        if (fraction < 1) {
+            trainRows = trainRows.sample(false, fraction, seed);
+        }
+        // Parsed once and cached: neither the CSV parse nor the statistics are part of a contestant's time.
+        trainRows = trainRows.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        trainRows.count();
+        Preprocessing prep = PreprocessingFitter.fit(trainRows, DataColumns.of(List.of(FEATURES), LABEL), spec, true)
+                .preprocessing();
+        long t0 = System.nanoTime();
+        TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, blockRows, null, precision);
+        double blockSeconds = (System.nanoTime() - t0) / 1e9;
+        trainRows.unpersist(false);
+        TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns).repartition(partitions), prep,
+                spec, blockRows, null, precision);
+        return new AccuracyData(train, test, CompareWithMllib.mllibFrame(spark, train.blocks()),
+                CompareWithMllib.mllibFrame(spark, test.blocks()),
+                blockSeconds);
+    }
+
+    /** @throws IllegalArgumentException when train.csv or test.csv is missing, naming {@code installHint} */
+    static void requireFiles(Path dir, String installHint) {
+        for (String name : List.of("train.csv", "test.csv")) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                throw new IllegalArgumentException(dir.resolve(name) + " does not exist; " + installHint);
+            }
+        }
+    }
+
+    private static List<String> header(Path csv) {
+        try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            if (line == null) {
+                throw new IllegalArgumentException(csv + " is empty");
+            }
+            return Arrays.asList(line.trim().split(","));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * (features: the pixels as one ml Vector, label), parsed from the text: Spark's CSV reader
+     * would make 784 columns, which Spark SQL takes many seconds to plan, generate code for and
+     * cache, whatever the row count.
+     */
+    private static Dataset<Row> read(SparkSession spark, Path csv, List<String> columns) {
+        String header = String.join(",", columns);
+        int label = columns.indexOf(LABEL);
+        String file = csv.toString();
+        JavaRDD<Row> rows = spark.read().textFile(csv.toAbsolutePath().toString()).javaRDD()
+                .filter(line -> !line.trim().equals(header))
+                .map(line -> {
+                    String[] values = line.trim().split(",");
+                    if (values.length != columns.size()) {
+                        throw new IllegalArgumentException(file + " has a line of " + values.length + " values, not "
+                                + columns.size() + ": " + line);
+                    }
+                    double[] pixels = new double[values.length - 1];
+                    for (int i = 0, j = 0; i < values.length; i++) {
+                        if (i != label) {
+                            pixels[j++] = Double.parseDouble(values[i]);
+                        }
+                    }
+                    return RowFactory.create(Vectors.dense(pixels), Integer.parseInt(values[label]));
+                });
+        StructType schema = new StructType()
+                .add(FEATURES, SQLDataTypes.VectorType(), false)
+                .add(LABEL, DataTypes.IntegerType, false);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    @Override
+    public void close() {
+        mllibTrain.unpersist(false);
+        mllibTest.unpersist(false);
+        train.close();
+        test.close();
+    }
+}

@@ -15,9 +15,13 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  */
 final class JobLog extends SparkListener {
 
-    private static final String GROUP = "spark.jobGroup.id";
 
     private final Map<String, List<Long>> starts = new ConcurrentHashMap<>();
+
+    /** The job group a job was submitted in (SparkContext.setJobGroup), or null. */
+    static String group(SparkListenerJobStart start) {
+        return start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
+    }
 
     static JobLog register(JavaSparkContext sc) {
         JobLog log = new JobLog();
@@ -27,7 +31,7 @@ final class JobLog extends SparkListener {
 
     @Override
     public void onJobStart(SparkListenerJobStart start) {
-        String group = start.properties() == null ? null : start.properties().getProperty(GROUP);
+        String group = group(start);
         if (group != null) {
             // Events come one at a time from the listener bus thread, in submission order.
             starts.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(start.time());

@@ -21,8 +21,6 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  */
 final class TaskTimes extends SparkListener {
 
-    private static final String GROUP = "spark.jobGroup.id";
-
     /** Per-task means over one job's tasks, seconds (result in bytes). */
     record Job(int tasks, double duration, double deserialize, double run, double serializeResult, double gc,
                double resultBytes) {
@@ -53,7 +51,7 @@ final class TaskTimes extends SparkListener {
 
     @Override
     public void onJobStart(SparkListenerJobStart start) {
-        String group = start.properties() == null ? null : start.properties().getProperty(GROUP);
+        String group = JobLog.group(start);
         if (group == null) {
             return;
         }

@@ -3,7 +3,6 @@ package dev.sparkprop.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparkprop.driver.spark.KryoRegistration;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.NetworkSpec;
@@ -12,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +19,7 @@ class CompareWithMllibTest {
 
     @Test
     void tinyJobAPrintsFinitePositiveNumbers() {
-        SparkConf conf = KryoRegistration.configure(new SparkConf())
-                .setMaster("local[2]")
-                .setAppName("sparkprop-benchmark-test")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = TestSessions.local("sparkprop-benchmark-test");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<CompareWithMllib.Result> results;
         try {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparkprop.driver.spark.KryoRegistration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,13 +36,7 @@ class TimeToAccuracyTest {
         writeImages(dir.resolve("test.csv"), 200, 2);
         TimeToAccuracy.Options options = TimeToAccuracy.Options.parse("--data", dir.toString(), "--target", "0.6",
                 "--batch-rows", "100", "--max-epochs", "20", "--mllib-max-iter", "40");
-        SparkConf conf = KryoRegistration.configure(new SparkConf())
-                .setMaster("local[2]")
-                .setAppName("sparkprop-time-to-accuracy-test")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = TestSessions.local("sparkprop-time-to-accuracy-test");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TimeToAccuracy.Result result;
         try {

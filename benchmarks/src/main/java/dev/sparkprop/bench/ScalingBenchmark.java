@@ -156,7 +156,7 @@ public final class ScalingBenchmark {
         long started = System.nanoTime();
         int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
         List<Long> pids = benchmarkPids(sc, partitions);
-        ProcessCpuMeter wholeRun = ProcessCpuMeter.start(pids);
+        CpuMeter wholeRun = CpuMeter.start(pids);
         SparkCosts costs = new SparkCosts(sc, partitions, options.reps());
         TaskTimes times = TaskTimes.register(sc);
         progress("%s: %d executor JVMs, %d partitions; empty jobs", sc.master(), executors(sc), partitions);
@@ -174,7 +174,7 @@ public final class ScalingBenchmark {
 
     private static Measured measure(JavaSparkContext sc, SparkCosts costs, TaskTimes times, Cluster cluster,
                                     LocalCompute serial, LocalCompute parallel, String layers, Options options) {
-        ProcessCpuMeter cpu = ProcessCpuMeter.start(cluster.pids());
+        CpuMeter cpu = CpuMeter.start(cluster.pids());
         NetworkSpec spec = NetworkSpec.parse(layers, LOSS);
         int params = spec.layout().size();
         progress("%s (%,d parameters): broadcast, aggregate, driver step", layers, params);

@@ -166,7 +166,7 @@ public final class Backprop {
     }
 
     /** z_l (n_l x rows) of the last forward pass, for l = 1..L; a buffer, overwritten by the next. */
-    double[] preActivation(int l) {
+    public double[] preActivation(int l) {
         return kernels.preActivation(l, lastRows);
     }
 

@@ -29,6 +29,8 @@ public final class JobConfigLoader {
 
     private static final String DEFAULTS_ORIGIN = "sparkprop defaults";
 
+    private static final Config REFERENCE_CONFIG = reference();
+
     private JobConfigLoader() {
     }
 
@@ -49,7 +51,12 @@ public final class JobConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        Config reference = reference();
+        return validate(set, file, problems);
+    }
+
+    /** The overrides over the file over the defaults, resolved and checked. */
+    private static JobConfig validate(Config set, Config file, List<String> problems) {
+        Config reference = REFERENCE_CONFIG;
         Config merged;
         try {
             merged = set.withFallback(file).withFallback(reference).resolve(ConfigResolveOptions.noSystem());
@@ -74,6 +81,49 @@ public final class JobConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /**
+     * A job from typed values (key to String, Number, Boolean or List of String), over the
+     * defaults: how the Spark ML estimators turn their params into the same validated config as
+     * a job file.
+     *
+     * @param origin names where the values came from in problem messages
+     * @throws ConfigException listing every problem found
+     */
+    public static JobConfig fromValues(Map<String, Object> values, String origin) {
+        Config set = ConfigFactory.empty();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            set = set.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), origin));
+        }
+        return validate(set, ConfigFactory.empty(), new ArrayList<>());
+    }
+
+    /**
+     * What is wrong with {@code value} for {@code key} on its own (checks across keys excepted),
+     * or null when nothing is: the per-value validation of a Spark ML param.
+     */
+    public static String problemWith(String key, Object value) {
+        Config set = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, DEFAULTS_ORIGIN));
+        // Required keys get stand-ins, so that only the key asked about can fail
+        for (String required : List.of("data.path", "network.layers", "network.loss", "output.model_path")) {
+            if (!required.equals(key)) {
+                set = set.withFallback(ConfigFactory.empty().withValue(required, ConfigValueFactory.fromAnyRef("x")));
+            }
+        }
+        ConfigReader reader = new ConfigReader(set.withFallback(REFERENCE_CONFIG), DEFAULTS_ORIGIN);
+        new JobConfig(reader);
+        return reader.problems().stream().filter(p -> p.startsWith(key + ":")).findFirst().orElse(null);
+    }
+
+    /** The default of {@code key} as a plain Java value (String, Integer, Double, Boolean, List). */
+    public static Object defaultValue(String key) {
+        return REFERENCE_CONFIG.getValue(key).unwrapped();
+    }
+
+    /** The reference config's comment on {@code key}: what it means, its type and range. */
+    public static String documentation(String key) {
+        return String.join(" ", REFERENCE_CONFIG.getValue(key).origin().comments()).trim().replaceAll("\\s+", " ");
     }
 
     /** The reference defaults, parsed on their own. */

@@ -9,11 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
-/** A model directory read back, with its network and the job config it was trained with. */
-record LoadedModel(SavedModel model, NetworkSpec spec, JobConfig config) {
+/** A saved model with its network and the job config it was trained with. */
+public record LoadedModel(SavedModel model, NetworkSpec spec, JobConfig config) {
 
-    static LoadedModel read(String path, Configuration conf) {
-        SavedModel model = ModelDirectory.read(path, conf);
+    public static LoadedModel read(String path, Configuration conf) {
+        return of(ModelDirectory.read(path, conf));
+    }
+
+    /** Parses the model's network and its effective config back into a {@link JobConfig}. */
+    public static LoadedModel of(SavedModel model) {
         List<String> settings = new ArrayList<>();
         model.metadata().config().forEach((key, value) -> settings.add(key + "=" + value));
         JobConfig config = JobConfigLoader.load(null, settings);

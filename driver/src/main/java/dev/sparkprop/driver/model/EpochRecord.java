@@ -7,7 +7,7 @@ import java.util.Map;
  * {@code validation_loss}, {@code validation_accuracy}, {@code validation_rmse}, …; insertion
  * order is the order they are shown in.
  */
-public record EpochRecord(int epoch, Map<String, Double> metrics) {
+public record EpochRecord(int epoch, Map<String, Double> metrics) implements java.io.Serializable {
 
     public EpochRecord {
         if (epoch < 1) {

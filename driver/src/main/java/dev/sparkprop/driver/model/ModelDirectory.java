@@ -121,6 +121,23 @@ public final class ModelDirectory {
      * @throws UncheckedIOException when the file system fails
      */
     public static void write(SavedModel model, String path, boolean overwrite, Configuration conf) {
+        write(model, path, overwrite, conf, temporary -> { });
+    }
+
+    /** Writes more files into a model directory before it is renamed into place. */
+    @FunctionalInterface
+    public interface ExtraFiles {
+        /** @param directory the temporary model directory, as a qualified path */
+        void writeInto(String directory) throws IOException;
+    }
+
+    /**
+     * As {@link #write(SavedModel, String, boolean, Configuration)}, with {@code extra} files
+     * (Spark ML's param metadata) written into the directory before it goes into place, so they
+     * too appear complete or not at all. Readers of the model ignore them.
+     */
+    public static void write(SavedModel model, String path, boolean overwrite, Configuration conf,
+                             ExtraFiles extra) {
         try {
             byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(model.metadata()));
             // Put the metadata through the reader's own checks, so what we write always reads back.
@@ -148,6 +165,7 @@ public final class ModelDirectory {
                     out.write(json);
                 }
                 writeWeights(fs, new Path(temporary, WEIGHTS), model.params());
+                extra.writeInto(temporary.toString());
                 if (existing == null) {
                     rename(fs, temporary, target);
                 } else {

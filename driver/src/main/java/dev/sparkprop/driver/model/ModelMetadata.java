@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public record ModelMetadata(int formatVersion, String layers, String loss, int parameters,
                             Preprocessing preprocessing, Map<String, String> config, List<EpochRecord> history,
-                            String createdBy, String createdAt) {
+                            String createdBy, String createdAt) implements java.io.Serializable {
 
     public static final int FORMAT_VERSION = 1;
 

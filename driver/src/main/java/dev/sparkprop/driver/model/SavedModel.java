@@ -7,7 +7,7 @@ import java.util.Objects;
  * {@link dev.sparkprop.nn.ParameterLayout} order. The array is shared, not copied; as in any
  * record holding an array, {@code equals} compares it by identity.
  */
-public record SavedModel(ModelMetadata metadata, double[] params) {
+public record SavedModel(ModelMetadata metadata, double[] params) implements java.io.Serializable {
 
     public SavedModel {
         Objects.requireNonNull(metadata, "metadata");

@@ -17,8 +17,9 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(double[].class);
         kryo.register(double[][].class);
         ShippedClasses.all().forEach(kryo::register);
-        // Spark SQL classes that reading and repartitioning a DataFrame ships but Spark leaves
-        // unregistered; listed so spark.kryo.registrationRequired=true works for sparkprop jobs.
+        // Spark SQL classes that reading and repartitioning a DataFrame (or loading a saved Spark ML
+        // stage, such as a StringIndexerModel) ships but Spark leaves unregistered; listed so
+        // spark.kryo.registrationRequired=true works for sparkprop jobs and pipelines.
         for (String name : SPARK_SQL_CLASSES) {
             try {
                 kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
@@ -33,6 +34,8 @@ public final class KryoRegistration implements KryoRegistrator {
         "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
         "org.apache.spark.sql.types.NullType$",
         "[Lorg.apache.spark.sql.types.DataType;",
+        "org.apache.spark.sql.types.ArrayType",
+        "org.apache.spark.ml.linalg.VectorUDT",
     };
 
     /** Kryo as the serializer, with these registrations. */

@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -38,19 +39,21 @@ public final class BatchPredictor {
     private BatchPredictor() {
     }
 
+    /**
+     * Turns network outputs into output column values: {@code a} is a_L and {@code z} is z_L of a
+     * block (units x rows, column-major); the row's outputs start at {@code off}.
+     */
+    public interface PredictionWriter extends Serializable {
+        void write(double[] a, double[] z, int off, int units, Object[] values, int at);
+    }
+
+    /** The CLI's predictions: the id columns, then the named prediction and probability columns. */
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
                                        double[] params, List<String> idColumns, int blockRows, Precision precision) {
         List<String> available = Arrays.asList(df.columns());
-        List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
-        for (FeatureColumn f : prep.features()) {
-            require(available, f.name(), "feature");
-            selection.add(functions.col(f.name()));
-        }
         for (String id : idColumns) {
             require(available, id, "id");
-            selection.add(functions.col(id));
-            fields.add(df.schema().apply(id));
         }
         List<String> outputs = outputColumns(prep, spec);
         boolean named = prep.classes() != null;
@@ -59,19 +62,71 @@ public final class BatchPredictor {
             fields.add(DataTypes.createStructField(outputs.get(i), className ? DataTypes.StringType
                     : DataTypes.DoubleType, true));
         }
+        List<String> features = prep.features().stream().map(FeatureColumn::name).toList();
+        return append(spark, df, features, idColumns, prep, spec, params, blockRows, precision, fields,
+                new NamedOutputs(prep, outputs.size()));
+    }
+
+    /**
+     * Rows of the {@code kept} columns followed by {@code outputs}, which {@code writer} fills
+     * from each row's network output, block by block; {@code featureColumns} name the model's
+     * feature columns in {@code df}, in the preprocessing's order. A row with a missing or
+     * non-finite feature gets nulls.
+     */
+    public static Dataset<Row> append(SparkSession spark, Dataset<Row> df, List<String> featureColumns,
+                                      List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
+                                      int blockRows, Precision precision, List<StructField> outputs,
+                                      PredictionWriter writer) {
+        List<String> available = Arrays.asList(df.columns());
+        List<Column> selection = new ArrayList<>();
+        List<StructField> fields = new ArrayList<>();
+        for (String f : featureColumns) {
+            require(available, f, "feature");
+            selection.add(functions.col(f));
+        }
+        for (String k : kept) {
+            selection.add(functions.col(k));
+            fields.add(df.schema().apply(k));
+        }
+        fields.addAll(outputs);
         StructType schema = DataTypes.createStructType(fields);
         RowEncoder encoder = new RowEncoder(prep, spec, null, false);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
-        int features = prep.features().size();
-        int ids = idColumns.size();
+        int features = featureColumns.size();
+        int keptCount = kept.size();
+        int outputCount = outputs.size();
         JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
-            return new PredictingIterator(it, encoder, backprop, weights.value(), prep, features, ids, blockRows,
-                    outputs.size());
+            return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
+                    blockRows, outputCount);
         });
         return spark.createDataFrame(rows, schema);
+    }
+
+    /**
+     * One row's network output and z_L, {@code {a_L, z_L}}, from its inputs before
+     * standardisation, encoded as the batched path encodes them: Spark ML's single-row predict.
+     */
+    public static double[][] predictOne(Preprocessing prep, NetworkSpec spec, double[] params, Precision precision,
+                                        double[] inputs) {
+        if (inputs.length != spec.inputWidth()) {
+            throw new IllegalArgumentException("the model takes " + spec.inputWidth() + " inputs, got a vector of "
+                    + inputs.length);
+        }
+        double[] x = inputs.clone();
+        if (prep.featureMean() != null) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (x[i] - prep.featureMean()[i]) * prep.featureScale()[i];
+            }
+        }
+        int units = spec.outputWidth();
+        Block block = new Block(x.length, units, x, new double[units], new double[1], 1);
+        Backprop backprop = new Backprop(spec, 1, precision, true);
+        double[] a = backprop.predict(params, precision == Precision.FLOAT32 ? block.toFloat32() : block);
+        double[] z = backprop.preActivation(spec.depth());
+        return new double[][] {Arrays.copyOf(a, units), Arrays.copyOf(z, units)};
     }
 
     private static void require(List<String> available, String name, String role) {
@@ -106,7 +161,7 @@ public final class BatchPredictor {
         private final RowEncoder encoder;
         private final Backprop backprop;
         private final double[] params;
-        private final Preprocessing prep;
+        private final PredictionWriter writer;
         private final int features;
         private final int ids;
         private final int blockRows;
@@ -116,12 +171,12 @@ public final class BatchPredictor {
         private int next;
 
         PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, double[] params,
-                           Preprocessing prep, int features, int ids, int blockRows, int outputs) {
+                           PredictionWriter writer, int features, int ids, int blockRows, int outputs) {
             this.in = in;
             this.encoder = encoder;
             this.backprop = backprop;
             this.params = params;
-            this.prep = prep;
+            this.writer = writer;
             this.features = features;
             this.ids = ids;
             this.blockRows = blockRows;
@@ -164,6 +219,7 @@ public final class BatchPredictor {
                 raw.add(row);
             }
             double[] out = usable == 0 ? new double[0] : backprop.predict(params, block(usable));
+            double[] z = usable == 0 ? out : backprop.preActivation(backprop.spec().depth());
             int units = encoder.outputWidth();
             for (int r = 0, k = 0; r < raw.size(); r++) {
                 Object[] values = new Object[ids + outputs];
@@ -171,7 +227,7 @@ public final class BatchPredictor {
                     values[i] = raw.get(r).get(features + i);
                 }
                 if (valid[r]) {
-                    writePrediction(out, k * units, units, values, ids);
+                    writer.write(out, z, k * units, units, values, ids);
                     k++;
                 }
                 pending.add(RowFactory.create(values));
@@ -184,8 +240,13 @@ public final class BatchPredictor {
             Block block = new Block(encoder.inputWidth(), units, x, new double[units * rows], new double[rows], rows);
             return backprop.precision() == Precision.FLOAT32 ? block.toFloat32() : block;
         }
+    }
 
-        private void writePrediction(double[] out, int off, int units, Object[] values, int at) {
+    /** The CLI's output columns ({@link #outputColumns}). */
+    private record NamedOutputs(Preprocessing prep, int outputs) implements PredictionWriter {
+
+        @Override
+        public void write(double[] out, double[] z, int off, int units, Object[] values, int at) {
             if (prep.classes() != null) {
                 double[] p = units == 1 ? new double[] {1 - out[off], out[off]} : Arrays.copyOfRange(out, off, off + units);
                 int best = 0;

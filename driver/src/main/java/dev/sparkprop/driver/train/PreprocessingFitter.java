@@ -43,6 +43,18 @@ public final class PreprocessingFitter {
      *         the output layer, inputs not matching the network's input width, no rows
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
+        return fit(df, columns, spec, standardize, null);
+    }
+
+    /**
+     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean)}, with the classes fixed by the
+     * caller (e.g. Spark ML's label indices "0".."k-1") instead of found in the rows: every label
+     * must be one of them, and a class without training rows counts 0.
+     *
+     * @param knownClasses the class names in index order, or null to take those in the rows
+     */
+    public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize,
+                             List<String> knownClasses) {
         checkColumnsExist(df, columns);
         requireRows(df);
         List<FeatureColumn> features = new ArrayList<>();
@@ -63,6 +75,9 @@ public final class PreprocessingFitter {
                 throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
             }
             Map<String, Long> byClass = classCounts(df, columns.labels().get(0));
+            if (knownClasses != null) {
+                byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
+            }
             classes = new ArrayList<>(byClass.keySet());
             int expected = softmax ? spec.outputWidth() : 2;
             if (classes.size() < 2) {
@@ -157,6 +172,20 @@ public final class PreprocessingFitter {
         Map<String, Long> sorted = new LinkedHashMap<>();
         counts.keySet().stream().sorted(order).forEach(k -> sorted.put(k, counts.get(k)));
         return sorted;
+    }
+
+    /** {@code found}'s counts over {@code known} classes, in their order; a label outside them is an error. */
+    private static Map<String, Long> countsOf(List<String> known, Map<String, Long> found, String label) {
+        for (String value : found.keySet()) {
+            if (!known.contains(value)) {
+                throw new IllegalArgumentException("label column '" + label + "' holds " + value + ", which is not one"
+                        + " of the classes " + abbreviate(known) + "; give class indices 0, 1, ..., k-1 (index"
+                        + " string labels with StringIndexer)");
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        known.forEach(c -> counts.put(c, found.getOrDefault(c, 0L)));
+        return counts;
     }
 
     private static boolean isNumber(String s) {

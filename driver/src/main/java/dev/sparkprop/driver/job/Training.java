@@ -1,0 +1,224 @@
+package dev.sparkprop.driver.job;
+
+import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.model.ModelMetadata;
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.Evaluation;
+import dev.sparkprop.driver.train.PreprocessingFitter;
+import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.driver.train.TrainingSettings;
+import dev.sparkprop.nn.NetworkSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one training loop, shared by {@code sparkprop train} and the Spark ML estimators: split off
+ * the validation rows, learn the preprocessing, train with per-epoch metrics and early stopping,
+ * and measure the kept model. It reads and writes no files; its callers do.
+ */
+public final class Training {
+
+    /**
+     * A trained model with its final metrics.
+     *
+     * @param validation metrics on the validation rows, or null without validation
+     * @param iterations optimizer steps taken
+     * @param seconds    wall time of the optimisation (without the final evaluation)
+     */
+    public record Result(SavedModel model, Evaluation train, Evaluation validation, int iterations, double seconds) {
+    }
+
+    private Training() {
+    }
+
+    /**
+     * @param rows           the training rows; with {@code data.validation_fraction} also the source of
+     *                       the validation rows
+     * @param validationRows separate validation rows, or null
+     * @param classes        the class names in index order when the caller fixes them (Spark ML's
+     *                       label indices 0..k-1), or null to take the classes found in the rows
+     * @param progress       receives one line per epoch and a few more
+     */
+    public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
+                             DataColumns columns, List<String> classes, Consumer<String> progress) {
+        TrainingSettings settings = settings(config);
+        NetworkSpec spec = settings.network();
+        Dataset<Row> trainRows = rows;
+        if (validationRows == null && config.validationFraction() > 0) {
+            Dataset<Row>[] split = rows.randomSplit(
+                    new double[] {1 - config.validationFraction(), config.validationFraction()}, config.seed());
+            trainRows = split[0];
+            validationRows = split[1];
+        }
+        PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, spec, config.standardize(),
+                classes);
+        Preprocessing prep = fitted.preprocessing();
+        double[] classWeights = classWeights(config, prep, fitted.classCounts());
+        if (config.partitions() > 0) {
+            trainRows = trainRows.repartition(config.partitions());
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
+                settings.numberType());
+             TrainingData validation = validationRows == null ? null
+                     // Class weights shape the training objective only; validation metrics stay unweighted,
+                     // as evaluate computes them.
+                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), null,
+                     settings.numberType())) {
+            progress.accept(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
+                    train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
+            List<EpochRecord> history = new ArrayList<>();
+            EarlyStopping stopping = new EarlyStopping(config.earlyStoppingMetric(), config.earlyStoppingPatience());
+            long started = System.nanoTime();
+            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(train,
+                    settings.initialParameters(), (epoch, params, trainLoss, trainAccuracy) -> {
+                        Map<String, Double> metrics = new LinkedHashMap<>();
+                        metrics.put("train_loss", trainLoss);
+                        if (!Double.isNaN(trainAccuracy)) {
+                            metrics.put("train_accuracy", trainAccuracy);
+                        }
+                        if (validation != null) {
+                            Evaluation.of(sc, validation, spec, params, settings.blockRows()).metrics()
+                                    .forEach((name, value) -> metrics.put("validation_" + name, value));
+                        }
+                        history.add(new EpochRecord(epoch + 1, metrics));
+                        progress.accept(String.format("epoch %d/%d %s", epoch + 1, settings.epochs(),
+                                format(metrics)));
+                        return stopping.update(epoch + 1, metrics, params);
+                    });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double[] params = stopping.patience() > 0 ? stopping.bestParams() : result.params();
+            if (stopping.patience() > 0) {
+                progress.accept(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
+                        stopping.metric(), stopping.bestValue()));
+            }
+            SavedModel model = new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(),
+                    spec.loss().name(), params.length, prep, config.effective(), history, version(),
+                    Instant.now().toString()), params);
+            Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
+            Evaluation validationMetrics = validation == null ? null
+                    : Evaluation.of(sc, validation, spec, params, settings.blockRows());
+            return new Result(model, trainMetrics, validationMetrics, result.history().size(), seconds);
+        }
+    }
+
+    /** The training settings a job config describes. */
+    public static TrainingSettings settings(JobConfig config) {
+        return TrainingSettings.builder(config.layers(), config.loss()).initializer(config.initializer())
+                .optimizer(config.optimizer()).learningRate(config.learningRate()).schedule(config.schedule())
+                .l2(config.l2()).clipNorm(config.clipNorm()).epochs(config.epochs()).batchRows(config.batchRows())
+                .iterationsPerEpoch(config.iterationsPerEpoch()).blockRows(config.blockRows())
+                .precision(config.precision()).seed(config.seed())
+                .aggregationDepth(config.aggregationDepth()).build();
+    }
+
+    /** training.class_weights as one weight per class index, or null. */
+    private static double[] classWeights(JobConfig config, Preprocessing prep, long[] counts) {
+        String spec = config.classWeights();
+        if (spec.isEmpty()) {
+            return null;
+        }
+        if (prep.classes() == null) {
+            throw new IllegalArgumentException("training.class_weights applies to classification; network.loss "
+                    + config.loss() + " with these labels has no classes");
+        }
+        int k = prep.classes().size();
+        double[] weights = new double[k];
+        if (spec.equals(JobConfig.BALANCED)) {
+            long total = Arrays.stream(counts).sum();
+            for (int c = 0; c < k; c++) {
+                // A class with no training rows weighs nothing in the objective whatever its weight
+                weights[c] = counts[c] == 0 ? 1 : (double) total / (k * counts[c]);
+            }
+            return weights;
+        }
+        List<Double> given = config.classWeightValues();
+        if (given.size() != k) {
+            throw new IllegalArgumentException("training.class_weights lists " + given.size() + " weights but the data"
+                    + " has " + k + " classes " + prep.classes() + "; give one per class, in that order");
+        }
+        for (int c = 0; c < k; c++) {
+            weights[c] = given.get(c);
+        }
+        return weights;
+    }
+
+    static String format(Map<String, Double> metrics) {
+        StringBuilder sb = new StringBuilder();
+        metrics.forEach((name, value) -> sb.append(sb.length() == 0 ? "" : " ").append(name).append('=')
+                .append(String.format(name.endsWith("loss") ? "%.12g" : "%.4f", value)));
+        return sb.toString();
+    }
+
+    static String version() {
+        String v = Training.class.getPackage().getImplementationVersion();
+        return "sparkprop " + (v == null ? "development build" : v);
+    }
+
+    /** Tracks the best epoch of a metric and says when patience has run out. */
+    private static final class EarlyStopping {
+        private final String metric;
+        private final int patience;
+        private double bestValue = Double.NaN;
+        private int bestEpoch;
+        private double[] bestParams;
+
+        EarlyStopping(String metric, int patience) {
+            this.metric = metric;
+            this.patience = patience;
+        }
+
+        /** Records an epoch; false once {@code patience} epochs have passed without improvement. */
+        boolean update(int epoch, Map<String, Double> metrics, double[] params) {
+            if (patience == 0) {
+                return true;
+            }
+            Double value = metrics.get(metric);
+            if (value == null) {
+                throw new IllegalArgumentException("training.early_stopping.metric " + metric + " is not measured;"
+                        + " measured are " + metrics.keySet());
+            }
+            boolean better = Double.isNaN(bestValue)
+                    || (JobConfig.higherIsBetter(metric) ? value > bestValue : value < bestValue);
+            if (better) {
+                bestValue = value;
+                bestEpoch = epoch;
+                bestParams = params.clone();
+            }
+            return epoch - bestEpoch < patience;
+        }
+
+        int patience() {
+            return patience;
+        }
+
+        String metric() {
+            return metric;
+        }
+
+        double bestValue() {
+            return bestValue;
+        }
+
+        int bestEpoch() {
+            return bestEpoch;
+        }
+
+        double[] bestParams() {
+            return bestParams;
+        }
+    }
+}

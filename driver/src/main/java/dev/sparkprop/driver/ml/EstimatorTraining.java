@@ -1,0 +1,81 @@
+package dev.sparkprop.driver.ml;
+
+import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.job.Training;
+import dev.sparkprop.driver.train.DataColumns;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BooleanType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How an estimator trains: its params become the job config a job file with the same keys
+ * would give (validated by the same loader), its columns become the data keys, and
+ * {@link Training#run} does the rest, exactly as for {@code sparkprop train}.
+ */
+final class EstimatorTraining {
+
+    private EstimatorTraining() {
+    }
+
+    /**
+     * The job config of {@code estimator}'s params: every training key, plus the data keys its
+     * column params stand for. The I/O keys record that the data was a DataFrame and that
+     * {@code fit} writes nothing.
+     */
+    static JobConfig config(SparkpropParams<?> estimator, String featuresCol, String labelCol) {
+        Map<String, Object> values = new LinkedHashMap<>(estimator.trainingParams().values(estimator));
+        String name = estimator.getClass().getSimpleName();
+        values.put("data.path", "(a DataFrame given to " + name + ".fit)");
+        values.put("data.features", List.of(featuresCol));
+        values.put("data.label", List.of(labelCol));
+        values.put("data.weight", weightColumn(estimator) == null ? "" : weightColumn(estimator));
+        values.put("output.model_path", "(not written by fit: save with model.write().save(path))");
+        return JobConfigLoader.fromValues(values, name + " params");
+    }
+
+    /**
+     * @param config  {@link #config} of the estimator
+     * @param classes the class names in index order, or null for regression
+     */
+    static Training.Result fit(SparkpropParams<?> estimator, JobConfig config, Dataset<?> dataset,
+                               List<String> classes) {
+        Dataset<Row> rows = dataset.toDF();
+        Dataset<Row> validation = null;
+        if (estimator.isDefined(estimator.validationIndicatorCol())) {
+            String indicator = estimator.getValidationIndicatorCol();
+            if (!Arrays.asList(rows.columns()).contains(indicator)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is not in the data; its"
+                        + " columns are " + Arrays.asList(rows.columns()));
+            }
+            if (!(rows.schema().apply(indicator).dataType() instanceof BooleanType)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' must be a boolean"
+                        + " column (true: validate on the row), got " + rows.schema().apply(indicator).dataType()
+                        .simpleString());
+            }
+            if (config.validationFraction() > 0) {
+                throw new IllegalArgumentException("set validationIndicatorCol or data.validation_fraction, not both");
+            }
+            validation = rows.where(functions.col(indicator));
+            rows = rows.where(functions.not(functions.col(indicator)));
+        }
+        DataColumns columns = new DataColumns(config.features(), config.labels(), weightColumn(estimator), List.of());
+        Logger log = LoggerFactory.getLogger(estimator.getClass());
+        return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, log::info);
+    }
+
+    private static String weightColumn(SparkpropParams<?> estimator) {
+        if (!estimator.isDefined(estimator.weightCol())) {
+            return null;
+        }
+        String weight = estimator.getWeightCol();
+        return weight.isEmpty() ? null : weight;
+    }
+}

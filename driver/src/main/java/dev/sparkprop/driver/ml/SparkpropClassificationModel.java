@@ -1,0 +1,243 @@
+package dev.sparkprop.driver.ml;
+
+import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.train.BatchPredictor;
+import dev.sparkprop.nn.Losses;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple3;
+
+/**
+ * A trained sparkprop classifier. {@code transform} adds {@code rawPredictionCol} (z_L, the
+ * logits; {@code [-z, z]} for one sigmoid output), {@code probabilityCol} (the network's
+ * output) and {@code predictionCol} (the class index, with {@code thresholds} as Spark applies
+ * them), computed block by block; an empty column name leaves that column out. A row with a
+ * missing or non-finite feature gets nulls.
+ *
+ * <p>{@code write().save(path)} writes a sparkprop model directory, which {@code sparkprop
+ * evaluate} and {@code predict} read; {@link #load} also reads one that {@code sparkprop train}
+ * wrote, reading the named columns that model was trained on.
+ */
+public final class SparkpropClassificationModel
+        extends ProbabilisticClassificationModel<Vector, SparkpropClassificationModel> implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final FittedNetwork network;
+
+    SparkpropClassificationModel(String uid, SavedModel saved) {
+        this(PendingUid.hold(uid), saved);
+    }
+
+    private SparkpropClassificationModel(PendingUid pending, SavedModel saved) {
+        super();
+        this.uid = pending.take();
+        if (saved.metadata().preprocessing().classes() == null) {
+            throw new IllegalArgumentException("this sparkprop model is a regression model (network.loss "
+                    + saved.metadata().loss() + "); load it with SparkpropRegressionModel.load");
+        }
+        this.network = new FittedNetwork(saved);
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    @Override
+    public int numClasses() {
+        return classes().size();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.spec().inputWidth();
+    }
+
+    /** The class names in index order: "0".."k-1" for a model fitted on label indices. */
+    public List<String> classes() {
+        return network.preprocessing().classes();
+    }
+
+    /** The training run's per-epoch metrics, kept in the model directory. */
+    public TrainingSummary summary() {
+        return network.summary();
+    }
+
+    /** Always true: the summary is saved with the model. */
+    public boolean hasSummary() {
+        return true;
+    }
+
+    /** The effective job config the model was trained with, key to HOCON value. */
+    public Map<String, String> trainingConfig() {
+        return network.saved().metadata().config();
+    }
+
+    /** The flat parameter array (a copy), in the layout of the network's layers. */
+    public double[] weights() {
+        return network.saved().params().clone();
+    }
+
+    private boolean sigmoid() {
+        return network.spec().loss() instanceof Losses.BinaryCrossEntropy;
+    }
+
+    @Override
+    public Vector predictRaw(Vector features) {
+        double[] z = network.predictOne(features)[1];
+        return Vectors.dense(sigmoid() ? new double[] {-z[0], z[0]} : z);
+    }
+
+    @Override
+    public Vector raw2probabilityInPlace(Vector raw) {
+        double[] v = ((DenseVector) raw).values();
+        if (sigmoid()) {
+            double p = 1 / (1 + Math.exp(-v[1]));
+            v[0] = 1 - p;
+            v[1] = p;
+            return raw;
+        }
+        double max = Arrays.stream(v).max().orElse(0);
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.exp(v[i] - max);
+            sum += v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= sum;
+        }
+        return raw;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        network.checkInput(schema, getFeaturesCol());
+        StructType out = schema;
+        for (StructField field : outputFields()) {
+            FittedNetwork.checkNew(schema, field.name());
+            out = out.add(field);
+        }
+        return out;
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        if (thresholds != null && thresholds.length != numClasses()) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values but the model has "
+                    + numClasses() + " classes; give one per class");
+        }
+        return network.append(dataset, getFeaturesCol(), outputFields(), new ClassOutputs(sigmoid(),
+                !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(),
+                thresholds));
+    }
+
+    /** Spark's column order, with the ml attributes Spark's own classifiers attach. */
+    private List<StructField> outputFields() {
+        List<StructField> fields = new ArrayList<>();
+        int k = numClasses();
+        if (!getRawPredictionCol().isEmpty()) {
+            fields.add(new AttributeGroup(getRawPredictionCol(), k).toStructField());
+        }
+        if (!getProbabilityCol().isEmpty()) {
+            fields.add(new AttributeGroup(getProbabilityCol(), k).toStructField());
+        }
+        if (!getPredictionCol().isEmpty()) {
+            NominalAttribute attribute = NominalAttribute.defaultAttr().withName(getPredictionCol());
+            StructField field = attribute.withValues(classes().toArray(new String[0])).toStructField();
+            fields.add(DataTypes.createStructField(field.name(), DataTypes.DoubleType, true, field.metadata()));
+        }
+        return fields.stream().map(f -> DataTypes.createStructField(f.name(), f.dataType(), true, f.metadata()))
+                .toList();
+    }
+
+    /**
+     * Both Spark superclasses declare it, with Tuple3 types Java cannot relate (Scala's Tuple3 is
+     * covariant); the raw type overrides both, and the nearer superclass's is the one meant.
+     */
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public SparkpropClassificationModel copy(ParamMap extra) {
+        SparkpropClassificationModel copy = new SparkpropClassificationModel(uid(), network.saved());
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return ModelPersistence.writer(this, network.saved());
+    }
+
+    public static MLReader<SparkpropClassificationModel> read() {
+        return ModelPersistence.reader(SparkpropClassificationModel.class, "sparkpropClassificationModel",
+                SparkpropClassificationModel::new);
+    }
+
+    public static SparkpropClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "SparkpropClassificationModel: uid=" + uid() + ", " + network.spec() + ", classes=" + classes();
+    }
+
+    /** rawPrediction, probability and prediction of a row, as the model's transform writes them. */
+    private record ClassOutputs(boolean sigmoid, boolean raw, boolean probability, boolean prediction,
+                                double[] thresholds) implements BatchPredictor.PredictionWriter {
+
+        @Override
+        public void write(double[] a, double[] z, int off, int units, Object[] values, int at) {
+            double[] p = sigmoid ? new double[] {1 - a[off], a[off]} : Arrays.copyOfRange(a, off, off + units);
+            int i = at;
+            if (raw) {
+                values[i++] = Vectors.dense(sigmoid ? new double[] {-z[off], z[off]}
+                        : Arrays.copyOfRange(z, off, off + units));
+            }
+            if (probability) {
+                values[i++] = Vectors.dense(p);
+            }
+            if (prediction) {
+                values[i] = (double) predict(p);
+            }
+        }
+
+        /** The largest p_c / t_c (the largest p_c without thresholds), as Spark's probability2prediction. */
+        private int predict(double[] p) {
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < p.length; c++) {
+                double scaled = thresholds == null ? p[c] : p[c] / thresholds[c];
+                if (scaled > max) {
+                    best = c;
+                    max = scaled;
+                }
+            }
+            return best;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sparkprop.driver.ml;
+
+import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.job.Training;
+import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * A dense network classifier as a Spark ML estimator: labels are class indices 0..k-1 (as
+ * {@code StringIndexer} makes them) in {@code labelCol}, features an ml Vector in
+ * {@code featuresCol}. Training settings are params named as the job config's keys (see
+ * {@link SparkpropParams}); {@code fit} runs the same training as {@code sparkprop train}.
+ *
+ * <pre>{@code
+ * SparkpropClassifier classifier = new SparkpropClassifier()
+ *     .setLayers("4,16:relu,3:softmax").setLearningRate(0.01).setEpochs(50);
+ * SparkpropClassificationModel model = classifier.fit(train);
+ * }</pre>
+ */
+public final class SparkpropClassifier
+        extends ProbabilisticClassifier<Vector, SparkpropClassifier, SparkpropClassificationModel>
+        implements SparkpropParams<SparkpropClassifier>, DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final TrainingParams trainingParams;
+
+    public SparkpropClassifier() {
+        this(Identifiable$.MODULE$.randomUID("sparkpropClassifier"));
+    }
+
+    public SparkpropClassifier(String uid) {
+        this(PendingUid.hold(uid));
+    }
+
+    private SparkpropClassifier(PendingUid pending) {
+        super();
+        this.uid = pending.take();
+        this.trainingParams = new TrainingParams(this, true, "cross_entropy");
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
+    }
+
+    /** training.class_weights: "", "balanced", or one weight per class, e.g. "1,1,5". */
+    public Param<String> classWeights() {
+        return trainingParams.get(TrainingParams.CLASS_WEIGHTS);
+    }
+
+    public String getClassWeights() {
+        return $(classWeights());
+    }
+
+    public SparkpropClassifier setClassWeights(String value) {
+        set(classWeights(), value);
+        return this;
+    }
+
+    @Override
+    public SparkpropClassificationModel train(Dataset<?> dataset) {
+        JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
+        NetworkSpec spec = NetworkSpec.parse(config.layers(), config.loss());
+        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
+        boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
+        if (!softmax && !sigmoid) {
+            throw new IllegalArgumentException("SparkpropClassifier needs network.loss cross_entropy (softmax output)"
+                    + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
+                    + spec.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
+        }
+        List<String> classes = classIndices(dataset.toDF(), getLabelCol());
+        Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
+        return new SparkpropClassificationModel(uid(), result.model());
+    }
+
+    /** "0".."k-1": k from the label column's metadata (StringIndexer's) or its largest value. */
+    private static List<String> classIndices(Dataset<Row> df, String label) {
+        int k = numClassesFromMetadata(df, label);
+        if (k < 0) {
+            Row max = df.agg(functions.max(functions.col(label))).first();
+            if (max.isNullAt(0)) {
+                throw new IllegalArgumentException("the training data has no rows");
+            }
+            double top = max.getDouble(0);
+            if (top < 0 || top != Math.rint(top) || top >= Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; SparkpropClassifier"
+                        + " takes class indices 0, 1, ..., k-1 (index string labels with StringIndexer)");
+            }
+            k = (int) top + 1;
+        }
+        List<String> classes = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            classes.add(Integer.toString(c));
+        }
+        return classes;
+    }
+
+    private static int numClassesFromMetadata(Dataset<Row> df, String label) {
+        Attribute attribute = Attribute.fromStructField(df.schema().apply(label));
+        if (attribute instanceof BinaryAttribute) {
+            return 2;
+        }
+        if (attribute instanceof NominalAttribute nominal && nominal.getNumValues().isDefined()) {
+            return (Integer) nominal.getNumValues().get();
+        }
+        return -1;
+    }
+
+    @Override
+    public SparkpropClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<SparkpropClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static SparkpropClassifier load(String path) {
+        return read().load(path);
+    }
+}

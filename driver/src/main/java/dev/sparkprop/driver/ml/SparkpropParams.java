@@ -1,0 +1,336 @@
+package dev.sparkprop.driver.ml;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The training params the sparkprop estimators share: one per training key of the job config,
+ * named as the key, so {@code setLearningRate(0.01)} sets {@code optimizer.learning_rate} and
+ * {@code explainParams()} shows the documentation of {@code reference.conf}. Each param's
+ * accessor, getter and setter follow Spark's naming ({@code learningRate()},
+ * {@code getLearningRate()}, {@code setLearningRate(v)}).
+ *
+ * @param <T> the estimator, returned by the setters for chaining
+ */
+public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
+
+    /** The params themselves, created by the estimator's constructor. */
+    TrainingParams trainingParams();
+
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
+    }
+
+    /** The weight column (data.weight); not set means every row weighs 1. */
+    default Param<String> weightCol() {
+        return trainingParams().weightCol;
+    }
+
+    default String getWeightCol() {
+        return $(weightCol());
+    }
+
+    default T setWeightCol(String value) {
+        set(weightCol(), value);
+        return self();
+    }
+
+    /** A boolean column, true for validation rows and false for training rows. */
+    default Param<String> validationIndicatorCol() {
+        return trainingParams().validationIndicatorCol;
+    }
+
+    default String getValidationIndicatorCol() {
+        return $(validationIndicatorCol());
+    }
+
+    default T setValidationIndicatorCol(String value) {
+        set(validationIndicatorCol(), value);
+        return self();
+    }
+
+    /** network.layers. */
+    default Param<String> layers() {
+        return trainingParams().get("network.layers");
+    }
+
+    default String getLayers() {
+        return $(layers());
+    }
+
+    default T setLayers(String value) {
+        set(layers(), value);
+        return self();
+    }
+
+    /** network.loss. */
+    default Param<String> loss() {
+        return trainingParams().get("network.loss");
+    }
+
+    default String getLoss() {
+        return $(loss());
+    }
+
+    default T setLoss(String value) {
+        set(loss(), value);
+        return self();
+    }
+
+    /** network.initializer. */
+    default Param<String> initializer() {
+        return trainingParams().get("network.initializer");
+    }
+
+    default String getInitializer() {
+        return $(initializer());
+    }
+
+    default T setInitializer(String value) {
+        set(initializer(), value);
+        return self();
+    }
+
+    /** optimizer.kind. */
+    default Param<String> optimizer() {
+        return trainingParams().get("optimizer.kind");
+    }
+
+    default String getOptimizer() {
+        return $(optimizer());
+    }
+
+    default T setOptimizer(String value) {
+        set(optimizer(), value);
+        return self();
+    }
+
+    /** optimizer.learning_rate. */
+    default DoubleParam learningRate() {
+        return trainingParams().get("optimizer.learning_rate");
+    }
+
+    default double getLearningRate() {
+        return (Double) $(learningRate());
+    }
+
+    default T setLearningRate(double value) {
+        set(learningRate(), value);
+        return self();
+    }
+
+    /** optimizer.schedule. */
+    default Param<String> schedule() {
+        return trainingParams().get("optimizer.schedule");
+    }
+
+    default String getSchedule() {
+        return $(schedule());
+    }
+
+    default T setSchedule(String value) {
+        set(schedule(), value);
+        return self();
+    }
+
+    /** optimizer.l2. */
+    default DoubleParam l2() {
+        return trainingParams().get("optimizer.l2");
+    }
+
+    default double getL2() {
+        return (Double) $(l2());
+    }
+
+    default T setL2(double value) {
+        set(l2(), value);
+        return self();
+    }
+
+    /** optimizer.clip_norm. */
+    default DoubleParam clipNorm() {
+        return trainingParams().get("optimizer.clip_norm");
+    }
+
+    default double getClipNorm() {
+        return (Double) $(clipNorm());
+    }
+
+    default T setClipNorm(double value) {
+        set(clipNorm(), value);
+        return self();
+    }
+
+    /** training.epochs. */
+    default IntParam epochs() {
+        return trainingParams().get("training.epochs");
+    }
+
+    default int getEpochs() {
+        return (Integer) $(epochs());
+    }
+
+    default T setEpochs(int value) {
+        set(epochs(), value);
+        return self();
+    }
+
+    /** training.batch_rows. */
+    default IntParam batchRows() {
+        return trainingParams().get("training.batch_rows");
+    }
+
+    default int getBatchRows() {
+        return (Integer) $(batchRows());
+    }
+
+    default T setBatchRows(int value) {
+        set(batchRows(), value);
+        return self();
+    }
+
+    /** training.iterations_per_epoch. */
+    default IntParam iterationsPerEpoch() {
+        return trainingParams().get("training.iterations_per_epoch");
+    }
+
+    default int getIterationsPerEpoch() {
+        return (Integer) $(iterationsPerEpoch());
+    }
+
+    default T setIterationsPerEpoch(int value) {
+        set(iterationsPerEpoch(), value);
+        return self();
+    }
+
+    /** training.block_rows. */
+    default IntParam blockRows() {
+        return trainingParams().get("training.block_rows");
+    }
+
+    default int getBlockRows() {
+        return (Integer) $(blockRows());
+    }
+
+    default T setBlockRows(int value) {
+        set(blockRows(), value);
+        return self();
+    }
+
+    /** training.precision. */
+    default Param<String> precision() {
+        return trainingParams().get("training.precision");
+    }
+
+    default String getPrecision() {
+        return $(precision());
+    }
+
+    default T setPrecision(String value) {
+        set(precision(), value);
+        return self();
+    }
+
+    /** training.seed. */
+    default LongParam seed() {
+        return trainingParams().get("training.seed");
+    }
+
+    default long getSeed() {
+        return (Long) $(seed());
+    }
+
+    default T setSeed(long value) {
+        set(seed(), value);
+        return self();
+    }
+
+    /** training.early_stopping.patience. */
+    default IntParam earlyStoppingPatience() {
+        return trainingParams().get("training.early_stopping.patience");
+    }
+
+    default int getEarlyStoppingPatience() {
+        return (Integer) $(earlyStoppingPatience());
+    }
+
+    default T setEarlyStoppingPatience(int value) {
+        set(earlyStoppingPatience(), value);
+        return self();
+    }
+
+    /** training.early_stopping.metric. */
+    default Param<String> earlyStoppingMetric() {
+        return trainingParams().get("training.early_stopping.metric");
+    }
+
+    default String getEarlyStoppingMetric() {
+        return $(earlyStoppingMetric());
+    }
+
+    default T setEarlyStoppingMetric(String value) {
+        set(earlyStoppingMetric(), value);
+        return self();
+    }
+
+    /** spark.partitions. */
+    default IntParam partitions() {
+        return trainingParams().get("spark.partitions");
+    }
+
+    default int getPartitions() {
+        return (Integer) $(partitions());
+    }
+
+    default T setPartitions(int value) {
+        set(partitions(), value);
+        return self();
+    }
+
+    /** spark.aggregation_depth. */
+    default IntParam aggregationDepth() {
+        return trainingParams().get("spark.aggregation_depth");
+    }
+
+    default int getAggregationDepth() {
+        return (Integer) $(aggregationDepth());
+    }
+
+    default T setAggregationDepth(int value) {
+        set(aggregationDepth(), value);
+        return self();
+    }
+
+    /** data.standardize. */
+    default BooleanParam standardize() {
+        return trainingParams().get("data.standardize");
+    }
+
+    default boolean getStandardize() {
+        return (Boolean) $(standardize());
+    }
+
+    default T setStandardize(boolean value) {
+        set(standardize(), value);
+        return self();
+    }
+
+    /** data.validation_fraction. */
+    default DoubleParam validationFraction() {
+        return trainingParams().get("data.validation_fraction");
+    }
+
+    default double getValidationFraction() {
+        return (Double) $(validationFraction());
+    }
+
+    default T setValidationFraction(double value) {
+        set(validationFraction(), value);
+        return self();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.sparkprop.driver.ml;
+
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.train.BatchPredictor;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A trained sparkprop regressor: {@code transform} adds {@code predictionCol} in the target's
+ * units, computed block by block (null for a row with a missing or non-finite feature). Saved
+ * and loaded as a sparkprop model directory, like {@link SparkpropClassificationModel}.
+ */
+public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
+        implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final FittedNetwork network;
+
+    SparkpropRegressionModel(String uid, SavedModel saved) {
+        this(PendingUid.hold(uid), saved);
+    }
+
+    private SparkpropRegressionModel(PendingUid pending, SavedModel saved) {
+        super();
+        this.uid = pending.take();
+        Preprocessing prep = saved.metadata().preprocessing();
+        if (prep.classes() != null) {
+            throw new IllegalArgumentException("this sparkprop model is a classifier (classes " + prep.classes()
+                    + "); load it with SparkpropClassificationModel.load");
+        }
+        this.network = new FittedNetwork(saved);
+        if (network.spec().outputWidth() != 1) {
+            throw new IllegalArgumentException("this sparkprop model has " + network.spec().outputWidth() + " outputs;"
+                    + " SparkpropRegressionModel predicts one, use sparkprop predict for several");
+        }
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.spec().inputWidth();
+    }
+
+    /** The training run's per-epoch metrics, kept in the model directory. */
+    public TrainingSummary summary() {
+        return network.summary();
+    }
+
+    public boolean hasSummary() {
+        return true;
+    }
+
+    /** The effective job config the model was trained with, key to HOCON value. */
+    public Map<String, String> trainingConfig() {
+        return network.saved().metadata().config();
+    }
+
+    /** The flat parameter array (a copy), in the layout of the network's layers. */
+    public double[] weights() {
+        return network.saved().params().clone();
+    }
+
+    @Override
+    public double predict(Vector features) {
+        return new TargetOutput(network.preprocessing()).value(network.predictOne(features)[0], 0);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        network.checkInput(schema, getFeaturesCol());
+        if (getPredictionCol().isEmpty()) {
+            return schema;
+        }
+        FittedNetwork.checkNew(schema, getPredictionCol());
+        return schema.add(outputField());
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        if (getPredictionCol().isEmpty()) {
+            return dataset.toDF();
+        }
+        return network.append(dataset, getFeaturesCol(), List.of(outputField()),
+                new TargetOutput(network.preprocessing()));
+    }
+
+    private StructField outputField() {
+        return DataTypes.createStructField(getPredictionCol(), DataTypes.DoubleType, true);
+    }
+
+    @Override
+    public SparkpropRegressionModel copy(ParamMap extra) {
+        return copyValues(new SparkpropRegressionModel(uid(), network.saved()), extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return ModelPersistence.writer(this, network.saved());
+    }
+
+    public static MLReader<SparkpropRegressionModel> read() {
+        return ModelPersistence.reader(SparkpropRegressionModel.class, "sparkpropRegressionModel",
+                SparkpropRegressionModel::new);
+    }
+
+    public static SparkpropRegressionModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "SparkpropRegressionModel: uid=" + uid() + ", " + network.spec();
+    }
+
+    /** The network's output in the target's units (undoing the target standardisation). */
+    private record TargetOutput(Preprocessing prep) implements BatchPredictor.PredictionWriter {
+
+        double value(double[] a, int off) {
+            return prep.targetMean() == null ? a[off] : a[off] / prep.targetScale()[0] + prep.targetMean()[0];
+        }
+
+        @Override
+        public void write(double[] a, double[] z, int off, int units, Object[] values, int at) {
+            values[at] = value(a, off);
+        }
+    }
+}

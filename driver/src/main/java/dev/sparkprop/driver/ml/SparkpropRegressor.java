@@ -1,0 +1,83 @@
+package dev.sparkprop.driver.ml;
+
+import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.job.Training;
+import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.NetworkSpec;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.Regressor;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * A dense network regressor as a Spark ML estimator: one numeric target in {@code labelCol},
+ * features an ml Vector in {@code featuresCol}, and a network ending in one output (e.g.
+ * {@code "8,32:relu,1:identity"}, loss mse or huber). With data.standardize (the default) the
+ * target is standardised for training and predictions come back in its units. Training
+ * settings are params named as the job config's keys (see {@link SparkpropParams}).
+ */
+public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
+        implements SparkpropParams<SparkpropRegressor>, DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final TrainingParams trainingParams;
+
+    public SparkpropRegressor() {
+        this(Identifiable$.MODULE$.randomUID("sparkpropRegressor"));
+    }
+
+    public SparkpropRegressor(String uid) {
+        this(PendingUid.hold(uid));
+    }
+
+    private SparkpropRegressor(PendingUid pending) {
+        super();
+        this.uid = pending.take();
+        this.trainingParams = new TrainingParams(this, false, "mse");
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
+    }
+
+    @Override
+    public SparkpropRegressionModel train(Dataset<?> dataset) {
+        JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
+        NetworkSpec spec = NetworkSpec.parse(config.layers(), config.loss());
+        if (spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy) {
+            throw new IllegalArgumentException("SparkpropRegressor fits numeric targets with mse or huber; network.loss"
+                    + " is " + config.loss() + ", for classes use SparkpropClassifier");
+        }
+        if (spec.outputWidth() != 1) {
+            throw new IllegalArgumentException("SparkpropRegressor predicts one number per row, but network.layers "
+                    + config.layers() + " ends in " + spec.outputWidth() + " outputs; end it with 1:identity");
+        }
+        Training.Result result = EstimatorTraining.fit(this, config, dataset, null);
+        return new SparkpropRegressionModel(uid(), result.model());
+    }
+
+    @Override
+    public SparkpropRegressor copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<SparkpropRegressor> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static SparkpropRegressor load(String path) {
+        return read().load(path);
+    }
+}

@@ -51,6 +51,20 @@ public final class NetworkSpec {
      * spec such as {@code mse} (see {@link Losses#parse}).
      */
     public static NetworkSpec parse(String layers, String loss) {
+        Layers parsed = parseLayers(layers);
+        return new NetworkSpec(parsed.input(), parsed.specs(), Losses.parse(loss));
+    }
+
+    /** Checks a layers spec on its own, before a loss is known; throws as {@link #parse} does. */
+    public static void checkLayers(String layers) {
+        Layers parsed = parseLayers(layers);
+        new NetworkSpec(parsed.input(), parsed.specs(), Losses.parse("mse"));
+    }
+
+    private record Layers(int input, List<LayerSpec> specs) {
+    }
+
+    private static Layers parseLayers(String layers) {
         String[] parts = (layers == null ? "" : layers.trim()).split("\\s*,\\s*");
         int input = parseInt(parts[0], "input width", layers);
         List<LayerSpec> specs = new ArrayList<>();
@@ -63,7 +77,7 @@ public final class NetworkSpec {
             int units = parseInt(unitsAndActivation[0], "units of layer " + i, layers);
             specs.add(new LayerSpec(units, Activations.parse(unitsAndActivation[1])));
         }
-        return new NetworkSpec(input, specs, Losses.parse(loss));
+        return new Layers(input, specs);
     }
 
     private static int parseInt(String s, String what, String whole) {

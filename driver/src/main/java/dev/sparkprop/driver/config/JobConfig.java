@@ -1,5 +1,7 @@
 package dev.sparkprop.driver.config;
 
+import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
 import dev.sparkprop.nn.optim.Optimizers;
 import java.util.ArrayList;
@@ -82,7 +84,19 @@ public final class JobConfig {
         validationFraction = r.number("data.validation_fraction", f -> f >= 0 && f < 1, "in [0, 1)");
 
         layers = r.required("network.layers");
+        if (r.valid("network.layers")) {
+            r.parse("network.layers", () -> {
+                NetworkSpec.checkLayers(layers);
+                return null;
+            }, null);
+        }
         loss = r.required("network.loss");
+        if (r.valid("network.loss")) {
+            r.parse("network.loss", () -> Losses.parse(loss), null);
+        }
+        if (r.valid("network.layers", "network.loss")) {
+            r.parse("network.loss", () -> NetworkSpec.parse(layers, loss), null);
+        }
         initializer = r.oneOf("network.initializer", INITIALIZERS);
 
         optimizer = r.string("optimizer.kind");

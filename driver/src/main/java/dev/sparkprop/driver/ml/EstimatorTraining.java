@@ -37,6 +37,11 @@ final class EstimatorTraining {
         values.put("data.features", List.of(featuresCol));
         values.put("data.label", List.of(labelCol));
         values.put("data.weight", weightColumn(estimator) == null ? "" : weightColumn(estimator));
+        if (estimator.isDefined(estimator.validationIndicatorCol())) {
+            // The config's own checks (early stopping on validation metrics) then know there is validation data
+            values.put("data.validation_path", "(the rows where " + estimator.getValidationIndicatorCol()
+                    + " is true)");
+        }
         values.put("output.model_path", "(not written by fit: save with model.write().save(path))");
         return JobConfigLoader.fromValues(values, name + " params");
     }
@@ -59,9 +64,6 @@ final class EstimatorTraining {
                 throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' must be a boolean"
                         + " column (true: validate on the row), got " + rows.schema().apply(indicator).dataType()
                         .simpleString());
-            }
-            if (config.validationFraction() > 0) {
-                throw new IllegalArgumentException("set validationIndicatorCol or data.validation_fraction, not both");
             }
             validation = rows.where(functions.col(indicator));
             rows = rows.where(functions.not(functions.col(indicator)));

@@ -2,17 +2,24 @@ package dev.sparkprop.driver.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -21,12 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SparkpropClassifierTest {
 
+    /** Iris with string classes ("species-0", ...), so a StringIndexer has work to do. */
     static Dataset<Row> iris() {
-        // String classes, so the pipeline's StringIndexer has work to do
         return SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
                 .csv(SparkTestSession.dataset("iris.csv"))
                 .withColumn("species", functions.concat(functions.lit("species-"), functions.col("label")))
                 .drop("label");
+    }
+
+    /** Iris as Spark ML wants it: a "features" vector and a double "label" 0..2. */
+    static Dataset<Row> irisFeatures() {
+        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
+                .csv(SparkTestSession.dataset("iris.csv"));
+        return new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("features")
+                .transform(raw).select(functions.col("features"), functions.col("label").cast("double"));
     }
 
     static Pipeline pipeline(SparkpropClassifier classifier) {
@@ -35,6 +50,10 @@ class SparkpropClassifierTest {
                 new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("raw"),
                 new StandardScaler().setInputCol("raw").setOutputCol("features"),
                 classifier});
+    }
+
+    private static double accuracy(Dataset<Row> predictions) {
+        return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(predictions);
     }
 
     @Test
@@ -50,7 +69,83 @@ class SparkpropClassifierTest {
         PipelineModel loaded = PipelineModel.load(path);
         List<Row> after = loaded.transform(data).select("rawPrediction", "probability", "prediction").collectAsList();
         assertEquals(before, after);
-        double accuracy = model.transform(data).where("prediction = label").count() / (double) data.count();
-        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+        assertTrue(accuracy(model.transform(data)) > 0.9, "accuracy " + accuracy(model.transform(data)));
+        SparkpropClassificationModel stage = (SparkpropClassificationModel) loaded.stages()[3];
+        assertEquals(30, stage.summary().totalEpochs());
+        assertEquals(((SparkpropClassificationModel) model.stages()[3]).uid(), stage.uid());
+    }
+
+    @Test
+    void transformMatchesSingleRowPredictionsAndSparksOwnColumnSemantics() {
+        Dataset<Row> data = irisFeatures();
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,6:relu,3:softmax")
+                .setLearningRate(0.05).setEpochs(20).setPrecision("float64").fit(data);
+        List<Row> rows = model.transform(data).select("features", "rawPrediction", "probability", "prediction")
+                .collectAsList();
+        for (Row r : rows) {
+            Vector features = r.getAs(0);
+            Vector raw = r.getAs(1);
+            Vector probability = r.getAs(2);
+            assertArrayEquals(model.predictRaw(features).toArray(), raw.toArray(), 1e-12);
+            assertArrayEquals(model.raw2probability(raw).toArray(), probability.toArray(), 1e-12);
+            assertEquals(model.predict(features), r.getDouble(3));
+            assertEquals(probability.argmax(), (int) r.getDouble(3));
+            assertEquals(1.0, Arrays.stream(probability.toArray()).sum(), 1e-12);
+        }
+        // The prediction column carries the classes, as Spark's classifiers do, for IndexToString
+        Attribute attribute = Attribute.fromStructField(model.transform(data).schema().apply("prediction"));
+        assertEquals(3, ((NominalAttribute) attribute).getNumValues().get());
+        Dataset<Row> named = new IndexToString().setInputCol("prediction").setOutputCol("name")
+                .transform(model.transform(data));
+        assertTrue(named.where("name = '2'").count() > 0);
+        // An empty column name leaves the column out; thresholds steer predictions as in Spark
+        Dataset<Row> onlyPrediction = model.copy(org.apache.spark.ml.param.ParamMap.empty())
+                .setRawPredictionCol("").setProbabilityCol("").transform(data);
+        assertEquals(List.of("features", "label", "prediction"), Arrays.asList(onlyPrediction.columns()));
+        Dataset<Row> biased = model.copy(org.apache.spark.ml.param.ParamMap.empty())
+                .setThresholds(new double[] {1e-9, 1, 1}).transform(data);
+        assertEquals(data.count(), biased.where("prediction = 0").count());
+    }
+
+    @Test
+    void labelsMustBeClassIndicesAndTheOutputLayerMustFitThem() {
+        Dataset<Row> data = irisFeatures();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,6:relu,4:softmax").fit(data));
+        assertTrue(e.getMessage().contains("3 classes") && e.getMessage().contains("give it 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("4,6:relu,3:softmax")
+                .fit(data.withColumn("label", functions.col("label").plus(0.5))));
+        assertTrue(e.getMessage().contains("class indices 0, 1, ..., k-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("4,6:relu,3:identity")
+                .setLoss("mse").fit(data));
+        assertTrue(e.getMessage().contains("use SparkpropRegressor"), e.getMessage());
+    }
+
+    @Test
+    void aFoldWithoutSomeClassStillTrainsAllOutputs() {
+        // Label metadata says 3 classes; the rows hold only 0 and 1 (a CrossValidator fold can look like this)
+        Dataset<Row> data = irisFeatures();
+        Dataset<Row> indexed = data.withColumn("label", functions.col("label").as("label",
+                NominalAttribute.defaultAttr().withNumValues(3).toMetadata())).where("label < 2");
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,6:relu,3:softmax")
+                .setClassWeights("balanced").setEpochs(5).fit(indexed);
+        assertEquals(3, model.numClasses());
+        assertEquals(List.of("0", "1", "2"), model.classes());
+    }
+
+    @Test
+    void weightsValidationRowsAndSummaryComeThroughTheParams() {
+        Dataset<Row> data = irisFeatures().withColumn("w", functions.lit(2.0))
+                .withColumn("isVal", functions.rand(3).lt(0.3));
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,6:relu,3:softmax")
+                .setWeightCol("w").setValidationIndicatorCol("isVal").setLearningRate(0.05).setEpochs(6)
+                .setEarlyStoppingPatience(100).fit(data);
+        TrainingSummary summary = model.summary();
+        assertEquals(6, summary.totalEpochs());
+        assertTrue(summary.metricNames().containsAll(List.of("train_loss", "validation_loss", "validation_accuracy")),
+                summary.metricNames().toString());
+        assertEquals(6, summary.toDataFrame(SparkTestSession.spark()).count());
+        assertTrue(summary.objectiveHistory()[5] < summary.objectiveHistory()[0]);
+        assertEquals("[\"w\"]".replace("[", "").replace("]", ""), model.trainingConfig().get("data.weight"));
     }
 }

@@ -35,6 +35,7 @@ public final class KryoRegistration implements KryoRegistrator {
         "org.apache.spark.sql.types.NullType$",
         "[Lorg.apache.spark.sql.types.DataType;",
         "org.apache.spark.sql.types.ArrayType",
+        "[Lorg.apache.spark.sql.types.Metadata;",
         "org.apache.spark.ml.linalg.VectorUDT",
     };
 

@@ -17,10 +17,10 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(double[].class);
         kryo.register(double[][].class);
         ShippedClasses.all().forEach(kryo::register);
-        // Spark SQL classes that reading and repartitioning a DataFrame (or loading a saved Spark ML
-        // stage, such as a StringIndexerModel) ships but Spark leaves unregistered; listed so
-        // spark.kryo.registrationRequired=true works for sparkprop jobs and pipelines.
-        for (String name : SPARK_SQL_CLASSES) {
+        // Spark classes that sparkprop jobs and pipelines ship (reading a DataFrame, loading a saved
+        // stage such as a StringIndexerModel, Spark ML's evaluators) but Spark leaves unregistered;
+        // listed so spark.kryo.registrationRequired=true works for them.
+        for (String name : SPARK_CLASSES) {
             try {
                 kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
             } catch (ClassNotFoundException e) {
@@ -29,7 +29,8 @@ public final class KryoRegistration implements KryoRegistrator {
         }
     }
 
-    private static final String[] SPARK_SQL_CLASSES = {
+    private static final String[] SPARK_CLASSES = {
+        // evaluation metrics (AUC) and DataFrame reads
         "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
         "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
         "org.apache.spark.sql.types.NullType$",
@@ -37,6 +38,17 @@ public final class KryoRegistration implements KryoRegistrator {
         "org.apache.spark.sql.types.ArrayType",
         "[Lorg.apache.spark.sql.types.Metadata;",
         "org.apache.spark.ml.linalg.VectorUDT",
+        // Spark ML's Summarizer, which RegressionEvaluator and StandardScaler aggregate
+        "org.apache.spark.ml.stat.SummarizerBuffer",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeL1$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2n$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMean$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeWeightSum$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$Mean$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL1$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL2$",
+        "org.apache.spark.ml.stat.SummaryBuilderImpl$Variance$",
     };
 
     /** Kryo as the serializer, with these registrations. */

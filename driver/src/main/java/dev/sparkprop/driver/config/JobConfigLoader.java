@@ -116,6 +116,11 @@ public final class JobConfigLoader {
         return reader.problems().stream().filter(p -> p.startsWith(key + ":")).findFirst().orElse(null);
     }
 
+    /** A value of {@link JobConfig#effective()} (rendered HOCON) as a plain Java value, e.g. "adam" or 0.01. */
+    public static Object plainValue(String rendered) {
+        return ConfigFactory.parseString("value = " + rendered).getValue("value").unwrapped();
+    }
+
     /** The default of {@code key} as a plain Java value (String, Integer, Double, Boolean, List). */
     public static Object defaultValue(String key) {
         return REFERENCE_CONFIG.getValue(key).unwrapped();

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.ml;
 
+import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.job.LoadedModel;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -123,6 +124,15 @@ final class FittedNetwork implements Serializable {
     /** One row's {a_L, z_L} from its feature vector (the model's inputs before standardisation). */
     double[][] predictOne(Vector features) {
         return BatchPredictor.predictOne(preprocessing(), spec(), saved.params(), precision(), features.toArray());
+    }
+
+    Object trainingSetting(String key) {
+        String rendered = saved.metadata().config().get(key);
+        if (rendered == null) {
+            throw new IllegalArgumentException("no setting '" + key + "'; the model's settings are "
+                    + saved.metadata().config().keySet());
+        }
+        return JobConfigLoader.plainValue(rendered);
     }
 
     TrainingSummary summary() {

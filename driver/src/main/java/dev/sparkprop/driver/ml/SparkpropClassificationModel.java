@@ -87,9 +87,14 @@ public final class SparkpropClassificationModel
         return true;
     }
 
-    /** The effective job config the model was trained with, key to HOCON value. */
+    /** The effective job config the model was trained with, key to HOCON value (strings quoted). */
     public Map<String, String> trainingConfig() {
         return network.saved().metadata().config();
+    }
+
+    /** One setting the model was trained with, as a plain value: e.g. 0.01 for optimizer.learning_rate. */
+    public Object trainingSetting(String key) {
+        return network.trainingSetting(key);
     }
 
     /** The flat parameter array (a copy), in the layout of the network's layers. */

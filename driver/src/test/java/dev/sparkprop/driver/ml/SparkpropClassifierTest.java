@@ -146,6 +146,6 @@ class SparkpropClassifierTest {
                 summary.metricNames().toString());
         assertEquals(6, summary.toDataFrame(SparkTestSession.spark()).count());
         assertTrue(summary.objectiveHistory()[5] < summary.objectiveHistory()[0]);
-        assertEquals("[\"w\"]".replace("[", "").replace("]", ""), model.trainingConfig().get("data.weight"));
+        assertEquals("w", model.trainingSetting("data.weight"));
     }
 }

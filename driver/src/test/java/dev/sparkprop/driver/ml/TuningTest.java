@@ -45,7 +45,8 @@ class TuningTest {
         assertTrue(metrics[1] > metrics[0] + 0.2, Arrays.toString(metrics));
         SparkpropClassificationModel best = (SparkpropClassificationModel) ((PipelineModel) model.bestModel())
                 .stages()[0];
-        assertEquals("0.1", best.trainingConfig().get("optimizer.learning_rate"));
+        assertEquals(0.1, best.trainingSetting("optimizer.learning_rate"));
+        assertEquals("adam", best.trainingSetting("optimizer.kind"));
 
         String path = dir.resolve("cv").toString();
         model.write().save(path);

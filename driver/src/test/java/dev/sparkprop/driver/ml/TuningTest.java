@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TuningTest {
 
     @Test
-    void crossValidatorSelectsAmongSparkpropSettingsAndItsModelSavesAndLoads(@TempDir Path dir) throws Exception {
+    void crossValidatorSelectsAmongSparkpropSettingsFittingInParallelAndItsModelSavesAndLoads(@TempDir Path dir) throws Exception {
         SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,8:tanh,3:softmax").setEpochs(12)
                 .setSeed(5);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {classifier});
@@ -37,7 +37,7 @@ class TuningTest {
                         java.util.List.of("adam")).toSeq()).build();
         CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
                 .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).setNumFolds(3)
-                .setSeed(11);
+                .setSeed(11).setParallelism(2);
         Dataset<Row> data = SparkpropClassifierTest.irisFeatures();
         CrossValidatorModel model = cv.fit(data);
         double[] metrics = model.avgMetrics();

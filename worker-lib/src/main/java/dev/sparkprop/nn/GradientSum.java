@@ -8,6 +8,11 @@ import java.io.Serializable;
  * pass) and the row count. A partition returns one; they merge by addition, and only
  * the final total is divided by its weight, so the objective is the weighted mean over all rows
  * however they fall into partitions and blocks.
+ *
+ * <p>A partition sums its blocks in double arithmetic, in its fixed block order. Merging turns
+ * the sums into {@link ExactSum}s, so the total is the same to the last bit whichever order
+ * treeAggregate merges partitions in; reading a total ({@link #gradient()} and the other
+ * getters) rounds it back to doubles, and is for when merging is done.
  */
 public final class GradientSum implements Serializable {
 
@@ -19,6 +24,8 @@ public final class GradientSum implements Serializable {
     private double weight;
     private double correct;
     private long rows;
+    /** Once merged: the gradient, then loss, weight and correct, summed exactly; null before. */
+    private ExactSum exact;
 
     public GradientSum(int parameters) {
         this.gradient = new double[parameters];
@@ -102,43 +109,79 @@ public final class GradientSum implements Serializable {
         return best;
     }
 
-    /** Adds {@code other}'s sums into this one and returns this. */
+    /** Adds {@code other}'s sums into this one, exactly, and returns this. */
     public GradientSum merge(GradientSum other) {
-        if (other.gradient != null) {
-            if (gradient == null) {
-                gradient = other.gradient.clone();
-            } else if (other.gradient.length != gradient.length) {
-                throw new IllegalArgumentException("cannot merge gradients of " + other.gradient.length + " and "
-                        + gradient.length + " parameters");
+        if (!other.isEmpty()) {
+            ExactSum theirs = other.exact != null ? other.exact : other.toExact();
+            if (isEmpty()) {
+                // Copied when it is other's own, so the two never share state
+                exact = other.exact != null ? new ExactSum(theirs.size()).merge(theirs) : theirs;
             } else {
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] += other.gradient[i];
+                if (exact == null) {
+                    exact = toExact();
+                    gradient = null;
+                    loss = weight = correct = 0;
                 }
+                if (theirs.size() != exact.size()) {
+                    throw new IllegalArgumentException("cannot merge gradients of " + (theirs.size() - 3) + " and "
+                            + (exact.size() - 3) + " parameters");
+                }
+                exact.merge(theirs);
             }
         }
-        loss += other.loss;
-        weight += other.weight;
-        correct += other.correct;
         rows += other.rows;
+        return this;
+    }
+
+    /** Whether this is {@link #empty()}'s sum, with nothing added or merged. */
+    private boolean isEmpty() {
+        return exact == null && gradient == null && loss == 0 && weight == 0 && correct == 0;
+    }
+
+    /** This sum's doubles (gradient, then loss, weight and correct) as one exact term. */
+    private ExactSum toExact() {
+        double[] g = gradient != null ? gradient : new double[0];
+        ExactSum sum = new ExactSum(g.length + 3);
+        for (int i = 0; i < g.length; i++) {
+            sum.add(i, g[i]);
+        }
+        sum.add(g.length, loss);
+        sum.add(g.length + 1, weight);
+        sum.add(g.length + 2, correct);
+        return sum;
+    }
+
+    /** Rounds a merged total back to doubles, once. */
+    private GradientSum settled() {
+        if (exact != null) {
+            double[] all = exact.toDoubles();
+            int n = all.length - 3;
+            gradient = n == 0 && gradient == null ? null : java.util.Arrays.copyOf(all, n);
+            loss = all[n];
+            weight = all[n + 1];
+            correct = all[n + 2];
+            exact = null;
+        }
         return this;
     }
 
     /** The summed gradient (empty for {@link #empty}); {@link #divideByWeight()} turns it into the mean in place. */
     public double[] gradient() {
+        settled();
         return gradient != null ? gradient : new double[0];
     }
 
     public double lossSum() {
-        return loss;
+        return settled().loss;
     }
 
     /** Σ w over rows classified right before the step (0 for regression losses). */
     public double correctWeight() {
-        return correct;
+        return settled().correct;
     }
 
     public double weightSum() {
-        return weight;
+        return settled().weight;
     }
 
     public long rows() {
@@ -147,6 +190,7 @@ public final class GradientSum implements Serializable {
 
     /** The weighted mean loss Σ w L / Σ w. */
     public double meanLoss() {
+        settled();
         return loss / weight;
     }
 
@@ -156,6 +200,7 @@ public final class GradientSum implements Serializable {
      * @throws IllegalStateException when no weight was summed (no rows, or all weights 0)
      */
     public double[] divideByWeight() {
+        settled();
         if (!(weight > 0)) {
             throw new IllegalStateException("the gradient was summed over " + rows + " rows of total weight "
                     + weight + "; training needs rows with positive weight");

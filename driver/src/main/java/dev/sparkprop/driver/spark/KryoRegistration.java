@@ -3,6 +3,7 @@ package dev.sparkprop.driver.spark;
 import com.esotericsoftware.kryo.Kryo;
 import dev.sparkprop.driver.train.ShippedClasses;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.ExactSum;
 import dev.sparkprop.nn.GradientSum;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -14,6 +15,9 @@ public final class KryoRegistration implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         kryo.register(Block.class);
         kryo.register(GradientSum.class);
+        kryo.register(ExactSum.class);
+        kryo.register(long[].class);
+        kryo.register(int[].class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
         ShippedClasses.all().forEach(kryo::register);

@@ -141,8 +141,8 @@ public final class DistributedTrainer {
     }
 
     private int aggregationDepth(TrainingData data) {
-        // A GradientSum is its double[] gradient and a few scalars.
-        long resultBytes = 8L * spec.layout().size() + 64;
+        // A merged GradientSum is an ExactSum: three longs and an int per parameter.
+        long resultBytes = 28L * spec.layout().size() + 64;
         long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
         return aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes, maxResult);
     }

@@ -209,6 +209,8 @@ public final class PreprocessingFitter {
         int in = spec.inputWidth();
         int out = spec.outputWidth();
         boolean regression = raw.classes() == null && !(spec.loss() instanceof Losses.BinaryCrossEntropy);
+        // Merged in partition order (collect keeps it) rather than task completion order, so the
+        // statistics, and the model trained on them, are the same to the last bit every run.
         FeatureStatistics[] stats = TrainingData.unwrapped(() -> TrainingData.select(df, raw).javaRDD()
                 .mapPartitions((Iterator<Row> it) -> {
                     FeatureStatistics[] s = {new FeatureStatistics(in), new FeatureStatistics(out)};
@@ -224,8 +226,7 @@ public final class PreprocessingFitter {
                         }
                     }
                     return List.<FeatureStatistics[]>of(s).iterator();
-                }).treeAggregate(new FeatureStatistics[] {new FeatureStatistics(in), new FeatureStatistics(out)},
-                        PreprocessingFitter::merge, PreprocessingFitter::merge));
+                }).collect()).stream().reduce(PreprocessingFitter::merge).orElseThrow();
         if (stats[0].count() == 0) {
             throw new IllegalArgumentException("the training data has no rows");
         }

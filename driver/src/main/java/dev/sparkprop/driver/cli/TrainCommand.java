@@ -26,8 +26,21 @@ final class TrainCommand implements Callable<Integer> {
             + " repeatable, e.g. --set training.epochs=30.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--resume", paramLabel = "<checkpoint>", description = "Continues the job a checkpoint"
+            + " belongs to (a checkpoint-<iteration> directory, or a training.checkpoint.path, whose newest is"
+            + " taken), with the job's own config: it ends in the model the uninterrupted run would have.")
+    String resume;
+
     @Override
     public Integer call() {
+        if (resume != null) {
+            if (config != null || !overrides.isEmpty()) {
+                throw new IllegalArgumentException("--resume continues the checkpointed job with its own config;"
+                        + " give it alone, without --config or --set");
+            }
+            Sessions.run("sparkprop train", spark -> TrainJob.resuming(resume, spark, System.out).run());
+            return 0;
+        }
         JobConfig job = JobConfigLoader.load(config, overrides);
         Sessions.run("sparkprop train", spark -> new TrainJob(job, spark, System.out).run());
         return 0;

@@ -58,6 +58,9 @@ public final class JobConfig {
     private final String earlyStoppingMetric;
     private final String classWeights;
     private final List<Double> classWeightValues;
+    private final String checkpointPath;
+    private final int checkpointEveryIterations;
+    private final int checkpointKeep;
     private final int partitions;
     private final int aggregationDepth;
     private final String modelPath;
@@ -119,6 +122,9 @@ public final class JobConfig {
         earlyStoppingMetric = r.oneOf("training.early_stopping.metric", EARLY_STOPPING_METRICS);
         classWeights = r.string("training.class_weights");
         classWeightValues = r.parse("training.class_weights", () -> parseClassWeights(classWeights), List.of());
+        checkpointPath = r.string("training.checkpoint.path");
+        checkpointEveryIterations = r.integer("training.checkpoint.every_iterations", 0, Integer.MAX_VALUE);
+        checkpointKeep = r.integer("training.checkpoint.keep", 1, Integer.MAX_VALUE);
 
         partitions = r.integer("spark.partitions", 0, Integer.MAX_VALUE);
         aggregationDepth = r.integer("spark.aggregation_depth", 0, Integer.MAX_VALUE);
@@ -319,6 +325,21 @@ public final class JobConfig {
     /** The per-class weights when training.class_weights lists them; empty for "" and "balanced". */
     public List<Double> classWeightValues() {
         return classWeightValues;
+    }
+
+    /** training.checkpoint.path, or "" for no checkpoints. */
+    public String checkpointPath() {
+        return checkpointPath;
+    }
+
+    /** training.checkpoint.every_iterations ≥ 0; 0 means at epoch ends only. */
+    public int checkpointEveryIterations() {
+        return checkpointEveryIterations;
+    }
+
+    /** training.checkpoint.keep ≥ 1. */
+    public int checkpointKeep() {
+        return checkpointKeep;
     }
 
     /** spark.partitions ≥ 0; 0 keeps the source's partitioning. */

@@ -25,11 +25,26 @@ public final class TrainJob {
     private final JobConfig config;
     private final SparkSession spark;
     private final PrintStream out;
+    private final Checkpoints.Checkpoint resume;
 
     public TrainJob(JobConfig config, SparkSession spark, PrintStream out) {
+        this(config, spark, out, null);
+    }
+
+    private TrainJob(JobConfig config, SparkSession spark, PrintStream out, Checkpoints.Checkpoint resume) {
         this.config = config;
         this.spark = spark;
         this.out = out;
+        this.resume = resume;
+    }
+
+    /**
+     * The job a checkpoint (or the newest under a training.checkpoint.path) belongs to, set to
+     * continue from it: its own config, so the run ends as the uninterrupted one would.
+     */
+    public static TrainJob resuming(String checkpoint, SparkSession spark, PrintStream out) {
+        Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
+        return new TrainJob(LoadedModel.of(c.model()).config(), spark, out, c);
     }
 
     public SavedModel run() {
@@ -46,7 +61,8 @@ public final class TrainJob {
 
         Dataset<Row> all = read(config.dataPath());
         Dataset<Row> validationRows = config.validationPath().isEmpty() ? null : read(config.validationPath());
-        Training.Result result = Training.run(spark, config, all, validationRows, columns(all), null, out::println);
+        Training.Result result = Training.run(spark, config, all, validationRows, columns(all), null, resume,
+                out::println);
         SavedModel model = result.model();
         String validationMetrics = "";
         if (result.validation() != null) {

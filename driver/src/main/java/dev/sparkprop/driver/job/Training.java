@@ -10,6 +10,7 @@ import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.PreprocessingFitter;
 import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.driver.train.TrainerState;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public final class Training {
      * @param iterations optimizer steps taken
      * @param seconds    wall time of the optimisation (without the final evaluation)
      */
-    public record Result(SavedModel model, Evaluation train, Evaluation validation, int iterations, double seconds) {
+    public record Result(SavedModel model, Evaluation train, Evaluation validation, long iterations, double seconds) {
     }
 
     private Training() {
@@ -54,6 +55,17 @@ public final class Training {
      */
     public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
                              DataColumns columns, List<String> classes, Consumer<String> progress) {
+        return run(spark, config, rows, validationRows, columns, classes, null, progress);
+    }
+
+    /**
+     * As {@link #run(SparkSession, JobConfig, Dataset, Dataset, DataColumns, List, Consumer)},
+     * continuing from {@code resume} (null to start afresh): with the same data, the run ends in
+     * the model the uninterrupted run would have, to the last bit.
+     */
+    public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
+                             DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
+                             Consumer<String> progress) {
         TrainingSettings settings = settings(config);
         NetworkSpec spec = settings.network();
         Dataset<Row> trainRows = rows;
@@ -66,6 +78,10 @@ public final class Training {
         PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, spec, config.standardize(),
                 classes);
         Preprocessing prep = fitted.preprocessing();
+        if (resume != null && !samePreprocessing(prep, resume.model().metadata().preprocessing())) {
+            throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"
+                    + " preprocessing (statistics, categories or classes) differs; resume on the same data");
+        }
         double[] classWeights = classWeights(config, prep, fitted.classCounts());
         if (config.partitions() > 0) {
             trainRows = trainRows.repartition(config.partitions());
@@ -82,9 +98,29 @@ public final class Training {
                     train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
             List<EpochRecord> history = new ArrayList<>();
             EarlyStopping stopping = new EarlyStopping(config.earlyStoppingMetric(), config.earlyStoppingPatience());
+            TrainerState start = TrainerState.start(settings.initialParameters(), settings.updater().newState());
+            if (resume != null) {
+                history.addAll(resume.model().metadata().history());
+                stopping.restore(resume.bestEpoch(), resume.bestValue(), resume.bestParams());
+                start = resume.state();
+                progress.accept("resuming at " + Checkpoints.describe(resume));
+            }
+            DistributedTrainer.StepListener checkpoints = config.checkpointPath().isEmpty() ? (state, end) -> { }
+                    : (state, epochEnded) -> {
+                        boolean due = epochEnded || config.checkpointEveryIterations() > 0
+                                && state.iteration() % config.checkpointEveryIterations() == 0;
+                        if (due) {
+                            SavedModel soFar = model(config, spec, prep, state.params(), history);
+                            String dir = Checkpoints.write(config.checkpointPath(), config.checkpointKeep(),
+                                    new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
+                                            stopping.bestValue(), stopping.bestParams()),
+                                    spark.sparkContext().hadoopConfiguration());
+                            progress.accept("checkpoint " + dir);
+                        }
+                    };
             long started = System.nanoTime();
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(train,
-                    settings.initialParameters(), (epoch, params, trainLoss, trainAccuracy) -> {
+            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(train, start,
+                    (epoch, params, trainLoss, trainAccuracy) -> {
                         Map<String, Double> metrics = new LinkedHashMap<>();
                         metrics.put("train_loss", trainLoss);
                         if (!Double.isNaN(trainAccuracy)) {
@@ -98,21 +134,34 @@ public final class Training {
                         progress.accept(String.format("epoch %d/%d %s", epoch + 1, settings.epochs(),
                                 format(metrics)));
                         return stopping.update(epoch + 1, metrics, params);
-                    });
+                    }, checkpoints);
             double seconds = (System.nanoTime() - started) / 1e9;
             double[] params = stopping.patience() > 0 ? stopping.bestParams() : result.params();
             if (stopping.patience() > 0) {
                 progress.accept(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue()));
             }
-            SavedModel model = new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(),
-                    spec.loss().name(), params.length, prep, config.effective(), history, version(),
-                    Instant.now().toString()), params);
+            SavedModel model = model(config, spec, prep, params, history);
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null
                     : Evaluation.of(sc, validation, spec, params, settings.blockRows());
-            return new Result(model, trainMetrics, validationMetrics, result.history().size(), seconds);
+            return new Result(model, trainMetrics, validationMetrics, result.iterations(), seconds);
         }
+    }
+
+    private static SavedModel model(JobConfig config, NetworkSpec spec, Preprocessing prep, double[] params,
+                                    List<EpochRecord> history) {
+        return new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(), spec.loss().name(),
+                params.length, prep, config.effective(), history, version(), Instant.now().toString()),
+                params.clone());
+    }
+
+    /** Whether two preprocessings transform rows the same way, to the bit. */
+    private static boolean samePreprocessing(Preprocessing a, Preprocessing b) {
+        return a.features().equals(b.features()) && Arrays.equals(a.featureMean(), b.featureMean())
+                && Arrays.equals(a.featureScale(), b.featureScale()) && a.labels().equals(b.labels())
+                && java.util.Objects.equals(a.classes(), b.classes()) && Arrays.equals(a.targetMean(), b.targetMean())
+                && Arrays.equals(a.targetScale(), b.targetScale()) && java.util.Objects.equals(a.weight(), b.weight());
     }
 
     /** The training settings a job config describes. */
@@ -199,6 +248,13 @@ public final class Training {
                 bestParams = params.clone();
             }
             return epoch - bestEpoch < patience;
+        }
+
+        /** Takes up a checkpoint's best epoch (0 for none yet), value and weights. */
+        void restore(int epoch, double value, double[] params) {
+            bestEpoch = epoch;
+            bestValue = value;
+            bestParams = params;
         }
 
         int patience() {

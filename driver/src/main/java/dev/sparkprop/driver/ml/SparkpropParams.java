@@ -333,4 +333,46 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         set(validationFraction(), value);
         return self();
     }
+
+    /** training.checkpoint.path. */
+    default Param<String> checkpointPath() {
+        return trainingParams().get("training.checkpoint.path");
+    }
+
+    default String getCheckpointPath() {
+        return $(checkpointPath());
+    }
+
+    default T setCheckpointPath(String value) {
+        set(checkpointPath(), value);
+        return self();
+    }
+
+    /** training.checkpoint.every_iterations. */
+    default IntParam checkpointEveryIterations() {
+        return trainingParams().get("training.checkpoint.every_iterations");
+    }
+
+    default int getCheckpointEveryIterations() {
+        return (Integer) $(checkpointEveryIterations());
+    }
+
+    default T setCheckpointEveryIterations(int value) {
+        set(checkpointEveryIterations(), value);
+        return self();
+    }
+
+    /** training.checkpoint.keep. */
+    default IntParam checkpointKeep() {
+        return trainingParams().get("training.checkpoint.keep");
+    }
+
+    default int getCheckpointKeep() {
+        return (Integer) $(checkpointKeep());
+    }
+
+    default T setCheckpointKeep(int value) {
+        set(checkpointKeep(), value);
+        return self();
+    }
 }

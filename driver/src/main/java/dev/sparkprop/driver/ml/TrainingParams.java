@@ -123,7 +123,8 @@ final class TrainingParams implements Serializable {
     private static Map<String, Type> keys() {
         Map<String, Type> keys = new LinkedHashMap<>();
         for (String key : List.of("network.layers", "network.loss", "network.initializer", "optimizer.kind",
-                "optimizer.schedule", "training.precision", "training.early_stopping.metric", CLASS_WEIGHTS)) {
+                "optimizer.schedule", "training.precision", "training.early_stopping.metric", CLASS_WEIGHTS,
+                "training.checkpoint.path")) {
             keys.put(key, Type.STRING);
         }
         for (String key : List.of("optimizer.learning_rate", "optimizer.l2", "optimizer.clip_norm",
@@ -131,8 +132,8 @@ final class TrainingParams implements Serializable {
             keys.put(key, Type.DOUBLE);
         }
         for (String key : List.of("training.epochs", "training.batch_rows", "training.iterations_per_epoch",
-                "training.block_rows", "training.early_stopping.patience", "spark.partitions",
-                "spark.aggregation_depth")) {
+                "training.block_rows", "training.early_stopping.patience", "training.checkpoint.every_iterations",
+                "training.checkpoint.keep", "spark.partitions", "spark.aggregation_depth")) {
             keys.put(key, Type.INT);
         }
         keys.put("training.seed", Type.LONG);

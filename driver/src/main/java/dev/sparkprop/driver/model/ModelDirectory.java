@@ -288,7 +288,28 @@ public final class ModelDirectory {
         }
     }
 
+    /**
+     * Writes {@code values} to {@code file} in weights.bin's format (magic, count, values,
+     * CRC32): for arrays beside a model, such as a checkpoint's optimizer state.
+     */
+    public static void writeDoubles(String file, double[] values, Configuration conf) throws IOException {
+        Path path = new Path(file);
+        writeWeights(fileSystem(path, conf), path, values);
+    }
+
+    /** Reads a file {@link #writeDoubles} wrote, checking its count ({@code expected}, as {@code source} says) and CRC. */
+    public static double[] readDoubles(String file, int expected, String source, Configuration conf)
+            throws IOException {
+        Path path = new Path(file);
+        return readWeights(fileSystem(path, conf), path, expected, source);
+    }
+
     private static double[] readWeights(FileSystem fs, Path file, int expected) throws IOException {
+        return readWeights(fs, file, expected, METADATA + " says network.parameters = " + expected);
+    }
+
+    private static double[] readWeights(FileSystem fs, Path file, int expected, String expectation)
+            throws IOException {
         long length = requireFile(fs, file).getLen();
         long expectedLength = HEADER_BYTES + (long) Double.BYTES * expected + Long.BYTES;
         byte[] buffer = new byte[CHUNK_BYTES];
@@ -300,8 +321,7 @@ public final class ModelDirectory {
             }
             int count = ByteBuffer.wrap(buffer, MAGIC.length, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (count != expected) {
-                throw new IllegalArgumentException(file + " holds " + count + " values but " + METADATA
-                        + " says network.parameters = " + expected);
+                throw new IllegalArgumentException(file + " holds " + count + " values but " + expectation);
             }
             // Checked before allocating, so a short hostile file cannot make us allocate for a huge count.
             if (length < expectedLength) {

@@ -31,8 +31,11 @@ public final class DistributedTrainer {
         }
     }
 
-    /** The trained parameters, the optimizer state and the per-iteration history. */
-    public record Result(double[] params, double[] optimizerState, List<Iteration> history) {
+    /**
+     * The trained parameters, the optimizer state, the history of the iterations this call ran
+     * (after a resume, only those) and the optimizer steps of the whole run.
+     */
+    public record Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations) {
         public double finalLoss() {
             return history.get(history.size() - 1).loss();
         }
@@ -78,19 +81,46 @@ public final class DistributedTrainer {
         return fit(data, settings.initialParameters(), (epoch, params, loss, accuracy) -> true);
     }
 
+    /**
+     * Called on the driver after every optimizer step with the run's state (live arrays: read
+     * or copy them, never keep or modify them), and whether the step ended an epoch, in which
+     * case the {@link EpochListener} has already seen it.
+     */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepTaken(TrainerState state, boolean epochEnded);
+    }
+
     /** Trains from {@code initialParams} (left untouched). */
     public Result fit(TrainingData data, double[] initialParams, EpochListener listener) {
         if (initialParams.length != spec.layout().size()) {
             throw new IllegalArgumentException("initial parameters have " + initialParams.length
                     + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
         }
+        return fit(data, TrainerState.start(initialParams.clone(), settings.updater().newState()), listener,
+                (state, epochEnded) -> { });
+    }
+
+    /**
+     * Trains from {@code start}, a fresh state or one a checkpoint saved: the same steps, in the
+     * same order, as an uninterrupted run, so the result is the same to the last bit.
+     */
+    public Result fit(TrainingData data, TrainerState start, EpochListener listener, StepListener steps) {
+        if (start.params().length != spec.layout().size()) {
+            throw new IllegalArgumentException("the state has " + start.params().length + " parameters, network "
+                    + spec.layersSpec() + " needs " + spec.layout().size());
+        }
         if (data.precision() != settings.numberType()) {
             throw new IllegalArgumentException("the data is cached in " + data.precision().specName()
                     + " but training.precision is " + settings.precision() + "; build the data with the same precision");
         }
-        double[] params = initialParams.clone();
+        double[] params = start.params().clone();
         Updater updater = settings.updater();
-        double[] state = updater.newState();
+        double[] state = start.optimizerState().clone();
+        if (state.length != updater.newState().length) {
+            throw new IllegalArgumentException("the optimizer state has " + state.length + " values, "
+                    + settings.optimizer() + " needs " + updater.newState().length);
+        }
         int slices = settings.batchRows() == 0 ? 0
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
@@ -102,13 +132,14 @@ public final class DistributedTrainer {
         List<Iteration> history = new ArrayList<>();
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
-        long iteration = 0;
-        boolean go = true;
-        for (int epoch = 0; epoch < settings.epochs() && go; epoch++) {
-            double epochLoss = 0;
-            double epochCorrect = 0;
-            double epochWeight = 0;
-            for (int k = 0; k < iterationsPerEpoch; k++, iteration++) {
+        long iteration = start.iteration();
+        boolean go = !start.finished();
+        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
+            boolean resumed = epoch == start.epoch();
+            double epochLoss = resumed ? start.epochLoss() : 0;
+            double epochCorrect = resumed ? start.epochCorrect() : 0;
+            double epochWeight = resumed ? start.epochWeight() : 0;
+            for (int k = resumed ? start.stepInEpoch() : 0; k < iterationsPerEpoch; k++, iteration++) {
                 long t0 = System.nanoTime();
                 sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
                 GradientSum sum = gradient(data, params, epoch, slices, k, depth);
@@ -128,11 +159,17 @@ public final class DistributedTrainer {
                 LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",
                         record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
                         record.rowsPerSecond()));
+                if (k + 1 < iterationsPerEpoch) {
+                    steps.stepTaken(new TrainerState(params, state, iteration + 1, epoch, k + 1, epochLoss,
+                            epochCorrect, epochWeight, false), false);
+                }
             }
             go = listener.epochEnded(epoch, params, epochLoss, classifies ? epochCorrect / epochWeight : Double.NaN);
+            boolean finished = !go || epoch + 1 == settings.epochs();
+            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
         }
         sc.setJobDescription(null);
-        return new Result(params, state, history);
+        return new Result(params, state, history, iteration);
     }
 
     /** The full-batch gradient, summed over every row (not divided), as the loop computes it. */

@@ -1,0 +1,25 @@
+package dev.sparkprop.driver.train;
+
+/**
+ * Where a training run stands between two optimizer steps: everything the loop needs to go
+ * on exactly as if it had never stopped. The arrays are the loop's own (live) when handed to
+ * a {@link DistributedTrainer.StepListener}.
+ *
+ * @param params         the weights, flat layout
+ * @param optimizerState the optimizer's state arrays, end to end
+ * @param iteration      optimizer steps taken so far
+ * @param epoch          the current epoch, 0-based
+ * @param stepInEpoch    steps taken in the current epoch
+ * @param epochLoss      the current epoch's sum of iteration losses / iterations per epoch so far
+ * @param epochCorrect   the current epoch's summed weight classified right so far
+ * @param epochWeight    the current epoch's summed row weight so far
+ * @param finished       whether the run has ended (all epochs, or early stopping said stop)
+ */
+public record TrainerState(double[] params, double[] optimizerState, long iteration, int epoch, int stepInEpoch,
+                           double epochLoss, double epochCorrect, double epochWeight, boolean finished) {
+
+    /** The start of a run from {@code params}, with a fresh optimizer state. */
+    public static TrainerState start(double[] params, double[] optimizerState) {
+        return new TrainerState(params, optimizerState, 0, 0, 0, 0, 0, 0, false);
+    }
+}

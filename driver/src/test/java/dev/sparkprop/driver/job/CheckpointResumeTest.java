@@ -1,0 +1,90 @@
+package dev.sparkprop.driver.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.model.ModelDirectory;
+import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.train.SparkTestSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run resumed from any of its checkpoints ends in the model of the run that was never stopped, bit for bit. */
+class CheckpointResumeTest {
+
+    @TempDir
+    Path dir;
+
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    private List<String> job(String checkpoints, int keep) {
+        return new ArrayList<>(List.of("data.path=" + SparkTestSession.dataset("wine.csv"),
+                "network.layers=13,12:tanh,3:softmax", "network.loss=cross_entropy", "optimizer.kind=adam",
+                "optimizer.learning_rate=0.01", "optimizer.schedule=cosine(total=60)", "training.epochs=6",
+                "training.batch_rows=16", "data.validation_fraction=0.2", "training.early_stopping.patience=4",
+                "spark.partitions=3", "training.seed=5", "output.overwrite=true",
+                "output.model_path=" + dir.resolve("model"), "training.checkpoint.path=" + checkpoints,
+                "training.checkpoint.every_iterations=7", "training.checkpoint.keep=" + keep));
+    }
+
+    private List<Path> checkpoints(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
+        }
+    }
+
+    @Test
+    void resumingFromEveryCheckpointGivesTheUninterruptedModelBitForBit() throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("checkpoints");
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, job(root.toString(), 100)), spark, QUIET).run();
+        List<Path> all = checkpoints(root);
+        // 143 training rows in batches of 16: 9 steps an epoch, 6 epochs; every 7th step and each epoch end
+        assertTrue(all.size() >= 12, all.toString());
+        for (Path checkpoint : List.of(all.get(0), all.get(3), all.get(all.size() / 2), all.get(all.size() - 2))) {
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), spark, QUIET).run();
+            assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
+            assertEquals(full.metadata().history(), resumed.metadata().history());
+        }
+        // A checkpoint is also a model directory that evaluate reads
+        SavedModel checkpointModel = ModelDirectory.read(all.get(1).toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertEquals(full.params().length, checkpointModel.params().length);
+    }
+
+    @Test
+    void onlyTheNewestCheckpointsAreKeptAndTheRootResumesFromTheNewest() throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("kept");
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, job(root.toString(), 2)), spark, QUIET).run();
+        assertEquals(2, checkpoints(root).size());
+        SavedModel resumed = TrainJob.resuming(root.toString(), spark, QUIET).run();
+        assertArrayEquals(full.params(), resumed.params());
+    }
+
+    @Test
+    void aCheckpointWithACorruptOptimizerStateIsRefused() throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("corrupt");
+        new TrainJob(JobConfigLoader.load(null, job(root.toString(), 1)), spark, QUIET).run();
+        Path optimizer = checkpoints(root).get(0).resolve(Checkpoints.OPTIMIZER);
+        byte[] bytes = Files.readAllBytes(optimizer);
+        bytes[20] ^= 1;
+        Files.write(optimizer, bytes);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainJob.resuming(root.toString(), spark, QUIET));
+        assertTrue(e.getMessage().contains("is corrupt"), e.getMessage());
+    }
+}

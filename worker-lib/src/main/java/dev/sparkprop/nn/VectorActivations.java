@@ -6,11 +6,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD float32 kernels of the built-in elementwise activations (jdk.incubator.vector). The JIT
- * maps exp, expm1, log1p and tanh onto the JDK's vector math library: about 30x the scalar
- * loop's speed here, within a few float ulps of the double formula (VectorActivationsTest).
- * Only {@link FloatElementwise#of} touches this class, after checking that the module is
- * present. Each activation has its own loops so that the JIT compiles every loop for one
+ * SIMD float32 kernels of the piecewise-linear elementwise activations (identity, relu,
+ * leaky_relu) with jdk.incubator.vector: only comparisons, multiplications and blends, which
+ * give the same bits compiled or not. Only {@link FloatElementwise#of} touches this class, after
+ * checking that the module is present. Each activation has its own loops so that the JIT compiles every loop for one
  * formula (a loop shared through a virtual call would box each vector once several
  * activations run in one JVM); the tail, shorter than one vector, runs the double formula.
  */
@@ -23,7 +22,8 @@ final class VectorActivations {
     }
 
     static String description() {
-        return "SIMD (jdk.incubator.vector, " + L + " float lanes)";
+        return "SIMD (jdk.incubator.vector, " + L + " float lanes) for identity, relu and leaky_relu; scalar for the"
+                + " others";
     }
 
     /** The kernel for a built-in activation, or null for one this class does not know. */
@@ -39,39 +39,6 @@ final class VectorActivations {
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
                     // f' = 1: g stays as it is.
-                }
-            };
-            case SIGMOID -> new Kernel(f) {
-                @Override
-                void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        sigmoid(load(z, i)).intoArray(a, i);
-                    }
-                }
-
-                @Override
-                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        FloatVector ai = load(a, i);
-                        load(g, i).mul(ai.mul(ai.neg().add(1f))).intoArray(g, i);
-                    }
-                }
-            };
-            case TANH -> new Kernel(f) {
-                @Override
-                void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        load(z, i).lanewise(VectorOperators.TANH).intoArray(a, i);
-                    }
-                }
-
-                @Override
-                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        // (1 - a)(1 + a) rather than 1 - a²: for |a| near 1, a² rounded to float cancels.
-                        FloatVector ai = load(a, i);
-                        load(g, i).mul(ai.neg().add(1f).mul(ai.add(1f))).intoArray(g, i);
-                    }
                 }
             };
             case RELU -> new Kernel(f) {
@@ -103,42 +70,10 @@ final class VectorActivations {
                     leakyJacobian(z, g, bound, p);
                 }
             };
-            case ELU -> new Kernel(f) {
-                @Override
-                void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        zi.lanewise(VectorOperators.EXPM1).mul(p).blend(zi, positive(zi)).intoArray(a, i);
-                    }
-                }
-
-                @Override
-                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        FloatVector gi = load(g, i);
-                        gi.mul(load(a, i).add(p)).blend(gi, positive(load(z, i))).intoArray(g, i);
-                    }
-                }
-            };
-            case SOFTPLUS -> new Kernel(f) {
-                @Override
-                void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        // max(z, 0) + log1p(e^-|z|): no overflow for large z, no cancellation for very negative z.
-                        FloatVector zi = load(z, i);
-                        zi.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP)
-                                .lanewise(VectorOperators.LOG1P).add(zi.max(0f)).intoArray(a, i);
-                    }
-                }
-
-                @Override
-                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        load(g, i).mul(sigmoid(load(z, i))).intoArray(g, i);
-                    }
-                }
-            };
-            case OTHER -> null;
+            // exp, tanh, expm1 and log1p from the vector math library give other bits once the JIT
+            // has compiled them than before (SVML against the scalar fallback), so a run would not
+            // repeat itself bit for bit: those activations take the scalar loops.
+            case SIGMOID, TANH, ELU, SOFTPLUS, OTHER -> null;
         };
     }
 
@@ -156,12 +91,6 @@ final class VectorActivations {
 
     private static VectorMask<Float> positive(FloatVector z) {
         return z.compare(VectorOperators.GT, 0f);
-    }
-
-    /** 1 / (1 + e^-z): e^-z overflows to +inf for z below about -88, giving the right limit 0. */
-    private static FloatVector sigmoid(FloatVector z) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(z.neg().lanewise(VectorOperators.EXP).add(one));
     }
 
     /** The whole-vector part runs in the subclass; the tail of n mod L values in double here. */

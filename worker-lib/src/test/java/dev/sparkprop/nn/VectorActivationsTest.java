@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The SIMD float32 activations compute the double formulas to within a few float ulps. */
+/**
+ * The SIMD float32 activations compute the double formulas to within a few float ulps, and
+ * every float32 activation gives the same bits before and after the JIT compiles it.
+ */
 class VectorActivationsTest {
 
     /** Ulps of float32 the SIMD math may differ from the double formula rounded to float. */
@@ -47,7 +50,7 @@ class VectorActivationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"identity", "sigmoid", "tanh", "relu", "leaky_relu(0.1)", "elu(1.0)", "elu(0.5)", "softplus"})
+    @ValueSource(strings = {"identity", "relu", "leaky_relu(0.1)"})
     void simdValuesAndDerivativesMatchTheDoubleFormula(String name) {
         ElementwiseActivation f = (ElementwiseActivation) Activations.parse(name);
         FloatElementwise simd = VectorActivations.of(f);
@@ -97,8 +100,38 @@ class VectorActivationsTest {
     void theTestJvmRunsTheSimdKernels() {
         // Surefire starts the JVM with Spark's flags, --add-modules=jdk.incubator.vector among them.
         assertTrue(FloatElementwise.implementation().startsWith("SIMD"), FloatElementwise.implementation());
-        assertEquals(VectorActivations.of(Activations.sigmoid()).getClass(),
-                FloatElementwise.of(Activations.sigmoid()).getClass());
+        assertEquals(VectorActivations.of(Activations.relu()).getClass(),
+                FloatElementwise.of(Activations.relu()).getClass());
+    }
+
+    @Test
+    void float32TanhIsWithinAnUlpOfTheDoubleFormula() {
+        FloatElementwise tanh = FloatElementwise.of(Activations.tanh());
+        float[] z = inputs(10_003);
+        float[] a = new float[z.length];
+        tanh.apply(z, a, z.length);
+        for (int i = 0; i < z.length; i++) {
+            float ref = (float) Math.tanh(z[i]);
+            assertTrue(ulps(a[i], ref) <= 1, z[i] + ": " + a[i] + " vs " + ref);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"identity", "sigmoid", "tanh", "relu", "leaky_relu(0.1)", "elu(1.0)", "softplus"})
+    void eachActivationGivesTheSameBitsBeforeAndAfterTheJitCompilesIt(String name) {
+        // The vector API's tanh gave other bits for 53 of 4096 values once compiled: a model
+        // would then depend on how warm the JIT was, so such activations run the scalar loops.
+        FloatElementwise f = FloatElementwise.of((ElementwiseActivation) Activations.parse(name));
+        float[] z = inputs(4096);
+        float[] cold = new float[z.length];
+        f.apply(z, cold, z.length);
+        float[] out = new float[z.length];
+        for (int t = 0; t < 20_000; t++) {
+            f.apply(z, out, z.length);
+        }
+        float[] hot = new float[z.length];
+        f.apply(z, hot, z.length);
+        assertArrayEquals(cold, hot, name);
     }
 
     @Test

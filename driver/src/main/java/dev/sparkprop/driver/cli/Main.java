@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.cli;
 
+import dev.sparkprop.driver.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,10 @@ public final class Main implements Runnable {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof TrainingDivergedException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

@@ -28,17 +28,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "<checkpoint>", description = "Continues the job a checkpoint"
             + " belongs to (a checkpoint-<iteration> directory, or a training.checkpoint.path, whose newest is"
-            + " taken), with the job's own config: it ends in the model the uninterrupted run would have.")
+            + " taken), with the job's own config: it ends in the model the uninterrupted run would have."
+            + " --set changes a key of it, e.g. a lower learning rate after a step went NaN.")
     String resume;
 
     @Override
     public Integer call() {
         if (resume != null) {
-            if (config != null || !overrides.isEmpty()) {
+            if (config != null) {
                 throw new IllegalArgumentException("--resume continues the checkpointed job with its own config;"
-                        + " give it alone, without --config or --set");
+                        + " give no --config (--set still changes a key)");
             }
-            Sessions.run("sparkprop train", spark -> TrainJob.resuming(resume, spark, System.out).run());
+            Sessions.run("sparkprop train", spark -> TrainJob.resuming(resume, overrides, spark, System.out).run());
             return 0;
         }
         JobConfig job = JobConfigLoader.load(config, overrides);

@@ -58,6 +58,7 @@ public final class JobConfig {
     private final String earlyStoppingMetric;
     private final String classWeights;
     private final List<Double> classWeightValues;
+    private final String onNonFinite;
     private final String checkpointPath;
     private final int checkpointEveryIterations;
     private final int checkpointKeep;
@@ -122,6 +123,7 @@ public final class JobConfig {
         earlyStoppingMetric = r.oneOf("training.early_stopping.metric", EARLY_STOPPING_METRICS);
         classWeights = r.string("training.class_weights");
         classWeightValues = r.parse("training.class_weights", () -> parseClassWeights(classWeights), List.of());
+        onNonFinite = r.oneOf("training.on_non_finite", List.of("stop", "skip"));
         checkpointPath = r.string("training.checkpoint.path");
         checkpointEveryIterations = r.integer("training.checkpoint.every_iterations", 0, Integer.MAX_VALUE);
         checkpointKeep = r.integer("training.checkpoint.keep", 1, Integer.MAX_VALUE);
@@ -325,6 +327,11 @@ public final class JobConfig {
     /** The per-class weights when training.class_weights lists them; empty for "" and "balanced". */
     public List<Double> classWeightValues() {
         return classWeightValues;
+    }
+
+    /** training.on_non_finite: "stop" or "skip". */
+    public String onNonFinite() {
+        return onNonFinite;
     }
 
     /** training.checkpoint.path, or "" for no checkpoints. */

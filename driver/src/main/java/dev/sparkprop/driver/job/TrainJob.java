@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
@@ -40,11 +41,16 @@ public final class TrainJob {
 
     /**
      * The job a checkpoint (or the newest under a training.checkpoint.path) belongs to, set to
-     * continue from it: its own config, so the run ends as the uninterrupted one would.
+     * continue from it with its own config, so the run ends as the uninterrupted one would;
+     * {@code overrides} ({@code key=value}) change that config, e.g. a lower learning rate after
+     * a step went NaN.
      */
-    public static TrainJob resuming(String checkpoint, SparkSession spark, PrintStream out) {
+    public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        return new TrainJob(LoadedModel.of(c.model()).config(), spark, out, c);
+        List<String> settings = new ArrayList<>();
+        c.model().metadata().config().forEach((key, value) -> settings.add(key + "=" + value));
+        settings.addAll(overrides);
+        return new TrainJob(JobConfigLoader.load(null, settings), spark, out, c);
     }
 
     public SavedModel run() {

@@ -11,6 +11,7 @@ import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.PreprocessingFitter;
 import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainerState;
+import dev.sparkprop.driver.train.TrainingDivergedException;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
 import java.time.Instant;
@@ -105,6 +106,7 @@ public final class Training {
                 start = resume.state();
                 progress.accept("resuming at " + Checkpoints.describe(resume));
             }
+            String[] newestCheckpoint = {null};
             DistributedTrainer.StepListener checkpoints = config.checkpointPath().isEmpty() ? (state, end) -> { }
                     : (state, epochEnded) -> {
                         boolean due = epochEnded || config.checkpointEveryIterations() > 0
@@ -115,27 +117,42 @@ public final class Training {
                                     new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
                                             stopping.bestValue(), stopping.bestParams()),
                                     spark.sparkContext().hadoopConfiguration());
+                            newestCheckpoint[0] = dir;
                             progress.accept("checkpoint " + dir);
                         }
                     };
             long started = System.nanoTime();
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(train, start,
-                    (epoch, params, trainLoss, trainAccuracy) -> {
-                        Map<String, Double> metrics = new LinkedHashMap<>();
-                        metrics.put("train_loss", trainLoss);
-                        if (!Double.isNaN(trainAccuracy)) {
-                            metrics.put("train_accuracy", trainAccuracy);
-                        }
-                        if (validation != null) {
-                            Evaluation.of(sc, validation, spec, params, settings.blockRows()).metrics()
-                                    .forEach((name, value) -> metrics.put("validation_" + name, value));
-                        }
-                        history.add(new EpochRecord(epoch + 1, metrics));
-                        progress.accept(String.format("epoch %d/%d %s", epoch + 1, settings.epochs(),
-                                format(metrics)));
-                        return stopping.update(epoch + 1, metrics, params);
-                    }, checkpoints);
+            DistributedTrainer.Result result;
+            try {
+                result = new DistributedTrainer(sc, settings).fit(train, start,
+                        (epoch, params, trainLoss, trainAccuracy) -> {
+                            Map<String, Double> metrics = new LinkedHashMap<>();
+                            metrics.put("train_loss", trainLoss);
+                            if (!Double.isNaN(trainAccuracy)) {
+                                metrics.put("train_accuracy", trainAccuracy);
+                            }
+                            if (validation != null) {
+                                Evaluation.of(sc, validation, spec, params, settings.blockRows()).metrics()
+                                        .forEach((name, value) -> metrics.put("validation_" + name, value));
+                            }
+                            history.add(new EpochRecord(epoch + 1, metrics));
+                            progress.accept(String.format("epoch %d/%d %s", epoch + 1, settings.epochs(),
+                                    format(metrics)));
+                            return stopping.update(epoch + 1, metrics, params);
+                        }, checkpoints);
+            } catch (TrainingDivergedException e) {
+                if (newestCheckpoint[0] == null) {
+                    throw e;
+                }
+                throw new TrainingDivergedException(e.iteration(), e.getMessage() + ". The newest checkpoint, "
+                        + newestCheckpoint[0] + ", is from before it: sparkprop train --resume " + newestCheckpoint[0]
+                        + " --set optimizer.learning_rate=<lower> continues from there");
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
+            if (result.skipped() > 0) {
+                progress.accept("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
+                        + " or gradient was not finite (training.on_non_finite = \"skip\")");
+            }
             double[] params = stopping.patience() > 0 ? stopping.bestParams() : result.params();
             if (stopping.patience() > 0) {
                 progress.accept(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
@@ -171,7 +188,8 @@ public final class Training {
                 .l2(config.l2()).clipNorm(config.clipNorm()).epochs(config.epochs()).batchRows(config.batchRows())
                 .iterationsPerEpoch(config.iterationsPerEpoch()).blockRows(config.blockRows())
                 .precision(config.precision()).seed(config.seed())
-                .aggregationDepth(config.aggregationDepth()).build();
+                .aggregationDepth(config.aggregationDepth()).skipNonFinite(config.onNonFinite().equals("skip"))
+                .build();
     }
 
     /** training.class_weights as one weight per class index, or null. */

@@ -375,4 +375,18 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         set(checkpointKeep(), value);
         return self();
     }
+
+    /** training.on_non_finite. */
+    default Param<String> onNonFinite() {
+        return trainingParams().get("training.on_non_finite");
+    }
+
+    default String getOnNonFinite() {
+        return $(onNonFinite());
+    }
+
+    default T setOnNonFinite(String value) {
+        set(onNonFinite(), value);
+        return self();
+    }
 }

@@ -33,9 +33,11 @@ public final class DistributedTrainer {
 
     /**
      * The trained parameters, the optimizer state, the history of the iterations this call ran
-     * (after a resume, only those) and the optimizer steps of the whole run.
+     * (after a resume, only those), the optimizer steps of the whole run, and how many of this
+     * call's steps were skipped as non-finite.
      */
-    public record Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations) {
+    public record Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations,
+                         long skipped) {
         public double finalLoss() {
             return history.get(history.size() - 1).loss();
         }
@@ -133,6 +135,7 @@ public final class DistributedTrainer {
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
         long iteration = start.iteration();
+        long skipped = 0;
         boolean go = !start.finished();
         for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
             boolean resumed = epoch == start.epoch();
@@ -144,18 +147,24 @@ public final class DistributedTrainer {
                 sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
                 GradientSum sum = gradient(data, params, epoch, slices, k, depth);
                 double loss = sum.meanLoss();
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("the loss became " + loss + " at iteration " + (iteration + 1)
-                            + "; lower the learning rate (now " + settings.learningRate()
-                            + ") or standardize the features");
+                String fault = step(updater, params, state, sum, loss, iteration);
+                if (fault == null) {
+                    epochCorrect += sum.correctWeight();
+                    epochWeight += sum.weightSum();
+                    epochLoss += loss / iterationsPerEpoch;
+                } else if (settings.skipNonFinite()) {
+                    LOG.warn("sparkprop: skipped iteration {}: {}", iteration + 1, fault);
+                    skipped++;
+                } else {
+                    throw new TrainingDivergedException(iteration + 1, "iteration " + (iteration + 1) + ": " + fault
+                            + "; the weights are left as they were before it. Likely causes: a learning rate too"
+                            + " high for these data (optimizer.learning_rate = " + settings.learningRate() + "), or"
+                            + " inputs far from unit scale (data.standardize). Lower the learning rate or set"
+                            + " optimizer.clip_norm; training.on_non_finite = \"skip\" skips such steps instead");
                 }
-                epochCorrect += sum.correctWeight();
-                epochWeight += sum.weightSum();
-                updater.update(params, sum.divideByWeight(), state, iteration);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Iteration record = new Iteration(iteration + 1, epoch, sum.rows(), loss, seconds);
                 history.add(record);
-                epochLoss += loss / iterationsPerEpoch;
                 LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",
                         record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
                         record.rowsPerSecond()));
@@ -169,7 +178,39 @@ public final class DistributedTrainer {
             steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
         }
         sc.setJobDescription(null);
-        return new Result(params, state, history, iteration);
+        return new Result(params, state, history, iteration, skipped);
+    }
+
+    /**
+     * One optimizer step from {@code sum}, unless its loss or gradient is NaN or infinite; then
+     * (or, when skipping such steps, if the update made a weight non-finite) the weights and
+     * state are left as they were and the fault is returned. Null when the step was taken.
+     */
+    private String step(Updater updater, double[] params, double[] state, GradientSum sum, double loss,
+                        long iteration) {
+        double[] gradient = sum.divideByWeight();
+        int bad = nonFinite(gradient);
+        if (!Double.isFinite(loss) || bad > 0) {
+            return "the loss is " + loss + " and " + bad + " of " + gradient.length + " gradient values are NaN or"
+                    + " infinite";
+        }
+        double[] paramsBefore = settings.skipNonFinite() ? params.clone() : null;
+        double[] stateBefore = settings.skipNonFinite() ? state.clone() : null;
+        updater.update(params, gradient, state, iteration);
+        if (paramsBefore != null && nonFinite(params) > 0) {
+            System.arraycopy(paramsBefore, 0, params, 0, params.length);
+            System.arraycopy(stateBefore, 0, state, 0, state.length);
+            return "the update would have made weights NaN or infinite (the loss was " + loss + ")";
+        }
+        return null;
+    }
+
+    private static int nonFinite(double[] values) {
+        int n = 0;
+        for (double v : values) {
+            n += Double.isFinite(v) ? 0 : 1;
+        }
+        return n;
     }
 
     /** The full-batch gradient, summed over every row (not divided), as the loop computes it. */

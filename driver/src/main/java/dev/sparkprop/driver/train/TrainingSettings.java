@@ -29,11 +29,12 @@ import java.io.Serializable;
  * @param precision         float32 or float64: the cached features and the products
  * @param seed              seeds initial weights and mini-batch sampling
  * @param aggregationDepth  treeAggregate depth; 0 chooses from the partition count
+ * @param skipNonFinite     skip a step whose loss or gradient is NaN or infinite instead of stopping
  */
 public record TrainingSettings(String layers, String loss, String initializer, String optimizer, double learningRate,
                                String schedule, double l2, double clipNorm, int epochs, int batchRows,
                                int iterationsPerEpoch, int blockRows, String precision, long seed,
-                               int aggregationDepth)
+                               int aggregationDepth, boolean skipNonFinite)
         implements Serializable {
 
     public TrainingSettings {
@@ -88,7 +89,7 @@ public record TrainingSettings(String layers, String loss, String initializer, S
         return new Builder(layers, loss).initializer(initializer).optimizer(optimizer).learningRate(learningRate)
                 .schedule(schedule).l2(l2).clipNorm(clipNorm).epochs(epochs).batchRows(batchRows)
                 .iterationsPerEpoch(iterationsPerEpoch).blockRows(blockRows).precision(precision).seed(seed)
-                .aggregationDepth(aggregationDepth);
+                .aggregationDepth(aggregationDepth).skipNonFinite(skipNonFinite);
     }
 
     public Precision numberType() {
@@ -126,6 +127,7 @@ public record TrainingSettings(String layers, String loss, String initializer, S
         private String precision = "float32";
         private long seed = 1;
         private int aggregationDepth;
+        private boolean skipNonFinite;
 
         private Builder(String layers, String loss) {
             this.layers = layers;
@@ -197,9 +199,15 @@ public record TrainingSettings(String layers, String loss, String initializer, S
             return this;
         }
 
+        public Builder skipNonFinite(boolean value) {
+            skipNonFinite = value;
+            return this;
+        }
+
         public TrainingSettings build() {
             return new TrainingSettings(layers, loss, initializer, optimizer, learningRate, schedule, l2, clipNorm,
-                    epochs, batchRows, iterationsPerEpoch, blockRows, precision, seed, aggregationDepth);
+                    epochs, batchRows, iterationsPerEpoch, blockRows, precision, seed, aggregationDepth,
+                    skipNonFinite);
         }
     }
 }

@@ -54,7 +54,7 @@ class CheckpointResumeTest {
         // 143 training rows in batches of 16: 9 steps an epoch, 6 epochs; every 7th step and each epoch end
         assertTrue(all.size() >= 12, all.toString());
         for (Path checkpoint : List.of(all.get(0), all.get(3), all.get(all.size() / 2), all.get(all.size() - 2))) {
-            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), spark, QUIET).run();
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
             assertEquals(full.metadata().history(), resumed.metadata().history());
         }
@@ -70,7 +70,7 @@ class CheckpointResumeTest {
         Path root = dir.resolve("kept");
         SavedModel full = new TrainJob(JobConfigLoader.load(null, job(root.toString(), 2)), spark, QUIET).run();
         assertEquals(2, checkpoints(root).size());
-        SavedModel resumed = TrainJob.resuming(root.toString(), spark, QUIET).run();
+        SavedModel resumed = TrainJob.resuming(root.toString(), List.of(), spark, QUIET).run();
         assertArrayEquals(full.params(), resumed.params());
     }
 
@@ -84,7 +84,7 @@ class CheckpointResumeTest {
         bytes[20] ^= 1;
         Files.write(optimizer, bytes);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainJob.resuming(root.toString(), spark, QUIET));
+                () -> TrainJob.resuming(root.toString(), List.of(), spark, QUIET));
         assertTrue(e.getMessage().contains("is corrupt"), e.getMessage());
     }
 }

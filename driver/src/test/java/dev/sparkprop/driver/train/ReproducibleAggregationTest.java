@@ -64,7 +64,9 @@ class ReproducibleAggregationTest {
     }
 
     /** The partition sums tree-merged, recording the order their tasks finished in. */
-    private static GradientSum aggregate(int[] delays, int depth, CompletionOrder order) {
+    private static GradientSum aggregate(int[] delays, int depth, CompletionOrder order) throws Exception {
+        // Earlier jobs' events are still on the asynchronous bus: deliver them before listening
+        SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
             return partitionSums(delays).treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge,

@@ -1,0 +1,23 @@
+package dev.sparkprop.driver.train;
+
+/**
+ * A step's loss or gradient was NaN or infinite and training.on_non_finite is "stop": the run
+ * ends, its message naming the step and the likely cause. Not bad input (the job was valid), so
+ * the CLI exits 1 with the message and no stack trace.
+ */
+public final class TrainingDivergedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long iteration;
+
+    public TrainingDivergedException(long iteration, String message) {
+        super(message);
+        this.iteration = iteration;
+    }
+
+    /** The step (1-based) that failed; the weights are those from before it. */
+    public long iteration() {
+        return iteration;
+    }
+}

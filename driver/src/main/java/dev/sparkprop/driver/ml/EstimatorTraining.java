@@ -2,6 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.job.Checkpoints;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.train.DataColumns;
 import java.util.Arrays;
@@ -70,7 +71,10 @@ final class EstimatorTraining {
         }
         DataColumns columns = new DataColumns(config.features(), config.labels(), weightColumn(estimator), List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
-        return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, log::info);
+        Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
+                ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())
+                : null;
+        return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, resume, log::info);
     }
 
     private static String weightColumn(SparkpropParams<?> estimator) {

@@ -40,6 +40,20 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return self();
     }
 
+    /** A checkpoint to continue from, as train --resume; not set: train from the start. */
+    default Param<String> resumeFrom() {
+        return trainingParams().resumeFrom;
+    }
+
+    default String getResumeFrom() {
+        return $(resumeFrom());
+    }
+
+    default T setResumeFrom(String value) {
+        set(resumeFrom(), value);
+        return self();
+    }
+
     /** A boolean column, true for validation rows and false for training rows. */
     default Param<String> validationIndicatorCol() {
         return trainingParams().validationIndicatorCol;

@@ -33,6 +33,8 @@ final class TrainingParams implements Serializable {
     /** Spark's usual column params beside the keys: data.weight's and a validation split's. */
     final Param<String> weightCol;
     final Param<String> validationIndicatorCol;
+    /** Not a job key: the CLI's train --resume. */
+    final Param<String> resumeFrom;
 
     /**
      * Creates the params for {@code owner} and sets their defaults.
@@ -46,6 +48,10 @@ final class TrainingParams implements Serializable {
         validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "A boolean column that is true for"
                 + " the rows to validate on after every epoch (instead of data.validation_fraction) and false for"
                 + " the rows to train on. Not set: no such column.");
+        resumeFrom = new Param<>(owner, "resumeFrom", "A checkpoint (a checkpoint-<iteration> directory, or a"
+                + " training.checkpoint.path, whose newest is taken) to continue from, as sparkprop train --resume"
+                + " does: with the settings and data of the run that wrote it, fit ends in that run's model, bit for"
+                + " bit. Not set: train from the start.");
         for (Map.Entry<String, Type> e : KEYS.entrySet()) {
             String key = e.getKey();
             if (key.equals(CLASS_WEIGHTS) && !classification) {

@@ -148,4 +148,23 @@ class SparkpropClassifierTest {
         assertTrue(summary.objectiveHistory()[5] < summary.objectiveHistory()[0]);
         assertEquals("w", model.trainingSetting("data.weight"));
     }
+
+    @Test
+    void fitResumedFromACheckpointEndsInTheUninterruptedModel(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = irisFeatures();
+        String checkpoints = dir.resolve("checkpoints").toString();
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,6:tanh,3:softmax").setEpochs(5)
+                .setBatchRows(32).setLearningRate(0.05).setCheckpointPath(checkpoints).setCheckpointKeep(100)
+                .setCheckpointEveryIterations(3);
+        SparkpropClassificationModel full = classifier.fit(data);
+        List<Path> all;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir.resolve("checkpoints"))) {
+            all = s.sorted().toList();
+        }
+        assertTrue(all.size() > 5, all.toString());
+        SparkpropClassificationModel resumed = classifier.copy(org.apache.spark.ml.param.ParamMap.empty())
+                .setResumeFrom(all.get(2).toString()).fit(data);
+        assertArrayEquals(full.weights(), resumed.weights());
+        assertEquals(full.summary().epochs(), resumed.summary().epochs());
+    }
 }

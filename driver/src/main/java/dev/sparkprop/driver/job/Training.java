@@ -25,6 +25,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The one training loop, shared by {@code sparkprop train} and the Spark ML estimators: split off
@@ -85,7 +86,7 @@ public final class Training {
         }
         double[] classWeights = classWeights(config, prep, fitted.classCounts());
         if (config.partitions() > 0) {
-            trainRows = trainRows.repartition(config.partitions());
+            trainRows = repartition(trainRows, config.partitions());
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
@@ -179,6 +180,19 @@ public final class Training {
                 && Arrays.equals(a.featureScale(), b.featureScale()) && a.labels().equals(b.labels())
                 && java.util.Objects.equals(a.classes(), b.classes()) && Arrays.equals(a.targetMean(), b.targetMean())
                 && Arrays.equals(a.targetScale(), b.targetScale()) && java.util.Objects.equals(a.weight(), b.weight());
+    }
+
+    /**
+     * {@code rows} in {@code n} partitions, each in the same row order on every run. A plain
+     * repartition's reduce side reads the map outputs in the order they arrive, so its row order,
+     * and with it the rounding of each partition's sums, would vary between runs. Rows are
+     * numbered by their place in the source partitions, spread by a hash of that number, and
+     * sorted by it.
+     */
+    static Dataset<Row> repartition(Dataset<Row> rows, int n) {
+        String id = "__sparkprop_row";
+        return rows.withColumn(id, functions.monotonically_increasing_id()).repartition(n, functions.col(id))
+                .sortWithinPartitions(id).drop(id);
     }
 
     /** The training settings a job config describes. */

@@ -46,7 +46,8 @@ class ExamplesTest {
                 dir.resolve("model").toString());
         assertTrue(result.accuracy() > 0.85, "accuracy " + result.accuracy());
         assertTrue(result.reloadAgrees());
-        assertTrue(result.chosenLearningRate() == 0.003 || result.chosenLearningRate() == 0.03);
+        // A hidden layer beats a linear softmax on iris at both rates tried, and runs repeat bit for bit
+        assertEquals("4,16:relu,3:softmax", result.chosenLayers());
     }
 
     @Test
@@ -56,6 +57,7 @@ class ExamplesTest {
         assertTrue(result.r2() > 0.3, "r2 " + result.r2());
         assertTrue(result.reloadAgrees());
         assertTrue(result.epochs() >= 1 && result.epochs() <= 80);
-        assertEquals(result.rmse(), result.rmse());
+        // The targets' standard deviation is about 77: the fit must do clearly better than the mean
+        assertTrue(result.rmse() < 70, "rmse " + result.rmse());
     }
 }

@@ -25,9 +25,10 @@ import org.apache.spark.sql.types.StructType;
  * What a sparkprop Spark ML model holds: the saved model (the same as a CLI model directory)
  * and what follows from it. A model trained from a DataFrame reads one Vector column, the
  * model's {@code featuresCol}; a model trained by {@code sparkprop train} on named columns reads
- * those columns, with the preprocessing it learned.
+ * those columns, with the preprocessing it learned. Public only as the return type of
+ * {@link SparkpropModel#network()}.
  */
-final class FittedNetwork implements Serializable {
+public final class FittedNetwork implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

@@ -6,7 +6,6 @@ import dev.sparkprop.nn.Losses;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -36,7 +35,8 @@ import scala.Tuple3;
  * wrote, reading the named columns that model was trained on.
  */
 public final class SparkpropClassificationModel
-        extends ProbabilisticClassificationModel<Vector, SparkpropClassificationModel> implements MLWritable {
+        extends ProbabilisticClassificationModel<Vector, SparkpropClassificationModel>
+        implements MLWritable, SparkpropModel {
 
     private static final long serialVersionUID = 1L;
 
@@ -63,6 +63,11 @@ public final class SparkpropClassificationModel
     }
 
     @Override
+    public FittedNetwork network() {
+        return network;
+    }
+
+    @Override
     public int numClasses() {
         return classes().size();
     }
@@ -75,31 +80,6 @@ public final class SparkpropClassificationModel
     /** The class names in index order: "0".."k-1" for a model fitted on label indices. */
     public List<String> classes() {
         return network.preprocessing().classes();
-    }
-
-    /** The training run's per-epoch metrics, kept in the model directory. */
-    public TrainingSummary summary() {
-        return network.summary();
-    }
-
-    /** Always true: the summary is saved with the model. */
-    public boolean hasSummary() {
-        return true;
-    }
-
-    /** The effective job config the model was trained with, key to HOCON value (strings quoted). */
-    public Map<String, String> trainingConfig() {
-        return network.saved().metadata().config();
-    }
-
-    /** One setting the model was trained with, as a plain value: e.g. 0.01 for optimizer.learning_rate. */
-    public Object trainingSetting(String key) {
-        return network.trainingSetting(key);
-    }
-
-    /** The flat parameter array (a copy), in the layout of the network's layers. */
-    public double[] weights() {
-        return network.saved().params().clone();
     }
 
     private boolean sigmoid() {

@@ -4,7 +4,6 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -23,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * and loaded as a sparkprop model directory, like {@link SparkpropClassificationModel}.
  */
 public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
-        implements MLWritable {
+        implements MLWritable, SparkpropModel {
 
     private static final long serialVersionUID = 1L;
 
@@ -55,32 +54,13 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     }
 
     @Override
+    public FittedNetwork network() {
+        return network;
+    }
+
+    @Override
     public int numFeatures() {
         return network.spec().inputWidth();
-    }
-
-    /** The training run's per-epoch metrics, kept in the model directory. */
-    public TrainingSummary summary() {
-        return network.summary();
-    }
-
-    public boolean hasSummary() {
-        return true;
-    }
-
-    /** The effective job config the model was trained with, key to HOCON value (strings quoted). */
-    public Map<String, String> trainingConfig() {
-        return network.saved().metadata().config();
-    }
-
-    /** One setting the model was trained with, as a plain value: e.g. 0.01 for optimizer.learning_rate. */
-    public Object trainingSetting(String key) {
-        return network.trainingSetting(key);
-    }
-
-    /** The flat parameter array (a copy), in the layout of the network's layers. */
-    public double[] weights() {
-        return network.saved().params().clone();
     }
 
     @Override

@@ -18,9 +18,15 @@ public record LoadedModel(SavedModel model, NetworkSpec spec, JobConfig config) 
 
     /** Parses the model's network and its effective config back into a {@link JobConfig}. */
     public static LoadedModel of(SavedModel model) {
+        return new LoadedModel(model, NetworkSpec.parse(model.metadata().layers(), model.metadata().loss()),
+                config(model, List.of()));
+    }
+
+    /** The job config the model was trained with, with {@code overrides} ({@code key=value}) applied after it. */
+    static JobConfig config(SavedModel model, List<String> overrides) {
         List<String> settings = new ArrayList<>();
         model.metadata().config().forEach((key, value) -> settings.add(key + "=" + value));
-        JobConfig config = JobConfigLoader.load(null, settings);
-        return new LoadedModel(model, NetworkSpec.parse(model.metadata().layers(), model.metadata().loss()), config);
+        settings.addAll(overrides);
+        return JobConfigLoader.load(null, settings);
     }
 }

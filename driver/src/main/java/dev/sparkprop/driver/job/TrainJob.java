@@ -1,7 +1,6 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
-import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
@@ -47,10 +46,7 @@ public final class TrainJob {
      */
     public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        List<String> settings = new ArrayList<>();
-        c.model().metadata().config().forEach((key, value) -> settings.add(key + "=" + value));
-        settings.addAll(overrides);
-        return new TrainJob(JobConfigLoader.load(null, settings), spark, out, c);
+        return new TrainJob(LoadedModel.config(c.model(), overrides), spark, out, c);
     }
 
     public SavedModel run() {

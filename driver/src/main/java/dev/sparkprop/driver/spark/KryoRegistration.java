@@ -28,7 +28,7 @@ public final class KryoRegistration implements KryoRegistrator {
             try {
                 kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
             } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("Spark class " + name + " is missing; is this Spark 4.1?", e);
+                throw new IllegalStateException("Spark class " + name + " is missing; is this Spark 4.2?", e);
             }
         }
     }

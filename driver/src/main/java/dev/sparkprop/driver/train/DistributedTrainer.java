@@ -282,12 +282,12 @@ public final class DistributedTrainer {
                 resultBytes / 1e6, maxResultBytes / 1e6, (fewest * resultBytes + (1 << 20) - 1) >> 20));
     }
 
-    /** The fan-in RDD.treeAggregate picks for a depth (Spark 4.1's formula). */
+    /** The fan-in RDD.treeAggregate picks for a depth (Spark 4.1's and 4.2's formula). */
     private static int treeAggregateScale(int partitions, int depth) {
         return Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
     }
 
-    /** How many partial sums RDD.treeAggregate leaves for the driver's final fold (Spark 4.1's loop). */
+    /** How many partial sums RDD.treeAggregate leaves for the driver's final fold (Spark 4.1's and 4.2's loop). */
     private static int partitionsReachingTheDriver(int partitions, int scale) {
         int n = partitions;
         while (n > scale + Math.ceil((double) n / scale)) {

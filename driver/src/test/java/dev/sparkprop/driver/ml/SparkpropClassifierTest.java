@@ -86,6 +86,8 @@ class SparkpropClassifierTest {
             Vector features = r.getAs(0);
             Vector raw = r.getAs(1);
             Vector probability = r.getAs(2);
+            // float64: one row (dgemv) and a block (dgemm) may round differently, by ulps of
+            // logits of order 10, i.e. ~1e-15; 1e-12 leaves a thousandfold margin.
             assertArrayEquals(model.predictRaw(features).toArray(), raw.toArray(), 1e-12);
             assertArrayEquals(model.raw2probability(raw).toArray(), probability.toArray(), 1e-12);
             assertEquals(model.predict(features), r.getDouble(3));

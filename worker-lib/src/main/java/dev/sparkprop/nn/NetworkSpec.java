@@ -46,27 +46,65 @@ public final class NetworkSpec {
         this.loss = loss;
     }
 
+    /** The input width that {@link #withInputWidth} takes from the data, e.g. {@code auto,16:relu,3:softmax}. */
+    public static final String AUTO = "auto";
+
     /**
      * Parses {@code <in>,<units>:<activation>,...}, e.g. {@code 5,7:tanh,4:softmax}, and a loss
      * spec such as {@code mse} (see {@link Losses#parse}).
+     *
+     * @throws IllegalArgumentException also for an {@code auto} input width, which only the data
+     *         can resolve ({@link #withInputWidth})
      */
     public static NetworkSpec parse(String layers, String loss) {
         Layers parsed = parseLayers(layers);
+        if (parsed.input() == AUTO_WIDTH) {
+            throw new IllegalArgumentException("the input width of '" + layers + "' is " + AUTO
+                    + ", which comes from the data; resolve it first");
+        }
         return new NetworkSpec(parsed.input(), parsed.specs(), Losses.parse(loss));
+    }
+
+    /**
+     * Parses a network whose input width may be {@code auto}, standing in 1 for it: for checks of
+     * the layers and the loss before the data is read (a spec to check with, never to train).
+     */
+    public static NetworkSpec parseForChecks(String layers, String loss) {
+        return parse(withInputWidth(layers, 1), loss);
     }
 
     /** Checks a layers spec on its own, before a loss is known; throws as {@link #parse} does. */
     public static void checkLayers(String layers) {
-        Layers parsed = parseLayers(layers);
-        new NetworkSpec(parsed.input(), parsed.specs(), Losses.parse("mse"));
+        parseForChecks(layers, "mse");
     }
+
+    /** Whether {@code layers} starts with {@code auto}: the data gives the input width. */
+    public static boolean hasAutoInputWidth(String layers) {
+        return layers != null && firstPart(layers).equalsIgnoreCase(AUTO);
+    }
+
+    /** {@code layers} with an {@code auto} input width replaced by {@code width}; other specs unchanged. */
+    public static String withInputWidth(String layers, int width) {
+        if (!hasAutoInputWidth(layers)) {
+            return layers;
+        }
+        String trimmed = layers.trim();
+        return width + trimmed.substring(firstPart(layers).length());
+    }
+
+    private static String firstPart(String layers) {
+        return layers.trim().split("\\s*,", 2)[0];
+    }
+
+    /** parseLayers' stand-in for an {@code auto} input width. */
+    private static final int AUTO_WIDTH = -1;
 
     private record Layers(int input, List<LayerSpec> specs) {
     }
 
     private static Layers parseLayers(String layers) {
         String[] parts = (layers == null ? "" : layers.trim()).split("\\s*,\\s*");
-        int input = parseInt(parts[0], "input width", layers);
+        int input = parts[0].equalsIgnoreCase(AUTO) ? AUTO_WIDTH : parseInt(parts[0], "input width", layers);
         List<LayerSpec> specs = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {
             String[] unitsAndActivation = parts[i].split(":", 2);
@@ -85,7 +123,8 @@ public final class NetworkSpec {
             return Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what + " in '" + whole + "' must be a whole number, got '" + s
-                    + "'; layers read <in>,<units>:<activation>,... e.g. 5,7:tanh,4:softmax");
+                    + "'; layers read <in>,<units>:<activation>,... e.g. 5,7:tanh,4:softmax (<in> may be auto: the"
+                    + " width of the encoded data)");
         }
     }
 

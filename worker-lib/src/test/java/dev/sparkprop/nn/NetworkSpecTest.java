@@ -22,6 +22,26 @@ class NetworkSpecTest {
     }
 
     @Test
+    void anAutoInputWidthIsFilledInFromTheDataAndNeverTrainedUnresolved() {
+        assertTrue(NetworkSpec.hasAutoInputWidth(" Auto , 16:relu,3:softmax"));
+        assertTrue(!NetworkSpec.hasAutoInputWidth("4,16:relu,3:softmax"));
+        assertEquals("26, 16:relu,3:softmax", NetworkSpec.withInputWidth("auto, 16:relu,3:softmax", 26));
+        assertEquals("4,16:relu,3:softmax", NetworkSpec.withInputWidth("4,16:relu,3:softmax", 26));
+        assertEquals("26,16:relu,3:softmax",
+                NetworkSpec.parse(NetworkSpec.withInputWidth("auto,16:relu,3:softmax", 26), "cross_entropy").layersSpec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpec.parse("auto,16:relu,3:softmax", "cross_entropy"));
+        assertTrue(e.getMessage().contains("comes from the data"), e.getMessage());
+        // The layers after it are checked before the data is read
+        NetworkSpec.checkLayers("auto,16:relu,3:softmax");
+        e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.checkLayers("auto,16:swish,3:softmax"));
+        assertTrue(e.getMessage().contains("swish"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpec.parseForChecks("auto,16:relu,1:softmax", "cross_entropy"));
+        assertTrue(e.getMessage().contains("softmax over 1 unit"), e.getMessage());
+    }
+
+    @Test
     void layoutPlacesEachLayersWeightsThenBiasesContiguously() {
         ParameterLayout layout = NetworkSpec.parse("5,7:tanh,4:softmax", "mse").layout();
         assertEquals(0, layout.weightOffset(1));

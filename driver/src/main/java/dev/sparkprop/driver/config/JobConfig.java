@@ -99,7 +99,7 @@ public final class JobConfig {
             r.parse("network.loss", () -> Losses.parse(loss), null);
         }
         if (r.valid("network.layers", "network.loss")) {
-            r.parse("network.loss", () -> NetworkSpec.parse(layers, loss), null);
+            r.parse("network.loss", () -> NetworkSpec.parseForChecks(layers, loss), null);
         }
         initializer = r.oneOf("network.initializer", INITIALIZERS);
 
@@ -239,7 +239,20 @@ public final class JobConfig {
         return !validationPath.isEmpty() || validationFraction > 0;
     }
 
-    /** network.layers spec, e.g. {@code 64,32:relu,10:softmax}. */
+    /**
+     * This job with its {@code auto} input width (network.layers = "auto,...") set to
+     * {@code width}, the encoded data's; this job itself when the width is given.
+     */
+    public JobConfig withInputWidth(int width) {
+        if (!NetworkSpec.hasAutoInputWidth(layers)) {
+            return this;
+        }
+        return JobConfigLoader.fromEffective(effective,
+                List.of("network.layers=" + NetworkSpec.withInputWidth(layers, width)));
+    }
+
+    /** network.layers spec, e.g. {@code 64,32:relu,10:softmax}; the input width may be
+     * {@code auto} until {@link #withInputWidth}. */
     public String layers() {
         return layers;
     }

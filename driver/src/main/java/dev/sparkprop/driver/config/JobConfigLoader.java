@@ -84,6 +84,18 @@ public final class JobConfigLoader {
     }
 
     /**
+     * A job from an effective config ({@link JobConfig#effective()}, e.g. the one a model was
+     * saved with) with {@code overrides} ({@code key=value}, as {@link #load} takes them) applied
+     * after it, checked again.
+     */
+    public static JobConfig fromEffective(Map<String, String> effective, List<String> overrides) {
+        List<String> settings = new ArrayList<>();
+        effective.forEach((key, value) -> settings.add(key + "=" + value));
+        settings.addAll(overrides);
+        return load(null, settings);
+    }
+
+    /**
      * A job from typed values (key to String, Number, Boolean or List of String), over the
      * defaults: how the Spark ML estimators turn their params into the same validated config as
      * a job file.

@@ -5,7 +5,6 @@ import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.nn.NetworkSpec;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
@@ -24,9 +23,6 @@ public record LoadedModel(SavedModel model, NetworkSpec spec, JobConfig config) 
 
     /** The job config the model was trained with, with {@code overrides} ({@code key=value}) applied after it. */
     static JobConfig config(SavedModel model, List<String> overrides) {
-        List<String> settings = new ArrayList<>();
-        model.metadata().config().forEach((key, value) -> settings.add(key + "=" + value));
-        settings.addAll(overrides);
-        return JobConfigLoader.load(null, settings);
+        return JobConfigLoader.fromEffective(model.metadata().config(), overrides);
     }
 }

@@ -56,16 +56,15 @@ public final class TrainJob {
         }
         OutputPaths.checkWritable(config.modelPath(), config.overwrite(), "output.model_path", hadoop);
         OutputPaths.checkWritable(config.reportPath(), config.overwrite(), "output.report_path", hadoop);
-        // Settings are checked before the data is read
-        NetworkSpec spec = Training.settings(config).network();
-        out.println("effective config:");
-        out.println(config.render());
-
         Dataset<Row> all = read(config.dataPath());
         Dataset<Row> validationRows = config.validationPath().isEmpty() ? null : read(config.validationPath());
-        Training.Result result = Training.run(spark, config, all, validationRows, columns(all), null, resume,
-                out::println);
+        // Printed once the data has given an auto input width its number
+        Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(all), null);
+        out.println("effective config:");
+        out.println(prepared.config().render());
+        Training.Result result = Training.run(spark, prepared, resume, out::println);
         SavedModel model = result.model();
+        NetworkSpec spec = prepared.settings().network();
         String validationMetrics = "";
         if (result.validation() != null) {
             validationMetrics = " " + result.validation().format("validation_");

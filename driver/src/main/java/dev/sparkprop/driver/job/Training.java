@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
@@ -48,28 +49,25 @@ public final class Training {
     }
 
     /**
+     * A job's data made ready to train: the validation rows split off, the preprocessing learned
+     * from the training rows, and the config with an {@code auto} input width resolved to the
+     * encoded data's (the config to print and to save with the model).
+     *
+     * @param validationRows null without validation data
+     */
+    public record Prepared(JobConfig config, TrainingSettings settings, Dataset<Row> trainRows,
+                           Dataset<Row> validationRows, PreprocessingFitter.Fitted fitted) {
+    }
+
+    /**
      * @param rows           the training rows; with {@code data.validation_fraction} also the source of
      *                       the validation rows
      * @param validationRows separate validation rows, or null
      * @param classes        the class names in index order when the caller fixes them (Spark ML's
      *                       label indices 0..k-1), or null to take the classes found in the rows
-     * @param progress       receives one line per epoch and a few more
      */
-    public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
-                             DataColumns columns, List<String> classes, Consumer<String> progress) {
-        return run(spark, config, rows, validationRows, columns, classes, null, progress);
-    }
-
-    /**
-     * As {@link #run(SparkSession, JobConfig, Dataset, Dataset, DataColumns, List, Consumer)},
-     * continuing from {@code resume} (null to start afresh): with the same data, the run ends in
-     * the model the uninterrupted run would have, to the last bit.
-     */
-    public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
-                             DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
-                             Consumer<String> progress) {
-        TrainingSettings settings = settings(config);
-        NetworkSpec spec = settings.network();
+    public static Prepared prepare(JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
+                                   DataColumns columns, List<String> classes) {
         Dataset<Row> trainRows = rows;
         if (validationRows == null && config.validationFraction() > 0) {
             Dataset<Row>[] split = rows.randomSplit(
@@ -77,8 +75,39 @@ public final class Training {
             trainRows = split[0];
             validationRows = split[1];
         }
-        PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, spec, config.standardize(),
-                classes);
+        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns);
+        JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
+        TrainingSettings settings = settings(resolved);
+        PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features, settings.network(),
+                resolved.standardize(), classes);
+        return new Prepared(resolved, settings, trainRows, validationRows, fitted);
+    }
+
+    /**
+     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, Consumer)}.
+     *
+     * @param progress receives one line per epoch and a few more
+     */
+    public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
+                             DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
+                             Consumer<String> progress) {
+        return run(spark, prepare(config, rows, validationRows, columns, classes), resume, progress);
+    }
+
+    /**
+     * Trains on prepared data, continuing from {@code resume} (null to start afresh): with the
+     * same data, a resumed run ends in the model the uninterrupted run would have, to the last bit.
+     *
+     * @param progress receives one line per epoch and a few more
+     */
+    public static Result run(SparkSession spark, Prepared prepared, Checkpoints.Checkpoint resume,
+                             Consumer<String> progress) {
+        JobConfig config = prepared.config();
+        TrainingSettings settings = prepared.settings();
+        NetworkSpec spec = settings.network();
+        Dataset<Row> trainRows = prepared.trainRows();
+        Dataset<Row> validationRows = prepared.validationRows();
+        PreprocessingFitter.Fitted fitted = prepared.fitted();
         Preprocessing prep = fitted.preprocessing();
         if (resume != null && !samePreprocessing(prep, resume.model().metadata().preprocessing())) {
             throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"

@@ -83,7 +83,7 @@ public final class SparkpropClassifier
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
-        NetworkSpec spec = NetworkSpec.parse(config.layers(), config.loss());
+        NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
         boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
         boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
         if (!softmax && !sigmoid) {

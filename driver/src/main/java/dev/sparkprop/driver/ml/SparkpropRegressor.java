@@ -55,7 +55,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
-        NetworkSpec spec = NetworkSpec.parse(config.layers(), config.loss());
+        NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
         if (spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy) {
             throw new IllegalArgumentException("SparkpropRegressor fits numeric targets with mse or huber; network.loss"
                     + " is " + config.loss() + ", for classes use SparkpropClassifier");

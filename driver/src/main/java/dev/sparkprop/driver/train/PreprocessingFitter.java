@@ -55,16 +55,41 @@ public final class PreprocessingFitter {
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize,
                              List<String> knownClasses) {
+        return fit(df, columns, features(df, columns), spec, standardize, knownClasses);
+    }
+
+    /**
+     * The feature columns of {@code df} as the network reads them: numeric, Vector (with its size)
+     * or categorical (with the categories in the rows). Their {@link #width} is the network's
+     * input width.
+     *
+     * @throws IllegalArgumentException for a missing column, no rows, or a column that cannot be a feature
+     */
+    public static List<FeatureColumn> features(Dataset<Row> df, DataColumns columns) {
         checkColumnsExist(df, columns);
         requireRows(df);
         List<FeatureColumn> features = new ArrayList<>();
         for (String name : columns.features()) {
             features.add(featureColumn(df, name, columns.categorical().contains(name)));
         }
-        int width = features.stream().mapToInt(FeatureColumn::width).sum();
+        return features;
+    }
+
+    /** The network inputs {@code features} encode to. */
+    public static int width(List<FeatureColumn> features) {
+        return features.stream().mapToInt(FeatureColumn::width).sum();
+    }
+
+    /**
+     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean, List)}, with the feature columns
+     * already found by {@link #features}.
+     */
+    public static Fitted fit(Dataset<Row> df, DataColumns columns, List<FeatureColumn> features, NetworkSpec spec,
+                             boolean standardize, List<String> knownClasses) {
+        int width = width(features);
         if (width != spec.inputWidth()) {
             throw new IllegalArgumentException("the data encodes to " + width + " inputs (" + describe(features)
-                    + ") but network.layers starts with " + spec.inputWidth() + "; start it with " + width);
+                    + ") but network.layers starts with " + spec.inputWidth() + "; start it with " + width + " (or auto)");
         }
         boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
         boolean singleSigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;

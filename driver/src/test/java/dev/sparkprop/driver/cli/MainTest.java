@@ -234,6 +234,24 @@ class MainTest {
     }
 
     @Test
+    void anAutoInputWidthComesFromTheEncodedDataAndIsPrintedAndSaved() throws IOException {
+        Path train = csv("pets.csv", "colour,size,label", "red,1.0,a", "blue,2.0,b", "red,3.0,a", "green,4.0,b",
+                "red,1.5,a", "blue,3.5,b");
+        Run trained = run("train", "--set", "data.path=" + train, "--set", "data.categorical=[colour]",
+                "--set", "network.layers=auto,4:tanh,2:softmax", "--set", "network.loss=cross_entropy",
+                "--set", "training.epochs=2", "--set", "output.model_path=" + dir.resolve("pets"));
+        assertEquals(0, trained.exitCode(), trained.err());
+        // 1 numeric input and 3 colours
+        assertTrue(trained.out().contains("network.layers = \"4,4:tanh,2:softmax\""), trained.out());
+        assertFalse(trained.out().contains("auto,"), trained.out());
+        String metadata = Files.readString(dir.resolve("pets/metadata.json"));
+        assertTrue(metadata.matches("(?s).*\"layers\"\\s*:\\s*\"4,4:tanh,2:softmax\".*"), metadata);
+        assertFalse(metadata.contains("auto,"), metadata);
+        Run evaluate = run("evaluate", "--model", dir.resolve("pets").toString(), "--data", train.toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+    }
+
+    @Test
     void earlyStoppingKeepsTheBestEpochAndStopsAfterThePatience() {
         Run r = run(iris("--set", "training.epochs=300", "--set", "optimizer.learning_rate=0.3",
                 "--set", "training.early_stopping.patience=3"));

@@ -124,6 +124,14 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void anAutoInputWidthIsTheFeatureVectorsSize() {
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("auto,6:relu,3:softmax").setEpochs(2)
+                .fit(irisFeatures());
+        assertEquals("4,6:relu,3:softmax", model.trainingSetting("network.layers"));
+        assertEquals(4, model.numFeatures());
+    }
+
+    @Test
     void aFoldWithoutSomeClassStillTrainsAllOutputs() {
         // Label metadata says 3 classes; the rows hold only 0 and 1 (a CrossValidator fold can look like this)
         Dataset<Row> data = irisFeatures();

@@ -8,8 +8,9 @@
 #   ...build the jars (bin/sparkprop --version, or build_benchmarks)...
 #   cluster_spark_home             # $tmp/spark-home; $app_jar, a copy of the driver's app jar
 #   cluster_start 2                # returns when both Workers are ALIVE, else dies
-#   cluster_submit NAME --class CLASS --conf spark.executor.memory=1g "$app_jar" ARGS...
-#   echo "exit status $?; output in $tmp/NAME.out, log in $tmp/NAME.err"
+#   rc=0
+#   cluster_submit NAME --class CLASS --conf spark.executor.memory=1g "$app_jar" ARGS... || rc=$?
+#                                  # rc: its exit status; stdout in $tmp/NAME.out, log in $tmp/NAME.err
 #   cluster_stop                   # or leave it to the exit trap
 #
 # Functions (each dies, with die from common.sh or the caller's, when it cannot do its part):

@@ -1,0 +1,63 @@
+# Helpers the scripts in bin/ share. Source it first:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# It sets `root` (the repository) and defines:
+#   log MESSAGE...           MESSAGE on stderr, after the script's name
+#   die MESSAGE...           log "FAIL: MESSAGE" and exit 1 (a script may redefine it; it must not return)
+#   script_help              prints the script's header comment: its usage
+#   sources_changed STAMP DIR...
+#                            true when STAMP is missing, or the root pom.xml or a file under one of
+#                            the DIRs (relative to root; target/ left out) is newer than STAMP
+#   build_benchmarks         builds the benchmarks module (and the driver's jars with it) when
+#                            missing or older than the sources
+#   spark_java_command       sets the array spark_java: java with the JVM flags Spark's launcher adds
+#                            on Java 17 and the project's log4j2 configuration, the start of every
+#                            command line that runs Spark here
+#   local_spark_env          local jobs on loopback with single-threaded BLAS, unless the
+#                            environment says otherwise
+# shellcheck shell=bash
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() {
+  log "FAIL: $*"
+  exit 1
+}
+
+script_help() {
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+}
+
+sources_changed() {
+  local stamp=$1 dir dirs=()
+  shift
+  for dir in "$@"; do dirs+=("$root/$dir"); done
+  [ ! -f "$stamp" ] ||
+    [ -n "$(find "$root/pom.xml" "${dirs[@]}" -path '*/target' -prune -o -newer "$stamp" -type f -print -quit)" ]
+}
+
+# benchmarks.jar is rewritten by every package (classpath.txt is not when its content stays the
+# same), so it is the stamp. bin/scaling-benchmark also runs the driver's app jar on the Spark
+# jars it lists.
+build_benchmarks() {
+  if [ ! -f "$root/benchmarks/target/classpath.txt" ] || [ ! -f "$root/driver/target/spark-classpath.txt" ] ||
+    sources_changed "$root/benchmarks/target/benchmarks.jar" worker-lib driver benchmarks; then
+    log "building (mvn package)..."
+    (cd "$root" && mvn -q -DskipTests package -pl benchmarks -am) >&2
+  fi
+}
+
+# The JVM flags are kept in one place, the root pom's spark.jvm.flags (Surefire reads it too).
+spark_java_command() {
+  local flags
+  flags=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$root/pom.xml")
+  [ -n "$flags" ] || die "no <spark.jvm.flags> in $root/pom.xml"
+  # shellcheck disable=SC2206,SC2034 # the flags are words without spaces; the caller runs it
+  spark_java=(java $flags "-Dlog4j2.configurationFile=$root/conf/log4j2.properties")
+}
+
+# Spark runs one task per core: a multi-threaded native BLAS inside each would oversubscribe.
+local_spark_env() {
+  export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+  export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+}

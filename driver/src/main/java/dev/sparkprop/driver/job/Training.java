@@ -5,6 +5,7 @@ import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
@@ -69,6 +70,7 @@ public final class Training {
                              DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
                              Consumer<String> progress) {
         TrainingSettings settings = settings(config);
+        BlasThreads.warnOnce(spark.sparkContext());
         NetworkSpec spec = settings.network();
         Dataset<Row> trainRows = rows;
         if (validationRows == null && config.validationFraction() > 0) {

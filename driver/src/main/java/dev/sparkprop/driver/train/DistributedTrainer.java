@@ -1,6 +1,6 @@
 package dev.sparkprop.driver.train;
 
-import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Losses;
@@ -129,7 +129,7 @@ public final class DistributedTrainer {
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
                 + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.precision(), data.rows(),
-                data.partitions(), iterationsPerEpoch, depth, Backprop.blasImplementation(),
+                data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
                 FloatElementwise.implementation());
         List<Iteration> history = new ArrayList<>();
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;

@@ -58,13 +58,14 @@ public final class TrainJob {
         OutputPaths.checkWritable(config.reportPath(), config.overwrite(), "output.report_path", hadoop);
         // Settings are checked before the data is read
         NetworkSpec spec = Training.settings(config).network();
+        ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
         out.println("effective config:");
         out.println(config.render());
 
         Dataset<Row> all = read(config.dataPath());
         Dataset<Row> validationRows = config.validationPath().isEmpty() ? null : read(config.validationPath());
         Training.Result result = Training.run(spark, config, all, validationRows, columns(all), null, resume,
-                out::println);
+                progress);
         SavedModel model = result.model();
         String validationMetrics = "";
         if (result.validation() != null) {
@@ -72,7 +73,12 @@ public final class TrainJob {
             out.print(result.validation().perClassTable());
         }
         ModelDirectory.write(model, config.modelPath(), config.overwrite(), hadoop);
-        TrainingReport.write(model.metadata().history(), "sparkprop: " + spec, config.reportPath(), hadoop);
+        boolean validated = result.validation() != null;
+        TrainingReport.write(new TrainingReport.Contents("sparkprop: " + spec, model.metadata().history(),
+                result.kept().epoch(), result.kept().why(),
+                (validated ? result.validation() : result.train()).perClass(),
+                validated ? "validation rows" : "training rows (no validation rows)", model.metadata().config(),
+                result.steps()), config.reportPath(), hadoop);
         out.printf("model written to %s, report to %s%n", config.modelPath(), config.reportPath());
         out.printf("final %s%s epochs=%d iterations=%d seconds=%.2f%n", result.train().format("train_"),
                 validationMetrics, model.metadata().history().size(), result.iterations(), result.seconds());

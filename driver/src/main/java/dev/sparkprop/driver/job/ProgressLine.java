@@ -127,10 +127,6 @@ public final class ProgressLine {
         }
     }
 
-    Mode mode() {
-        return mode;
-    }
-
     /** A line of its own (an epoch's summary, a checkpoint, a note); on a terminal it replaces the live line. */
     public void line(String text) {
         if (mode == Mode.TERMINAL) {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 /** {@code sparkprop train}: one job file (plus overrides) in, a model directory and a report out. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a dense network on tabular data with Spark, as a job file describes.",
-                "Prints the effective config, then train (and validation) metrics per epoch; writes the model"
-                        + " directory and a report (history.csv, history.json, report.html). The last line,"
+                "Prints the effective config, then train (and validation) metrics per epoch, with a live progress"
+                        + " line on a terminal (SPARKPROP_PROGRESS=terminal|plain|auto); writes the model directory"
+                        + " and a report (history.csv, history.json, steps.csv, report.html). The last line,"
                         + " 'final ...', is for scripts.",
                 "Every key, its default and meaning: driver/src/main/resources/dev/sparkprop/reference.conf"})
 final class TrainCommand implements Callable<Integer> {

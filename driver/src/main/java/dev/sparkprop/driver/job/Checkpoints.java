@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.report.StepsCsv;
+import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,14 +28,17 @@ import org.apache.hadoop.fs.Path;
  * Checkpoints of a training run, each a directory {@code checkpoint-<iteration>} under
  * training.checkpoint.path: a model directory of the weights so far (so evaluate and predict
  * read it), plus {@value #RESUME} (the position in the run and early stopping's best, doubles
- * as exact hex) and the optimizer state and best weights in weights.bin's checked format. The
- * whole directory is written under a temporary name and renamed, so it is complete or absent.
+ * as exact hex), the optimizer state and best weights in weights.bin's checked format, and
+ * {@value #STEPS}, the record of every step so far, so that the resumed run's report still
+ * describes the whole run. The whole directory is written under a temporary name and renamed,
+ * so it is complete or absent.
  */
 public final class Checkpoints {
 
     static final String RESUME = "resume.json";
     static final String OPTIMIZER = "optimizer.bin";
     static final String BEST = "best.bin";
+    static final String STEPS = "steps.csv";
     private static final int FORMAT = 1;
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,10 +48,11 @@ public final class Checkpoints {
 
     /**
      * A checkpoint: the model so far (its metadata holds config, preprocessing and epoch
-     * history), the loop's state, and early stopping's best epoch (0 for none), value and weights.
+     * history), the loop's state, early stopping's best epoch (0 for none), value and weights,
+     * and the steps taken so far (empty when a checkpoint from before sparkprop kept them is read).
      */
     public record Checkpoint(SavedModel model, TrainerState state, int bestEpoch, double bestValue,
-                             double[] bestParams) {
+                             double[] bestParams, List<DistributedTrainer.Iteration> steps) {
     }
 
     private Checkpoints() {
@@ -63,6 +70,10 @@ public final class Checkpoints {
                 Path resume = new Path(temporary, RESUME);
                 try (OutputStream out = resume.getFileSystem(conf).create(resume, false)) {
                     out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(resumeJson(checkpoint, best)));
+                }
+                Path steps = new Path(temporary, STEPS);
+                try (OutputStream out = steps.getFileSystem(conf).create(steps, false)) {
+                    out.write(StepsCsv.format(checkpoint.steps()).getBytes(StandardCharsets.UTF_8));
                 }
             });
             prune(root, keep, conf);
@@ -152,7 +163,28 @@ public final class Checkpoints {
                 hex(json, "epoch_loss", source), hex(json, "epoch_correct", source), hex(json, "epoch_weight", source),
                 json.get("finished").asBoolean());
         return new Checkpoint(model, state, nonNegative(json, "best_epoch", source), hex(json, "best_value", source),
-                best.length == 0 ? null : best);
+                best.length == 0 ? null : best, steps(dir, state.iteration(), conf));
+    }
+
+    /** The checkpoint's record of the steps before it; none from a checkpoint that predates it. */
+    private static List<DistributedTrainer.Iteration> steps(Path dir, long iterations, Configuration conf)
+            throws IOException {
+        Path file = new Path(dir, STEPS);
+        FileSystem fs = file.getFileSystem(conf);
+        if (!fs.exists(file)) {
+            return List.of();
+        }
+        String text;
+        try (InputStream in = fs.open(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<DistributedTrainer.Iteration> steps = StepsCsv.parse(text, file.toString());
+        long last = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).iteration();
+        if (!steps.isEmpty() && last != iterations) {
+            throw new IllegalArgumentException(file + " records steps up to iteration " + last + " but the checkpoint"
+                    + " is at iteration " + iterations);
+        }
+        return steps;
     }
 
     private static int nonNegative(JsonNode json, String field, String source) {

@@ -56,13 +56,14 @@ public final class TrainJob {
         }
         OutputPaths.checkWritable(config.modelPath(), config.overwrite(), "output.model_path", hadoop);
         OutputPaths.checkWritable(config.reportPath(), config.overwrite(), "output.report_path", hadoop);
+        ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
         Dataset<Row> all = read(config.dataPath());
         Dataset<Row> validationRows = config.validationPath().isEmpty() ? null : read(config.validationPath());
         // Printed once the data has given an auto input width its number
         Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(all), null);
         out.println("effective config:");
         out.println(prepared.config().render());
-        Training.Result result = Training.run(spark, prepared, resume, out::println);
+        Training.Result result = Training.run(spark, prepared, resume, progress);
         SavedModel model = result.model();
         NetworkSpec spec = prepared.settings().network();
         String validationMetrics = "";
@@ -71,7 +72,12 @@ public final class TrainJob {
             out.print(result.validation().perClassTable());
         }
         ModelDirectory.write(model, config.modelPath(), config.overwrite(), hadoop);
-        TrainingReport.write(model.metadata().history(), "sparkprop: " + spec, config.reportPath(), hadoop);
+        boolean validated = result.validation() != null;
+        TrainingReport.write(new TrainingReport.Contents("sparkprop: " + spec, model.metadata().history(),
+                result.kept().epoch(), result.kept().why(),
+                (validated ? result.validation() : result.train()).perClass(),
+                validated ? "validation rows" : "training rows (no validation rows)", model.metadata().config(),
+                result.steps()), config.reportPath(), hadoop);
         out.printf("model written to %s, report to %s%n", config.modelPath(), config.reportPath());
         out.printf("final %s%s epochs=%d iterations=%d seconds=%.2f%n", result.train().format("train_"),
                 validationMetrics, model.metadata().history().size(), result.iterations(), result.seconds());

@@ -6,6 +6,7 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
@@ -20,8 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,8 +42,16 @@ public final class Training {
      * @param validation metrics on the validation rows, or null without validation
      * @param iterations optimizer steps taken
      * @param seconds    wall time of the optimisation (without the final evaluation)
+     * @param steps      every optimizer step of the run, the first first (after a resume, the
+     *                   checkpoint's record of the steps before it, where it has one)
+     * @param kept       which epoch the model is, and why
      */
-    public record Result(SavedModel model, Evaluation train, Evaluation validation, long iterations, double seconds) {
+    public record Result(SavedModel model, Evaluation train, Evaluation validation, long iterations, double seconds,
+                         List<DistributedTrainer.Iteration> steps, KeptEpoch kept) {
+    }
+
+    /** The epoch (from 1) whose weights the model holds, and why that one, in words. */
+    public record KeptEpoch(int epoch, String why) {
     }
 
     private Training() {
@@ -84,13 +93,13 @@ public final class Training {
     }
 
     /**
-     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, Consumer)}.
+     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, ProgressLine)}.
      *
-     * @param progress receives one line per epoch and a few more
+     * @param progress is fed every step, and shows one line per epoch and a few more
      */
     public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
                              DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
-                             Consumer<String> progress) {
+                             ProgressLine progress) {
         return run(spark, prepare(config, rows, validationRows, columns, classes), resume, progress);
     }
 
@@ -98,10 +107,11 @@ public final class Training {
      * Trains on prepared data, continuing from {@code resume} (null to start afresh): with the
      * same data, a resumed run ends in the model the uninterrupted run would have, to the last bit.
      *
-     * @param progress receives one line per epoch and a few more
+     * @param progress is fed every step, and shows one line per epoch and a few more
      */
     public static Result run(SparkSession spark, Prepared prepared, Checkpoints.Checkpoint resume,
-                             Consumer<String> progress) {
+                             ProgressLine progress) {
+        BlasThreads.warnOnce(spark.sparkContext());
         JobConfig config = prepared.config();
         TrainingSettings settings = prepared.settings();
         NetworkSpec spec = settings.network();
@@ -125,16 +135,20 @@ public final class Training {
                      // as evaluate computes them.
                      : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), null,
                      settings.numberType())) {
-            progress.accept(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
+            progress.line(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
                     train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
             List<EpochRecord> history = new ArrayList<>();
+            List<DistributedTrainer.Iteration> steps = new ArrayList<>();
             EarlyStopping stopping = new EarlyStopping(config.earlyStoppingMetric(), config.earlyStoppingPatience());
             TrainerState start = TrainerState.start(settings.initialParameters(), settings.updater().newState());
             if (resume != null) {
                 history.addAll(resume.model().metadata().history());
+                steps.addAll(resume.steps());
                 stopping.restore(resume.bestEpoch(), resume.bestValue(), resume.bestParams());
                 start = resume.state();
-                progress.accept("resuming at " + Checkpoints.describe(resume));
+                progress.line("resuming at " + Checkpoints.describe(resume) + (resume.steps().isEmpty()
+                        && start.iteration() > 0 ? "; the checkpoint has no record of the steps before it, so the"
+                        + " report's steps.csv starts after them" : ""));
             }
             String[] newestCheckpoint = {null};
             DistributedTrainer.StepListener checkpoints = config.checkpointPath().isEmpty() ? (state, end) -> { }
@@ -145,17 +159,22 @@ public final class Training {
                             SavedModel soFar = model(config, spec, prep, state.params(), history);
                             String dir = Checkpoints.write(config.checkpointPath(), config.checkpointKeep(),
                                     new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
-                                            stopping.bestValue(), stopping.bestParams()),
+                                            stopping.bestValue(), stopping.bestParams(), List.copyOf(steps)),
                                     spark.sparkContext().hadoopConfiguration());
                             newestCheckpoint[0] = dir;
-                            progress.accept("checkpoint " + dir);
+                            progress.line("checkpoint " + dir);
                         }
                     };
             long started = System.nanoTime();
             DistributedTrainer.Result result;
             try {
                 result = new DistributedTrainer(sc, settings).fit(train, start,
+                        (step, stepsPerEpoch) -> {
+                            steps.add(step);
+                            progress.step(step, stepsPerEpoch, settings.epochs());
+                        },
                         (epoch, params, trainLoss, trainAccuracy) -> {
+                            long validationStart = System.nanoTime();
                             Map<String, Double> metrics = new LinkedHashMap<>();
                             metrics.put("train_loss", trainLoss);
                             if (!Double.isNaN(trainAccuracy)) {
@@ -165,9 +184,12 @@ public final class Training {
                                 Evaluation.of(sc, validation, spec, params, settings.blockRows()).metrics()
                                         .forEach((name, value) -> metrics.put("validation_" + name, value));
                             }
-                            history.add(new EpochRecord(epoch + 1, metrics));
-                            progress.accept(String.format("epoch %d/%d %s", epoch + 1, settings.epochs(),
-                                    format(metrics)));
+                            EpochRecord record = epochRecord(epoch, metrics, steps,
+                                    (System.nanoTime() - validationStart) / 1e9);
+                            history.add(record);
+                            progress.line(String.format(Locale.ROOT, "epoch %d/%d %s seconds=%.2f rows_per_second=%.0f",
+                                    epoch + 1, settings.epochs(), format(metrics), record.seconds(),
+                                    record.trainRowsPerSecond()));
                             return stopping.update(epoch + 1, metrics, params);
                         }, checkpoints);
             } catch (TrainingDivergedException e) {
@@ -177,23 +199,46 @@ public final class Training {
                 throw new TrainingDivergedException(e.iteration(), e.getMessage() + ". The newest checkpoint, "
                         + newestCheckpoint[0] + ", is from before it: sparkprop train --resume " + newestCheckpoint[0]
                         + " --set optimizer.learning_rate=<lower> continues from there");
+            } finally {
+                progress.finish();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (result.skipped() > 0) {
-                progress.accept("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
+                progress.line("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
                         + " or gradient was not finite (training.on_non_finite = \"skip\")");
             }
             double[] params = stopping.patience() > 0 ? stopping.bestParams() : result.params();
+            KeptEpoch kept = stopping.kept(history, settings.epochs());
             if (stopping.patience() > 0) {
-                progress.accept(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
+                progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue()));
             }
             SavedModel model = model(config, spec, prep, params, history);
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null
                     : Evaluation.of(sc, validation, spec, params, settings.blockRows());
-            return new Result(model, trainMetrics, validationMetrics, result.iterations(), seconds);
+            return new Result(model, trainMetrics, validationMetrics, result.iterations(), seconds, List.copyOf(steps),
+                    kept);
         }
+    }
+
+    /**
+     * An epoch's metrics with its time: its steps (whichever run took them) and its validation
+     * pass; its rows/s over its steps' time.
+     */
+    private static EpochRecord epochRecord(int epoch, Map<String, Double> metrics,
+                                           List<DistributedTrainer.Iteration> steps, double validationSeconds) {
+        int first = steps.size();
+        while (first > 0 && steps.get(first - 1).epoch() == epoch) {
+            first--;
+        }
+        double stepSeconds = 0;
+        long rows = 0;
+        for (DistributedTrainer.Iteration step : steps.subList(first, steps.size())) {
+            stepSeconds += step.seconds();
+            rows += step.rows();
+        }
+        return new EpochRecord(epoch + 1, metrics, stepSeconds + validationSeconds, rows / stepSeconds);
     }
 
     private static SavedModel model(JobConfig config, NetworkSpec spec, Preprocessing prep, double[] params,
@@ -336,6 +381,18 @@ public final class Training {
 
         double[] bestParams() {
             return bestParams;
+        }
+
+        /** Which epoch of {@code history} (of a run of {@code epochs} at most) the model keeps, and why. */
+        KeptEpoch kept(List<EpochRecord> history, int epochs) {
+            int last = history.get(history.size() - 1).epoch();
+            if (patience == 0) {
+                return new KeptEpoch(last, "the last epoch (no early stopping)");
+            }
+            String why = String.format(Locale.ROOT, "early stopping (patience %d) keeps the epoch with the best %s,"
+                    + " %.6g", patience, metric, bestValue);
+            return new KeptEpoch(bestEpoch, why + (last < epochs ? "; training stopped after epoch " + last + ", "
+                    + (last - bestEpoch) + " epochs without improvement" : ", of all " + epochs + " epochs"));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.ml;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.job.Checkpoints;
+import dev.sparkprop.driver.job.ProgressLine;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.train.DataColumns;
 import java.util.Arrays;
@@ -74,7 +75,8 @@ final class EstimatorTraining {
         Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
                 ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())
                 : null;
-        return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, resume, log::info);
+        return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, resume,
+                ProgressLine.log(log));
     }
 
     private static String weightColumn(SparkpropParams<?> estimator) {

@@ -69,12 +69,15 @@ import org.apache.hadoop.fs.Path;
  *     "weight" : "w" | null
  *   },
  *   "config" : { "key" : "value", … },
- *   "history" : [ { "epoch" : 1, "metrics" : { "train_loss" : 0.53, … } }, … ]
+ *   "history" : [ { "epoch" : 1, "metrics" : { "train_loss" : 0.53, … },
+ *                   "seconds" : 1.9, "trainRowsPerSecond" : 41000.0 }, … ]
  * }
  * </pre>
  * The fields are those of {@link ModelMetadata}, {@link Preprocessing}, {@link FeatureColumn} and
  * {@link EpochRecord} ({@code vectorSize} is 0 except for an ml Vector column). Every key shown is
- * required, null only where shown. Unknown keys are an error, not ignored (except inside the
+ * required, null only where shown, except an epoch's {@code seconds} and
+ * {@code trainRowsPerSecond}: finite numbers, absent from models saved before they were recorded
+ * (and where not measured), which read as NaN. Unknown keys are an error, not ignored (except inside the
  * free-form {@code config} and {@code metrics}), so a tampered or hand-mangled file is refused
  * rather than half-read. Doubles are written in a form that parses back to the identical value;
  * a metric that is not finite is the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}.
@@ -424,6 +427,10 @@ public final class ModelDirectory {
             epoch.put("epoch", r.epoch());
             ObjectNode metrics = epoch.putObject("metrics");
             r.metrics().forEach(metrics::put);
+            if (Double.isFinite(r.seconds()) && Double.isFinite(r.trainRowsPerSecond())) {
+                epoch.put("seconds", r.seconds());
+                epoch.put("trainRowsPerSecond", r.trainRowsPerSecond());
+            }
         }
         return root;
     }
@@ -507,9 +514,11 @@ public final class ModelDirectory {
 
         List<EpochRecord> history = new ArrayList<>();
         for (Fields epoch : top.read("history", ModelDirectory::objects)) {
-            epoch.allowOnly("epoch", "metrics");
+            epoch.allowOnly("epoch", "metrics", "seconds", "trainRowsPerSecond");
             history.add(new EpochRecord(epoch.read("epoch", ModelDirectory::whole),
-                    epoch.read("metrics", Fields::of).map(ModelDirectory::metric)));
+                    epoch.read("metrics", Fields::of).map(ModelDirectory::metric),
+                    epoch.readOrAbsent("seconds", ModelDirectory::finite, Double.NaN),
+                    epoch.readOrAbsent("trainRowsPerSecond", ModelDirectory::finite, Double.NaN)));
         }
 
         return new ModelMetadata(version,
@@ -595,6 +604,11 @@ public final class ModelDirectory {
                 throw new IllegalArgumentException("missing field " + path(key));
             }
             return parse.apply(value, path(key));
+        }
+
+        /** A key that older files lack: {@code absent} when they do. */
+        <T> T readOrAbsent(String key, BiFunction<JsonNode, String, T> parse, T absent) {
+            return node.has(key) ? read(key, parse) : absent;
         }
 
         <T> T readOrNull(String key, BiFunction<JsonNode, String, T> parse) {

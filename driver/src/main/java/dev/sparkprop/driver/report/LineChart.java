@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * An inline SVG line chart of metric series over epochs: nice-number value axis, epoch axis, a
- * legend above the plot, and a gap wherever a value is missing or not finite. Series differ in
+ * legend above the plot, a gap wherever a value is missing or not finite, and a marked epoch
+ * (the saved model's). Series differ in
  * colour and in dash pattern, so the chart also reads in grayscale.
  */
 final class LineChart {
@@ -32,9 +33,10 @@ final class LineChart {
     /**
      * The chart of those series that have a finite value, or nothing when none has. A series' style
      * follows its position in {@code all}, so e.g. validation looks the same in every chart even
-     * where there is no training series.
+     * where there is no training series. {@code marked} is the epoch to mark with a vertical line
+     * (none when outside the data's epochs).
      */
-    static String render(String title, List<Series> all) {
+    static String render(String title, List<Series> all, int marked) {
         List<Series> series = new ArrayList<>();
         List<Integer> styles = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -114,6 +116,16 @@ final class LineChart {
                 .append(num(bottom)).append(" H").append(num(left + plotWidth)).append("\"/>\n");
         svg.append("<text class=\"axis-title\" x=\"").append(num(left + plotWidth / 2)).append("\" y=\"")
                 .append(HEIGHT - 6).append("\" text-anchor=\"middle\">epoch</text>\n");
+        if (marked >= xMin && marked <= xMax) {
+            double px = left + (marked - x.lo) / (x.hi - x.lo) * plotWidth;
+            svg.append("<line class=\"marker\" data-epoch=\"").append(marked).append("\" x1=\"").append(num(px))
+                    .append("\" y1=\"").append(TOP).append("\" x2=\"").append(num(px)).append("\" y2=\"")
+                    .append(num(bottom)).append("\" stroke=\"#868e96\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>")
+                    // The label left of the line, or right of it where the line is near the value axis
+                    .append("<text class=\"tick\" x=\"").append(num(px - left < 40 ? px + 4 : px - 4))
+                    .append("\" y=\"").append(TOP + 10).append("\" text-anchor=\"")
+                    .append(px - left < 40 ? "start" : "end").append("\">saved</text>\n");
+        }
 
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);

@@ -3,12 +3,16 @@ package dev.sparkprop.driver.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.Evaluation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +25,58 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The report of a training run, written into one directory of any Hadoop file system (local,
- * {@code hdfs://}, …): {@code history.csv} and {@code history.json} with every epoch's metrics,
- * and {@code report.html}, a self-contained page with charts and a summary.
+ * {@code hdfs://}, …): {@code history.csv} and {@code history.json} with every epoch's metrics and
+ * time, {@code steps.csv} with every optimizer step ({@link StepsCsv}), and {@code report.html}, a
+ * self-contained page with charts, a summary, the saved model's epoch and per-class table, the
+ * time per epoch and the effective config.
  */
 public final class TrainingReport {
+
+    static final String SECONDS = "seconds";
+    static final String ROWS_PER_SECOND = "train_rows_per_second";
+
+    /**
+     * What a report holds.
+     *
+     * @param title         the page's title
+     * @param history       every epoch's metrics and time
+     * @param keptEpoch     the epoch (from 1) the saved model is
+     * @param keptWhy       why that epoch, in words
+     * @param perClass      the saved model's per-class rows; empty for regression
+     * @param perClassRows  the rows they were measured on, e.g. "validation rows"
+     * @param config        the effective config, key to value
+     * @param steps         every optimizer step of the run, the first first
+     */
+    public record Contents(String title, List<EpochRecord> history, int keptEpoch, String keptWhy,
+                           List<Evaluation.ClassRow> perClass, String perClassRows, Map<String, String> config,
+                           List<DistributedTrainer.Iteration> steps) {
+        public Contents {
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(keptWhy, "keptWhy");
+            history = List.copyOf(history);
+            perClass = List.copyOf(perClass);
+            config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+            steps = List.copyOf(steps);
+        }
+    }
 
     private TrainingReport() {
     }
 
     /**
-     * Writes the three files into {@code directory}, creating it if needed. Each file is written
+     * Writes the four files into {@code directory}, creating it if needed. Each file is written
      * under a temporary name and then renamed, so a reader never sees a half-written one.
      *
      * @throws UncheckedIOException when the file system fails
      */
-    public static void write(List<EpochRecord> history, String title, String directory, Configuration conf) {
-        Objects.requireNonNull(title, "title");
+    public static void write(Contents contents, String directory, Configuration conf) {
+        List<EpochRecord> history = contents.history();
         List<String> metrics = metricNames(history);
         List<Map.Entry<String, String>> files = List.of(
                 Map.entry("history.csv", csv(history, metrics)),
                 Map.entry("history.json", json(history, metrics)),
-                Map.entry("report.html", ReportPage.render(history, title, metrics)));
+                Map.entry("steps.csv", StepsCsv.format(contents.steps())),
+                Map.entry("report.html", ReportPage.render(contents, metrics)));
         Path dir = new Path(directory);
         try {
             FileSystem fs = dir.getFileSystem(conf);
@@ -83,22 +118,38 @@ public final class TrainingReport {
         return new ArrayList<>(names);
     }
 
-    /** One row per epoch; an empty cell where the epoch lacks the metric; values that parse back exactly. */
+    /** Whether any epoch has its time recorded (models saved before sparkprop recorded it have none). */
+    static boolean timed(List<EpochRecord> history) {
+        return history.stream().anyMatch(r -> Double.isFinite(r.seconds()));
+    }
+
+    /**
+     * One row per epoch, then {@value #SECONDS} and {@value #ROWS_PER_SECOND} where recorded; an
+     * empty cell where the epoch lacks a value; values that parse back exactly.
+     */
     private static String csv(List<EpochRecord> history, List<String> metrics) {
+        boolean timed = timed(history);
         StringBuilder csv = new StringBuilder("epoch");
         for (String metric : metrics) {
             csv.append(',').append(csvField(metric));
         }
-        csv.append('\n');
+        csv.append(timed ? "," + SECONDS + "," + ROWS_PER_SECOND : "").append('\n');
         for (EpochRecord r : history) {
             csv.append(r.epoch());
             for (String metric : metrics) {
                 Double v = r.metrics().get(metric);
                 csv.append(',').append(v == null ? "" : Double.toString(v));
             }
+            if (timed) {
+                csv.append(',').append(csvNumber(r.seconds())).append(',').append(csvNumber(r.trainRowsPerSecond()));
+            }
             csv.append('\n');
         }
         return csv.toString();
+    }
+
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "";
     }
 
     private static String csvField(String text) {
@@ -124,6 +175,12 @@ public final class TrainingReport {
                     } else {
                         out.writeNull();
                     }
+                }
+                if (Double.isFinite(r.seconds())) {
+                    out.writeNumberField(SECONDS, r.seconds());
+                }
+                if (Double.isFinite(r.trainRowsPerSecond())) {
+                    out.writeNumberField(ROWS_PER_SECOND, r.trainRowsPerSecond());
                 }
                 out.writeEndObject();
             }

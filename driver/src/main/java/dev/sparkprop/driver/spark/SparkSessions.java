@@ -14,6 +14,11 @@ public final class SparkSessions {
      * {@code local[*]} one when run directly; Kryo with sparkprop's registrations either way.
      */
     public static SparkSession getOrCreate(String appName) {
+        return SparkSession.builder().config(conf(appName)).getOrCreate();
+    }
+
+    /** The conf of {@link #getOrCreate}: spark-submit's (or spark.* system properties) with sparkprop's defaults. */
+    static SparkConf conf(String appName) {
         SparkConf conf = KryoRegistration.configure(new SparkConf().setAppName(appName));
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
@@ -22,6 +27,6 @@ public final class SparkSessions {
         // parameters) Spark stores it in the block manager and the driver fetches it in a second
         // round trip; Spark caps the value at spark.rpc.message.maxSize (128 MiB by default).
         conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
-        return SparkSession.builder().config(conf).getOrCreate();
+        return BlasThreads.configure(conf);
     }
 }

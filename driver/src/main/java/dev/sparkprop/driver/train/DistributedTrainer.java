@@ -1,6 +1,6 @@
 package dev.sparkprop.driver.train;
 
-import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Losses;
@@ -24,8 +24,13 @@ public final class DistributedTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
-    /** One iteration's record: its batch's rows and mean loss before the step, and its time. */
-    public record Iteration(long iteration, int epoch, long rows, double loss, double seconds) {
+    /**
+     * One iteration's record: the optimizer step it is (from 1), its epoch (from 0) and its
+     * step in the epoch (from 1), its batch's rows and mean loss before the step, the learning
+     * rate of the step, its time, and whether it was skipped as non-finite.
+     */
+    public record Iteration(long iteration, int epoch, int step, long rows, double loss, double learningRate,
+                            double seconds, boolean skipped) {
         public double rowsPerSecond() {
             return rows / seconds;
         }
@@ -93,21 +98,31 @@ public final class DistributedTrainer {
         void stepTaken(TrainerState state, boolean epochEnded);
     }
 
+    /**
+     * Called on the driver right after every iteration, taken or skipped, before the end of its
+     * epoch (if it ends one) is handled.
+     */
+    @FunctionalInterface
+    public interface IterationListener {
+        void iterationDone(Iteration iteration, int iterationsPerEpoch);
+    }
+
     /** Trains from {@code initialParams} (left untouched). */
     public Result fit(TrainingData data, double[] initialParams, EpochListener listener) {
         if (initialParams.length != spec.layout().size()) {
             throw new IllegalArgumentException("initial parameters have " + initialParams.length
                     + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
         }
-        return fit(data, TrainerState.start(initialParams.clone(), settings.updater().newState()), listener,
-                (state, epochEnded) -> { });
+        return fit(data, TrainerState.start(initialParams.clone(), settings.updater().newState()),
+                (iteration, perEpoch) -> { }, listener, (state, epochEnded) -> { });
     }
 
     /**
      * Trains from {@code start}, a fresh state or one a checkpoint saved: the same steps, in the
      * same order, as an uninterrupted run, so the result is the same to the last bit.
      */
-    public Result fit(TrainingData data, TrainerState start, EpochListener listener, StepListener steps) {
+    public Result fit(TrainingData data, TrainerState start, IterationListener iterations, EpochListener listener,
+                      StepListener steps) {
         if (start.params().length != spec.layout().size()) {
             throw new IllegalArgumentException("the state has " + start.params().length + " parameters, network "
                     + spec.layersSpec() + " needs " + spec.layout().size());
@@ -129,7 +144,7 @@ public final class DistributedTrainer {
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
                 + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.precision(), data.rows(),
-                data.partitions(), iterationsPerEpoch, depth, Backprop.blasImplementation(),
+                data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
                 FloatElementwise.implementation());
         List<Iteration> history = new ArrayList<>();
         boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
@@ -163,11 +178,15 @@ public final class DistributedTrainer {
                             + " optimizer.clip_norm; training.on_non_finite = \"skip\" skips such steps instead");
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Iteration record = new Iteration(iteration + 1, epoch, sum.rows(), loss, seconds);
+                Iteration record = new Iteration(iteration + 1, epoch, k + 1, sum.rows(), loss,
+                        updater.learningRate(iteration), seconds, fault != null);
                 history.add(record);
-                LOG.info(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s) %.0f rows/s",
-                        record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9, seconds,
-                        record.rowsPerSecond()));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s)"
+                            + " %.0f rows/s", record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9,
+                            seconds, record.rowsPerSecond()));
+                }
+                iterations.iterationDone(record, iterationsPerEpoch);
                 if (k + 1 < iterationsPerEpoch) {
                     steps.stepTaken(new TrainerState(params, state, iteration + 1, epoch, k + 1, epochLoss,
                             epochCorrect, epochWeight, false), false);

@@ -81,17 +81,31 @@ public final class Evaluation implements Serializable {
         return sb.toString();
     }
 
-    /** Per-class rows: class, weighted support, predicted count, precision, recall, F1. */
+    /** One class's row of the per-class table: weighted support and predictions, precision, recall, F1. */
+    public record ClassRow(String name, double support, double predicted, double precision, double recall,
+                           double f1) {
+    }
+
+    /** Each class's row, in class order; empty without classes. */
+    public List<ClassRow> perClass() {
+        List<ClassRow> rows = new ArrayList<>();
+        for (int c = 0; confusion != null && c < confusion.length; c++) {
+            double[] prf = precisionRecallF1(c);
+            rows.add(new ClassRow(classes.get(c), rowSum(c), columnSum(c), prf[0], prf[1], prf[2]));
+        }
+        return rows;
+    }
+
+    /** {@link #perClass} as a text table, empty without classes. */
     public String perClassTable() {
         if (confusion == null) {
             return "";
         }
         StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %9s %9s %9s%n", "class", "support",
                 "predicted", "precision", "recall", "f1"));
-        for (int c = 0; c < confusion.length; c++) {
-            double[] prf = precisionRecallF1(c);
-            sb.append(String.format("%-16s %10.0f %10.0f %9.4f %9.4f %9.4f%n", classes.get(c), rowSum(c), columnSum(c),
-                    prf[0], prf[1], prf[2]));
+        for (ClassRow r : perClass()) {
+            sb.append(String.format("%-16s %10.0f %10.0f %9.4f %9.4f %9.4f%n", r.name(), r.support(), r.predicted(),
+                    r.precision(), r.recall(), r.f1()));
         }
         return sb.toString();
     }

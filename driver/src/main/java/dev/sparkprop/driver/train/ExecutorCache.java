@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.NetworkSpec;
@@ -23,9 +24,10 @@ final class ExecutorCache {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorCache.class);
 
     static {
-        // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3),
-        // and whether float32 activations run SIMD (they need the jdk.incubator.vector module).
-        LOG.info("sparkprop executor BLAS: {}; float32 activations: {}", Backprop.blasImplementation(),
+        // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3)
+        // with its thread setting, and whether float32 activations run SIMD (they need the
+        // jdk.incubator.vector module).
+        LOG.info("sparkprop executor BLAS: {}; float32 activations: {}", BlasThreads.describe(),
                 FloatElementwise.implementation());
     }
 

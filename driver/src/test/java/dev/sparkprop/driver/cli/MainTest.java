@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.model.ModelDirectory;
+import dev.sparkprop.driver.report.StepsCsv;
+import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -262,5 +266,100 @@ class MainTest {
         int epochs = Integer.parseInt(r.lastLine().replaceAll(".* epochs=(\\d+) .*", "$1"));
         assertEquals(best + 3, epochs, "stopped three epochs after the best one: " + r.lastLine());
         assertTrue(epochs < 300, r.lastLine());
+    }
+    /** Log events as sparkprop's shipped config shows them (sparkprop at INFO, the rest at WARN), while open. */
+    private static final class ShownLogs implements AutoCloseable {
+        private final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final org.apache.logging.log4j.core.LoggerContext context =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        private final org.apache.logging.log4j.core.appender.AbstractAppender appender =
+                new org.apache.logging.log4j.core.appender.AbstractAppender("shown", null, null, true,
+                        org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(org.apache.logging.log4j.core.LogEvent event) {
+                        events.add(event.getLevel() + " " + event.getLoggerName() + ": "
+                                + event.getMessage().getFormattedMessage());
+                    }
+                };
+
+        ShownLogs() {
+            appender.start();
+            context.getConfiguration().getRootLogger().addAppender(appender, null, null);
+            org.apache.logging.log4j.core.config.Configurator.setLevel("dev.sparkprop",
+                    org.apache.logging.log4j.Level.INFO);
+        }
+
+        List<String> events() {
+            return List.copyOf(events);
+        }
+
+        @Override
+        public void close() {
+            context.getConfiguration().removeLogger("dev.sparkprop");
+            context.getConfiguration().getRootLogger().removeAppender("shown");
+            context.updateLoggers();
+            appender.stop();
+        }
+    }
+
+    @Test
+    void digitsRunShowsOneLinePerEpochAndNoLinePerIterationAndRecordsEveryStep() throws IOException {
+        Path model = dir.resolve("digits");
+        Run r;
+        List<String> logged;
+        try (ShownLogs logs = new ShownLogs()) {
+            r = run("train", "--config", Path.of("..", "conf", "examples", "digits.conf").toAbsolutePath().toString(),
+                    "--set", "data.path=" + SparkTestSession.dataset("digits.csv"), "--set", "training.epochs=3",
+                    "--set", "output.model_path=" + model);
+            logged = logs.events();
+        }
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        java.util.regex.Matcher fin = java.util.regex.Pattern.compile(" iterations=(\\d+) seconds=(\\S+)$")
+                .matcher(r.lastLine());
+        assertTrue(fin.find(), r.lastLine());
+        int iterations = Integer.parseInt(fin.group(1));
+        assertEquals(3 * 22, iterations, "1366 training rows in batches of 64");
+        List<String> epochLines = r.out().lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertEquals(3, epochLines.size(), r.out());
+        assertTrue(epochLines.stream().allMatch(l -> l.contains(" train_loss=") && l.contains(" seconds=")),
+                epochLines.toString());
+        String console = r.out() + String.join("\n", logged);
+        assertFalse(console.matches("(?s).*\\biteration \\d+.*"), "no line per iteration: " + console);
+        // Not a terminal here: a progress line at most every 10 s, besides the few lines of the start.
+        double seconds = Double.parseDouble(fin.group(2));
+        assertTrue(logged.size() <= 4 + seconds / 10, logged.toString());
+
+        // steps.csv: one row per iteration, whose losses make each epoch's train_loss as the loop sums them.
+        List<DistributedTrainer.Iteration> steps = StepsCsv.parse(
+                Files.readString(model.resolve("report/steps.csv")), "steps.csv");
+        assertEquals(iterations, steps.size());
+        List<EpochRecord> history = ModelDirectory.read(model.toString(), new org.apache.hadoop.conf.Configuration())
+                .metadata().history();
+        for (EpochRecord epoch : history) {
+            List<DistributedTrainer.Iteration> its = steps.stream().filter(s -> s.epoch() + 1 == epoch.epoch())
+                    .toList();
+            double loss = 0;
+            double stepSeconds = 0;
+            long rows = 0;
+            for (DistributedTrainer.Iteration it : its) {
+                loss += it.loss() / its.size();
+                stepSeconds += it.seconds();
+                rows += it.rows();
+            }
+            assertEquals(22, its.size());
+            assertEquals(epoch.metrics().get("train_loss"), loss, "epoch " + epoch.epoch());
+            assertEquals(epoch.trainRowsPerSecond(), rows / stepSeconds, "epoch " + epoch.epoch());
+            assertTrue(epoch.seconds() > stepSeconds, "the epoch's time includes its validation pass");
+        }
+
+        String page = Files.readString(model.resolve("report/report.html"));
+        assertTrue(page.contains("The saved model is <strong>epoch 3</strong>: the last epoch (no early stopping)."),
+                page);
+        assertTrue(page.contains("<h2>Per class</h2>\n<p class=\"muted\">The saved model on the validation rows"), page);
+        for (int c = 0; c < 10; c++) {
+            assertTrue(page.contains("<tr><td>" + c + "</td><td>"), "class " + c + ": " + page);
+        }
+        assertTrue(page.contains("<h2>Time</h2>\n<p>3 epochs in "), page);
+        assertTrue(page.contains("<tr><td>network.layers</td><td>&quot;64,64:relu,10:softmax&quot;</td></tr>"), page);
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.report.StepsCsv;
+import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,18 +52,40 @@ class CheckpointResumeTest {
         SparkSession spark = SparkTestSession.spark();
         Path root = dir.resolve("checkpoints");
         SavedModel full = new TrainJob(JobConfigLoader.load(null, job(root.toString(), 100)), spark, QUIET).run();
+        List<DistributedTrainer.Iteration> fullSteps = steps();
+        assertEquals(6 * 10, fullSteps.size(), "6 epochs of 10 steps");
         List<Path> all = checkpoints(root);
-        // 143 training rows in batches of 16: 9 steps an epoch, 6 epochs; every 7th step and each epoch end
+        // 145 to 160 training rows in batches of 16: 10 steps an epoch, 6 epochs; every 7th step and each epoch end
         assertTrue(all.size() >= 12, all.toString());
         for (Path checkpoint : List.of(all.get(0), all.get(3), all.get(all.size() / 2), all.get(all.size() - 2))) {
             SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
-            assertEquals(full.metadata().history(), resumed.metadata().history());
+            // The same metrics; each run times its own epochs.
+            assertEquals(metrics(full), metrics(resumed));
+            assertTrue(resumed.metadata().history().stream().allMatch(e -> e.seconds() > 0
+                    && e.trainRowsPerSecond() > 0), resumed.metadata().history().toString());
+            // The report's steps.csv still has every step of the run, the checkpoint's record of those before it.
+            assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
         }
         // A checkpoint is also a model directory that evaluate reads
         SavedModel checkpointModel = ModelDirectory.read(all.get(1).toString(),
                 spark.sparkContext().hadoopConfiguration());
         assertEquals(full.params().length, checkpointModel.params().length);
+    }
+
+    private static List<List<Object>> metrics(SavedModel model) {
+        return model.metadata().history().stream().map(e -> List.<Object>of(e.epoch(), e.metrics())).toList();
+    }
+
+    /** The steps in the report of the model trained last. */
+    private List<DistributedTrainer.Iteration> steps() throws IOException {
+        Path file = dir.resolve("model/report/steps.csv");
+        return StepsCsv.parse(Files.readString(file), file.toString());
+    }
+
+    private static List<DistributedTrainer.Iteration> untimed(List<DistributedTrainer.Iteration> steps) {
+        return steps.stream().map(s -> new DistributedTrainer.Iteration(s.iteration(), s.epoch(), s.step(), s.rows(),
+                s.loss(), s.learningRate(), 0, s.skipped())).toList();
     }
 
     @Test

@@ -110,7 +110,8 @@ class ModelDirectoryTest {
         assertEquals(List.of("name", "categorical", "categories", "vectorSize"),
                 names(json.get("preprocessing").get("features").get(0)));
         assertTrue(json.get("preprocessing").get("targetMean").isNull());
-        assertEquals(List.of("epoch", "metrics"), names(json.get("history").get(0)));
+        assertEquals(List.of("epoch", "metrics", "seconds", "trainRowsPerSecond"), names(json.get("history").get(0)));
+        assertEquals(List.of("epoch", "metrics"), names(json.get("history").get(2)), "absent where not recorded");
     }
 
     // ---- overwriting ----
@@ -309,7 +310,10 @@ class ModelDirectoryTest {
                 metadataCase("a metric that is not a number", tree(root -> metrics(root, 0).put("train_loss", "low")),
                         "history[0].metrics.train_loss must be a number"),
                 metadataCase("epoch 0", tree(root -> ((ObjectNode) root.get("history").get(0)).put("epoch", 0)),
-                        "epochs count from 1, got 0"));
+                        "epochs count from 1, got 0"),
+                metadataCase("an epoch's time that is not a number",
+                        tree(root -> ((ObjectNode) root.get("history").get(0)).put("seconds", "fast")),
+                        "history[0].seconds must be a finite number"));
     }
 
     static Stream<Arguments> inconsistentMetadata() {
@@ -416,8 +420,10 @@ class ModelDirectoryTest {
         config.put("a.last", "ümlaut ✓ \"quoted\"\n");
         List<EpochRecord> history = List.of(
                 new EpochRecord(1, metrics("train_loss", 1.0986122886681098, "validation_loss", 1.05,
-                        "validation_accuracy", 0.4)),
-                new EpochRecord(2, metrics("train_loss", 0.5, "validation_loss", 0.61, "validation_accuracy", 0.8)),
+                        "validation_accuracy", 0.4), 2.0 / 3, 12345.678),
+                new EpochRecord(2, metrics("train_loss", 0.5, "validation_loss", 0.61, "validation_accuracy", 0.8),
+                        1e-3, 1e9),
+                // Not timed, as in a model saved before epochs were timed
                 new EpochRecord(3, metrics("train_loss", 0.1, "validation_loss", Double.NaN,
                         "validation_accuracy", Double.NEGATIVE_INFINITY)));
         return new ModelMetadata(ModelMetadata.FORMAT_VERSION, layers, loss, parameters, p, config, history,
@@ -450,6 +456,8 @@ class ModelDirectoryTest {
             assertEquals(e.history().get(i).epoch(), a.history().get(i).epoch());
             assertEquals(new ArrayList<>(e.history().get(i).metrics().entrySet()),
                     new ArrayList<>(a.history().get(i).metrics().entrySet()), "metrics in order");
+            assertEquals(e.history().get(i).seconds(), a.history().get(i).seconds());
+            assertEquals(e.history().get(i).trainRowsPerSecond(), a.history().get(i).trainRowsPerSecond());
         }
         Preprocessing ep = e.preprocessing();
         Preprocessing ap = a.preprocessing();

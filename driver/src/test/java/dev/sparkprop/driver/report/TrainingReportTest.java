@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.Evaluation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,18 @@ class TrainingReportTest {
         return new EpochRecord(epoch, metrics);
     }
 
+    /** A report of {@code history} alone: the last epoch kept, no classes, config or steps. */
+    private static TrainingReport.Contents contents(List<EpochRecord> history, String title) {
+        return new TrainingReport.Contents(title, history, history.get(history.size() - 1).epoch(),
+                "the last epoch (no early stopping)", List.of(), "", Map.of(), List.of());
+    }
+
     private String write(List<EpochRecord> history, String title, String file) throws IOException {
-        TrainingReport.write(history, title, dir.toString(), new Configuration());
+        return write(contents(history, title), file);
+    }
+
+    private String write(TrainingReport.Contents contents, String file) throws IOException {
+        TrainingReport.write(contents, dir.toString(), new Configuration());
         return Files.readString(dir.resolve(file));
     }
 
@@ -202,14 +214,107 @@ class TrainingReportTest {
     @Test
     void rewritingReplacesTheReportInANewDirectoryWithoutLeavingTemporaryFiles() throws IOException {
         Path nested = dir.resolve("a/b/report");
-        TrainingReport.write(List.of(epoch(1, "train_loss", 1.0)), "first", nested.toString(), new Configuration());
-        TrainingReport.write(List.of(epoch(1, "train_loss", 2.0)), "second", nested.toString(), new Configuration());
+        TrainingReport.write(contents(List.of(epoch(1, "train_loss", 1.0)), "first"), nested.toString(),
+                new Configuration());
+        TrainingReport.write(contents(List.of(epoch(1, "train_loss", 2.0)), "second"), nested.toString(),
+                new Configuration());
 
         try (Stream<Path> files = Files.list(nested)) {
-            assertEquals(List.of("history.csv", "history.json", "report.html"),
+            assertEquals(List.of("history.csv", "history.json", "report.html", "steps.csv"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertEquals("epoch,train_loss\n1,2.0\n", Files.readString(nested.resolve("history.csv")));
         assertTrue(Files.readString(nested.resolve("report.html")).contains("<h1>second</h1>"));
+    }
+    /** Three timed epochs of an early-stopped run that keeps epoch 2, with classes, config and steps. */
+    private static TrainingReport.Contents earlyStoppedRun() {
+        List<EpochRecord> history = List.of(
+                timed(epoch(1, "train_loss", 0.9, "validation_loss", 0.8), 2.5, 800.0),
+                timed(epoch(2, "train_loss", 0.5, "validation_loss", 0.4), 1.25, 1600.0),
+                timed(epoch(3, "train_loss", 0.3, "validation_loss", 0.45), 1.5, 1250.0));
+        List<Evaluation.ClassRow> perClass = List.of(
+                new Evaluation.ClassRow("setosa", 10, 11, 0.9090909, 1.0, 0.952381),
+                new Evaluation.ClassRow("<versicolor>", 12, 11, 1.0, 0.9166667, 0.9565217));
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("network.layers", "4,8:tanh,3:softmax");
+        config.put("data.path", "data/a&b.csv");
+        List<DistributedTrainer.Iteration> steps = new ArrayList<>();
+        for (int e = 0; e < 3; e++) {
+            for (int k = 1; k <= 2; k++) {
+                steps.add(new DistributedTrainer.Iteration(steps.size() + 1, e, k, 1000, 1.0 / (steps.size() + 1),
+                        0.01, 0.5, false));
+            }
+        }
+        return new TrainingReport.Contents("run", history, 2, "the best validation_loss (0.4) of the 3 epochs run",
+                perClass, "validation rows", config, steps);
+    }
+
+    @Test
+    void pageShowsTheSavedEpochAndWhyThePerClassTableTheTimePerEpochAndTheEffectiveConfig() throws IOException {
+        String html = write(earlyStoppedRun(), "report.html");
+
+        assertTrue(html.contains("The saved model is <strong>epoch 2</strong>: the best validation_loss (0.4) of the"
+                + " 3 epochs run.</p>"), html);
+        assertEquals(1, count(html, "<line class=\"marker\" data-epoch=\"2\""), "the loss chart marks epoch 2");
+        assertTrue(html.contains("The saved model on the validation rows"), html);
+        assertTrue(html.contains("<tr><td>setosa</td><td>10</td><td>11</td><td>0.9091</td><td>1.0000</td>"
+                + "<td>0.9524</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>&lt;versicolor&gt;</td><td>12</td><td>11</td>"), html);
+        assertTrue(html.contains("3 epochs in 5.25 s (their steps and validation passes), 1.75 s per epoch on"
+                + " average; 2000 training rows/s over 6 steps."), html);
+        assertTrue(html.contains("<tr><td>seconds per epoch</td><td>1.25</td><td>1.25</td><td>2</td><td>2.5</td>"
+                + "<td>1</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>training rows/s</td><td>1600</td><td>1600</td><td>2</td><td>800</td>"
+                + "<td>1</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>network.layers</td><td>4,8:tanh,3:softmax</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>data.path</td><td>data/a&amp;b.csv</td></tr>"), html);
+        assertAllCoordinatesFinite(html);
+    }
+
+    @Test
+    void aPageWithoutTimesClassesOrConfigLeavesThoseSectionsOut() throws IOException {
+        String html = write(List.of(epoch(1, "train_loss", 0.5, "train_rmse", 2.0)), "run", "report.html");
+        assertTrue(html.contains("The saved model is <strong>epoch 1</strong>: the last epoch (no early"
+                + " stopping).</p>"), html);
+        assertFalse(html.contains("<h2>Per class</h2>") || html.contains("<h2>Time</h2>")
+                || html.contains("<h2>Effective config</h2>"), html);
+    }
+
+    @Test
+    void historyFilesCarryEachEpochsSecondsAndRowsPerSecondWhereRecorded() throws IOException {
+        TrainingReport.Contents run = earlyStoppedRun();
+        assertEquals("""
+                epoch,train_loss,validation_loss,seconds,train_rows_per_second
+                1,0.9,0.8,2.5,800.0
+                2,0.5,0.4,1.25,1600.0
+                3,0.3,0.45,1.5,1250.0
+                """, write(run, "history.csv"));
+        JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("history.json")));
+        assertEquals(1.25, json.get(1).get("seconds").doubleValue());
+        assertEquals(1600.0, json.get(1).get("train_rows_per_second").doubleValue());
+    }
+
+    private static EpochRecord timed(EpochRecord r, double seconds, double rowsPerSecond) {
+        return new EpochRecord(r.epoch(), r.metrics(), seconds, rowsPerSecond);
+    }
+
+    @Test
+    void stepsCsvHasOneRowPerStepThatParsesBackToTheSameSteps() throws IOException {
+        TrainingReport.Contents run = earlyStoppedRun();
+        String csv = write(run, "steps.csv");
+        String[] lines = csv.split("\n");
+        assertEquals(1 + 6, lines.length);
+        assertEquals("iteration,epoch,step,rows,loss,learning_rate,seconds,skipped", lines[0]);
+        assertEquals("3,2,1,1000,0.3333333333333333,0.01,0.5,false", lines[3]);
+        assertEquals(run.steps(), StepsCsv.parse(csv, "steps.csv"));
+    }
+
+    @Test
+    void stepsCsvThatDoesNotParseIsRefusedNamingTheLine() {
+        String csv = StepsCsv.format(earlyStoppedRun().steps());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StepsCsv.parse(csv.replace("\n3,2,1,", "\n4,2,1,"), "x/steps.csv"));
+        assertTrue(e.getMessage().startsWith("x/steps.csv line 4 is not a step record: iteration 4 does not follow 2"),
+                e.getMessage());
     }
 }

@@ -119,6 +119,11 @@ public final class Updater {
         optimizer.step(w, g, state, lr, iteration + 1);
     }
 
+    /** The schedule's learning rate at a 0-based iteration: the one {@link #update} uses there. */
+    public double learningRate(long iteration) {
+        return schedule.rate(iteration);
+    }
+
     /** ‖g‖₂ of the last {@link #update}'s gradient before clipping (NaN before the first update). */
     public double lastGradientNorm() {
         return lastGradientNorm;

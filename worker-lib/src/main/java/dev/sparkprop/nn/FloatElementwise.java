@@ -5,7 +5,8 @@ package dev.sparkprop.nn;
  * {@code n} values of a layer buffer. {@link #of} picks the fastest one this JVM can run: the
  * SIMD kernels of {@link VectorActivations} when the {@code jdk.incubator.vector} module is
  * present (Spark's launcher adds it to drivers and executors), else the scalar loops of
- * {@link FloatFormulas}, which give the same bits.
+ * {@link FloatFormulas}, which give the same bits. An instance may hold scratch space: one
+ * thread at a time.
  */
 public interface FloatElementwise {
 

@@ -36,18 +36,27 @@ import jdk.incubator.vector.VectorSpecies;
  * other bits once the JIT has compiled them (SVML) than before (the scalar fallback), and a run
  * would not repeat itself bit for bit. So SIMD, the scalar loops and both JIT states agree.
  *
- * <p>Only {@link FloatElementwise#of} touches this class, after checking that the module is
- * present. Each activation has its own loops so that the JIT compiles every loop for one formula
- * (a loop shared through a virtual call would box each vector once several activations run in
- * one JVM); the tail, shorter than one vector, runs {@link FloatFormulas}' scalar formula.
+ * <p>No method here takes or returns a vector: the JIT boxes a vector that crosses a call it did
+ * not inline (it stops inlining methods of ours once a compilation grows large, and these loops
+ * may be inlined into large ones), which costs more than the math. So each loop is whole in its
+ * method, and the formulas with e^x or e^x - 1 run as passes over chunks of {@value #CHUNK}
+ * values (kept in L1 cache): the argument into a scratch array, e^x or e^x - 1 in place (one loop
+ * each, shared), then the activation from it. The tail, shorter than one vector, runs
+ * {@link FloatFormulas}' scalar formula. Only {@link FloatElementwise#of} touches this class,
+ * after checking that the module is present.
  */
 final class VectorActivations {
+
+    /** Values a chunk of the passes; a multiple of any lane count. */
+    static final int CHUNK = 512;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
     private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector ZERO = FloatVector.zero(S);
     private static final FloatVector A11_V = FloatVector.broadcast(S, A11);
     private static final FloatVector A13_V = FloatVector.broadcast(S, A13);
     private static final FloatVector A15_V = FloatVector.broadcast(S, A15);
@@ -91,10 +100,9 @@ final class VectorActivations {
             case RELU -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    FloatVector zero = FloatVector.zero(S);
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        zero.blend(zi, positive(zi)).intoArray(a, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        ZERO.blend(zi, zi.compare(VectorOperators.GT, 0f)).intoArray(a, i);
                     }
                 }
 
@@ -107,8 +115,8 @@ final class VectorActivations {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        zi.mul(p).blend(zi, positive(zi)).intoArray(a, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        zi.mul(p).blend(zi, zi.compare(VectorOperators.GT, 0f)).intoArray(a, i);
                     }
                 }
 
@@ -120,69 +128,100 @@ final class VectorActivations {
             case SIGMOID -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        sigmoid(load(z, i)).intoArray(a, i);
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count);
+                        sigmoidOfExp(z, from, scratch, a, from, count);
                     }
                 }
 
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector ai = load(a, i);
-                        load(g, i).mul(ai.fma(ai.neg(), ai)).intoArray(g, i);
+                        FloatVector ai = FloatVector.fromArray(S, a, i);
+                        FloatVector.fromArray(S, g, i).mul(ai.fma(ai.neg(), ai)).intoArray(g, i);
                     }
                 }
             };
             case TANH -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        tanh(load(z, i)).intoArray(a, i);
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector.fromArray(S, z, from + j).abs().mul(-2f).intoArray(scratch, j);
+                        }
+                        expm1InPlace(scratch, count);
+                        for (int j = 0; j < count; j += L) {
+                            // |m| / (2 + m) with z's sign bit.
+                            FloatVector m = FloatVector.fromArray(S, scratch, j);
+                            IntVector sign = FloatVector.fromArray(S, z, from + j).reinterpretAsInts().and(0x80000000);
+                            m.abs().div(m.add(TWO)).reinterpretAsInts().or(sign).reinterpretAsFloats()
+                                    .intoArray(a, from + j);
+                        }
                     }
                 }
 
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    FloatVector one = FloatVector.broadcast(S, 1f);
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector ai = load(a, i);
-                        load(g, i).mul(ai.fma(ai.neg(), one)).intoArray(g, i);
+                        FloatVector ai = FloatVector.fromArray(S, a, i);
+                        FloatVector.fromArray(S, g, i).mul(ai.fma(ai.neg(), ONE)).intoArray(g, i);
                     }
                 }
             };
             case ELU -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    FloatVector zero = FloatVector.zero(S);
-                    for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        VectorMask<Float> positive = positive(zi);
-                        // e^z - 1 of the other lanes only, as the scalar formula computes it (NaN included).
-                        expm1(zi.blend(zero, positive)).mul(p).blend(zi, positive).intoArray(a, i);
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        // e^z - 1 of the lanes z > 0 does not take, as the scalar formula (NaN included).
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+                            zj.blend(ZERO, zj.compare(VectorOperators.GT, 0f)).intoArray(scratch, j);
+                        }
+                        expm1InPlace(scratch, count);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+                            FloatVector.fromArray(S, scratch, j).mul(p).blend(zj, zj.compare(VectorOperators.GT, 0f))
+                                    .intoArray(a, from + j);
+                        }
                     }
                 }
 
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector gi = load(g, i);
-                        gi.mul(load(a, i).add(p)).blend(gi, positive(load(z, i))).intoArray(g, i);
+                        FloatVector gi = FloatVector.fromArray(S, g, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        gi.mul(FloatVector.fromArray(S, a, i).add(p)).blend(gi, zi.compare(VectorOperators.GT, 0f))
+                                .intoArray(g, i);
                     }
                 }
             };
             case SOFTPLUS -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    // Two loops, e^-|z| first, each in its own method: one loop with both would
-                    // outgrow what the JIT inlines into one compilation, and box its vectors.
-                    expOfMinusAbs(z, a, bound);
-                    softplusOfExp(z, a, bound);
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count);
+                        softplusOfExp(z, from, scratch, a, count);
+                    }
                 }
 
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int i = 0; i < bound; i += L) {
-                        load(g, i).mul(sigmoid(load(z, i))).intoArray(g, i);
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count);
+                        sigmoidOfExp(z, from, scratch, scratch, 0, count);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j))
+                                    .intoArray(g, from + j);
+                        }
                     }
                 }
             };
@@ -190,99 +229,90 @@ final class VectorActivations {
         };
     }
 
-    /** a = e^-|z| over [0, bound). */
-    private static void expOfMinusAbs(float[] z, float[] a, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            exp(load(z, i).abs().neg()).intoArray(a, i);
-        }
-    }
-
-    /** a := softplus(z) over [0, bound), given a = e^-|z|. */
-    private static void softplusOfExp(float[] z, float[] a, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            softplus(load(z, i), load(a, i)).intoArray(a, i);
-        }
-    }
-
     /** g := (z > 0 ? 1 : slope) g, as the scalar loop's g *= f' (so 0 · inf is NaN there too). */
     private static void leakyJacobian(float[] z, float[] g, int bound, float slope) {
         for (int i = 0; i < bound; i += L) {
-            FloatVector gi = load(g, i);
-            gi.mul(slope).blend(gi, positive(load(z, i))).intoArray(g, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector zi = FloatVector.fromArray(S, z, i);
+            gi.mul(slope).blend(gi, zi.compare(VectorOperators.GT, 0f)).intoArray(g, i);
         }
     }
 
-    private static FloatVector load(float[] values, int i) {
-        return FloatVector.fromArray(S, values, i);
+    /** t[j] = -|z[from + j]| for j < count. */
+    private static void negativeAbs(float[] z, int from, float[] t, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector.fromArray(S, z, from + j).abs().neg().intoArray(t, j);
+        }
     }
 
-    private static VectorMask<Float> positive(FloatVector z) {
-        return z.compare(VectorOperators.GT, 0f);
+    /** out[outFrom + j] = {@link FloatFormulas#sigmoid} of z[from + j], given e[j] = e^-|z[from + j]|. */
+    private static void sigmoidOfExp(float[] z, int from, float[] e, float[] out, int outFrom, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector ej = FloatVector.fromArray(S, e, j);
+            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+            ONE.blend(ej, zj.compare(VectorOperators.LT, 0f)).div(ej.add(ONE)).intoArray(out, outFrom + j);
+        }
     }
 
-    /** {@link FloatFormulas#sigmoid}. */
-    private static FloatVector sigmoid(FloatVector z) {
-        FloatVector e = exp(z.abs().neg());
-        FloatVector d = e.add(1f);
-        return ONE.blend(e, z.compare(VectorOperators.LT, 0f)).div(d);
+    /** a[from + j] = {@link FloatFormulas#softplus} of z[from + j], given e[j] = e^-|z[from + j]|. */
+    private static void softplusOfExp(float[] z, int from, float[] e, float[] a, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector ej = FloatVector.fromArray(S, e, j);
+            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+            FloatVector s = ej.div(ej.add(TWO));
+            FloatVector twoS = s.add(s);
+            FloatVector w = s.mul(s);
+            FloatVector atanh = A15_V.fma(w, A13_V).fma(w, A11_V).fma(w, A9_V).fma(w, A7_V).fma(w, A5_V)
+                    .fma(w, A3_V);
+            FloatVector positivePart = ZERO.blend(zj, zj.compare(VectorOperators.GT, 0f));
+            positivePart.add(twoS.mul(w).fma(atanh, twoS)).intoArray(a, from + j);
+        }
     }
 
-    /** {@link FloatFormulas#tanh}. */
-    private static FloatVector tanh(FloatVector z) {
-        FloatVector m = expm1(z.abs().mul(-2f));
-        FloatVector t = m.abs().div(m.add(2f));
-        IntVector sign = z.reinterpretAsInts().and(0x80000000);
-        return t.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /** x := {@link FloatFormulas#exp}(x) over [0, count). */
+    private static void expInPlace(float[] x, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector xj = FloatVector.fromArray(S, x, j);
+            xj = xj.blend(EXP_MIN, xj.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
+            FloatVector n = t.sub(ROUNDER);
+            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
+            // e^r - 1 = r + r² (1/2! + r/3! + ... + r^6/8!), as FloatFormulas.expm1Taylor
+            FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
+                    .fma(r.mul(r), r);
+            IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+            // 2^half and 2^(k - half), built in the exponent bits
+            FloatVector s = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            s.fma(q, s).mul(s2).intoArray(x, j);
+        }
     }
 
-    /** {@link FloatFormulas#softplus}, given e = e^-|z|. */
-    private static FloatVector softplus(FloatVector z, FloatVector e) {
-        FloatVector s = e.div(e.add(2f));
-        FloatVector twoS = s.add(s);
-        FloatVector w = s.mul(s);
-        FloatVector atanh = A15_V.fma(w, A13_V).fma(w, A11_V).fma(w, A9_V).fma(w, A7_V).fma(w, A5_V).fma(w, A3_V);
-        FloatVector positivePart = FloatVector.zero(S).blend(z, positive(z));
-        return positivePart.add(twoS.mul(w).fma(atanh, twoS));
+    /** x := {@link FloatFormulas#expm1}(x) over [0, count). */
+    private static void expm1InPlace(float[] x, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector xj = FloatVector.fromArray(S, x, j);
+            xj = xj.blend(EXPM1_MIN, xj.compare(VectorOperators.LT, EXPM1_MIN));
+            FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
+            FloatVector n = t.sub(ROUNDER);
+            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
+            FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
+                    .fma(r.mul(r), r);
+            FloatVector s = t.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            s.fma(q, s.sub(1f)).intoArray(x, j);
+        }
     }
 
-    /** {@link FloatFormulas#exp}. */
-    private static FloatVector exp(FloatVector x) {
-        x = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN));
-        FloatVector t = x.fma(LOG2E_V, ROUNDER_V);
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, x));
-        FloatVector q = expm1Taylor(r);
-        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s = pow2(half);
-        return s.fma(q, s).mul(pow2(k.sub(half)));
-    }
-
-    /** {@link FloatFormulas#expm1}. */
-    private static FloatVector expm1(FloatVector x) {
-        x = x.blend(EXPM1_MIN, x.compare(VectorOperators.LT, EXPM1_MIN));
-        FloatVector t = x.fma(LOG2E_V, ROUNDER_V);
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, x));
-        FloatVector q = expm1Taylor(r);
-        FloatVector s = pow2(t.reinterpretAsInts().sub(ROUNDER_BITS));
-        return s.fma(q, s.sub(1f));
-    }
-
-    /** {@link FloatFormulas#expm1Taylor}. */
-    private static FloatVector expm1Taylor(FloatVector r) {
-        FloatVector p = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V)
-                .fma(r, E4_V).fma(r, E3_V).fma(r, E2_V);
-        return p.fma(r.mul(r), r);
-    }
-
-    private static FloatVector pow2(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
-    /** The whole-vector part runs in the subclass; the tail of n mod L values in the scalar formula here. */
+    /**
+     * The whole-vector part runs in the subclass; the tail of n mod L values in the scalar formula
+     * here. Each kernel has its own scratch chunk, so a kernel serves one thread at a time (each
+     * Backprop makes its own).
+     */
     private abstract static class Kernel implements FloatElementwise {
         private final FloatFormulas.Formula formula;
+        final float[] scratch = new float[CHUNK];
 
         Kernel(FloatFormulas.Formula formula) {
             this.formula = formula;

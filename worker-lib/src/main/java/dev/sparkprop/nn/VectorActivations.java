@@ -24,7 +24,6 @@ import static dev.sparkprop.nn.FloatFormulas.ROUNDER_BITS;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -131,7 +130,7 @@ final class VectorActivations {
                     for (int from = 0; from < bound; from += CHUNK) {
                         int count = Math.min(CHUNK, bound - from);
                         negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count);
+                        expInPlace(scratch, count, false);
                         sigmoidOfExp(z, from, scratch, a, from, count);
                     }
                 }
@@ -152,7 +151,7 @@ final class VectorActivations {
                         for (int j = 0; j < count; j += L) {
                             FloatVector.fromArray(S, z, from + j).abs().mul(-2f).intoArray(scratch, j);
                         }
-                        expm1InPlace(scratch, count);
+                        expInPlace(scratch, count, true);
                         for (int j = 0; j < count; j += L) {
                             // |m| / (2 + m) with z's sign bit.
                             FloatVector m = FloatVector.fromArray(S, scratch, j);
@@ -181,7 +180,7 @@ final class VectorActivations {
                             FloatVector zj = FloatVector.fromArray(S, z, from + j);
                             zj.blend(ZERO, zj.compare(VectorOperators.GT, 0f)).intoArray(scratch, j);
                         }
-                        expm1InPlace(scratch, count);
+                        expInPlace(scratch, count, true);
                         for (int j = 0; j < count; j += L) {
                             FloatVector zj = FloatVector.fromArray(S, z, from + j);
                             FloatVector.fromArray(S, scratch, j).mul(p).blend(zj, zj.compare(VectorOperators.GT, 0f))
@@ -206,7 +205,7 @@ final class VectorActivations {
                     for (int from = 0; from < bound; from += CHUNK) {
                         int count = Math.min(CHUNK, bound - from);
                         negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count);
+                        expInPlace(scratch, count, false);
                         softplusOfExp(z, from, scratch, a, count);
                     }
                 }
@@ -216,7 +215,7 @@ final class VectorActivations {
                     for (int from = 0; from < bound; from += CHUNK) {
                         int count = Math.min(CHUNK, bound - from);
                         negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count);
+                        expInPlace(scratch, count, false);
                         sigmoidOfExp(z, from, scratch, scratch, 0, count);
                         for (int j = 0; j < count; j += L) {
                             FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j))
@@ -269,11 +268,15 @@ final class VectorActivations {
         }
     }
 
-    /** x := {@link FloatFormulas#exp}(x) over [0, count). */
-    private static void expInPlace(float[] x, int count) {
+    /**
+     * x := {@link FloatFormulas#expm1}(x) when {@code minusOne}, else {@link FloatFormulas#exp}(x),
+     * over [0, count): one loop for both, as they share the reduction and the polynomial.
+     */
+    private static void expInPlace(float[] x, int count, boolean minusOne) {
+        float min = minusOne ? EXPM1_MIN : EXP_MIN;
         for (int j = 0; j < count; j += L) {
             FloatVector xj = FloatVector.fromArray(S, x, j);
-            xj = xj.blend(EXP_MIN, xj.compare(VectorOperators.LT, EXP_MIN));
+            xj = xj.blend(min, xj.compare(VectorOperators.LT, min));
             FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
             FloatVector n = t.sub(ROUNDER);
             FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
@@ -281,27 +284,17 @@ final class VectorActivations {
             FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
                     .fma(r.mul(r), r);
             IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
-            IntVector half = k.lanewise(VectorOperators.ASHR, 1);
-            // 2^half and 2^(k - half), built in the exponent bits
-            FloatVector s = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            s.fma(q, s).mul(s2).intoArray(x, j);
-        }
-    }
-
-    /** x := {@link FloatFormulas#expm1}(x) over [0, count). */
-    private static void expm1InPlace(float[] x, int count) {
-        for (int j = 0; j < count; j += L) {
-            FloatVector xj = FloatVector.fromArray(S, x, j);
-            xj = xj.blend(EXPM1_MIN, xj.compare(VectorOperators.LT, EXPM1_MIN));
-            FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
-            FloatVector n = t.sub(ROUNDER);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
-            FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
-                    .fma(r.mul(r), r);
-            FloatVector s = t.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
-                    .reinterpretAsFloats();
-            s.fma(q, s.sub(1f)).intoArray(x, j);
+            // Each branch stores its result: a vector merged from two branches could be boxed.
+            if (minusOne) {
+                FloatVector s = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                s.fma(q, s.sub(1f)).intoArray(x, j);
+            } else {
+                // 2^half and 2^(k - half), built in the exponent bits
+                IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                s.fma(q, s).mul(s2).intoArray(x, j);
+            }
         }
     }
 

@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class BackpropBench {
 
-    @Param({"100,128:relu,64:relu,10:softmax", "784,512:relu,512:relu,10:softmax"})
+    // bin/benchmark's job a network, then relu in its place and job b's.
+    @Param({"100,128:sigmoid,64:sigmoid,10:softmax", "100,128:relu,64:relu,10:softmax",
+        "784,512:relu,512:relu,10:softmax"})
     public String layers;
 
     @Param({"float64", "float32"})

@@ -323,7 +323,7 @@ public final class CompareWithMllib {
             List<Row> out = new ArrayList<>(block.rows());
             for (int r = 0; r < block.rows(); r++) {
                 out.add(RowFactory.create(Vectors.dense(SyntheticData.features(block, r)),
-                        (double) SyntheticData.label(block, r)));
+                        (double) block.targetClass(r)));
             }
             return out.iterator();
         });

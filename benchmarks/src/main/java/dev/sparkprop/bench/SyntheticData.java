@@ -14,8 +14,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Seeded synthetic rows that a network can learn: Gaussian features, and targets from a fixed
- * random "teacher" network (in → 16 tanh → out): the one-hot argmax of its outputs for
- * classification, the outputs themselves for regression. Row r depends only on (seed, r), so
+ * random "teacher" network (in → 16 tanh → out): the argmax of its outputs for classification
+ * (as a class index), the outputs themselves for regression. Row r depends only on (seed, r), so
  * Spark's partitions and the no-Spark copy of {@link #partitionsLocally} hold the same rows.
  */
 final class SyntheticData implements Serializable {
@@ -81,20 +81,25 @@ final class SyntheticData implements Serializable {
             public Block next() {
                 int n = (int) Math.min(blockRows, to - next);
                 double[] x = new double[inputs * n];
-                double[] y = new double[outputs * n];
+                // Classes as indices, as TrainingData caches a softmax classifier's rows.
+                double[] y = classification ? new double[outputs] : new double[outputs * n];
+                int[] classes = new int[n];
                 for (int r = 0; r < n; r++) {
-                    row(next + r, x, r * inputs, y, r * outputs);
+                    classes[r] = row(next + r, x, r * inputs, y, classification ? 0 : r * outputs);
                 }
                 next += n;
-                Block block = Block.unweighted(inputs, outputs, x, y, n);
+                double[] ones = new double[n];
+                Arrays.fill(ones, 1.0);
+                Block block = classification ? Block.ofClasses(inputs, outputs, x, classes, ones, n)
+                        : new Block(inputs, outputs, x, y, ones, n);
                 // Generated in double, rounded once: float32 blocks hold the float64 rows' nearest floats.
                 return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }
         };
     }
 
-    /** Row r's features at x[xOff..] and targets at y[yOff..]. */
-    private void row(long r, double[] x, int xOff, double[] y, int yOff) {
+    /** Row r's features at x[xOff..] and targets at y[yOff..]; returns its class (the teacher's argmax). */
+    private int row(long r, double[] x, int xOff, double[] y, int yOff) {
         // SplittableRandom mixes its seed, so consecutive row seeds give unrelated streams.
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + r);
         for (int j = 0; j < inputs; j++) {
@@ -116,21 +121,7 @@ final class SyntheticData implements Serializable {
             }
             best = out[k] > out[best] ? k : best;
         }
-        if (classification) {
-            y[yOff + best] = 1;
-        } else {
-            System.arraycopy(out, 0, y, yOff, outputs);
-        }
-    }
-
-    /** The class of row r of a block with one-hot targets. */
-    static int label(Block block, int r) {
-        int k = block.outputWidth();
-        double[] y = block.targets();
-        int best = 0;
-        for (int i = 1; i < k; i++) {
-            best = y[r * k + i] > y[r * k + best] ? i : best;
-        }
+        System.arraycopy(out, 0, y, yOff, outputs);
         return best;
     }
 

@@ -23,6 +23,8 @@ public final class Backprop {
     private final Kernels kernels;
     private int lastRows;
     private boolean loaded;
+    /** The one-hot targets of a block of class indices, made when the first such block comes. */
+    private double[] oneHot;
 
     public Backprop(NetworkSpec spec, int maxRows) {
         this(spec, maxRows, Precision.FLOAT64, true);
@@ -100,7 +102,7 @@ public final class Backprop {
             return 0;
         }
         forward(block, rows);
-        double loss = kernels.head(head, block.targets(), block.weights(), rows, true);
+        double loss = kernels.head(head, targets(block), block.weights(), rows, true);
         for (int l = spec.depth(); l >= 1; l--) {
             kernels.accumulateLayerGradient(l, block, rows, grad);
             if (l > 1) {
@@ -143,7 +145,7 @@ public final class Backprop {
             return 0;
         }
         forward(block, rows);
-        return kernels.head(head, block.targets(), block.weights(), rows, false);
+        return kernels.head(head, targets(block), block.weights(), rows, false);
     }
 
     /** {@link #predict(double[], Block)} at the parameters last {@link #load loaded}. */
@@ -168,6 +170,17 @@ public final class Backprop {
     /** z_l (n_l x rows) of the last forward pass, for l = 1..L; a buffer, overwritten by the next. */
     public double[] preActivation(int l) {
         return kernels.preActivation(l, lastRows);
+    }
+
+    /** y (n_L x rows) for the head: the block's own, or the one-hot rows of its class indices. */
+    private double[] targets(Block block) {
+        if (!block.hasClasses()) {
+            return block.targets();
+        }
+        if (oneHot == null) {
+            oneHot = new double[Math.multiplyExact(spec.outputWidth(), maxRows)];
+        }
+        return block.targets(oneHot);
     }
 
     private void forward(Block block, int rows) {

@@ -4,7 +4,9 @@ package dev.sparkprop.nn;
  * An elementwise activation's two float32 steps, a = f(z) and g := f'(z) ⊙ g, over the first
  * {@code n} values of a layer buffer. {@link #of} picks the fastest one this JVM can run: the
  * SIMD kernels of {@link VectorActivations} when the {@code jdk.incubator.vector} module is
- * present (Spark's launcher adds it to drivers and executors), else {@link #scalar}.
+ * present (Spark's launcher adds it to drivers and executors), else the scalar loops of
+ * {@link FloatFormulas}, which give the same bits. An instance may hold scratch space: one
+ * thread at a time.
  */
 public interface FloatElementwise {
 
@@ -13,41 +15,16 @@ public interface FloatElementwise {
     void jacobianTransposeTimes(float[] z, float[] a, float[] g, int n);
 
     /**
-     * The SIMD kernel of {@code f} when the vector module is present and has one (the
-     * piecewise-linear activations), tanh's exp-based loop, else the scalar loops.
+     * The SIMD kernel of a built-in activation when the vector module is present, else its
+     * scalar float32 loops (the same bits either way); the scalar loops of the double formulas
+     * for an activation of your own.
      */
     static FloatElementwise of(ElementwiseActivation f) {
-        FloatElementwise simd = VectorSupport.AVAILABLE ? VectorActivations.of(f) : null;
-        if (simd != null) {
-            return simd;
+        FloatFormulas.Formula formula = FloatFormulas.of(f);
+        if (formula == null) {
+            return scalar(f);
         }
-        return f.form() == ElementwiseActivation.Form.TANH ? tanh(f) : scalar(f);
-    }
-
-    /**
-     * tanh from Math.exp, whose HotSpot stub gives the same bits interpreted and compiled, in
-     * double and rounded to float: within an ulp of (float) Math.tanh at a fifth of its cost
-     * (Math.tanh is fdlibm's, through JNI). Below 1e-4, tanh(z) rounds to z in float.
-     */
-    private static FloatElementwise tanh(ElementwiseActivation f) {
-        return new FloatElementwise() {
-            @Override
-            public void apply(float[] z, float[] a, int n) {
-                for (int i = 0; i < n; i++) {
-                    double x = Math.abs((double) z[i]);
-                    double e = Math.exp(-2 * x);
-                    double t = x < 1e-4 ? x : (1 - e) / (1 + e);
-                    a[i] = (float) Math.copySign(t, z[i]);
-                }
-            }
-
-            @Override
-            public void jacobianTransposeTimes(float[] z, float[] a, float[] g, int n) {
-                for (int i = 0; i < n; i++) {
-                    g[i] *= (float) f.derivative(z[i], a[i]);
-                }
-            }
-        };
+        return VectorSupport.AVAILABLE ? VectorActivations.of(f) : FloatFormulas.loops(formula);
     }
 
     /** Which kind {@link #of} gives on this JVM, for logs. */
@@ -56,7 +33,10 @@ public interface FloatElementwise {
                 : "scalar (start the JVM with --add-modules=jdk.incubator.vector for SIMD activations)";
     }
 
-    /** f's double formulas on each float value, rounded back to float: the reference the SIMD kernels are tested against. */
+    /**
+     * f's double formulas on each float value, rounded back to float: the kernel of an activation
+     * of your own, and the reference the float32 formulas are tested against.
+     */
     static FloatElementwise scalar(ElementwiseActivation f) {
         return new FloatElementwise() {
             @Override

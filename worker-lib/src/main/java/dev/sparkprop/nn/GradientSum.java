@@ -81,14 +81,14 @@ public final class GradientSum implements Serializable {
             return 0;
         }
         double[] out = backprop.lastOutput();
-        double[] y = block.targets();
         int units = block.outputWidth();
         double sum = 0;
         for (int r = 0, off = 0; r < block.rows(); r++, off += units) {
             double right = 0;
             if (softmax) {
-                right = argmax(out, off, units) == argmax(y, off, units) ? 1 : 0;
+                right = argmax(out, off, units) == block.targetClass(r) ? 1 : 0;
             } else {
+                double[] y = block.targets();
                 for (int i = off; i < off + units; i++) {
                     right += (out[i] >= 0.5) == (y[i] >= 0.5) ? 1.0 / units : 0;
                 }

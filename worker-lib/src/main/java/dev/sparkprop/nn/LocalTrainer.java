@@ -78,8 +78,11 @@ public final class LocalTrainer {
             int batch = settings.batchRows();
             int chunk = Math.min(batch, settings.blockRows());
             Backprop backprop = new Backprop(spec, chunk);
-            Block buffer = new Block(data.inputWidth(), data.outputWidth(), new double[data.inputWidth() * chunk],
-                    new double[data.outputWidth() * chunk], new double[chunk], chunk);
+            double[] x = new double[data.inputWidth() * chunk];
+            Block buffer = data.hasClasses()
+                    ? Block.ofClasses(data.inputWidth(), data.outputWidth(), x, new int[chunk], new double[chunk], chunk)
+                    : new Block(data.inputWidth(), data.outputWidth(), x, new double[data.outputWidth() * chunk],
+                            new double[chunk], chunk);
             int[] order = new int[data.rows()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -133,10 +136,15 @@ public final class LocalTrainer {
         for (int r = 0; r < rows; r++) {
             int source = order[from + r];
             System.arraycopy(data.features(), source * in, buffer.features(), r * in, in);
-            System.arraycopy(data.targets(), source * out, buffer.targets(), r * out, out);
+            if (data.hasClasses()) {
+                buffer.classes()[r] = data.classes()[source];
+            } else {
+                System.arraycopy(data.targets(), source * out, buffer.targets(), r * out, out);
+            }
             buffer.weights()[r] = data.weights()[source];
         }
-        return new Block(in, out, buffer.features(), buffer.targets(), buffer.weights(), rows);
+        return data.hasClasses() ? Block.ofClasses(in, out, buffer.features(), buffer.classes(), buffer.weights(), rows)
+                : new Block(in, out, buffer.features(), buffer.targets(), buffer.weights(), rows);
     }
 
     /** Fisher–Yates, so the order depends only on the seed. */

@@ -1,36 +1,91 @@
 package dev.sparkprop.nn;
 
+import static dev.sparkprop.nn.FloatFormulas.A11;
+import static dev.sparkprop.nn.FloatFormulas.A13;
+import static dev.sparkprop.nn.FloatFormulas.A15;
+import static dev.sparkprop.nn.FloatFormulas.A3;
+import static dev.sparkprop.nn.FloatFormulas.A5;
+import static dev.sparkprop.nn.FloatFormulas.A7;
+import static dev.sparkprop.nn.FloatFormulas.A9;
+import static dev.sparkprop.nn.FloatFormulas.E2;
+import static dev.sparkprop.nn.FloatFormulas.E3;
+import static dev.sparkprop.nn.FloatFormulas.E4;
+import static dev.sparkprop.nn.FloatFormulas.E5;
+import static dev.sparkprop.nn.FloatFormulas.E6;
+import static dev.sparkprop.nn.FloatFormulas.E7;
+import static dev.sparkprop.nn.FloatFormulas.E8;
+import static dev.sparkprop.nn.FloatFormulas.EXPM1_MIN;
+import static dev.sparkprop.nn.FloatFormulas.EXP_MIN;
+import static dev.sparkprop.nn.FloatFormulas.LN2_HI;
+import static dev.sparkprop.nn.FloatFormulas.LN2_LO;
+import static dev.sparkprop.nn.FloatFormulas.LOG2E;
+import static dev.sparkprop.nn.FloatFormulas.ROUNDER;
+import static dev.sparkprop.nn.FloatFormulas.ROUNDER_BITS;
+
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD float32 kernels of the piecewise-linear elementwise activations (identity, relu,
- * leaky_relu) with jdk.incubator.vector: only comparisons, multiplications and blends, which
- * give the same bits compiled or not. Only {@link FloatElementwise#of} touches this class, after
- * checking that the module is present. Each activation has its own loops so that the JIT compiles every loop for one
- * formula (a loop shared through a virtual call would box each vector once several
- * activations run in one JVM); the tail, shorter than one vector, runs the double formula.
+ * SIMD float32 kernels of the built-in elementwise activations with jdk.incubator.vector. They
+ * run {@link FloatFormulas}' operations in the same order lane by lane, and use only lanewise
+ * operations IEEE 754 rounds exactly (add, mul, div, fma, abs, comparisons, blends, integer and
+ * bit reinterpretations), never the vector math library's exp, tanh, expm1 or log1p: those give
+ * other bits once the JIT has compiled them (SVML) than before (the scalar fallback), and a run
+ * would not repeat itself bit for bit. So SIMD, the scalar loops and both JIT states agree.
+ *
+ * <p>No method here takes or returns a vector: the JIT boxes a vector that crosses a call it did
+ * not inline (it stops inlining methods of ours once a compilation grows large, and these loops
+ * may be inlined into large ones), which costs more than the math. So each loop is whole in its
+ * method, and the formulas with e^x or e^x - 1 run as passes over chunks of {@value #CHUNK}
+ * values (kept in L1 cache): the argument into a scratch array, e^x or e^x - 1 in place (one loop
+ * each, shared), then the activation from it. The tail, shorter than one vector, runs
+ * {@link FloatFormulas}' scalar formula. Only {@link FloatElementwise#of} touches this class,
+ * after checking that the module is present.
  */
 final class VectorActivations {
 
+    /** Values a chunk of the passes; a multiple of any lane count. */
+    static final int CHUNK = 512;
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final FloatVector A11_V = FloatVector.broadcast(S, A11);
+    private static final FloatVector A13_V = FloatVector.broadcast(S, A13);
+    private static final FloatVector A15_V = FloatVector.broadcast(S, A15);
+    private static final FloatVector A3_V = FloatVector.broadcast(S, A3);
+    private static final FloatVector A5_V = FloatVector.broadcast(S, A5);
+    private static final FloatVector A7_V = FloatVector.broadcast(S, A7);
+    private static final FloatVector A9_V = FloatVector.broadcast(S, A9);
+    private static final FloatVector E2_V = FloatVector.broadcast(S, E2);
+    private static final FloatVector E3_V = FloatVector.broadcast(S, E3);
+    private static final FloatVector E4_V = FloatVector.broadcast(S, E4);
+    private static final FloatVector E5_V = FloatVector.broadcast(S, E5);
+    private static final FloatVector E6_V = FloatVector.broadcast(S, E6);
+    private static final FloatVector E7_V = FloatVector.broadcast(S, E7);
+    private static final FloatVector E8_V = FloatVector.broadcast(S, E8);
+    private static final FloatVector LOG2E_V = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector ROUNDER_V = FloatVector.broadcast(S, ROUNDER);
 
     private VectorActivations() {
     }
 
     static String description() {
-        return "SIMD (jdk.incubator.vector, " + L + " float lanes) for identity, relu and leaky_relu; scalar for the"
-                + " others";
+        return "SIMD (jdk.incubator.vector, " + L + " float lanes)";
     }
 
-    /** The kernel for a built-in activation, or null for one this class does not know. */
+    /** The kernel for a built-in activation, or null for one of your own. */
     static FloatElementwise of(ElementwiseActivation f) {
+        FloatFormulas.Formula formula = FloatFormulas.of(f);
         float p = (float) f.parameter();
         return switch (f.form()) {
-            case IDENTITY -> new Kernel(f) {
+            case IDENTITY -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
                     System.arraycopy(z, 0, a, 0, bound);
@@ -41,13 +96,12 @@ final class VectorActivations {
                     // f' = 1: g stays as it is.
                 }
             };
-            case RELU -> new Kernel(f) {
+            case RELU -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    FloatVector zero = FloatVector.zero(S);
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        zero.blend(zi, positive(zi)).intoArray(a, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        ZERO.blend(zi, zi.compare(VectorOperators.GT, 0f)).intoArray(a, i);
                     }
                 }
 
@@ -56,12 +110,12 @@ final class VectorActivations {
                     leakyJacobian(z, g, bound, 0f);
                 }
             };
-            case LEAKY_RELU -> new Kernel(f) {
+            case LEAKY_RELU -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
                     for (int i = 0; i < bound; i += L) {
-                        FloatVector zi = load(z, i);
-                        zi.mul(p).blend(zi, positive(zi)).intoArray(a, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        zi.mul(p).blend(zi, zi.compare(VectorOperators.GT, 0f)).intoArray(a, i);
                     }
                 }
 
@@ -70,35 +124,191 @@ final class VectorActivations {
                     leakyJacobian(z, g, bound, p);
                 }
             };
-            // exp, tanh, expm1 and log1p from the vector math library give other bits once the JIT
-            // has compiled them than before (SVML against the scalar fallback), so a run would not
-            // repeat itself bit for bit: those activations take the scalar loops.
-            case SIGMOID, TANH, ELU, SOFTPLUS, OTHER -> null;
+            case SIGMOID -> new Kernel(formula) {
+                @Override
+                void applyLanes(float[] z, float[] a, int bound) {
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count, false);
+                        sigmoidOfExp(z, from, scratch, a, from, count);
+                    }
+                }
+
+                @Override
+                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
+                    for (int i = 0; i < bound; i += L) {
+                        FloatVector ai = FloatVector.fromArray(S, a, i);
+                        FloatVector.fromArray(S, g, i).mul(ai.fma(ai.neg(), ai)).intoArray(g, i);
+                    }
+                }
+            };
+            case TANH -> new Kernel(formula) {
+                @Override
+                void applyLanes(float[] z, float[] a, int bound) {
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector.fromArray(S, z, from + j).abs().mul(-2f).intoArray(scratch, j);
+                        }
+                        expInPlace(scratch, count, true);
+                        for (int j = 0; j < count; j += L) {
+                            // |m| / (2 + m) with z's sign bit.
+                            FloatVector m = FloatVector.fromArray(S, scratch, j);
+                            IntVector sign = FloatVector.fromArray(S, z, from + j).reinterpretAsInts().and(0x80000000);
+                            m.abs().div(m.add(TWO)).reinterpretAsInts().or(sign).reinterpretAsFloats()
+                                    .intoArray(a, from + j);
+                        }
+                    }
+                }
+
+                @Override
+                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
+                    for (int i = 0; i < bound; i += L) {
+                        FloatVector ai = FloatVector.fromArray(S, a, i);
+                        FloatVector.fromArray(S, g, i).mul(ai.fma(ai.neg(), ONE)).intoArray(g, i);
+                    }
+                }
+            };
+            case ELU -> new Kernel(formula) {
+                @Override
+                void applyLanes(float[] z, float[] a, int bound) {
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        // e^z - 1 of the lanes z > 0 does not take, as the scalar formula (NaN included).
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+                            zj.blend(ZERO, zj.compare(VectorOperators.GT, 0f)).intoArray(scratch, j);
+                        }
+                        expInPlace(scratch, count, true);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+                            FloatVector.fromArray(S, scratch, j).mul(p).blend(zj, zj.compare(VectorOperators.GT, 0f))
+                                    .intoArray(a, from + j);
+                        }
+                    }
+                }
+
+                @Override
+                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
+                    for (int i = 0; i < bound; i += L) {
+                        FloatVector gi = FloatVector.fromArray(S, g, i);
+                        FloatVector zi = FloatVector.fromArray(S, z, i);
+                        gi.mul(FloatVector.fromArray(S, a, i).add(p)).blend(gi, zi.compare(VectorOperators.GT, 0f))
+                                .intoArray(g, i);
+                    }
+                }
+            };
+            case SOFTPLUS -> new Kernel(formula) {
+                @Override
+                void applyLanes(float[] z, float[] a, int bound) {
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count, false);
+                        softplusOfExp(z, from, scratch, a, count);
+                    }
+                }
+
+                @Override
+                void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
+                    for (int from = 0; from < bound; from += CHUNK) {
+                        int count = Math.min(CHUNK, bound - from);
+                        negativeAbs(z, from, scratch, count);
+                        expInPlace(scratch, count, false);
+                        sigmoidOfExp(z, from, scratch, scratch, 0, count);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j))
+                                    .intoArray(g, from + j);
+                        }
+                    }
+                }
+            };
+            case OTHER -> null;
         };
     }
 
-    /** g := (z > 0 ? 1 : slope) g, as g *= f' does in double (so 0 · inf is NaN there too). */
+    /** g := (z > 0 ? 1 : slope) g, as the scalar loop's g *= f' (so 0 · inf is NaN there too). */
     private static void leakyJacobian(float[] z, float[] g, int bound, float slope) {
         for (int i = 0; i < bound; i += L) {
-            FloatVector gi = load(g, i);
-            gi.mul(slope).blend(gi, positive(load(z, i))).intoArray(g, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector zi = FloatVector.fromArray(S, z, i);
+            gi.mul(slope).blend(gi, zi.compare(VectorOperators.GT, 0f)).intoArray(g, i);
         }
     }
 
-    private static FloatVector load(float[] values, int i) {
-        return FloatVector.fromArray(S, values, i);
+    /** t[j] = -|z[from + j]| for j < count. */
+    private static void negativeAbs(float[] z, int from, float[] t, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector.fromArray(S, z, from + j).abs().neg().intoArray(t, j);
+        }
     }
 
-    private static VectorMask<Float> positive(FloatVector z) {
-        return z.compare(VectorOperators.GT, 0f);
+    /** out[outFrom + j] = {@link FloatFormulas#sigmoid} of z[from + j], given e[j] = e^-|z[from + j]|. */
+    private static void sigmoidOfExp(float[] z, int from, float[] e, float[] out, int outFrom, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector ej = FloatVector.fromArray(S, e, j);
+            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+            ONE.blend(ej, zj.compare(VectorOperators.LT, 0f)).div(ej.add(ONE)).intoArray(out, outFrom + j);
+        }
     }
 
-    /** The whole-vector part runs in the subclass; the tail of n mod L values in double here. */
+    /** a[from + j] = {@link FloatFormulas#softplus} of z[from + j], given e[j] = e^-|z[from + j]|. */
+    private static void softplusOfExp(float[] z, int from, float[] e, float[] a, int count) {
+        for (int j = 0; j < count; j += L) {
+            FloatVector ej = FloatVector.fromArray(S, e, j);
+            FloatVector zj = FloatVector.fromArray(S, z, from + j);
+            FloatVector s = ej.div(ej.add(TWO));
+            FloatVector twoS = s.add(s);
+            FloatVector w = s.mul(s);
+            FloatVector atanh = A15_V.fma(w, A13_V).fma(w, A11_V).fma(w, A9_V).fma(w, A7_V).fma(w, A5_V)
+                    .fma(w, A3_V);
+            FloatVector positivePart = ZERO.blend(zj, zj.compare(VectorOperators.GT, 0f));
+            positivePart.add(twoS.mul(w).fma(atanh, twoS)).intoArray(a, from + j);
+        }
+    }
+
+    /**
+     * x := {@link FloatFormulas#expm1}(x) when {@code minusOne}, else {@link FloatFormulas#exp}(x),
+     * over [0, count): one loop for both, as they share the reduction and the polynomial.
+     */
+    private static void expInPlace(float[] x, int count, boolean minusOne) {
+        float min = minusOne ? EXPM1_MIN : EXP_MIN;
+        for (int j = 0; j < count; j += L) {
+            FloatVector xj = FloatVector.fromArray(S, x, j);
+            xj = xj.blend(min, xj.compare(VectorOperators.LT, min));
+            FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
+            FloatVector n = t.sub(ROUNDER);
+            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
+            // e^r - 1 = r + r² (1/2! + r/3! + ... + r^6/8!), as FloatFormulas.expm1Taylor
+            FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
+                    .fma(r.mul(r), r);
+            IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            // Each branch stores its result: a vector merged from two branches could be boxed.
+            if (minusOne) {
+                FloatVector s = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                s.fma(q, s.sub(1f)).intoArray(x, j);
+            } else {
+                // 2^half and 2^(k - half), built in the exponent bits
+                IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                s.fma(q, s).mul(s2).intoArray(x, j);
+            }
+        }
+    }
+
+    /**
+     * The whole-vector part runs in the subclass; the tail of n mod L values in the scalar formula
+     * here. Each kernel has its own scratch chunk, so a kernel serves one thread at a time (each
+     * Backprop makes its own).
+     */
     private abstract static class Kernel implements FloatElementwise {
-        private final ElementwiseActivation f;
+        private final FloatFormulas.Formula formula;
+        final float[] scratch = new float[CHUNK];
 
-        Kernel(ElementwiseActivation f) {
-            this.f = f;
+        Kernel(FloatFormulas.Formula formula) {
+            this.formula = formula;
         }
 
         /** a = f(z) over [0, bound), bound a multiple of the lane count. */
@@ -111,18 +321,14 @@ final class VectorActivations {
         public final void apply(float[] z, float[] a, int n) {
             int bound = S.loopBound(n);
             applyLanes(z, a, bound);
-            for (int i = bound; i < n; i++) {
-                a[i] = (float) f.value(z[i]);
-            }
+            FloatFormulas.applyRange(formula, z, a, bound, n);
         }
 
         @Override
         public final void jacobianTransposeTimes(float[] z, float[] a, float[] g, int n) {
             int bound = S.loopBound(n);
             jacobianLanes(z, a, g, bound);
-            for (int i = bound; i < n; i++) {
-                g[i] *= (float) f.derivative(z[i], a[i]);
-            }
+            FloatFormulas.jacobianRange(formula, z, a, g, bound, n);
         }
     }
 }

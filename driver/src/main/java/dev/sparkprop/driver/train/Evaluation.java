@@ -171,7 +171,7 @@ public final class Evaluation implements Serializable {
             int units = block.outputWidth();
             List<Tuple3<Object, Object, Object>> rows = new ArrayList<>(block.rows());
             for (int r = 0; r < block.rows(); r++) {
-                double label = softmax ? block.targets()[r * units + 1] : block.targets()[r];
+                double label = softmax ? block.target(r, 1) : block.target(r, 0);
                 rows.add(new Tuple3<>(out[r * units + (softmax ? 1 : 0)], label, block.weights()[r]));
             }
             return rows.iterator();
@@ -261,16 +261,17 @@ public final class Evaluation implements Serializable {
         void add(Backprop backprop, Block block, Preprocessing prep) {
             loss += backprop.loss(block);
             double[] out = backprop.lastOutput();
-            double[] target = block.targets();
             int units = block.outputWidth();
             boolean softmax = backprop.spec().loss() instanceof Losses.CrossEntropy;
+            // A softmax classifier's block may hold class indices instead of one-hot targets.
+            double[] target = softmax ? null : block.targets();
             boolean sigmoid = backprop.spec().loss() instanceof Losses.BinaryCrossEntropy;
             for (int r = 0; r < block.rows(); r++) {
                 double w = block.weights()[r];
                 int off = r * units;
                 weight += w;
                 if (confusion != null) {
-                    int truth = softmax ? GradientSum.argmax(target, off, units) : (int) target[off];
+                    int truth = softmax ? block.targetClass(r) : (int) target[off];
                     int predicted = softmax ? GradientSum.argmax(out, off, units) : out[off] >= 0.5 ? 1 : 0;
                     confusion[truth][predicted] += w;
                     double p = softmax ? out[off + truth] : truth == 1 ? out[off] : 1 - out[off];

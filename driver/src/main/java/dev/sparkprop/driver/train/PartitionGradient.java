@@ -99,7 +99,9 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
         boolean float32 = precision == Precision.FLOAT32;
         double[] x = float32 ? null : new double[in * blockRows];
         float[] x32 = float32 ? new float[in * blockRows] : null;
-        double[] y = new double[out * blockRows];
+        boolean classes = first.hasClasses();
+        double[] y = classes ? null : new double[out * blockRows];
+        int[] c = classes ? new int[blockRows] : null;
         double[] weights = new double[blockRows];
         for (int start = from; start < to; start += blockRows) {
             int n = Math.min(blockRows, to - start);
@@ -113,10 +115,19 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
                 } else {
                     System.arraycopy(source.features(), i * in, x, r * in, in);
                 }
-                System.arraycopy(source.targets(), i * out, y, r * out, out);
+                if (classes) {
+                    c[r] = source.classes()[i];
+                } else {
+                    System.arraycopy(source.targets(), i * out, y, r * out, out);
+                }
                 weights[r] = source.weights()[i];
             }
-            add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
+            if (classes) {
+                add.accept(float32 ? Block.float32OfClasses(in, out, x32, c, weights, n)
+                        : Block.ofClasses(in, out, x, c, weights, n));
+            } else {
+                add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
+            }
         }
     }
 

@@ -70,6 +70,11 @@ final class RowEncoder implements Serializable {
         return outputWidth;
     }
 
+    /** Whether the targets are one-hot softmax classes, which a block keeps as class indices. */
+    boolean oneHotClasses() {
+        return oneHotClass && classIndex != null;
+    }
+
     /** Position of the first label column in a selected row. */
     private int labelAt() {
         return prep.features().size();

@@ -139,6 +139,9 @@ public final class TrainingData implements AutoCloseable {
                                             Precision precision) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
+        // A softmax class is kept as its index: 4 bytes a row instead of n_L doubles.
+        boolean classes = encoder.oneHotClasses();
+        double[] oneRow = new double[out];
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -148,17 +151,27 @@ public final class TrainingData implements AutoCloseable {
             @Override
             public Block next() {
                 double[] x = new double[in * blockRows];
-                double[] y = new double[out * blockRows];
+                double[] y = classes ? null : new double[out * blockRows];
+                int[] c = classes ? new int[blockRows] : null;
                 double[] w = new double[blockRows];
                 int r = 0;
                 for (; r < blockRows && rowsIn.hasNext(); r++) {
                     Row row = rowsIn.next();
                     encoder.features(row, x, r * in);
-                    w[r] = encoder.weight(row, encoder.targets(row, y, r * out));
+                    int index = classes ? encoder.targets(row, oneRow, 0) : encoder.targets(row, y, r * out);
+                    if (classes) {
+                        c[r] = index;
+                    }
+                    w[r] = encoder.weight(row, index);
                 }
                 // The last block of a partition is trimmed so the cache holds no padding.
-                Block block = r == blockRows ? new Block(in, out, x, y, w, r)
-                        : new Block(in, out, Arrays.copyOf(x, in * r), Arrays.copyOf(y, out * r), Arrays.copyOf(w, r), r);
+                if (r < blockRows) {
+                    x = Arrays.copyOf(x, in * r);
+                    y = classes ? null : Arrays.copyOf(y, out * r);
+                    c = classes ? Arrays.copyOf(c, r) : null;
+                    w = Arrays.copyOf(w, r);
+                }
+                Block block = classes ? Block.ofClasses(in, out, x, c, w, r) : new Block(in, out, x, y, w, r);
                 return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }
         };

@@ -33,7 +33,7 @@ class CheckpointResumeTest {
 
     private List<String> job(String checkpoints, int keep) {
         return new ArrayList<>(List.of("data.path=" + SparkTestSession.dataset("wine.csv"),
-                "network.layers=13,12:tanh,3:softmax", "network.loss=cross_entropy", "optimizer.kind=adam",
+                "network.layers=13,12:tanh,8:sigmoid,3:softmax", "network.loss=cross_entropy", "optimizer.kind=adam",
                 "optimizer.learning_rate=0.01", "optimizer.schedule=cosine(total=60)", "training.epochs=6",
                 "training.batch_rows=16", "data.validation_fraction=0.2", "training.early_stopping.patience=4",
                 "spark.partitions=3", "training.seed=5", "output.overwrite=true",

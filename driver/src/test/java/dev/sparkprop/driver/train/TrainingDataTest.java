@@ -52,7 +52,9 @@ class TrainingDataTest {
             for (int r = 0; r < b.rows(); r++) {
                 double[] row = new double[in + out + 1];
                 System.arraycopy(b.features(), r * in, row, 0, in);
-                System.arraycopy(b.targets(), r * out, row, in, out);
+                for (int i = 0; i < out; i++) {
+                    row[in + i] = b.target(r, i);
+                }
                 row[in + out] = b.weights()[r];
                 rows.add(row);
             }
@@ -73,6 +75,8 @@ class TrainingDataTest {
             assertArrayEquals(new double[] {1 / Math.sqrt(5), 1 / Math.sqrt(125)}, prep.featureScale(), 1e-12);
             assertNull(prep.targetMean(), "class targets are not standardised");
             assertEquals(4.5, data.weightSum(), 0);
+            // Softmax classes are cached as one index a row, not as n_L one-hot doubles.
+            assertTrue(data.blocks().collect().stream().allMatch(Block::hasClasses));
             List<double[]> rows = rows(data);
             double s5 = Math.sqrt(5);
             double s125 = Math.sqrt(125);

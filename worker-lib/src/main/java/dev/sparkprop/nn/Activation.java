@@ -5,7 +5,7 @@ package dev.sparkprop.nn;
  *
  * <p>A block stores {@code rows} columns of {@code units} values each, one column per data row,
  * contiguously (column-major {@code units x rows}, as BLAS sees it). Backprop needs
- * J^T(a wrt z) g (the seed's delta formulas); elementwise activations compute it as
+ * J^T(a wrt z) g (the delta formulas of docs/math.md); elementwise activations compute it as
  * f'(z) ⊙ g, others (softmax) through their full Jacobian.
  */
 public interface Activation {

@@ -1,7 +1,7 @@
 package dev.sparkprop.nn;
 
 /**
- * Forward and backprop over blocks of rows, the seed's formulas batched into GEMMs:
+ * Forward and backprop over blocks of rows, the formulas of docs/math.md batched into GEMMs:
  * <pre>
  *   z_l = W_l a_{l-1} + b_l,   a_l = f_l(z_l)
  *   delta_L     = J^T(a_L wrt z_L) ∇_{a_L} L            (OutputHead)

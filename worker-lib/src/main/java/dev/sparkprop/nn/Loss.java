@@ -2,7 +2,7 @@ package dev.sparkprop.nn;
 
 /**
  * A scalar loss L(a_L, y) of one row's output, reduced over the output units by sum or mean
- * (the seed's "reduce it to scalar"), and weighted per row.
+ * (docs/math.md, section 3), and weighted per row.
  */
 public interface Loss {
 

@@ -132,7 +132,7 @@ public final class NetworkSpec {
         return inputWidth;
     }
 
-    /** Layers 1..L of the seed, at indices 0..L-1. */
+    /** Layers 1..L (docs/math.md's numbering), at indices 0..L-1. */
     public List<LayerSpec> layers() {
         return layers;
     }

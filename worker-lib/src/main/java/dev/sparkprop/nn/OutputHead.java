@@ -3,7 +3,7 @@ package dev.sparkprop.nn;
 /**
  * The top of backprop: the loss of the output layer and its delta_L = ∇_{z_L} L.
  *
- * <p>The {@link #general} head is the seed's delta_L = J^T(a_L wrt z_L) ∇_{a_L} L and fits any
+ * <p>The {@link #general} head is delta_L = J^T(a_L wrt z_L) ∇_{a_L} L and fits any
  * activation with any loss. The fused heads compute the same quantities straight from z_L
  * (log-sum-exp), which stays finite where a_L rounds to 0 or 1 and the general route would
  * take log 0.

@@ -10,7 +10,7 @@ package dev.sparkprop.nn;
  */
 public interface Activation {
 
-    /** The canonical spec, parseable by {@link Activations#parse}, e.g. {@code leaky_relu(0.01)}. */
+    /** The canonical spec, parseable by {@link Activations#parse}, e.g. {@code leaky_relu(slope=0.01)}. */
     String name();
 
     /** True when a_i depends on z_i alone, so J is diagonal. */

@@ -1,21 +1,31 @@
 package dev.sparkprop.nn;
 
+import dev.sparkprop.nn.SpecParameter.Range;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The activations sparkprop offers, by name. */
+/** The activations sparkprop offers, declared once as spec kinds, and {@link #parse} for their specs. */
 public final class Activations {
 
-    /** Every name {@link #parse} accepts; parameterised ones also take {@code name(value)}. */
-    public static final List<String> NAMES =
-            List.of("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax");
+    /** Every activation, with its parameters; parsing and the canonical names come from here. */
+    static final SpecFamily<Activation> SPECS = new SpecFamily<>("activation");
 
-    public static final double DEFAULT_LEAKY_RELU_SLOPE = 0.01;
-    public static final double DEFAULT_ELU_ALPHA = 1.0;
+    private static final SpecKind<Activation> IDENTITY_KIND = SPECS.kind("identity", v -> identity());
+    private static final SpecKind<Activation> SIGMOID_KIND = SPECS.kind("sigmoid", v -> sigmoid());
+    private static final SpecKind<Activation> TANH_KIND = SPECS.kind("tanh", v -> tanh());
+    private static final SpecKind<Activation> RELU_KIND = SPECS.kind("relu", v -> relu());
+    private static final SpecKind<Activation> LEAKY_RELU = SPECS.kind("leaky_relu",
+            v -> leakyRelu(v.number("slope")), SpecParameter.decimal("slope", 0.01, Range.UNIT));
+    private static final SpecKind<Activation> ELU = SPECS.kind("elu",
+            v -> elu(v.number("alpha")), SpecParameter.decimal("alpha", 1.0, Range.POSITIVE));
+    private static final SpecKind<Activation> SOFTPLUS_KIND = SPECS.kind("softplus", v -> softplus());
+    static final SpecKind<Activation> SOFTMAX_KIND = SPECS.kind("softmax", v -> softmax());
 
-    private static final Pattern SPEC = Pattern.compile("([a-z_]+)(?:\\(([^)]*)\\))?");
+    static {
+        SPECS.alias("linear", IDENTITY_KIND);
+    }
+
+    /** Every name {@link #parse} accepts, in the order of the docs. */
+    public static final List<String> NAMES = SPECS.names();
 
     private Activations() {
     }
@@ -44,13 +54,10 @@ public final class Activations {
         return Softmax.INSTANCE;
     }
 
-    /** f(z) = z for z > 0, slope·z otherwise. */
+    /** f(z) = z for z > 0, slope·z otherwise; slope in [0, 1). */
     public static ElementwiseActivation leakyRelu(double slope) {
-        if (!(slope >= 0 && slope < 1)) {
-            throw new IllegalArgumentException(
-                    "leaky_relu slope must be in [0, 1), got " + slope + "; e.g. leaky_relu(0.01)");
-        }
-        return new Kinked("leaky_relu(" + slope + ")") {
+        LEAKY_RELU.check("slope", slope);
+        return new Kinked(LEAKY_RELU.render(slope)) {
             @Override
             public Form form() {
                 return Form.LEAKY_RELU;
@@ -73,12 +80,10 @@ public final class Activations {
         };
     }
 
-    /** f(z) = z for z > 0, alpha·(e^z - 1) otherwise; smooth at 0 only when alpha = 1. */
+    /** f(z) = z for z > 0, alpha·(e^z - 1) otherwise, alpha > 0; smooth at 0 only when alpha = 1. */
     public static ElementwiseActivation elu(double alpha) {
-        if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("elu alpha must be a positive number, got " + alpha + "; e.g. elu(1.0)");
-        }
-        return new Kinked("elu(" + alpha + ")") {
+        ELU.check("alpha", alpha);
+        return new Kinked(ELU.render(alpha)) {
             @Override
             public Form form() {
                 return Form.ELU;
@@ -107,47 +112,19 @@ public final class Activations {
     }
 
     /**
-     * Parses {@code relu}, {@code leaky_relu(0.2)}, {@code elu(0.5)}, … (case-insensitive).
+     * Parses {@code relu}, {@code leaky_relu(slope=0.2)}, {@code elu(alpha=0.5)}, … (case-insensitive);
+     * the older {@code leaky_relu(0.2)} gives the first parameter without its key.
      *
-     * @throws IllegalArgumentException naming the bad spec and the accepted names
+     * @throws IllegalArgumentException naming the bad spec and the accepted forms
      */
     public static Activation parse(String spec) {
-        String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SPEC.matcher(s);
-        if (!m.matches()) {
-            throw unknown(spec);
-        }
-        String name = m.group(1);
-        String arg = m.group(2);
-        if (arg != null && !name.equals("leaky_relu") && !name.equals("elu")) {
-            throw new IllegalArgumentException("activation '" + name + "' takes no parameter, got '" + spec + "'");
-        }
-        switch (name) {
-            case "identity": case "linear": return IDENTITY;
-            case "sigmoid": return SIGMOID;
-            case "tanh": return TANH;
-            case "relu": return RELU;
-            case "softplus": return SOFTPLUS;
-            case "softmax": return Softmax.INSTANCE;
-            case "leaky_relu": return leakyRelu(arg == null ? DEFAULT_LEAKY_RELU_SLOPE : number(arg, spec));
-            case "elu": return elu(arg == null ? DEFAULT_ELU_ALPHA : number(arg, spec));
-            default: throw unknown(spec);
-        }
+        return SPECS.parse(spec);
     }
 
-    private static double number(String arg, String spec) {
-        try {
-            return Double.parseDouble(arg.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("activation parameter in '" + spec + "' is not a number");
-        }
-    }
-
-    private static IllegalArgumentException unknown(String spec) {
-        return new IllegalArgumentException("unknown activation '" + spec + "'; use one of " + NAMES);
-    }
-
-    /** An activation whose derivative jumps at z = 0. */
+    /**
+     * An activation whose derivative jumps at z = 0. Its name is its canonical spec, which
+     * holds every parameter, so two with equal names compute the same function.
+     */
     private abstract static class Kinked extends ElementwiseActivation {
         private final String name;
 
@@ -164,6 +141,16 @@ public final class Activations {
         public boolean kinkBetween(double z0, double z1) {
             return (z0 > 0) != (z1 > 0);
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Kinked k && k.getClass() == getClass() && k.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode();
+        }
     }
 
     private static final ElementwiseActivation IDENTITY = new ElementwiseActivation() {
@@ -174,7 +161,7 @@ public final class Activations {
 
         @Override
         public String name() {
-            return "identity";
+            return IDENTITY_KIND.render();
         }
 
         @Override
@@ -196,7 +183,7 @@ public final class Activations {
 
         @Override
         public String name() {
-            return "sigmoid";
+            return SIGMOID_KIND.render();
         }
 
         @Override
@@ -218,7 +205,7 @@ public final class Activations {
 
         @Override
         public String name() {
-            return "tanh";
+            return TANH_KIND.render();
         }
 
         @Override
@@ -232,7 +219,7 @@ public final class Activations {
         }
     };
 
-    private static final ElementwiseActivation RELU = new Kinked("relu") {
+    private static final ElementwiseActivation RELU = new Kinked(RELU_KIND.render()) {
         @Override
         public Form form() {
             return Form.RELU;
@@ -257,7 +244,7 @@ public final class Activations {
 
         @Override
         public String name() {
-            return "softplus";
+            return SOFTPLUS_KIND.render();
         }
 
         @Override

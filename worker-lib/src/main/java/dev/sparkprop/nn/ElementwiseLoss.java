@@ -1,13 +1,17 @@
 package dev.sparkprop.nn;
 
-/** A loss that is a sum of one term ℓ(a_i, y_i) per output unit, times the reduction factor. */
+/**
+ * A loss that is a sum of one term ℓ(a_i, y_i) per output unit, times the reduction factor. Its
+ * name is its canonical spec, which holds every parameter and the reduction, so two losses of
+ * one class with equal names are equal.
+ */
 abstract class ElementwiseLoss implements Loss {
 
-    private final String baseName;
+    private final String name;
     private final Reduction reduction;
 
-    ElementwiseLoss(String baseName, Reduction reduction) {
-        this.baseName = baseName;
+    ElementwiseLoss(String name, Reduction reduction) {
+        this.name = name;
         this.reduction = reduction;
     }
 
@@ -19,7 +23,7 @@ abstract class ElementwiseLoss implements Loss {
 
     @Override
     public final String name() {
-        return baseName + ":" + reduction.name().toLowerCase(java.util.Locale.ROOT);
+        return name;
     }
 
     @Override
@@ -47,6 +51,16 @@ abstract class ElementwiseLoss implements Loss {
 
     @Override
     public void checkFits(Activation activation, int units) {
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+        return o instanceof ElementwiseLoss l && l.getClass() == getClass() && l.name.equals(name);
+    }
+
+    @Override
+    public final int hashCode() {
+        return name.hashCode();
     }
 
     @Override

@@ -40,15 +40,23 @@ public enum Initializer {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code xavier_uniform}, {@code glorot_normal}, {@code he_uniform}, … (case-insensitive). */
+    /**
+     * Parses {@code xavier_uniform}, {@code glorot_normal}, {@code he_uniform}, … (case-insensitive;
+     * initializers take no parameters).
+     */
     public static Initializer parse(String spec) {
-        String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT).replace("glorot", "xavier");
+        return SPECS.parse(spec);
+    }
+
+    /** One spec kind per constant, without parameters; glorot_* are xavier_*'s other names. */
+    private static final SpecFamily<Initializer> SPECS = new SpecFamily<>("initializer");
+
+    static {
         for (Initializer init : values()) {
-            if (init.specName().equals(s)) {
-                return init;
+            SpecKind<Initializer> kind = SPECS.kind(init.specName(), v -> init);
+            if (init.specName().startsWith("xavier")) {
+                SPECS.alias(init.specName().replace("xavier", "glorot"), kind);
             }
         }
-        throw new IllegalArgumentException("unknown initializer '" + spec
-                + "'; use xavier_uniform, xavier_normal, he_uniform or he_normal");
     }
 }

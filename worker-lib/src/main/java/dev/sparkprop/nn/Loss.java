@@ -16,7 +16,7 @@ public interface Loss {
         }
     }
 
-    /** The canonical spec, parseable by {@link Losses#parse}, e.g. {@code huber(1.0):mean}. */
+    /** The canonical spec, parseable by {@link Losses#parse}, e.g. {@code huber(delta=1.0,reduction=mean)}. */
     String name();
 
     Reduction reduction();

@@ -2,27 +2,54 @@ package dev.sparkprop.nn;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The losses sparkprop offers. Specs read {@code name[(param)][:sum|:mean]}; without a
- * reduction, categorical cross-entropy sums over outputs (the usual definition) and the others
- * average, as Keras does.
+ * The losses sparkprop offers, declared once as spec kinds, and {@link #parse} for their specs.
+ * Every loss has a {@code reduction} over outputs, sum or mean; categorical cross-entropy sums
+ * by default (the usual definition) and the others average, as Keras does. The older suffix
+ * {@code :sum} or {@code :mean} sets it too ({@code mse:sum} is {@code mse(reduction=sum)}).
  */
 public final class Losses {
 
-    public static final List<String> NAMES = List.of("mse", "huber", "cross_entropy", "binary_cross_entropy");
-    public static final double DEFAULT_HUBER_DELTA = 1.0;
+    /** Every loss, with its parameters; parsing and the canonical names come from here. */
+    static final SpecFamily<Loss> SPECS = new SpecFamily<>("loss", "reduction");
 
-    private static final Pattern SPEC = Pattern.compile("([a-z_]+)(?:\\(([^)]*)\\))?(?::([a-z]+))?");
+    private static final SpecKind<Loss> MSE = SPECS.kind("mse",
+            v -> mse(reduction(v)), reductionParameter(Loss.Reduction.MEAN));
+    private static final SpecKind<Loss> HUBER = SPECS.kind("huber",
+            v -> huber(v.number("delta"), reduction(v)),
+            SpecParameter.decimal("delta", 1.0, SpecParameter.Range.POSITIVE), reductionParameter(Loss.Reduction.MEAN));
+    private static final SpecKind<Loss> CROSS_ENTROPY = SPECS.kind("cross_entropy",
+            v -> crossEntropy(reduction(v)), reductionParameter(Loss.Reduction.SUM));
+    private static final SpecKind<Loss> BINARY_CROSS_ENTROPY = SPECS.kind("binary_cross_entropy",
+            v -> binaryCrossEntropy(reduction(v)), reductionParameter(Loss.Reduction.MEAN));
+
+    static {
+        SPECS.alias("mean_squared_error", MSE);
+        for (String alias : List.of("categorical_cross_entropy", "categorical_crossentropy", "crossentropy")) {
+            SPECS.alias(alias, CROSS_ENTROPY);
+        }
+        SPECS.alias("bce", BINARY_CROSS_ENTROPY);
+        SPECS.alias("binary_crossentropy", BINARY_CROSS_ENTROPY);
+    }
+
+    /** Every name {@link #parse} accepts, in the order of the docs. */
+    public static final List<String> NAMES = SPECS.names();
 
     private Losses() {
     }
 
+    private static SpecParameter reductionParameter(Loss.Reduction defaultValue) {
+        return SpecParameter.choice("reduction", defaultValue.name().toLowerCase(Locale.ROOT), List.of("sum", "mean"));
+    }
+
+    private static Loss.Reduction reduction(SpecKind.Values v) {
+        return Loss.Reduction.valueOf(v.choice("reduction").toUpperCase(Locale.ROOT));
+    }
+
     /** (a - y)². */
     public static Loss mse(Loss.Reduction reduction) {
-        return new ElementwiseLoss("mse", reduction) {
+        return new ElementwiseLoss(MSE.render(reduction), reduction) {
             @Override
             double term(double a, double y) {
                 double r = a - y;
@@ -36,12 +63,13 @@ public final class Losses {
         };
     }
 
-    /** ½r² for |r| ≤ δ, δ(|r| - ½δ) beyond, with r = a - y: quadratic near 0, linear in the tails. */
+    /**
+     * ½r² for |r| ≤ δ, δ(|r| - ½δ) beyond, with r = a - y: quadratic near 0, linear in the tails.
+     * δ is a finite number > 0.
+     */
     public static Loss huber(double delta, Loss.Reduction reduction) {
-        if (!(delta > 0) || Double.isInfinite(delta)) {
-            throw new IllegalArgumentException("huber delta must be a positive number, got " + delta + "; e.g. huber(1.0)");
-        }
-        return new ElementwiseLoss("huber(" + delta + ")", reduction) {
+        HUBER.check("delta", delta);
+        return new ElementwiseLoss(HUBER.render(delta, reduction), reduction) {
             @Override
             double term(double a, double y) {
                 double r = Math.abs(a - y);
@@ -63,7 +91,7 @@ public final class Losses {
     /** Categorical cross-entropy: its targets are class probabilities, one-hot for a class index. */
     public static final class CrossEntropy extends ElementwiseLoss {
         CrossEntropy(Loss.Reduction reduction) {
-            super("cross_entropy", reduction);
+            super(CROSS_ENTROPY.render(reduction), reduction);
         }
 
         @Override
@@ -94,7 +122,7 @@ public final class Losses {
     /** Binary cross-entropy: one independent 0/1 target per output. */
     public static final class BinaryCrossEntropy extends ElementwiseLoss {
         BinaryCrossEntropy(Loss.Reduction reduction) {
-            super("binary_cross_entropy", reduction);
+            super(BINARY_CROSS_ENTROPY.render(reduction), reduction);
         }
 
         @Override
@@ -125,62 +153,12 @@ public final class Losses {
     }
 
     /**
-     * Parses {@code mse}, {@code huber(0.5)}, {@code cross_entropy:mean}, … (case-insensitive).
+     * Parses {@code mse}, {@code huber(delta=0.5)}, {@code cross_entropy(reduction=mean)}, …
+     * (case-insensitive), and the older {@code huber(0.5)} and {@code cross_entropy:mean}.
      *
      * @throws IllegalArgumentException naming the bad spec and the accepted forms
      */
     public static Loss parse(String spec) {
-        String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SPEC.matcher(s);
-        if (!m.matches()) {
-            throw unknown(spec);
-        }
-        String name = canonical(m.group(1));
-        String arg = m.group(2);
-        if (arg != null && !name.equals("huber")) {
-            throw new IllegalArgumentException("loss '" + name + "' takes no parameter, got '" + spec + "'");
-        }
-        Loss.Reduction reduction = reduction(m.group(3), name, spec);
-        switch (name) {
-            case "mse": return mse(reduction);
-            case "huber": return huber(arg == null ? DEFAULT_HUBER_DELTA : number(arg, spec), reduction);
-            case "cross_entropy": return crossEntropy(reduction);
-            case "binary_cross_entropy": return binaryCrossEntropy(reduction);
-            default: throw unknown(spec);
-        }
-    }
-
-    private static String canonical(String name) {
-        switch (name) {
-            case "mean_squared_error": return "mse";
-            case "categorical_cross_entropy": case "categorical_crossentropy": case "crossentropy": return "cross_entropy";
-            case "bce": case "binary_crossentropy": return "binary_cross_entropy";
-            default: return name;
-        }
-    }
-
-    private static Loss.Reduction reduction(String given, String name, String spec) {
-        if (given == null) {
-            return name.equals("cross_entropy") ? Loss.Reduction.SUM : Loss.Reduction.MEAN;
-        }
-        switch (given) {
-            case "sum": return Loss.Reduction.SUM;
-            case "mean": return Loss.Reduction.MEAN;
-            default: throw new IllegalArgumentException(
-                    "loss reduction in '" + spec + "' must be :sum or :mean, got :" + given);
-        }
-    }
-
-    private static double number(String arg, String spec) {
-        try {
-            return Double.parseDouble(arg.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("loss parameter in '" + spec + "' is not a number");
-        }
-    }
-
-    private static IllegalArgumentException unknown(String spec) {
-        return new IllegalArgumentException("unknown loss '" + spec + "'; use one of " + NAMES
-                + ", optionally with :sum or :mean (e.g. mse:sum, huber(0.5))");
+        return SPECS.parse(spec);
     }
 }

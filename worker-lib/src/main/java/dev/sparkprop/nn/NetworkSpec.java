@@ -102,14 +102,22 @@ public final class NetworkSpec {
     private record Layers(int input, List<LayerSpec> specs) {
     }
 
+    /**
+     * The layer list: commas between layers, and {@code <units>:<activation>} for each, the
+     * activation a spec ({@link Activations#parse}) whose own commas do not split layers.
+     */
     private static Layers parseLayers(String layers) {
-        String[] parts = (layers == null ? "" : layers.trim()).split("\\s*,\\s*");
-        int input = parts[0].equalsIgnoreCase(AUTO) ? AUTO_WIDTH : parseInt(parts[0], "input width", layers);
+        List<String> parts = Spec.splitList(layers == null ? "" : layers.trim());
+        // as String.split did before, a trailing comma adds no layer
+        while (parts.size() > 1 && parts.get(parts.size() - 1).isEmpty()) {
+            parts.remove(parts.size() - 1);
+        }
+        int input = parts.get(0).equalsIgnoreCase(AUTO) ? AUTO_WIDTH : parseInt(parts.get(0), "input width", layers);
         List<LayerSpec> specs = new ArrayList<>();
-        for (int i = 1; i < parts.length; i++) {
-            String[] unitsAndActivation = parts[i].split(":", 2);
+        for (int i = 1; i < parts.size(); i++) {
+            String[] unitsAndActivation = parts.get(i).split(":", 2);
             if (unitsAndActivation.length != 2) {
-                throw new IllegalArgumentException("layer '" + parts[i] + "' in '" + layers
+                throw new IllegalArgumentException("layer '" + parts.get(i) + "' in '" + layers
                         + "' must read <units>:<activation>, e.g. 16:relu");
             }
             int units = parseInt(unitsAndActivation[0], "units of layer " + i, layers);
@@ -164,7 +172,7 @@ public final class NetworkSpec {
         return OutputHead.forLayer(layers.get(depth() - 1).activation(), loss, allowFused);
     }
 
-    /** The layers in {@link #parse} form, e.g. {@code 5,7:tanh,4:softmax}. */
+    /** The layers in {@link #parse} form with canonical activation specs, e.g. {@code 5,7:elu(alpha=1.0),4:softmax}. */
     public String layersSpec() {
         StringBuilder sb = new StringBuilder().append(inputWidth);
         for (LayerSpec layer : layers) {

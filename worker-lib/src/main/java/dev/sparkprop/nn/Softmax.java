@@ -14,7 +14,7 @@ public final class Softmax implements Activation {
 
     @Override
     public String name() {
-        return "softmax";
+        return Activations.SOFTMAX_KIND.render();
     }
 
     @Override

@@ -18,7 +18,8 @@ final class GradcheckCommand implements Callable<Integer> {
     String layers;
 
     @Option(names = "--loss", required = true, paramLabel = "<loss>",
-            description = "mse, huber(<delta>), cross_entropy or binary_cross_entropy, optionally :sum or :mean.")
+            description = "mse, huber(delta=1.0), cross_entropy or binary_cross_entropy, each with an optional"
+                    + " reduction over outputs, e.g. mse(reduction=sum) (or mse:sum).")
     String loss;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the weights and the batch (default ${DEFAULT-VALUE}).")

@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param formatVersion {@link #FORMAT_VERSION} when written; loading refuses others
  * @param layers        network layers spec, e.g. {@code 64,32:relu,10:softmax}
- * @param loss          loss spec, e.g. {@code cross_entropy:sum}
+ * @param loss          loss spec, e.g. {@code cross_entropy(reduction=sum)}; models written before
+ *                      the one spec syntax say {@code cross_entropy:sum}, which still parses
  * @param parameters    length of the flat parameter array (checked against the layers and the weights file)
  * @param preprocessing how raw rows become inputs and targets
  * @param config        the effective job config, flattened key to rendered value, in key order

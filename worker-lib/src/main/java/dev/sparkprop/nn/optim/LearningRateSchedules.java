@@ -1,27 +1,45 @@
 package dev.sparkprop.nn.optim;
 
+import dev.sparkprop.nn.Spec;
+import dev.sparkprop.nn.SpecFamily;
+import dev.sparkprop.nn.SpecKind;
+import dev.sparkprop.nn.SpecParameter;
+import dev.sparkprop.nn.SpecParameter.Range;
 import java.util.List;
+import java.util.function.DoubleFunction;
 
 /**
- * The learning-rate schedules sparkprop offers, and {@link #parse} for their specs. Each is a
- * record (equal when built from equal values) whose base rate lr is given separately from its
- * spec. Iterations are 0-based.
+ * The learning-rate schedules sparkprop offers, declared once as spec kinds, and {@link #parse}
+ * for their specs. Each is a record (equal when built from equal values) whose base rate lr is
+ * given separately from its spec. Iterations are 0-based.
  */
 public final class LearningRateSchedules {
 
-    /** PyTorch StepLR's default decay factor. */
-    public static final double DEFAULT_STEP_GAMMA = 0.1;
+    /** Every schedule, with its parameters; a parsed spec builds the schedule for a base rate lr. */
+    static final SpecFamily<DoubleFunction<LearningRateSchedule>> SPECS = new SpecFamily<>("learning-rate schedule");
 
-    /** One spec per schedule, shown in error messages. */
-    static final List<String> EXAMPLES = List.of(
-            "constant",
-            "step(step_size=100,gamma=0.1)",
-            "exponential(gamma=0.99)",
-            "cosine(total=1000,min_lr=0)",
-            "warmup(iterations=100,then=cosine(total=1000,min_lr=0))");
+    private static final SpecKind<DoubleFunction<LearningRateSchedule>> CONSTANT = SPECS.kind("constant",
+            v -> LearningRateSchedules::constant);
+    private static final SpecKind<DoubleFunction<LearningRateSchedule>> STEP = SPECS.kind("step",
+            v -> lr -> step(lr, v.whole("step_size"), v.number("gamma")),
+            SpecParameter.requiredWhole("step_size", 100, Range.AT_LEAST_ONE),
+            // PyTorch StepLR's default
+            SpecParameter.decimal("gamma", 0.1, Range.FACTOR));
+    private static final SpecKind<DoubleFunction<LearningRateSchedule>> EXPONENTIAL = SPECS.kind("exponential",
+            v -> lr -> exponential(lr, v.number("gamma")), SpecParameter.requiredDecimal("gamma", 0.99, Range.FACTOR));
+    private static final SpecKind<DoubleFunction<LearningRateSchedule>> COSINE = SPECS.kind("cosine",
+            v -> lr -> cosine(lr, v.whole("total"), v.number("min_lr")),
+            SpecParameter.requiredWhole("total", 1000, Range.AT_LEAST_ONE),
+            SpecParameter.decimal("min_lr", 0, Range.NON_NEGATIVE));
+    private static final SpecKind<DoubleFunction<LearningRateSchedule>> WARMUP = SPECS.kind("warmup", v -> {
+        DoubleFunction<LearningRateSchedule> then = v.spec("then", SPECS);
+        long iterations = v.whole("iterations");
+        return lr -> warmup(then.apply(lr), iterations);
+    }, SpecParameter.requiredWhole("iterations", 100, Range.AT_LEAST_ONE),
+            SpecParameter.spec("then", "constant", "cosine(total=1000,min_lr=0.0)"));
 
     /** Every name {@link #parse} accepts. */
-    public static final List<String> NAMES = Spec.names(EXAMPLES);
+    public static final List<String> NAMES = SPECS.names();
 
     private LearningRateSchedules() {
     }
@@ -47,38 +65,17 @@ public final class LearningRateSchedules {
     }
 
     /**
-     * Parses a schedule with base rate {@code lr} (case-insensitive, named arguments):
-     * {@code constant}; {@code step(step_size=100[,gamma=0.1])};
-     * {@code exponential(gamma=0.99)}; {@code cosine(total=1000[,min_lr=0])};
-     * {@code warmup(iterations=100[,then=<schedule>])}, where {@code then} defaults to
-     * {@code constant} and shares {@code lr}.
+     * Parses a schedule with base rate {@code lr} (case-insensitive, named arguments; a first
+     * value without its key is the first parameter): {@code constant};
+     * {@code step(step_size=100[,gamma=0.1])}; {@code exponential(gamma=0.99)};
+     * {@code cosine(total=1000[,min_lr=0])}; {@code warmup(iterations=100[,then=<schedule>])},
+     * where {@code then} defaults to {@code constant} and shares {@code lr}.
      *
      * @throws IllegalArgumentException naming the unknown name, the missing, unknown, malformed
      *         or out-of-range argument, and the accepted form
      */
     public static LearningRateSchedule parse(String spec, double lr) {
-        Spec s = Spec.parse("learning-rate schedule", spec, EXAMPLES);
-        switch (s.name()) {
-            case "constant":
-                s.allow();
-                return constant(lr);
-            case "step":
-                s.allow("step_size", "gamma");
-                return step(lr, s.whole("step_size"), s.number("gamma", DEFAULT_STEP_GAMMA));
-            case "exponential":
-                s.allow("gamma");
-                return exponential(lr, s.number("gamma"));
-            case "cosine":
-                s.allow("total", "min_lr");
-                return cosine(lr, s.whole("total"), s.number("min_lr", 0));
-            case "warmup":
-                s.allow("iterations", "then");
-                long iterations = s.whole("iterations");
-                return warmup(parse(s.raw("then", "constant"), lr), iterations);
-            default:
-                // Spec.parse accepted a name from EXAMPLES; this keeps that list and the cases in step
-                throw new IllegalStateException("schedule " + s.name() + " is listed but has no parser case");
-        }
+        return SPECS.parse(spec).apply(lr);
     }
 
     /** lr at every iteration. */
@@ -95,7 +92,7 @@ public final class LearningRateSchedules {
 
         @Override
         public String name() {
-            return "constant";
+            return CONSTANT.render();
         }
     }
 
@@ -103,8 +100,8 @@ public final class LearningRateSchedules {
     public record Step(double lr, long stepSize, double gamma) implements LearningRateSchedule {
         public Step {
             checkRate("step", lr);
-            checkAtLeastOne("step", "step_size", stepSize);
-            checkGamma("step", gamma);
+            STEP.check("step_size", stepSize);
+            STEP.check("gamma", gamma);
         }
 
         @Override
@@ -115,7 +112,7 @@ public final class LearningRateSchedules {
 
         @Override
         public String name() {
-            return "step(step_size=" + stepSize + ",gamma=" + gamma + ")";
+            return STEP.render(stepSize, gamma);
         }
     }
 
@@ -123,7 +120,7 @@ public final class LearningRateSchedules {
     public record Exponential(double lr, double gamma) implements LearningRateSchedule {
         public Exponential {
             checkRate("exponential", lr);
-            checkGamma("exponential", gamma);
+            EXPONENTIAL.check("gamma", gamma);
         }
 
         @Override
@@ -134,7 +131,7 @@ public final class LearningRateSchedules {
 
         @Override
         public String name() {
-            return "exponential(gamma=" + gamma + ")";
+            return EXPONENTIAL.render(gamma);
         }
     }
 
@@ -146,10 +143,11 @@ public final class LearningRateSchedules {
     public record Cosine(double lr, long totalIterations, double minLr) implements LearningRateSchedule {
         public Cosine {
             checkRate("cosine", lr);
-            checkAtLeastOne("cosine", "total", totalIterations);
-            if (!(minLr >= 0 && minLr <= lr)) {
+            COSINE.check("total", totalIterations);
+            COSINE.check("min_lr", minLr);
+            if (!(minLr <= lr)) {
                 throw new IllegalArgumentException("learning-rate schedule cosine: min_lr must be in [0, lr] = [0, " + lr
-                        + "], got " + minLr + "; e.g. " + example("cosine"));
+                        + "], got " + Spec.number(minLr) + "; e.g. " + COSINE.example());
             }
         }
 
@@ -162,7 +160,7 @@ public final class LearningRateSchedules {
 
         @Override
         public String name() {
-            return "cosine(total=" + totalIterations + ",min_lr=" + minLr + ")";
+            return COSINE.render(totalIterations, minLr);
         }
     }
 
@@ -176,9 +174,9 @@ public final class LearningRateSchedules {
         public Warmup {
             if (inner == null) {
                 throw new IllegalArgumentException("learning-rate schedule warmup needs a schedule to warm up; e.g. "
-                        + example("warmup"));
+                        + WARMUP.example());
             }
-            checkAtLeastOne("warmup", "iterations", warmupIterations);
+            WARMUP.check("iterations", warmupIterations);
         }
 
         @Override
@@ -189,7 +187,7 @@ public final class LearningRateSchedules {
 
         @Override
         public String name() {
-            return "warmup(iterations=" + warmupIterations + ",then=" + inner.name() + ")";
+            return WARMUP.render(warmupIterations, inner.name());
         }
     }
 
@@ -205,23 +203,5 @@ public final class LearningRateSchedules {
             throw new IllegalArgumentException("learning-rate schedule " + name
                     + ": the learning rate must be a finite number > 0, got " + lr);
         }
-    }
-
-    private static void checkGamma(String name, double gamma) {
-        if (!(gamma > 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("learning-rate schedule " + name + ": gamma must be in (0, 1], got "
-                    + gamma + "; e.g. " + example(name));
-        }
-    }
-
-    private static void checkAtLeastOne(String name, String key, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("learning-rate schedule " + name + ": " + key
-                    + " must be a whole number ≥ 1, got " + value + "; e.g. " + example(name));
-        }
-    }
-
-    private static String example(String name) {
-        return EXAMPLES.get(NAMES.indexOf(name));
     }
 }

@@ -1,35 +1,44 @@
 package dev.sparkprop.nn.optim;
 
+import dev.sparkprop.nn.SpecFamily;
+import dev.sparkprop.nn.SpecKind;
+import dev.sparkprop.nn.SpecParameter;
+import dev.sparkprop.nn.SpecParameter.Range;
 import java.util.List;
 
 /**
  * The optimizers sparkprop offers, each following PyTorch's update exactly (torch.optim, no
- * dampening, no AMSGrad, not centered), and {@link #parse} for their specs. Each is a record, so
- * two with the same hyperparameters are equal, and holds no mutable state: everything it
- * remembers between steps is in the state array.
+ * dampening, no AMSGrad, not centered), declared once as spec kinds, and {@link #parse} for
+ * their specs. Each is a record, so two with the same hyperparameters are equal, and holds no
+ * mutable state: everything it remembers between steps is in the state array.
  */
 public final class Optimizers {
 
-    public static final double DEFAULT_MOMENTUM = 0.9;
-    public static final double DEFAULT_BETA1 = 0.9;
-    public static final double DEFAULT_BETA2 = 0.999;
-    public static final double DEFAULT_EPS = 1e-8;
-    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
-    public static final double DEFAULT_RHO = 0.9;
-    public static final double DEFAULT_ADAGRAD_EPS = 1e-10;
+    /** Every optimizer, with its parameters; parsing and the canonical names come from here. */
+    static final SpecFamily<Optimizer> SPECS = new SpecFamily<>("optimizer");
 
-    /** One spec per optimizer, spelling out its defaults; shown in error messages. */
-    static final List<String> EXAMPLES = List.of(
-            "sgd",
-            "momentum(momentum=0.9)",
-            "nesterov(momentum=0.9)",
-            "adam(beta1=0.9,beta2=0.999,eps=1e-8)",
-            "adamw(beta1=0.9,beta2=0.999,eps=1e-8,weight_decay=0.01)",
-            "rmsprop(rho=0.9,eps=1e-8)",
-            "adagrad(eps=1e-10)");
+    private static final SpecParameter MOMENTUM_PARAMETER = SpecParameter.decimal("momentum", 0.9, Range.UNIT);
+    private static final SpecParameter BETA1 = SpecParameter.decimal("beta1", 0.9, Range.UNIT);
+    private static final SpecParameter BETA2 = SpecParameter.decimal("beta2", 0.999, Range.UNIT);
+    private static final SpecParameter EPS = SpecParameter.decimal("eps", 1e-8, Range.POSITIVE);
+
+    private static final SpecKind<Optimizer> SGD = SPECS.kind("sgd", v -> sgd());
+    private static final SpecKind<Optimizer> MOMENTUM = SPECS.kind("momentum",
+            v -> momentum(v.number("momentum")), MOMENTUM_PARAMETER);
+    private static final SpecKind<Optimizer> NESTEROV = SPECS.kind("nesterov",
+            v -> nesterov(v.number("momentum")), MOMENTUM_PARAMETER);
+    private static final SpecKind<Optimizer> ADAM = SPECS.kind("adam",
+            v -> adam(v.number("beta1"), v.number("beta2"), v.number("eps")), BETA1, BETA2, EPS);
+    private static final SpecKind<Optimizer> ADAMW = SPECS.kind("adamw",
+            v -> adamw(v.number("beta1"), v.number("beta2"), v.number("eps"), v.number("weight_decay")),
+            BETA1, BETA2, EPS, SpecParameter.decimal("weight_decay", 0.01, Range.NON_NEGATIVE));
+    private static final SpecKind<Optimizer> RMSPROP = SPECS.kind("rmsprop",
+            v -> rmsprop(v.number("rho"), v.number("eps")), SpecParameter.decimal("rho", 0.9, Range.UNIT), EPS);
+    private static final SpecKind<Optimizer> ADAGRAD = SPECS.kind("adagrad",
+            v -> adagrad(v.number("eps")), SpecParameter.decimal("eps", 1e-10, Range.POSITIVE));
 
     /** Every name {@link #parse} accepts. */
-    public static final List<String> NAMES = Spec.names(EXAMPLES);
+    public static final List<String> NAMES = SPECS.names();
 
     private Optimizers() {
     }
@@ -64,47 +73,21 @@ public final class Optimizers {
 
     /**
      * Parses {@code sgd}, {@code adam}, {@code adam(beta1=0.8,eps=1e-7)}, … (case-insensitive;
-     * arguments are named, omitted ones take the {@code DEFAULT_*} values).
+     * arguments are named, omitted ones take their defaults, and a first value without its key
+     * is the first parameter: {@code momentum(0.95)}).
      *
      * @throws IllegalArgumentException naming the unknown name, the unknown, malformed or
      *         out-of-range argument, and the accepted form
      */
     public static Optimizer parse(String spec) {
-        Spec s = Spec.parse("optimizer", spec, EXAMPLES);
-        switch (s.name()) {
-            case "sgd":
-                s.allow();
-                return sgd();
-            case "momentum":
-            case "nesterov":
-                s.allow("momentum");
-                double mu = s.number("momentum", DEFAULT_MOMENTUM);
-                return s.name().equals("momentum") ? momentum(mu) : nesterov(mu);
-            case "adam":
-                s.allow("beta1", "beta2", "eps");
-                return adam(s.number("beta1", DEFAULT_BETA1), s.number("beta2", DEFAULT_BETA2),
-                        s.number("eps", DEFAULT_EPS));
-            case "adamw":
-                s.allow("beta1", "beta2", "eps", "weight_decay");
-                return adamw(s.number("beta1", DEFAULT_BETA1), s.number("beta2", DEFAULT_BETA2),
-                        s.number("eps", DEFAULT_EPS), s.number("weight_decay", DEFAULT_WEIGHT_DECAY));
-            case "rmsprop":
-                s.allow("rho", "eps");
-                return rmsprop(s.number("rho", DEFAULT_RHO), s.number("eps", DEFAULT_EPS));
-            case "adagrad":
-                s.allow("eps");
-                return adagrad(s.number("eps", DEFAULT_ADAGRAD_EPS));
-            default:
-                // Spec.parse accepted a name from EXAMPLES; this keeps that list and the cases in step
-                throw new IllegalStateException("optimizer " + s.name() + " is listed but has no parser case");
-        }
+        return SPECS.parse(spec);
     }
 
     /** Plain gradient descent, w -= lr·g (torch.optim.SGD without momentum). No state. */
     public record Sgd() implements Optimizer {
         @Override
         public String name() {
-            return "sgd";
+            return SGD.render();
         }
 
         @Override
@@ -129,12 +112,12 @@ public final class Optimizers {
      */
     public record Momentum(double momentum) implements Optimizer {
         public Momentum {
-            checkUnit("momentum", "momentum", momentum);
+            MOMENTUM.check("momentum", momentum);
         }
 
         @Override
         public String name() {
-            return "momentum(momentum=" + momentum + ")";
+            return MOMENTUM.render(momentum);
         }
 
         @Override
@@ -160,12 +143,12 @@ public final class Optimizers {
      */
     public record Nesterov(double momentum) implements Optimizer {
         public Nesterov {
-            checkUnit("nesterov", "momentum", momentum);
+            NESTEROV.check("momentum", momentum);
         }
 
         @Override
         public String name() {
-            return "nesterov(momentum=" + momentum + ")";
+            return NESTEROV.render(momentum);
         }
 
         @Override
@@ -194,12 +177,12 @@ public final class Optimizers {
      */
     public record Adam(double beta1, double beta2, double eps) implements Optimizer {
         public Adam {
-            checkAdam("adam", beta1, beta2, eps);
+            checkAdam(ADAM, beta1, beta2, eps);
         }
 
         @Override
         public String name() {
-            return "adam(beta1=" + beta1 + ",beta2=" + beta2 + ",eps=" + eps + ")";
+            return ADAM.render(beta1, beta2, eps);
         }
 
         @Override
@@ -222,15 +205,13 @@ public final class Optimizers {
      */
     public record AdamW(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
         public AdamW {
-            checkAdam("adamw", beta1, beta2, eps);
-            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-                throw invalid("adamw", "weight_decay", weightDecay, "a finite number ≥ 0");
-            }
+            checkAdam(ADAMW, beta1, beta2, eps);
+            ADAMW.check("weight_decay", weightDecay);
         }
 
         @Override
         public String name() {
-            return "adamw(beta1=" + beta1 + ",beta2=" + beta2 + ",eps=" + eps + ",weight_decay=" + weightDecay + ")";
+            return ADAMW.render(beta1, beta2, eps, weightDecay);
         }
 
         @Override
@@ -256,13 +237,13 @@ public final class Optimizers {
      */
     public record RmsProp(double rho, double eps) implements Optimizer {
         public RmsProp {
-            checkUnit("rmsprop", "rho", rho);
-            checkEps("rmsprop", eps);
+            RMSPROP.check("rho", rho);
+            RMSPROP.check("eps", eps);
         }
 
         @Override
         public String name() {
-            return "rmsprop(rho=" + rho + ",eps=" + eps + ")";
+            return RMSPROP.render(rho, eps);
         }
 
         @Override
@@ -289,12 +270,12 @@ public final class Optimizers {
      */
     public record AdaGrad(double eps) implements Optimizer {
         public AdaGrad {
-            checkEps("adagrad", eps);
+            ADAGRAD.check("eps", eps);
         }
 
         @Override
         public String name() {
-            return "adagrad(eps=" + eps + ")";
+            return ADAGRAD.render(eps);
         }
 
         @Override
@@ -344,26 +325,9 @@ public final class Optimizers {
         }
     }
 
-    private static void checkAdam(String name, double beta1, double beta2, double eps) {
-        checkUnit(name, "beta1", beta1);
-        checkUnit(name, "beta2", beta2);
-        checkEps(name, eps);
-    }
-
-    private static void checkUnit(String name, String key, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw invalid(name, key, value, "in [0, 1)");
-        }
-    }
-
-    private static void checkEps(String name, double eps) {
-        if (!(eps > 0) || Double.isInfinite(eps)) {
-            throw invalid(name, "eps", eps, "a finite number > 0");
-        }
-    }
-
-    private static IllegalArgumentException invalid(String name, String key, double value, String range) {
-        return new IllegalArgumentException("optimizer " + name + ": " + key + " must be " + range + ", got " + value + "; e.g. "
-                + EXAMPLES.get(NAMES.indexOf(name)));
+    private static void checkAdam(SpecKind<Optimizer> kind, double beta1, double beta2, double eps) {
+        kind.check("beta1", beta1);
+        kind.check("beta2", beta2);
+        kind.check("eps", eps);
     }
 }

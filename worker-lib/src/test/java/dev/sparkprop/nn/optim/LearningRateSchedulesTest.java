@@ -103,10 +103,18 @@ class LearningRateSchedulesTest {
     }
 
     @Test
-    void everyExampleInErrorMessagesParses() {
-        for (String example : LearningRateSchedules.EXAMPLES) {
-            assertEquals(example.split("\\(")[0], LearningRateSchedules.parse(example, 0.1).name().split("\\(")[0]);
+    void everyExampleInErrorMessagesParsesToAScheduleOfItsKind() {
+        for (var kind : LearningRateSchedules.SPECS.kinds()) {
+            assertEquals(kind.name(), LearningRateSchedules.parse(kind.example(), 0.1).name().split("\\(")[0]);
         }
+    }
+
+    @Test
+    void aFirstValueWithoutItsKeyIsTheFirstParameterAndNestedSpecsTakeItToo() {
+        assertEquals(LearningRateSchedules.parse("cosine(total=1000,min_lr=0.001)", 0.1),
+                LearningRateSchedules.parse("cosine(1000,min_lr=0.001)", 0.1));
+        assertEquals(LearningRateSchedules.parse("warmup(iterations=10,then=step(step_size=5,gamma=0.5))", 0.1),
+                LearningRateSchedules.parse("warmup(10, then = STEP(5, gamma=0.5))", 0.1));
     }
 
     @Test
@@ -130,10 +138,10 @@ class LearningRateSchedulesTest {
 
     static Stream<Arguments> badSpecs() {
         return Stream.of(
-                Arguments.of("cosine", 0.1, "cosine needs total=... (in 'cosine'), e.g. cosine(total=1000,min_lr=0)"),
+                Arguments.of("cosine", 0.1, "cosine needs total=... (in 'cosine'), e.g. cosine(total=1000,min_lr=0.0)"),
                 Arguments.of("cosine(total=0)", 0.1, "total must be a whole number ≥ 1, got 0"),
                 Arguments.of("cosine(total=100,min_lr=0.5)", 0.1, "min_lr must be in [0, lr] = [0, 0.1], got 0.5"),
-                Arguments.of("cosine(total=100,min_lr=-0.01)", 0.1, "min_lr must be in [0, lr] = [0, 0.1], got -0.01"),
+                Arguments.of("cosine(total=100,min_lr=-0.01)", 0.1, "min_lr must be a finite number ≥ 0, got -0.01"),
                 Arguments.of("step(step_size=2.5)", 0.1, "step_size must be a whole number such as 100, got '2.5'"),
                 Arguments.of("step(step_size=99999999999999999999)", 0.1, "got '99999999999999999999'"),
                 Arguments.of("step(gamma=0.5)", 0.1, "step needs step_size="),
@@ -145,6 +153,11 @@ class LearningRateSchedulesTest {
                 Arguments.of("warmup(iterations=10,then=cosine(total=5)", 0.1, "parentheses do not balance"),
                 Arguments.of("warmup(iterations=10,then=cosine(total=5),)", 0.1, "argument '' must read key=value"),
                 Arguments.of("constant(lr=0.1)", 0.1, "constant has no parameter 'lr'"),
+                Arguments.of("step(10,5)", 0.1, "argument '5' must read key=value: only the first argument may leave"
+                        + " out its key (it is then step_size)"),
+                Arguments.of("step(10,step_size=5)", 0.1, "it gives 'step_size' twice"),
+                Arguments.of("constant(0.1)", 0.1, "learning-rate schedule constant takes no parameter, got '0.1'"),
+                Arguments.of("cosine(total=10):sum", 0.1, "learning-rate schedule specs take no ':' suffix"),
                 Arguments.of("onecycle", 0.1, "unknown learning-rate schedule 'onecycle'; use one of"
                         + " [constant, step, exponential, cosine, warmup]"),
                 Arguments.of("constant", -0.1, "the learning rate must be a finite number > 0, got -0.1"),

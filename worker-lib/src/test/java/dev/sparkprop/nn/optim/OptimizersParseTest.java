@@ -25,10 +25,18 @@ class OptimizersParseTest {
     }
 
     @Test
-    void everyExampleInErrorMessagesParses() {
-        for (String example : Optimizers.EXAMPLES) {
-            assertEquals(Optimizers.parse(example.split("\\(")[0]), Optimizers.parse(example), example);
+    void everyExampleInErrorMessagesIsTheKindWithItsDefaultsAndItsCanonicalName() {
+        for (var kind : Optimizers.SPECS.kinds()) {
+            assertEquals(Optimizers.parse(kind.name()), Optimizers.parse(kind.example()), kind.example());
+            assertEquals(kind.example(), Optimizers.parse(kind.name()).name());
         }
+        assertEquals("adamw(beta1=0.9,beta2=0.999,eps=1e-8,weight_decay=0.01)", Optimizers.parse("adamw").name());
+    }
+
+    @Test
+    void aFirstValueWithoutItsKeyIsTheFirstParameter() {
+        assertEquals(Optimizers.momentum(0.95), Optimizers.parse("momentum(0.95)"));
+        assertEquals(Optimizers.adam(0.8, 0.99, 1e-8), Optimizers.parse("adam(0.8, beta2=0.99)"));
     }
 
     @Test
@@ -59,13 +67,17 @@ class OptimizersParseTest {
                 Arguments.of("momentum(momentum=1.5)", "momentum: momentum must be in [0, 1), got 1.5"),
                 Arguments.of("nesterov(momentum=-0.5)", "nesterov: momentum must be in [0, 1), got -0.5"),
                 Arguments.of("rmsprop(rho=1)", "rmsprop: rho must be in [0, 1), got 1.0"),
-                Arguments.of("adagrad(eps=-1e-10)", "adagrad: eps must be a finite number > 0, got -1.0E-10"),
+                Arguments.of("adagrad(eps=-1e-10)", "adagrad: eps must be a finite number > 0, got -1e-10"),
                 Arguments.of("adam(beta1=abc)", "beta1 must be a decimal number such as 0.9 or 1e-8, got 'abc'"),
                 Arguments.of("adam(beta1=0.9d)", "got '0.9d'"),
                 Arguments.of("adam(beta3=0.5)", "adam has no parameter 'beta3'"),
                 Arguments.of("adam(beta3=0.5)", "it takes beta1, beta2, eps"),
                 Arguments.of("sgd(lr=0.1)", "sgd has no parameter 'lr' (in 'sgd(lr=0.1)'); it takes none"),
-                Arguments.of("momentum(0.95)", "argument '0.95' must read key=value"),
+                Arguments.of("adam(0.8,0.99)", "argument '0.99' must read key=value: only the first argument may"
+                        + " leave out its key (it is then beta1)"),
+                Arguments.of("adam(0.8,beta1=0.9)", "it gives 'beta1' twice"),
+                Arguments.of("momentum(1.5)", "momentum: momentum must be in [0, 1), got 1.5 (in 'momentum(1.5)')"),
+                Arguments.of("adam:sum", "optimizer specs take no ':' suffix"),
                 Arguments.of("adam(beta1=0.9", "it must end with ')'"),
                 Arguments.of("adam(beta1=0.9))", "parentheses do not balance"),
                 Arguments.of("adam(beta1=0.9,beta1=0.8)", "gives 'beta1' twice"),

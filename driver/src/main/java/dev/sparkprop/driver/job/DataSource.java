@@ -1,6 +1,10 @@
 package dev.sparkprop.driver.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +28,9 @@ public final class DataSource {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
+                    if (header) {
+                        checkHeader(spark, path, delimiter);
+                    }
                     df = reader.option("header", header).option("sep", delimiter).option("inferSchema", true)
                             .option("mode", "FAILFAST").csv(path);
                     break;
@@ -56,6 +63,54 @@ public final class DataSource {
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);
         }
+    }
+
+    /**
+     * Fails when the CSV header names a column twice, or names two columns alike but for case
+     * (Spark matches column names case-insensitively). Spark's reader would rename them ({@code a}
+     * twice becomes {@code a0} and {@code a1}) and training would go on with names the user
+     * never wrote. The header is read by Spark's own CSV parser, as the first row without a header.
+     */
+    private static void checkHeader(SparkSession spark, String path, String delimiter) {
+        List<Row> first = spark.read().option("header", false).option("sep", delimiter).csv(path).takeAsList(1);
+        if (first.isEmpty()) {
+            return;
+        }
+        Row header = first.get(0);
+        Map<String, List<Integer>> positions = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.getString(i);
+            if (name != null && !name.isEmpty()) {
+                positions.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (List<Integer> at : positions.values()) {
+            if (at.size() > 1) {
+                List<String> names = at.stream().map(header::getString).distinct().toList();
+                String columns = "(columns " + ordinals(at) + ")";
+                problems.add(names.size() == 1
+                        ? "names column '" + names.get(0) + "' " + (at.size() == 2 ? "twice" : at.size() + " times")
+                            + " " + columns
+                        : "names columns " + quotedList(names) + " " + columns + ", which differ only in case"
+                            + " (Spark matches column names case-insensitively)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the CSV header of '" + path + "' " + String.join(", and ", problems)
+                    + "; rename " + (problems.size() == 1 ? "one of them" : "one of each"));
+        }
+    }
+
+    /** 1-based positions as "1 and 2" or "1, 2 and 5". */
+    private static String ordinals(List<Integer> at) {
+        List<String> numbers = at.stream().map(i -> Integer.toString(i + 1)).toList();
+        return String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+    }
+
+    private static String quotedList(List<String> names) {
+        List<String> quoted = names.stream().map(n -> "'" + n + "'").toList();
+        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
     }
 
     private static String firstLine(String message) {

@@ -5,6 +5,7 @@ import dev.sparkprop.driver.job.LoadedModel;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -74,7 +75,7 @@ public final class FittedNetwork implements Serializable {
 
     /** The columns the model reads: {@code featuresCol}, or the named columns it was trained on. */
     List<String> featureColumns(String featuresCol) {
-        return readsFeatureVector() ? List.of(featuresCol)
+        return readsFeatureVector() ? List.of(Columns.ofParam("featuresCol", featuresCol))
                 : preprocessing().features().stream().map(FeatureColumn::name).toList();
     }
 

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
@@ -20,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -82,10 +82,10 @@ public final class BatchPredictor {
         List<StructField> fields = new ArrayList<>();
         for (String f : featureColumns) {
             require(available, f, "feature");
-            selection.add(functions.col(f));
+            selection.add(Columns.col(f));
         }
         for (String k : kept) {
-            selection.add(functions.col(k));
+            selection.add(Columns.col(k));
             fields.add(df.schema().apply(k));
         }
         fields.addAll(outputs);

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -124,7 +124,7 @@ public final class PreprocessingFitter {
                 throw new IllegalArgumentException("feature column '" + name + "' holds vectors and cannot be"
                         + " categorical; remove it from data.categorical");
             }
-            List<String> categories = df.select(functions.col(name)).where(functions.col(name).isNotNull())
+            List<String> categories = df.select(Columns.col(name)).where(Columns.col(name).isNotNull())
                     .distinct().limit(MAX_CATEGORIES + 1).collectAsList().stream()
                     .map(r -> RowEncoder.key(r.get(0))).distinct().sorted().toList();
             if (categories.size() > MAX_CATEGORIES) {
@@ -137,7 +137,7 @@ public final class PreprocessingFitter {
             return FeatureColumn.categorical(name, categories);
         }
         if (type instanceof VectorUDT) {
-            List<Row> first = df.select(functions.col(name)).where(functions.col(name).isNotNull()).takeAsList(1);
+            List<Row> first = df.select(Columns.col(name)).where(Columns.col(name).isNotNull()).takeAsList(1);
             if (first.isEmpty()) {
                 throw new IllegalArgumentException("the training data has no rows");
             }
@@ -153,7 +153,7 @@ public final class PreprocessingFitter {
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
     private static Map<String, Long> classCounts(Dataset<Row> df, String label) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        List<Row> groups = df.groupBy(functions.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
+        List<Row> groups = df.groupBy(Columns.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
         for (Row r : groups) {
             if (r.get(0) == null) {
                 throw new IllegalArgumentException("label column '" + label + "' has missing values; drop such rows");

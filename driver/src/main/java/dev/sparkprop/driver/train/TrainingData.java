@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -12,7 +13,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
@@ -130,7 +130,7 @@ public final class TrainingData implements AutoCloseable {
                 throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
                         + available);
             }
-            selection.add(functions.col(name));
+            selection.add(Columns.col(name));
         }
         return df.select(selection.toArray(new Column[0]));
     }

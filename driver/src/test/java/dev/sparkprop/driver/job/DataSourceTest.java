@@ -54,6 +54,21 @@ class DataSourceTest {
     }
 
     @Test
+    void aCsvHeaderNamingAColumnTwiceIsAnErrorNamingItAndItsPositions() throws IOException {
+        Path twice = Files.write(dir.resolve("twice.csv"), List.of("a,a,label", "1,2,0"));
+        assertEquals("the CSV header of '" + twice + "' names column 'a' twice (columns 1 and 2); rename one of them",
+                assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, twice.toString(), "csv", true,
+                        ",")).getMessage());
+        Path cases = Files.write(dir.resolve("cases.csv"), List.of("A,b,a,label,b,b", "1,2,3,0,4,5"));
+        assertEquals("the CSV header of '" + cases + "' names columns 'A' and 'a' (columns 1 and 3), which differ only"
+                + " in case (Spark matches column names case-insensitively), and names column 'b' 3 times (columns 2,"
+                + " 5 and 6); rename one of each", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, cases.toString(), "csv", true, ",")).getMessage());
+        // Without a header the names are Spark's own, _c0, _c1, ...
+        assertEquals(3, DataSource.read(spark, twice.toString(), "csv", false, ",").columns().length);
+    }
+
+    @Test
     void unreadableInputNamesThePathAndWhatToCheck() throws IOException {
         String missing = dir.resolve("nope.csv").toString();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, missing, "csv", true, ","))

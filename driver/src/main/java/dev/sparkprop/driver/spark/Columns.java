@@ -1,0 +1,56 @@
+package dev.sparkprop.driver.spark;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.catalyst.util.AttributeNameParser$;
+import org.apache.spark.sql.functions;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Columns by their literal names. Spark's parser reads a string column reference as an
+ * expression: a dot as struct field access ({@code x.1} becomes field {@code 1} of {@code x}),
+ * backticks as quotes. Any name a user gives (a CSV header, a param) goes through here, so
+ * {@code x.1}, {@code a b} or {@code say "hi"} name the column that has exactly that name.
+ */
+public final class Columns {
+
+    private Columns() {
+    }
+
+    /** The column named exactly {@code name}. */
+    public static Column col(String name) {
+        return functions.col(quoted(name));
+    }
+
+    /**
+     * The top-level column that a Spark ML column param ({@code featuresCol}, {@code labelCol},
+     * ...) names. Spark ML reads such a param as an attribute reference, as SQL does: a dot
+     * separates struct fields and backticks quote, so the column named {@code x.1} is given as
+     * {@code `x.1`}. sparkprop's estimators and models read the params the same way, by Spark's
+     * own parser, so one param value means the same column to every stage of a pipeline.
+     *
+     * @param param the param's name, for the message
+     * @throws IllegalArgumentException when the value names a field inside a struct, or does not parse
+     */
+    public static String ofParam(String param, String value) {
+        List<String> parts;
+        try {
+            parts = CollectionConverters.asJava(AttributeNameParser$.MODULE$.parseAttributeName(value));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(param + " '" + value + "' is not a column reference Spark can parse ("
+                    + e.getMessage() + "); quote a name in backticks, doubling a backtick inside it", e);
+        }
+        if (parts.size() != 1) {
+            throw new IllegalArgumentException(param + " '" + value + "' names field '" + String.join(".",
+                    parts.subList(1, parts.size())) + "' of a struct column '" + parts.get(0) + "', and sparkprop reads"
+                    + " top-level columns. For a column whose name holds a dot, quote it in backticks as every Spark"
+                    + " ML stage wants it: " + quoted(value));
+        }
+        return parts.get(0);
+    }
+
+    /** {@code name} backtick-quoted for Spark's parser, a backtick inside doubled. */
+    public static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+}

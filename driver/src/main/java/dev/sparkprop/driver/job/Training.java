@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.EpochRecord;
+import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
@@ -78,9 +79,9 @@ public final class Training {
             validationRows = split[1];
         }
         PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, spec, config.standardize(),
-                classes);
+                MissingValues.of(config.missing()), classes);
         Preprocessing prep = fitted.preprocessing();
-        if (resume != null && !samePreprocessing(prep, resume.model().metadata().preprocessing())) {
+        if (resume != null && !prep.sameAs(resume.model().metadata().preprocessing())) {
             throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
@@ -89,13 +90,19 @@ public final class Training {
             trainRows = repartition(trainRows, config.partitions());
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
-                settings.numberType());
+        try (TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec,
+                settings.blockRows(), classWeights, settings.numberType());
              TrainingData validation = validationRows == null ? null
                      // Class weights shape the training objective only; validation metrics stay unweighted,
                      // as evaluate computes them.
-                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), null,
-                     settings.numberType())) {
+                     : TrainingData.fromDataFrame(validationRows, "the validation data", prep, spec,
+                     settings.blockRows(), null, settings.numberType())) {
+            for (String dropped : new String[] {train.droppedSummary("training rows"),
+                    validation == null ? null : validation.droppedSummary("validation rows")}) {
+                if (dropped != null) {
+                    progress.accept(dropped);
+                }
+            }
             progress.accept(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
                     train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
             List<EpochRecord> history = new ArrayList<>();
@@ -113,7 +120,8 @@ public final class Training {
                         boolean due = epochEnded || config.checkpointEveryIterations() > 0
                                 && state.iteration() % config.checkpointEveryIterations() == 0;
                         if (due) {
-                            SavedModel soFar = model(config, spec, prep, state.params(), history);
+                            SavedModel soFar = model(config, spec, prep, state.params(), history,
+                                    train.droppedByColumn());
                             String dir = Checkpoints.write(config.checkpointPath(), config.checkpointKeep(),
                                     new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
                                             stopping.bestValue(), stopping.bestParams()),
@@ -159,7 +167,7 @@ public final class Training {
                 progress.accept(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue()));
             }
-            SavedModel model = model(config, spec, prep, params, history);
+            SavedModel model = model(config, spec, prep, params, history, train.droppedByColumn());
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null
                     : Evaluation.of(sc, validation, spec, params, settings.blockRows());
@@ -168,18 +176,10 @@ public final class Training {
     }
 
     private static SavedModel model(JobConfig config, NetworkSpec spec, Preprocessing prep, double[] params,
-                                    List<EpochRecord> history) {
+                                    List<EpochRecord> history, Map<String, Long> droppedRows) {
         return new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(), spec.loss().name(),
-                params.length, prep, config.effective(), history, version(), Instant.now().toString()),
+                params.length, prep, config.effective(), history, droppedRows, version(), Instant.now().toString()),
                 params.clone());
-    }
-
-    /** Whether two preprocessings transform rows the same way, to the bit. */
-    private static boolean samePreprocessing(Preprocessing a, Preprocessing b) {
-        return a.features().equals(b.features()) && Arrays.equals(a.featureMean(), b.featureMean())
-                && Arrays.equals(a.featureScale(), b.featureScale()) && a.labels().equals(b.labels())
-                && java.util.Objects.equals(a.classes(), b.classes()) && Arrays.equals(a.targetMean(), b.targetMean())
-                && Arrays.equals(a.targetScale(), b.targetScale()) && java.util.Objects.equals(a.weight(), b.weight());
     }
 
     /**

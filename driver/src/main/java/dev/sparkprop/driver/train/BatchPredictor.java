@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code probability_<label>} and {@code prediction_<label>} (0 or 1) per output; for regression
  * {@code prediction} (one output) or {@code prediction_<label>} per output, in original units.
  * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
- * join); an unseen category encodes as all zeros.
+ * join), unless the model imputes (data.missing = "impute"); so does a row whose vector has the
+ * wrong size or whose value float32 cannot hold. An unseen category encodes as all zeros.
  */
 public final class BatchPredictor {
 
@@ -88,9 +89,10 @@ public final class BatchPredictor {
             selection.add(Columns.col(k));
             fields.add(df.schema().apply(k));
         }
+        ColumnTypes.checkFeatures(df.schema(), featureColumns, prep);
         fields.addAll(outputs);
         StructType schema = DataTypes.createStructType(fields);
-        RowEncoder encoder = new RowEncoder(prep, spec, null, false);
+        RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
@@ -107,7 +109,8 @@ public final class BatchPredictor {
 
     /**
      * One row's network output and z_L, {@code {a_L, z_L}}, from its inputs before
-     * standardisation, encoded as the batched path encodes them: Spark ML's single-row predict.
+     * standardisation, encoded as the batched path encodes them (a NaN or infinite input filled
+     * when the model imputes): Spark ML's single-row predict.
      */
     public static double[][] predictOne(Preprocessing prep, NetworkSpec spec, double[] params, Precision precision,
                                         double[] inputs) {
@@ -116,6 +119,11 @@ public final class BatchPredictor {
                     + inputs.length);
         }
         double[] x = inputs.clone();
+        for (int i = 0; prep.featureFill() != null && i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                x[i] = prep.featureFill()[i];
+            }
+        }
         if (prep.featureMean() != null) {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (x[i] - prep.featureMean()[i]) * prep.featureScale()[i];
@@ -212,7 +220,7 @@ public final class BatchPredictor {
             int usable = 0;
             while (raw.size() < blockRows && in.hasNext()) {
                 Row row = in.next();
-                valid[raw.size()] = encoder.features(row, x, usable * in0);
+                valid[raw.size()] = encoder.features(row, x, usable * in0, null);
                 if (valid[raw.size()]) {
                     usable++;
                 }

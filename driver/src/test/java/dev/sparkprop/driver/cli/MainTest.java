@@ -168,7 +168,7 @@ class MainTest {
         trainFails("column 'c' is not in the data", "data.path=" + good, "data.features=[a,c]", net, ce);
         trainFails("feature column 'b' has type string; list it in data.categorical",
                 "data.path=" + csv("text.csv", "a,b,label", "1,x,0", "2,y,1"), net, ce);
-        trainFails("NaN and infinite values cannot be used",
+        trainFails("in the training data, feature column 'b' has NaN or infinite values in 1 row (e.g. NaN)",
                 "data.path=" + csv("nan.csv", "a,b,label", "1,NaN,0", "2,1,1"), net, ce);
         trainFails("has 3 classes [0, 1, 2] but the output layer has 2 softmax units; give it 3",
                 "data.path=" + csv("three.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,2"), net, ce);
@@ -179,7 +179,8 @@ class MainTest {
                 "data.path=" + good, "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("training.epochs", "data.path=" + good, net, ce, "training.epochs=0");
         trainFails("training.epoch", "data.path=" + good, net, ce, "training.epoch=3");
-        trainFails("label column 'label' has the class '7', which the model does not know",
+        trainFails("in the validation data, label column 'label' has classes the model does not know in 1 row"
+                + " (e.g. '7'); its classes are [0, 1]",
                 "data.path=" + good, "data.validation_path=" + csv("unseen.csv", "a,b,label", "1,2,7"), net, ce);
     }
 

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.spark.Columns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,8 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads a table the way a job's data.* keys describe, with one clear error when it cannot. */
 public final class DataSource {
@@ -31,8 +34,17 @@ public final class DataSource {
                     if (header) {
                         checkHeader(spark, path, delimiter);
                     }
-                    df = reader.option("header", header).option("sep", delimiter).option("inferSchema", true)
-                            .option("mode", "FAILFAST").csv(path);
+                    // Spark infers the types in one pass, then reads with them; a line with another number of
+                    // fields lands in the malformed-line column for the passes over the rows to report, rather
+                    // than failing a task (FAILFAST) or being read as shifted or missing values. Spark sees
+                    // a line's number of fields only when it parses all of them, whatever columns a query
+                    // reads: CSV column pruning "ignores other column values even if they are malformed".
+                    spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
+                    StructType inferred = reader.option("header", header).option("sep", delimiter)
+                            .option("inferSchema", true).csv(path).schema();
+                    df = spark.read().option("header", header).option("sep", delimiter).option("mode", "PERMISSIVE")
+                            .option("columnNameOfCorruptRecord", Columns.MALFORMED)
+                            .schema(inferred.add(Columns.MALFORMED, DataTypes.StringType, true)).csv(path);
                     break;
                 case "parquet":
                     df = reader.parquet(path);
@@ -47,7 +59,7 @@ public final class DataSource {
                     throw new IllegalArgumentException("data format '" + format + "' is not one of csv, parquet, json,"
                             + " libsvm");
             }
-            if (df.columns().length == 0) {
+            if (Columns.names(df).isEmpty()) {
                 throw new IllegalArgumentException("'" + path + "' holds no columns as " + format
                         + "; is it empty, or in another format?");
             }

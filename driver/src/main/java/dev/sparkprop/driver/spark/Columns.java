@@ -1,7 +1,11 @@
 package dev.sparkprop.driver.spark;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.util.AttributeNameParser$;
 import org.apache.spark.sql.functions;
 import scala.jdk.javaapi.CollectionConverters;
@@ -14,7 +18,31 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class Columns {
 
+    /**
+     * The column where sparkprop's CSV reader puts a line it cannot split into the header's
+     * fields (Spark's corrupt-record column), null for every other line. The passes over the rows
+     * report such lines; it is never a feature and never listed as a column of the data.
+     */
+    public static final String MALFORMED = "_sparkprop_malformed_line";
+
     private Columns() {
+    }
+
+    /** The data's column names, in order, without {@link #MALFORMED}. */
+    public static List<String> names(Dataset<Row> df) {
+        List<String> names = new ArrayList<>(Arrays.asList(df.columns()));
+        names.remove(MALFORMED);
+        return names;
+    }
+
+    /** The position of the {@link #MALFORMED} column in the data, or -1 when it has none. */
+    public static int indexOfMalformed(Dataset<Row> df) {
+        return Arrays.asList(df.columns()).indexOf(MALFORMED);
+    }
+
+    /** Whether the data has the {@link #MALFORMED} column. */
+    public static boolean hasMalformed(Dataset<Row> df) {
+        return Arrays.asList(df.columns()).contains(MALFORMED);
     }
 
     /** The column named exactly {@code name}. */

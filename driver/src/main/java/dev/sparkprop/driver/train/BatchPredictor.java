@@ -51,7 +51,7 @@ public final class BatchPredictor {
     /** The CLI's predictions: the id columns, then the named prediction and probability columns. */
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
                                        double[] params, List<String> idColumns, int blockRows, Precision precision) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
         for (String id : idColumns) {
             require(available, id, "id");
@@ -78,7 +78,7 @@ public final class BatchPredictor {
                                       List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
                                       int blockRows, Precision precision, List<StructField> outputs,
                                       PredictionWriter writer) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
         for (String f : featureColumns) {
@@ -89,10 +89,16 @@ public final class BatchPredictor {
             selection.add(Columns.col(k));
             fields.add(df.schema().apply(k));
         }
+        // A malformed line (the CSV reader's) is a row without usable features
+        int malformedAt = -1;
+        if (Columns.hasMalformed(df) && !kept.contains(Columns.MALFORMED)) {
+            malformedAt = selection.size();
+            selection.add(Columns.col(Columns.MALFORMED));
+        }
         ColumnTypes.checkFeatures(df.schema(), featureColumns, prep);
         fields.addAll(outputs);
         StructType schema = DataTypes.createStructType(fields);
-        RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true);
+        RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
         String layers = spec.layersSpec();
         String loss = spec.loss().name();

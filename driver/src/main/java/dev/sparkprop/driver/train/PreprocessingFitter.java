@@ -62,9 +62,11 @@ public final class PreprocessingFitter {
                              MissingValues missing, List<String> knownClasses) {
         checkColumnsExist(df, columns);
         requireRows(df);
+        // Categories and classes come from whole lines; the statistics pass reports the malformed ones
+        Dataset<Row> wellFormed = Columns.hasMalformed(df) ? df.where(Columns.col(Columns.MALFORMED).isNull()) : df;
         List<FeatureColumn> features = new ArrayList<>();
         for (String name : columns.features()) {
-            features.add(featureColumn(df, name, columns.categorical().contains(name), missing));
+            features.add(featureColumn(wellFormed, name, columns.categorical().contains(name), missing));
         }
         int width = features.stream().mapToInt(FeatureColumn::width).sum();
         if (width != spec.inputWidth()) {
@@ -79,7 +81,7 @@ public final class PreprocessingFitter {
             if (columns.labels().size() != 1) {
                 throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
             }
-            Map<String, Long> byClass = classCounts(df, columns.labels().get(0));
+            Map<String, Long> byClass = classCounts(wellFormed, columns.labels().get(0));
             if (knownClasses != null) {
                 byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
             }
@@ -114,7 +116,7 @@ public final class PreprocessingFitter {
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>(columns.features());
         wanted.addAll(columns.labels());
         if (columns.weight() != null) {
@@ -232,14 +234,16 @@ public final class PreprocessingFitter {
      */
     private static Preprocessing withStatistics(Dataset<Row> df, Preprocessing raw, NetworkSpec spec,
                                                 boolean standardize) {
-        RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false);
+        Dataset<Row> selected = TrainingData.select(df, raw);
+        RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false,
+                Columns.indexOfMalformed(selected));
         int in = spec.inputWidth();
         int out = spec.outputWidth();
         boolean regression = raw.classes() == null && !(spec.loss() instanceof Losses.BinaryCrossEntropy);
         boolean targets = regression && standardize;
         // Merged in partition order (collect keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
-        Statistics stats = TrainingData.select(df, raw).javaRDD().mapPartitions((Iterator<Row> it) -> {
+        Statistics stats = selected.javaRDD().mapPartitions((Iterator<Row> it) -> {
             Statistics s = new Statistics(in, out);
             double[] x = new double[in];
             double[] y = new double[out];

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataProblems.Kind;
 import dev.sparkprop.driver.train.DataProblems.Role;
 import dev.sparkprop.nn.Losses;
@@ -45,14 +46,17 @@ final class RowEncoder implements Serializable {
     private final double[] classWeights;
     private final List<Map<String, Integer>> categoryIndex;
     private final Map<String, Integer> classIndex;
+    private final int malformedAt;
 
     /**
      * @param classWeights weight per class index instead of a weight column, or null
      * @param precision    of the cached values: float32 cannot hold values beyond ±3.4e38
      * @param predicting   for predictions: a row with a missing feature is unusable, not an error,
      *                     unless the model imputes
+     * @param malformedAt  the position of {@link Columns#MALFORMED} in the rows, or -1
      */
-    RowEncoder(Preprocessing prep, NetworkSpec spec, double[] classWeights, Precision precision, boolean predicting) {
+    RowEncoder(Preprocessing prep, NetworkSpec spec, double[] classWeights, Precision precision, boolean predicting,
+               int malformedAt) {
         this.prep = prep;
         this.missing = predicting && prep.missing() != MissingValues.IMPUTE ? MissingValues.DROP : prep.missing();
         this.float32 = precision == Precision.FLOAT32;
@@ -60,6 +64,7 @@ final class RowEncoder implements Serializable {
         this.outputWidth = spec.outputWidth();
         this.oneHotClass = spec.loss() instanceof Losses.CrossEntropy;
         this.classWeights = classWeights;
+        this.malformedAt = malformedAt;
         if (prep.inputWidth() != inputWidth) {
             throw new IllegalArgumentException("the data encodes to " + prep.inputWidth() + " inputs but the network"
                     + " takes " + inputWidth + "; start network.layers with " + prep.inputWidth());
@@ -94,6 +99,22 @@ final class RowEncoder implements Serializable {
      * with the reason in {@code problems} (null: not recorded).
      */
     boolean features(Row row, double[] x, int xOff, DataProblems problems) {
+        return !malformed(row, problems) && inputs(row, x, xOff, problems);
+    }
+
+    /** Whether the row is a line the CSV reader could not split into the header's fields (then recorded). */
+    private boolean malformed(Row row, DataProblems problems) {
+        if (malformedAt < 0 || row.isNullAt(malformedAt)) {
+            return false;
+        }
+        if (problems != null) {
+            problems.add(Role.LINE, null, Kind.MALFORMED, row.getString(malformedAt).strip(), null);
+        }
+        return true;
+    }
+
+    /** {@link #features} of a well-formed row. */
+    private boolean inputs(Row row, double[] x, int xOff, DataProblems problems) {
         boolean usable = true;
         // A value that was missing or not finite, and not filled: with data.missing = "drop" the row is left out
         boolean absent = false;
@@ -305,10 +326,15 @@ final class RowEncoder implements Serializable {
 
     /**
      * Encodes the row's inputs, targets and weight at row {@code r} of a block's arrays; false
-     * when any of them cannot be used (every problem of the row is recorded).
+     * when any of them cannot be used (every problem of the row is recorded), or the row is a
+     * malformed line.
      */
     boolean encode(Row row, double[] x, double[] y, double[] w, int r, DataProblems problems) {
-        boolean inputs = features(row, x, r * inputWidth, problems);
+        // A malformed line's fields are shifted or missing: what they hold says nothing
+        if (malformed(row, problems)) {
+            return false;
+        }
+        boolean inputs = inputs(row, x, r * inputWidth, problems);
         int classIndex = targets(row, y, r * outputWidth, problems);
         w[r] = weight(row, classIndex, problems);
         return inputs && classIndex != UNUSABLE && !Double.isNaN(w[r]);

@@ -62,8 +62,10 @@ public final class TrainingData implements AutoCloseable {
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, String source, Preprocessing prep, NetworkSpec spec,
                                              int blockRows, double[] classWeights, Precision precision) {
-        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false);
-        JavaRDD<Object> encoded = select(df, prep).javaRDD()
+        Dataset<Row> selected = select(df, prep);
+        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false,
+                Columns.indexOfMalformed(selected));
+        JavaRDD<Object> encoded = selected.javaRDD()
                 .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -187,9 +189,12 @@ public final class TrainingData implements AutoCloseable {
         cached.unpersist(false);
     }
 
-    /** The columns a {@link RowEncoder} reads, in its order: features, labels, weight. */
+    /**
+     * The columns a {@link RowEncoder} reads, in its order: features, labels, weight, and
+     * {@link Columns#MALFORMED} when the data has it.
+     */
     static Dataset<Row> select(Dataset<Row> df, Preprocessing prep) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>();
         prep.features().forEach(f -> wanted.add(f.name()));
         wanted.addAll(prep.labels());
@@ -206,6 +211,9 @@ public final class TrainingData implements AutoCloseable {
         }
         ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
         ColumnTypes.checkTargets(df.schema(), prep);
+        if (Columns.hasMalformed(df)) {
+            selection.add(Columns.col(Columns.MALFORMED));
+        }
         return df.select(selection.toArray(new Column[0]));
     }
 

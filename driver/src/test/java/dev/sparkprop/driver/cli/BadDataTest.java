@@ -139,6 +139,27 @@ class BadDataTest {
     }
 
     @Test
+    void linesWithTheWrongNumberOfFieldsAreCountedAndShown() throws IOException {
+        Path data = csv("ragged.csv", "a,b,label", "1,2,0", "2,1,1,9", "3,3", "4,1,1", "5,2,0");
+        String expected = "2 lines do not have the header's number of fields (e.g. '2,1,1,9'). Check"
+                + " data.csv.delimiter and the quoting of such lines.";
+        assertEquals("in the training data, " + expected, trainFails(data));
+        assertEquals("in the training data, " + expected, trainFails(data, "data.standardize=false"),
+                "without a statistics pass, the pass that caches the rows finds them");
+        assertEquals("in '" + data + "', " + expected,
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+
+        // Predictions keep every line, and a malformed one gets nulls, as a row without its features does
+        MainTest.Run predict = MainTest.run("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("out").toString(), "--output-format", "csv");
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<org.apache.spark.sql.Row> rows = SparkTestSession.spark().read().option("header", true)
+                .csv(dir.resolve("out").toString()).collectAsList();
+        assertEquals(5, rows.size());
+        assertEquals(2, rows.stream().filter(r -> r.isNullAt(0)).count(), rows.toString());
+    }
+
+    @Test
     void aClassTheModelDoesNotKnowAtEvaluateNamesIt() throws IOException {
         Path data = csv("unknown.csv", "a,b,label", "1,2,0", "2,1,7", "3,3,9");
         assertEquals("in '" + data + "', label column 'label' has classes the model does not know in 2 rows (e.g."

@@ -180,9 +180,17 @@ public final class DataProblems implements Serializable {
         if (problems.isEmpty()) {
             return;
         }
+        // A column's problems together, columns in the order their first problem was found
+        List<Tally> ordered = new ArrayList<>();
+        for (Tally first : problems) {
+            if (!ordered.contains(first)) {
+                problems.stream().filter(t -> t.role == first.role && Objects.equals(t.column, first.column))
+                        .forEach(ordered::add);
+            }
+        }
         List<String> clauses = new ArrayList<>();
         Set<String> fixes = new LinkedHashSet<>();
-        for (Tally t : problems.subList(0, Math.min(LISTED, problems.size()))) {
+        for (Tally t : ordered.subList(0, Math.min(LISTED, ordered.size()))) {
             clauses.add(describe(t));
             fixes.add(fix(t));
         }

@@ -260,8 +260,8 @@ class MainTest {
                 .columns()), "Spark reads the names as written");
         Path model = dir.resolve("odd-model");
         Run train = run("train", "--set", "data.path=" + data, "--set", "data.label=the.label",
-                "--set", "data.categorical=[\"x.box\"]", "--set", "data.id_columns=[\"row.id\"]",
-                "--set", "data.weight=w.t", "--set", "network.layers=9,8:tanh,2:softmax",
+                "--set", "data.categorical=[\"x.box\"]", "--set", "data.id_columns=[\"row.id\", \"a b\"]",
+                "--set", "data.weight=w.t", "--set", "network.layers=8,8:tanh,2:softmax",
                 "--set", "network.loss=cross_entropy", "--set", "optimizer.learning_rate=0.05",
                 "--set", "training.epochs=30", "--set", "data.validation_fraction=0.2",
                 "--set", "output.model_path=" + model);
@@ -277,7 +277,7 @@ class MainTest {
                 "--output", dir.resolve("odd-predictions").toString());
         assertEquals(0, predict.exitCode(), predict.out() + predict.err());
         Dataset<Row> predictions = SparkTestSession.spark().read().parquet(dir.resolve("odd-predictions").toString());
-        assertEquals(List.of("row.id", "prediction", "probability_big", "probability_small"),
+        assertEquals(List.of("row.id", "a b", "prediction", "probability_big", "probability_small"),
                 List.of(predictions.columns()));
         assertEquals(60, predictions.count());
         assertEquals("r0", predictions.collectAsList().stream().map(r -> r.getString(0)).sorted().findFirst()

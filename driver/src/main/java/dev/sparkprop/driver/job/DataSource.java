@@ -1,11 +1,18 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.spark.Columns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,6 +54,7 @@ public final class DataSource {
                             .schema(inferred.add(Columns.MALFORMED, DataTypes.StringType, true)).csv(path);
                     break;
                 case "parquet":
+                    checkParquet(spark, path);
                     df = reader.parquet(path);
                     break;
                 case "json":
@@ -111,6 +119,50 @@ public final class DataSource {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("the CSV header of '" + path + "' " + String.join(", and ", problems)
                     + "; rename " + (problems.size() == 1 ? "one of them" : "one of each"));
+        }
+    }
+
+    /**
+     * Fails unless the file Spark takes the schema from is Parquet: Spark reads its footer in a
+     * task, which would fail (logging an error and a stack trace) for, say, a CSV file. That file
+     * is the first data file by path, as Spark's {@code ParquetUtils.inferSchema} picks it when
+     * there is no summary file; a Parquet file ends with the magic bytes {@code PAR1}.
+     */
+    private static void checkParquet(SparkSession spark, String path) throws IOException {
+        if (path.matches(".*[*?\\[{].*")) {
+            return; // a glob: Spark expands it; its files are Spark's to check
+        }
+        Path root = new Path(path);
+        FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(root)) {
+            return; // Spark's own message says so
+        }
+        List<Path> data = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+        while (files.hasNext()) {
+            Path file = files.next().getPath();
+            String relative = file.toUri().getPath().substring(root.toUri().getPath().length());
+            if (relative.matches("(.*/)?_(common_)?metadata")) {
+                return; // a summary file, which Spark reads instead
+            }
+            if (!relative.matches("(.*/)?[_.][^/]*(/.*)?") || relative.isEmpty()) {
+                data.add(file);
+            }
+        }
+        if (data.isEmpty()) {
+            return;
+        }
+        Path first = data.stream().min((a, b) -> a.toString().compareTo(b.toString())).orElseThrow();
+        long length = fs.getFileStatus(first).getLen();
+        byte[] tail = new byte[4];
+        if (length >= 8) {
+            try (FSDataInputStream in = fs.open(first)) {
+                in.readFully(length - 4, tail);
+            }
+        }
+        if (!"PAR1".equals(new String(tail, StandardCharsets.US_ASCII))) {
+            throw new IllegalArgumentException("cannot read '" + path + "' as parquet (" + first + " is not a Parquet"
+                    + " file: it does not end with PAR1); check the path and the data format");
         }
     }
 

@@ -87,9 +87,12 @@ class DataSourceTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, missing, "csv", true, ","))
                 .getMessage().contains("data path '" + missing + "' does not exist"));
         Path csv = Files.write(dir.resolve("rows.csv"), List.of("a,label", "1,0"));
+        long failedBefore = SparkTestSession.failedTasks();
         String message = assertThrows(IllegalArgumentException.class,
                 () -> DataSource.read(spark, csv.toString(), "parquet", true, ",").count()).getMessage();
-        assertTrue(message.contains("cannot read '" + csv + "' as parquet"), message);
+        assertEquals("cannot read '" + csv + "' as parquet (file:" + csv + " is not a Parquet file: it does not end"
+                + " with PAR1); check the path and the data format", message);
+        assertEquals(failedBefore, SparkTestSession.failedTasks(), "found before Spark reads a footer in a task");
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DataSource.read(spark, csv.toString(), "xlsx", true, ",")).getMessage()
                 .contains("data format 'xlsx' is not one of csv, parquet, json, libsvm"));

@@ -58,7 +58,10 @@ public final class DataSource {
                     df = reader.parquet(path);
                     break;
                 case "json":
-                    df = reader.option("mode", "FAILFAST").json(path);
+                    // A line that is not a JSON object lands in the malformed-line column (added to the
+                    // inferred schema when there is one), for the passes over the rows to report.
+                    df = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", Columns.MALFORMED)
+                            .json(path);
                     break;
                 case "libsvm":
                     df = reader.format("libsvm").load(path);

@@ -19,9 +19,9 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class Columns {
 
     /**
-     * The column where sparkprop's CSV reader puts a line it cannot split into the header's
-     * fields (Spark's corrupt-record column), null for every other line. The passes over the rows
-     * report such lines; it is never a feature and never listed as a column of the data.
+     * The column where sparkprop's CSV and JSON readers put a line they cannot split into the
+     * data's columns (Spark's corrupt-record column), null for every other line. The passes over
+     * the rows report such lines; it is never a feature and never listed as a column of the data.
      */
     public static final String MALFORMED = "_sparkprop_malformed_line";
 

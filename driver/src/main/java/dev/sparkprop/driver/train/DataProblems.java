@@ -215,8 +215,8 @@ public final class DataProblems implements Serializable {
             case NEGATIVE -> column + " has negative weights in " + rows + example;
             case FLOAT32_RANGE -> column + " has values beyond float32's range (±3.4e38) in " + rows + example
                     + ", which training.precision = float32 would cache as infinite";
-            case MALFORMED -> (t.rows == 1 ? "1 line does" : t.rows + " lines do") + " not have the header's number"
-                    + " of fields (e.g. '" + t.example + "')";
+            case MALFORMED -> (t.rows == 1 ? "1 line is" : t.rows + " lines are") + " malformed, not splitting into"
+                    + " the data's columns (e.g. '" + t.example + "')";
         };
     }
 
@@ -230,7 +230,8 @@ public final class DataProblems implements Serializable {
             case NEGATIVE -> "Row weights must be 0 or more";
             case FLOAT32_RANGE -> "Rescale or log-transform the column, standardize it (data.standardize = true),"
                     + " or train with training.precision = float64";
-            case MALFORMED -> "Check data.csv.delimiter and the quoting of such lines";
+            case MALFORMED -> "Check the data format: for csv, data.csv.delimiter, the number of fields and the"
+                    + " quoting of such lines; for json, one object per line";
         };
     }
 

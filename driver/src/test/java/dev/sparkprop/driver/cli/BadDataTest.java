@@ -41,7 +41,11 @@ class BadDataTest {
         assertEquals(0, r.exitCode(), r.out() + r.err());
     }
 
+    /** The input files a test wrote; anything else in its directory was written by sparkprop. */
+    private final List<String> inputs = new ArrayList<>();
+
     private Path csv(String name, String... lines) throws IOException {
+        inputs.add(name);
         return Files.write(dir.resolve(name), List.of(lines));
     }
 
@@ -55,7 +59,7 @@ class BadDataTest {
         assertTrue(lines.get(0).startsWith("error: "), r.err());
         assertEquals(failedBefore, SparkTestSession.failedTasks(), "no Spark task may fail: " + r.err());
         try (Stream<Path> written = Files.list(dir)) {
-            List<String> names = written.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".csv")).toList();
+            List<String> names = written.map(p -> p.getFileName().toString()).filter(n -> !inputs.contains(n)).toList();
             assertEquals(List.of(), names, "nothing written: no model, no report, no output");
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -141,8 +145,9 @@ class BadDataTest {
     @Test
     void linesWithTheWrongNumberOfFieldsAreCountedAndShown() throws IOException {
         Path data = csv("ragged.csv", "a,b,label", "1,2,0", "2,1,1,9", "3,3", "4,1,1", "5,2,0");
-        String expected = "2 lines do not have the header's number of fields (e.g. '2,1,1,9'). Check"
-                + " data.csv.delimiter and the quoting of such lines.";
+        String expected = "2 lines are malformed, not splitting into the data's columns (e.g. '2,1,1,9'). Check the"
+                + " data format: for csv, data.csv.delimiter, the number of fields and the quoting of such lines; for"
+                + " json, one object per line.";
         assertEquals("in the training data, " + expected, trainFails(data));
         assertEquals("in the training data, " + expected, trainFails(data, "data.standardize=false"),
                 "without a statistics pass, the pass that caches the rows finds them");
@@ -157,6 +162,15 @@ class BadDataTest {
                 .csv(dir.resolve("out").toString()).collectAsList();
         assertEquals(5, rows.size());
         assertEquals(2, rows.stream().filter(r -> r.isNullAt(0)).count(), rows.toString());
+    }
+
+    @Test
+    void aLineThatIsNotAJsonObjectIsCountedAndShown() throws IOException {
+        Path data = csv("rows.json", "{\"a\": 1, \"b\": 2, \"label\": 0}", "{\"a\": 2, \"b\": 1, \"label\": 1",
+                "{\"a\": 3, \"b\": 3, \"label\": 0}", "{\"a\": 4, \"b\": 1, \"label\": 1}");
+        String message = trainFails(data, "data.format=json");
+        assertTrue(message.startsWith("in the training data, 1 line is malformed, not splitting into the data's columns"
+                + " (e.g. '{\"a\": 2, \"b\": 1, \"label\": 1')"), message);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.EpochRecord;
-import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
@@ -79,7 +78,7 @@ public final class Training {
             validationRows = split[1];
         }
         PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, spec, config.standardize(),
-                MissingValues.of(config.missing()), classes);
+                config.missing(), classes);
         Preprocessing prep = fitted.preprocessing();
         if (resume != null && !prep.sameAs(resume.model().metadata().preprocessing())) {
             throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"

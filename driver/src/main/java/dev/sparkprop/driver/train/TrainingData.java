@@ -30,7 +30,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainingData implements AutoCloseable {
 
-    /** What the cache holds: each partition's blocks, then its {@link DataProblems}; null for built blocks. */
+    /** What the cache holds: each partition's blocks, then its {@link DataProblems}; for built blocks, the blocks. */
     private final JavaRDD<?> cached;
     private final JavaRDD<Block> blocks;
     private final long rows;

@@ -77,11 +77,12 @@ final class AccuracyData implements AutoCloseable {
         Preprocessing prep = PreprocessingFitter.fit(trainRows, DataColumns.of(List.of(FEATURES), LABEL), spec, true)
                 .preprocessing();
         long t0 = System.nanoTime();
-        TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, blockRows, null, precision);
+        TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec, blockRows, null,
+                precision);
         double blockSeconds = (System.nanoTime() - t0) / 1e9;
         trainRows.unpersist(false);
-        TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns).repartition(partitions), prep,
-                spec, blockRows, null, precision);
+        TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns).repartition(partitions),
+                "the test data", prep, spec, blockRows, null, precision);
         return new AccuracyData(train, test, CompareWithMllib.mllibFrame(spark, train.blocks()),
                 CompareWithMllib.mllibFrame(spark, test.blocks()),
                 blockSeconds);

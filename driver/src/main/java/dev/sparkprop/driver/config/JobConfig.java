@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
@@ -26,6 +27,9 @@ public final class JobConfig {
     public static final List<String> EARLY_STOPPING_METRICS = List.of("validation_loss", "validation_accuracy",
             "validation_macro_f1", "validation_rmse", "validation_r2", "validation_mae", "train_loss");
     public static final String BALANCED = "balanced";
+    /** The values of data.missing. */
+    public static final List<String> MISSING = java.util.Arrays.stream(MissingValues.values())
+            .map(MissingValues::setting).toList();
 
     private final String dataPath;
     private final String format;
@@ -38,6 +42,7 @@ public final class JobConfig {
     private final String weightColumn;
     private final List<String> idColumns;
     private final boolean standardize;
+    private final MissingValues missing;
     private final String validationPath;
     private final double validationFraction;
     private final String layers;
@@ -84,6 +89,8 @@ public final class JobConfig {
         weightColumn = r.string("data.weight");
         idColumns = r.strings("data.id_columns");
         standardize = r.bool("data.standardize");
+        String missingValues = r.oneOf("data.missing", MISSING);
+        missing = MISSING.contains(missingValues) ? MissingValues.of(missingValues) : MissingValues.ERROR;
         validationPath = r.string("data.validation_path");
         validationFraction = r.number("data.validation_fraction", f -> f >= 0 && f < 1, "in [0, 1)");
 
@@ -222,6 +229,11 @@ public final class JobConfig {
     /** data.standardize. */
     public boolean standardize() {
         return standardize;
+    }
+
+    /** data.missing. */
+    public MissingValues missing() {
+        return missing;
     }
 
     /** data.validation_path, or "" for none. */

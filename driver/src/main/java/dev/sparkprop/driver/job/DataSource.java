@@ -1,10 +1,24 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.spark.Columns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads a table the way a job's data.* keys describe, with one clear error when it cannot. */
 public final class DataSource {
@@ -24,14 +38,30 @@ public final class DataSource {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
-                    df = reader.option("header", header).option("sep", delimiter).option("inferSchema", true)
-                            .option("mode", "FAILFAST").csv(path);
+                    if (header) {
+                        checkHeader(spark, path, delimiter);
+                    }
+                    // Spark infers the types in one pass, then reads with them; a line with another number of
+                    // fields lands in the malformed-line column for the passes over the rows to report, rather
+                    // than failing a task (FAILFAST) or being read as shifted or missing values. Spark sees
+                    // a line's number of fields only when it parses all of them, whatever columns a query
+                    // reads: CSV column pruning "ignores other column values even if they are malformed".
+                    spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
+                    StructType inferred = reader.option("header", header).option("sep", delimiter)
+                            .option("inferSchema", true).csv(path).schema();
+                    df = spark.read().option("header", header).option("sep", delimiter).option("mode", "PERMISSIVE")
+                            .option("columnNameOfCorruptRecord", Columns.MALFORMED)
+                            .schema(inferred.add(Columns.MALFORMED, DataTypes.StringType, true)).csv(path);
                     break;
                 case "parquet":
+                    checkParquet(spark, path);
                     df = reader.parquet(path);
                     break;
                 case "json":
-                    df = reader.option("mode", "FAILFAST").json(path);
+                    // A line that is not a JSON object lands in the malformed-line column (added to the
+                    // inferred schema when there is one), for the passes over the rows to report.
+                    df = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", Columns.MALFORMED)
+                            .json(path);
                     break;
                 case "libsvm":
                     df = reader.format("libsvm").load(path);
@@ -40,7 +70,7 @@ public final class DataSource {
                     throw new IllegalArgumentException("data format '" + format + "' is not one of csv, parquet, json,"
                             + " libsvm");
             }
-            if (df.columns().length == 0) {
+            if (Columns.names(df).isEmpty()) {
                 throw new IllegalArgumentException("'" + path + "' holds no columns as " + format
                         + "; is it empty, or in another format?");
             }
@@ -56,6 +86,98 @@ public final class DataSource {
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);
         }
+    }
+
+    /**
+     * Fails when the CSV header names a column twice, or names two columns alike but for case
+     * (Spark matches column names case-insensitively). Spark's reader would rename them ({@code a}
+     * twice becomes {@code a0} and {@code a1}) and training would go on with names the user
+     * never wrote. The header is read by Spark's own CSV parser, as the first row without a header.
+     */
+    private static void checkHeader(SparkSession spark, String path, String delimiter) {
+        List<Row> first = spark.read().option("header", false).option("sep", delimiter).csv(path).takeAsList(1);
+        if (first.isEmpty()) {
+            return;
+        }
+        Row header = first.get(0);
+        Map<String, List<Integer>> positions = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.getString(i);
+            if (name != null && !name.isEmpty()) {
+                positions.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (List<Integer> at : positions.values()) {
+            if (at.size() > 1) {
+                List<String> names = at.stream().map(header::getString).distinct().toList();
+                String columns = "(columns " + ordinals(at) + ")";
+                problems.add(names.size() == 1
+                        ? "names column '" + names.get(0) + "' " + (at.size() == 2 ? "twice" : at.size() + " times")
+                            + " " + columns
+                        : "names columns " + quotedList(names) + " " + columns + ", which differ only in case"
+                            + " (Spark matches column names case-insensitively)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the CSV header of '" + path + "' " + String.join(", and ", problems)
+                    + "; rename " + (problems.size() == 1 ? "one of them" : "one of each"));
+        }
+    }
+
+    /**
+     * Fails unless the file Spark takes the schema from is Parquet: Spark reads its footer in a
+     * task, which would fail (logging an error and a stack trace) for, say, a CSV file. That file
+     * is the first data file by path, as Spark's {@code ParquetUtils.inferSchema} picks it when
+     * there is no summary file; a Parquet file ends with the magic bytes {@code PAR1}.
+     */
+    private static void checkParquet(SparkSession spark, String path) throws IOException {
+        if (path.matches(".*[*?\\[{].*")) {
+            return; // a glob: Spark expands it; its files are Spark's to check
+        }
+        Path root = new Path(path);
+        FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(root)) {
+            return; // Spark's own message says so
+        }
+        List<Path> data = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+        while (files.hasNext()) {
+            Path file = files.next().getPath();
+            String relative = file.toUri().getPath().substring(root.toUri().getPath().length());
+            if (relative.matches("(.*/)?_(common_)?metadata")) {
+                return; // a summary file, which Spark reads instead
+            }
+            if (!relative.matches("(.*/)?[_.][^/]*(/.*)?") || relative.isEmpty()) {
+                data.add(file);
+            }
+        }
+        if (data.isEmpty()) {
+            return;
+        }
+        Path first = data.stream().min((a, b) -> a.toString().compareTo(b.toString())).orElseThrow();
+        long length = fs.getFileStatus(first).getLen();
+        byte[] tail = new byte[4];
+        if (length >= 8) {
+            try (FSDataInputStream in = fs.open(first)) {
+                in.readFully(length - 4, tail);
+            }
+        }
+        if (!"PAR1".equals(new String(tail, StandardCharsets.US_ASCII))) {
+            throw new IllegalArgumentException("cannot read '" + path + "' as parquet (" + first + " is not a Parquet"
+                    + " file: it does not end with PAR1); check the path and the data format");
+        }
+    }
+
+    /** 1-based positions as "1 and 2" or "1, 2 and 5". */
+    private static String ordinals(List<Integer> at) {
+        List<String> numbers = at.stream().map(i -> Integer.toString(i + 1)).toList();
+        return String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+    }
+
+    private static String quotedList(List<String> names) {
+        List<String> quoted = names.stream().map(n -> "'" + n + "'").toList();
+        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
     }
 
     private static String firstLine(String message) {

@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Metrics of a saved model on labelled data, prepared exactly as in training. The data is read
+ * Metrics of a saved model on labelled data, prepared exactly as in training (with its
+ * data.missing: rows with a missing feature are an error, left out or filled). The data is read
  * in the training job's format unless another is given; its weight column is used when present.
  */
 public final class EvaluateJob {
@@ -27,14 +28,17 @@ public final class EvaluateJob {
                 loaded.config().csvHeader(), loaded.config().csvDelimiter());
         Preprocessing prep = loaded.model().metadata().preprocessing();
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
-            prep = new Preprocessing(prep.features(), prep.featureMean(), prep.featureScale(), prep.labels(),
-                    prep.classes(), prep.targetMean(), prep.targetScale(), null);
+            prep = prep.withoutWeight();
         }
         int blockRows = loaded.config().blockRows();
-        try (TrainingData data = TrainingData.fromDataFrame(df, prep, loaded.spec(), blockRows, null,
-                Precision.parse(loaded.config().precision()))) {
+        try (TrainingData data = TrainingData.fromDataFrame(df, "'" + dataPath + "'", prep, loaded.spec(), blockRows,
+                null, Precision.parse(loaded.config().precision()))) {
             Evaluation evaluation = Evaluation.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
                     loaded.spec(), loaded.model().params(), blockRows);
+            String dropped = data.droppedSummary("rows");
+            if (dropped != null) {
+                out.println(dropped);
+            }
             out.printf("evaluated %s on %d rows of %s%n", loaded.spec(), data.rows(), dataPath);
             out.print(evaluation.perClassTable());
             out.println("metrics " + evaluation.format(""));

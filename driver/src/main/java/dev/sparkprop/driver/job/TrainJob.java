@@ -4,11 +4,11 @@ import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.nn.NetworkSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
@@ -92,7 +92,7 @@ public final class TrainJob {
     private DataColumns columns(Dataset<Row> df) {
         List<String> features = config.features();
         if (features.isEmpty()) {
-            features = new ArrayList<>(Arrays.asList(df.columns()));
+            features = new ArrayList<>(Columns.names(df));
             features.removeAll(config.labels());
             features.removeAll(config.idColumns());
             features.removeAll(config.excludedColumns());

@@ -84,11 +84,11 @@ public final class Training {
             trainRows = split[0];
             validationRows = split[1];
         }
-        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns);
+        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.missing());
         JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
         TrainingSettings settings = settings(resolved);
         PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features, settings.network(),
-                resolved.standardize(), classes);
+                resolved.standardize(), resolved.missing(), classes);
         return new Prepared(resolved, settings, trainRows, validationRows, fitted);
     }
 
@@ -119,7 +119,7 @@ public final class Training {
         Dataset<Row> validationRows = prepared.validationRows();
         PreprocessingFitter.Fitted fitted = prepared.fitted();
         Preprocessing prep = fitted.preprocessing();
-        if (resume != null && !samePreprocessing(prep, resume.model().metadata().preprocessing())) {
+        if (resume != null && !prep.sameAs(resume.model().metadata().preprocessing())) {
             throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
@@ -128,13 +128,19 @@ public final class Training {
             trainRows = repartition(trainRows, config.partitions());
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.fromDataFrame(trainRows, prep, spec, settings.blockRows(), classWeights,
-                settings.numberType());
+        try (TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec,
+                settings.blockRows(), classWeights, settings.numberType());
              TrainingData validation = validationRows == null ? null
                      // Class weights shape the training objective only; validation metrics stay unweighted,
                      // as evaluate computes them.
-                     : TrainingData.fromDataFrame(validationRows, prep, spec, settings.blockRows(), null,
-                     settings.numberType())) {
+                     : TrainingData.fromDataFrame(validationRows, "the validation data", prep, spec,
+                     settings.blockRows(), null, settings.numberType())) {
+            for (String dropped : new String[] {train.droppedSummary("training rows"),
+                    validation == null ? null : validation.droppedSummary("validation rows")}) {
+                if (dropped != null) {
+                    progress.line(dropped);
+                }
+            }
             progress.line(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
                     train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
             List<EpochRecord> history = new ArrayList<>();
@@ -156,7 +162,8 @@ public final class Training {
                         boolean due = epochEnded || config.checkpointEveryIterations() > 0
                                 && state.iteration() % config.checkpointEveryIterations() == 0;
                         if (due) {
-                            SavedModel soFar = model(config, spec, prep, state.params(), history);
+                            SavedModel soFar = model(config, spec, prep, state.params(), history,
+                                    train.droppedByColumn());
                             String dir = Checkpoints.write(config.checkpointPath(), config.checkpointKeep(),
                                     new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
                                             stopping.bestValue(), stopping.bestParams(), List.copyOf(steps)),
@@ -213,7 +220,7 @@ public final class Training {
                 progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue()));
             }
-            SavedModel model = model(config, spec, prep, params, history);
+            SavedModel model = model(config, spec, prep, params, history, train.droppedByColumn());
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null
                     : Evaluation.of(sc, validation, spec, params, settings.blockRows());
@@ -242,18 +249,10 @@ public final class Training {
     }
 
     private static SavedModel model(JobConfig config, NetworkSpec spec, Preprocessing prep, double[] params,
-                                    List<EpochRecord> history) {
+                                    List<EpochRecord> history, Map<String, Long> droppedRows) {
         return new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(), spec.loss().name(),
-                params.length, prep, config.effective(), history, version(), Instant.now().toString()),
+                params.length, prep, config.effective(), history, droppedRows, version(), Instant.now().toString()),
                 params.clone());
-    }
-
-    /** Whether two preprocessings transform rows the same way, to the bit. */
-    private static boolean samePreprocessing(Preprocessing a, Preprocessing b) {
-        return a.features().equals(b.features()) && Arrays.equals(a.featureMean(), b.featureMean())
-                && Arrays.equals(a.featureScale(), b.featureScale()) && a.labels().equals(b.labels())
-                && java.util.Objects.equals(a.classes(), b.classes()) && Arrays.equals(a.targetMean(), b.targetMean())
-                && Arrays.equals(a.targetScale(), b.targetScale()) && java.util.Objects.equals(a.weight(), b.weight());
     }
 
     /**

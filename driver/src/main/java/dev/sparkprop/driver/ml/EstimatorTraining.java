@@ -5,6 +5,7 @@ import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.job.Checkpoints;
 import dev.sparkprop.driver.job.ProgressLine;
 import dev.sparkprop.driver.job.Training;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +39,8 @@ final class EstimatorTraining {
         Map<String, Object> values = new LinkedHashMap<>(estimator.trainingParams().values(estimator));
         String name = estimator.getClass().getSimpleName();
         values.put("data.path", "(a DataFrame given to " + name + ".fit)");
-        values.put("data.features", List.of(featuresCol));
-        values.put("data.label", List.of(labelCol));
+        values.put("data.features", List.of(Columns.ofParam("featuresCol", featuresCol)));
+        values.put("data.label", List.of(Columns.ofParam("labelCol", labelCol)));
         values.put("data.weight", weightColumn(estimator) == null ? "" : weightColumn(estimator));
         if (estimator.isDefined(estimator.validationIndicatorCol())) {
             // The config's own checks (early stopping on validation metrics) then know there is validation data
@@ -57,7 +60,7 @@ final class EstimatorTraining {
         Dataset<Row> rows = dataset.toDF();
         Dataset<Row> validation = null;
         if (estimator.isDefined(estimator.validationIndicatorCol())) {
-            String indicator = estimator.getValidationIndicatorCol();
+            String indicator = Columns.ofParam("validationIndicatorCol", estimator.getValidationIndicatorCol());
             if (!Arrays.asList(rows.columns()).contains(indicator)) {
                 throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is not in the data; its"
                         + " columns are " + Arrays.asList(rows.columns()));
@@ -67,8 +70,8 @@ final class EstimatorTraining {
                         + " column (true: validate on the row), got " + rows.schema().apply(indicator).dataType()
                         .simpleString());
             }
-            validation = rows.where(functions.col(indicator));
-            rows = rows.where(functions.not(functions.col(indicator)));
+            validation = rows.where(Columns.col(indicator));
+            rows = rows.where(functions.not(Columns.col(indicator)));
         }
         DataColumns columns = new DataColumns(config.features(), config.labels(), weightColumn(estimator), List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
@@ -79,11 +82,25 @@ final class EstimatorTraining {
                 ProgressLine.log(log));
     }
 
+    /**
+     * The data with the label column cast to double, its ml attribute kept: what Spark's
+     * {@code Predictor.fit} hands to {@code train}. {@code Predictor.fit} finds the column with
+     * {@code schema.apply(labelCol)}, which takes the param literally, where Spark's schema
+     * checks read it as an attribute reference ({@link Columns#ofParam}): a backtick-quoted
+     * {@code `y.1`} would pass the checks and then not be found.
+     */
+    static Dataset<Row> labelAsDouble(Dataset<?> dataset, String labelCol) {
+        Dataset<Row> df = dataset.toDF();
+        String label = Columns.ofParam("labelCol", labelCol);
+        Metadata attribute = df.schema().apply(label).metadata();
+        return df.withColumn(label, Columns.col(label).cast(DataTypes.DoubleType), attribute);
+    }
+
     private static String weightColumn(SparkpropParams<?> estimator) {
         if (!estimator.isDefined(estimator.weightCol())) {
             return null;
         }
         String weight = estimator.getWeightCol();
-        return weight.isEmpty() ? null : weight;
+        return weight.isEmpty() ? null : Columns.ofParam("weightCol", weight);
     }
 }

@@ -5,7 +5,9 @@ import dev.sparkprop.driver.job.LoadedModel;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
+import dev.sparkprop.driver.train.ColumnTypes;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.io.Serializable;
@@ -13,11 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -74,31 +73,21 @@ public final class FittedNetwork implements Serializable {
 
     /** The columns the model reads: {@code featuresCol}, or the named columns it was trained on. */
     List<String> featureColumns(String featuresCol) {
-        return readsFeatureVector() ? List.of(featuresCol)
+        return readsFeatureVector() ? List.of(Columns.ofParam("featuresCol", featuresCol))
                 : preprocessing().features().stream().map(FeatureColumn::name).toList();
     }
 
     /** Fails unless {@code schema} has the columns the model reads, of the types it reads. */
     void checkInput(StructType schema, String featuresCol) {
         List<String> names = Arrays.asList(schema.fieldNames());
-        List<FeatureColumn> columns = preprocessing().features();
         List<String> read = featureColumns(featuresCol);
-        for (int i = 0; i < read.size(); i++) {
-            String name = read.get(i);
+        for (String name : read) {
             if (!names.contains(name)) {
                 throw new IllegalArgumentException("feature column '" + name + "' is not in the data; its columns are "
                         + names + (readsFeatureVector() ? "; set featuresCol to the column of feature vectors" : ""));
             }
-            DataType type = schema.apply(name).dataType();
-            FeatureColumn column = columns.get(i);
-            boolean ok = column.isVector() ? type instanceof VectorUDT
-                    : column.categorical() || type instanceof NumericType;
-            if (!ok) {
-                throw new IllegalArgumentException("feature column '" + name + "' has type " + type.simpleString()
-                        + " but the model reads " + (column.isVector() ? "ml Vectors of " + column.vectorSize()
-                        + " values (assemble them with VectorAssembler)" : "numbers"));
-            }
         }
+        ColumnTypes.checkFeatures(schema, read, preprocessing());
     }
 
     /** Fails when an output column would replace an input column. */

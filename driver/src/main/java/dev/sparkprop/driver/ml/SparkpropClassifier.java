@@ -2,6 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.job.Training;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
@@ -80,6 +81,14 @@ public final class SparkpropClassifier
         return this;
     }
 
+    /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
+    @Override
+    public SparkpropClassificationModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
+                ParamMap.empty());
+    }
+
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
@@ -91,7 +100,7 @@ public final class SparkpropClassifier
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
                     + spec.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
         }
-        List<String> classes = classIndices(dataset.toDF(), getLabelCol());
+        List<String> classes = classIndices(dataset.toDF(), config.labels().get(0));
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
         return new SparkpropClassificationModel(uid(), result.model());
     }
@@ -100,7 +109,7 @@ public final class SparkpropClassifier
     private static List<String> classIndices(Dataset<Row> df, String label) {
         int k = numClassesFromMetadata(df, label);
         if (k < 0) {
-            Row max = df.agg(functions.max(functions.col(label))).first();
+            Row max = df.agg(functions.max(Columns.col(label))).first();
             if (max.isNullAt(0)) {
                 throw new IllegalArgumentException("the training data has no rows");
             }

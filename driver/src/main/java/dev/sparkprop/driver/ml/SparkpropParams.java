@@ -320,6 +320,20 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return self();
     }
 
+    /** data.missing: "error", "drop" or "impute". */
+    default Param<String> missing() {
+        return trainingParams().get("data.missing");
+    }
+
+    default String getMissing() {
+        return $(missing());
+    }
+
+    default T setMissing(String value) {
+        set(missing(), value);
+        return self();
+    }
+
     /** data.standardize. */
     default BooleanParam standardize() {
         return trainingParams().get("data.standardize");

@@ -52,6 +52,14 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
         return trainingParams;
     }
 
+    /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
+    @Override
+    public SparkpropRegressionModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
+                ParamMap.empty());
+    }
+
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());

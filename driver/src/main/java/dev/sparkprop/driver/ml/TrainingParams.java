@@ -130,7 +130,7 @@ final class TrainingParams implements Serializable {
         Map<String, Type> keys = new LinkedHashMap<>();
         for (String key : List.of("network.layers", "network.loss", "network.initializer", "optimizer.kind",
                 "optimizer.schedule", "training.precision", "training.early_stopping.metric", CLASS_WEIGHTS,
-                "training.checkpoint.path", "training.on_non_finite")) {
+                "training.checkpoint.path", "training.on_non_finite", "data.missing")) {
             keys.put(key, Type.STRING);
         }
         for (String key : List.of("optimizer.learning_rate", "optimizer.l2", "optimizer.clip_norm",

@@ -6,10 +6,16 @@ import java.util.List;
  * One input column as the model reads it: a numeric column is one network input; an ml Vector
  * column is {@code vectorSize} inputs; a categorical column becomes one input per known
  * category (one-hot, in {@code categories} order), and a category not seen in training encodes
- * as all zeros.
+ * as all zeros; so does a missing value, unless the column has {@link #MISSING_CATEGORY}.
  */
 public record FeatureColumn(String name, boolean categorical, List<String> categories, int vectorSize)
         implements java.io.Serializable {
+
+    /**
+     * The category that stands for a missing value, last in the list of a categorical column that
+     * had missing values in the training rows, with data.missing = "impute".
+     */
+    public static final String MISSING_CATEGORY = "<missing>";
 
     public FeatureColumn {
         if (name == null || name.isEmpty()) {

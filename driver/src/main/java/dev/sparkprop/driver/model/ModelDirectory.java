@@ -56,7 +56,7 @@ import org.apache.hadoop.fs.Path;
  * <h2>metadata.json</h2>
  * <pre>
  * {
- *   "formatVersion" : 1,
+ *   "formatVersion" : 2,
  *   "createdBy" : "sparkprop 0.1.0",
  *   "createdAt" : "2025-06-01T12:00:00Z",
  *   "network" : { "layers" : "6,16:relu,3:softmax", "loss" : "cross_entropy", "parameters" : 163 },
@@ -66,13 +66,18 @@ import org.apache.hadoop.fs.Path;
  *     "featureMean" : [ … ] | null,   "featureScale" : [ … ] | null,
  *     "labels" : [ "species" ],       "classes" : [ "a", "b", "c" ] | null,
  *     "targetMean" : [ … ] | null,    "targetScale" : [ … ] | null,
- *     "weight" : "w" | null
+ *     "weight" : "w" | null,
+ *     "missing" : "error" | "drop" | "impute",
+ *     "featureFill" : [ … ] | null
  *   },
  *   "config" : { "key" : "value", … },
  *   "history" : [ { "epoch" : 1, "metrics" : { "train_loss" : 0.53, … },
- *                   "seconds" : 1.9, "trainRowsPerSecond" : 41000.0 }, … ]
+ *                   "seconds" : 1.9, "trainRowsPerSecond" : 41000.0 }, … ],
+ *   "droppedRows" : { "column" : 3, … }
  * }
  * </pre>
+ * Format version 1 is the same without {@code missing}, {@code featureFill} and
+ * {@code droppedRows}; it reads as {@code "error"}, null and none.
  * The fields are those of {@link ModelMetadata}, {@link Preprocessing}, {@link FeatureColumn} and
  * {@link EpochRecord} ({@code vectorSize} is 0 except for an ml Vector column). Every key shown is
  * required, null only where shown, except an epoch's {@code seconds} and
@@ -393,7 +398,7 @@ public final class ModelDirectory {
 
     private static ObjectNode toJson(ModelMetadata m) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("formatVersion", m.formatVersion());
+        root.put("formatVersion", ModelMetadata.FORMAT_VERSION);
         root.put("createdBy", m.createdBy());
         root.put("createdAt", m.createdAt());
         ObjectNode network = root.putObject("network");
@@ -418,6 +423,8 @@ public final class ModelDirectory {
         putDoubles(pre, "targetMean", p.targetMean());
         putDoubles(pre, "targetScale", p.targetScale());
         pre.put("weight", p.weight());
+        pre.put("missing", p.missing().setting());
+        putDoubles(pre, "featureFill", p.featureFill());
 
         ObjectNode config = root.putObject("config");
         m.config().forEach(config::put);
@@ -432,6 +439,8 @@ public final class ModelDirectory {
                 epoch.put("trainRowsPerSecond", r.trainRowsPerSecond());
             }
         }
+        ObjectNode dropped = root.putObject("droppedRows");
+        m.droppedRows().forEach(dropped::put);
         return root;
     }
 
@@ -487,18 +496,29 @@ public final class ModelDirectory {
         Fields top = Fields.of(root, "");
         // The version first: another version may legitimately have other fields.
         int version = top.read("formatVersion", ModelDirectory::whole);
-        if (version != ModelMetadata.FORMAT_VERSION) {
+        if (version != 1 && version != ModelMetadata.FORMAT_VERSION) {
             throw new IllegalArgumentException("model format version " + version + " is not supported by this"
-                    + " sparkprop (reads " + ModelMetadata.FORMAT_VERSION + "); retrain or use a matching sparkprop");
+                    + " sparkprop (reads 1 and " + ModelMetadata.FORMAT_VERSION + "); retrain or use a matching"
+                    + " sparkprop");
         }
-        top.allowOnly("formatVersion", "createdBy", "createdAt", "network", "preprocessing", "config", "history");
+        boolean v1 = version == 1;
+        List<String> topFields = new ArrayList<>(List.of("formatVersion", "createdBy", "createdAt", "network",
+                "preprocessing", "config", "history"));
+        if (!v1) {
+            topFields.add("droppedRows");
+        }
+        top.allowOnly(topFields.toArray(new String[0]));
 
         Fields network = top.read("network", Fields::of);
         network.allowOnly("layers", "loss", "parameters");
 
         Fields p = top.read("preprocessing", Fields::of);
-        p.allowOnly("features", "featureMean", "featureScale", "labels", "classes", "targetMean", "targetScale",
-                "weight");
+        List<String> preprocessingFields = new ArrayList<>(List.of("features", "featureMean", "featureScale", "labels",
+                "classes", "targetMean", "targetScale", "weight"));
+        if (!v1) {
+            preprocessingFields.addAll(List.of("missing", "featureFill"));
+        }
+        p.allowOnly(preprocessingFields.toArray(new String[0]));
         List<FeatureColumn> features = new ArrayList<>();
         for (Fields f : p.read("features", ModelDirectory::objects)) {
             features.add(featureColumn(f));
@@ -510,7 +530,9 @@ public final class ModelDirectory {
                 p.readOrNull("classes", ModelDirectory::texts),
                 p.readOrNull("targetMean", ModelDirectory::finiteNumbers),
                 p.readOrNull("targetScale", ModelDirectory::finiteNumbers),
-                p.readOrNull("weight", ModelDirectory::text));
+                p.readOrNull("weight", ModelDirectory::text),
+                v1 ? MissingValues.ERROR : p.read("missing", ModelDirectory::missingValues),
+                v1 ? null : p.readOrNull("featureFill", ModelDirectory::finiteNumbers));
 
         List<EpochRecord> history = new ArrayList<>();
         for (Fields epoch : top.read("history", ModelDirectory::objects)) {
@@ -521,13 +543,14 @@ public final class ModelDirectory {
                     epoch.readOrAbsent("trainRowsPerSecond", ModelDirectory::finite, Double.NaN)));
         }
 
-        return new ModelMetadata(version,
+        return new ModelMetadata(ModelMetadata.FORMAT_VERSION,
                 network.read("layers", ModelDirectory::text),
                 network.read("loss", ModelDirectory::text),
                 network.read("parameters", ModelDirectory::whole),
                 preprocessing,
                 top.read("config", Fields::of).map(ModelDirectory::text),
                 history,
+                v1 ? Map.of() : top.read("droppedRows", Fields::of).map(ModelDirectory::count),
                 top.read("createdBy", ModelDirectory::text),
                 top.read("createdAt", ModelDirectory::text));
     }
@@ -569,6 +592,7 @@ public final class ModelDirectory {
         checkLength("preprocessing.featureScale", p.featureScale(), in, "network inputs");
         checkLength("preprocessing.targetMean", p.targetMean(), out, "network outputs");
         checkLength("preprocessing.targetScale", p.targetScale(), out, "network outputs");
+        checkLength("preprocessing.featureFill", p.featureFill(), in, "network inputs");
         // One unit per class, except a single sigmoid unit, which scores two.
         int classes = out == 1 ? 2 : out;
         if (p.classes() != null && p.classes().size() != classes) {
@@ -647,6 +671,21 @@ public final class ModelDirectory {
             throw mustBe(at, "a whole number", v);
         }
         return v.intValue();
+    }
+
+    private static long count(JsonNode v, String at) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw mustBe(at, "a whole number ≥ 0", v);
+        }
+        return v.longValue();
+    }
+
+    private static MissingValues missingValues(JsonNode v, String at) {
+        try {
+            return MissingValues.of(text(v, at));
+        } catch (IllegalArgumentException e) {
+            throw mustBe(at, "\"error\", \"drop\" or \"impute\"", v);
+        }
     }
 
     private static boolean bool(JsonNode v, String at) {

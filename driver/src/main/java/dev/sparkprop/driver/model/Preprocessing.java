@@ -1,6 +1,8 @@
 package dev.sparkprop.driver.model;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything that turns a raw row into network inputs and targets, learned from the training
@@ -15,19 +17,45 @@ import java.util.List;
  * @param targetMean   per output for standardised regression targets, else null
  * @param targetScale  1/std per output likewise, else null
  * @param weight       the row-weight column, or null
+ * @param missing      what a row with a missing or non-finite feature gets (data.missing)
+ * @param featureFill  with {@link MissingValues#IMPUTE}: per network input, the value a missing or
+ *                     non-finite one gets before standardisation, the mean of the present values
+ *                     in the training rows (0 for one-hot inputs, whose column has its own
+ *                     {@link FeatureColumn#MISSING_CATEGORY}); otherwise null
  */
 public record Preprocessing(List<FeatureColumn> features, double[] featureMean, double[] featureScale,
                             List<String> labels, List<String> classes, double[] targetMean, double[] targetScale,
-                            String weight) implements java.io.Serializable {
+                            String weight, MissingValues missing, double[] featureFill)
+        implements java.io.Serializable {
 
     public Preprocessing {
         features = List.copyOf(features);
         labels = List.copyOf(labels);
         classes = classes == null ? null : List.copyOf(classes);
+        Objects.requireNonNull(missing, "missing");
+        if ((missing == MissingValues.IMPUTE) != (featureFill != null)) {
+            throw new IllegalArgumentException("feature fill values go with data.missing = \"impute\" and only with"
+                    + " it; data.missing is \"" + missing.setting() + "\"");
+        }
     }
 
     /** The network input width these features encode to. */
     public int inputWidth() {
         return features.stream().mapToInt(FeatureColumn::width).sum();
+    }
+
+    /** The same, without a weight column: data without one weighs every row 1. */
+    public Preprocessing withoutWeight() {
+        return new Preprocessing(features, featureMean, featureScale, labels, classes, targetMean, targetScale, null,
+                missing, featureFill);
+    }
+
+    /** Whether {@code other} transforms rows the same way, to the bit (a record compares arrays by identity). */
+    public boolean sameAs(Preprocessing other) {
+        return features.equals(other.features) && Arrays.equals(featureMean, other.featureMean)
+                && Arrays.equals(featureScale, other.featureScale) && labels.equals(other.labels)
+                && Objects.equals(classes, other.classes) && Arrays.equals(targetMean, other.targetMean)
+                && Arrays.equals(targetScale, other.targetScale) && Objects.equals(weight, other.weight)
+                && missing == other.missing && Arrays.equals(featureFill, other.featureFill);
     }
 }

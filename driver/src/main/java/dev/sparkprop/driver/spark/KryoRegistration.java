@@ -20,6 +20,8 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(int[].class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
+        // DataProblems' lists
+        kryo.register(java.util.ArrayList.class);
         ShippedClasses.all().forEach(kryo::register);
         // Spark classes that sparkprop jobs and pipelines ship (reading a DataFrame, loading a saved
         // stage such as a StringIndexerModel, Spark ML's evaluators) but Spark leaves unregistered;

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Losses;
@@ -20,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code probability_<label>} and {@code prediction_<label>} (0 or 1) per output; for regression
  * {@code prediction} (one output) or {@code prediction_<label>} per output, in original units.
  * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
- * join); an unseen category encodes as all zeros.
+ * join), unless the model imputes (data.missing = "impute"); so does a row whose vector has the
+ * wrong size or whose value float32 cannot hold. An unseen category encodes as all zeros.
  */
 public final class BatchPredictor {
 
@@ -50,7 +51,7 @@ public final class BatchPredictor {
     /** The CLI's predictions: the id columns, then the named prediction and probability columns. */
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
                                        double[] params, List<String> idColumns, int blockRows, Precision precision) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
         for (String id : idColumns) {
             require(available, id, "id");
@@ -77,20 +78,27 @@ public final class BatchPredictor {
                                       List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
                                       int blockRows, Precision precision, List<StructField> outputs,
                                       PredictionWriter writer) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
         for (String f : featureColumns) {
             require(available, f, "feature");
-            selection.add(functions.col(f));
+            selection.add(Columns.col(f));
         }
         for (String k : kept) {
-            selection.add(functions.col(k));
+            selection.add(Columns.col(k));
             fields.add(df.schema().apply(k));
         }
+        // A malformed line (the CSV reader's) is a row without usable features
+        int malformedAt = -1;
+        if (Columns.hasMalformed(df) && !kept.contains(Columns.MALFORMED)) {
+            malformedAt = selection.size();
+            selection.add(Columns.col(Columns.MALFORMED));
+        }
+        ColumnTypes.checkFeatures(df.schema(), featureColumns, prep);
         fields.addAll(outputs);
         StructType schema = DataTypes.createStructType(fields);
-        RowEncoder encoder = new RowEncoder(prep, spec, null, false);
+        RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
@@ -107,7 +115,8 @@ public final class BatchPredictor {
 
     /**
      * One row's network output and z_L, {@code {a_L, z_L}}, from its inputs before
-     * standardisation, encoded as the batched path encodes them: Spark ML's single-row predict.
+     * standardisation, encoded as the batched path encodes them (a NaN or infinite input filled
+     * when the model imputes): Spark ML's single-row predict.
      */
     public static double[][] predictOne(Preprocessing prep, NetworkSpec spec, double[] params, Precision precision,
                                         double[] inputs) {
@@ -116,6 +125,11 @@ public final class BatchPredictor {
                     + inputs.length);
         }
         double[] x = inputs.clone();
+        for (int i = 0; prep.featureFill() != null && i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                x[i] = prep.featureFill()[i];
+            }
+        }
         if (prep.featureMean() != null) {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (x[i] - prep.featureMean()[i]) * prep.featureScale()[i];
@@ -212,7 +226,7 @@ public final class BatchPredictor {
             int usable = 0;
             while (raw.size() < blockRows && in.hasNext()) {
                 Row row = in.next();
-                valid[raw.size()] = encoder.features(row, x, usable * in0);
+                valid[raw.size()] = encoder.features(row, x, usable * in0, null);
                 if (valid[raw.size()]) {
                     usable++;
                 }

@@ -252,9 +252,9 @@ public final class DistributedTrainer {
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), data.blocks().id(), weights, settings.seed(), epoch, slices, slice);
-            return TrainingData.unwrapped(() -> data.blocks()
+            return data.blocks()
                     .mapPartitions(perPartition)
-                    .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth));
+                    .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);
         } finally {
             weights.destroy();
         }

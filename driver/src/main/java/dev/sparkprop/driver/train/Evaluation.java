@@ -125,7 +125,7 @@ public final class Evaluation implements Serializable {
         try {
             // Merged on the driver in partition order (collect keeps it), not in the order tasks finish:
             // floating-point sums depend on their order, and metrics must be reproducible.
-            Sums sums = TrainingData.unwrapped(() -> data.blocks().mapPartitions(blocks -> {
+            Sums sums = data.blocks().mapPartitions(blocks -> {
                 // Loaded once for the partition's blocks; nothing else runs on this thread meanwhile.
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision).load(weights.value());
                 Sums s = new Sums(classCount);
@@ -133,7 +133,7 @@ public final class Evaluation implements Serializable {
                     s.add(backprop, blocks.next(), prep);
                 }
                 return List.of(s).iterator();
-            }).collect()).stream().reduce(Sums::merge).orElseThrow();
+            }).collect().stream().reduce(Sums::merge).orElseThrow();
             Map<String, Double> metrics = new LinkedHashMap<>();
             double w = sums.weight;
             metrics.put("loss", sums.loss / w);

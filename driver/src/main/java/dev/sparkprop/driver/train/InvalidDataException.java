@@ -1,8 +1,9 @@
 package dev.sparkprop.driver.train;
 
 /**
- * Bad training data found inside a Spark task (a missing, non-numeric or out-of-range value).
- * Its own type lets the driver tell it from Spark's failures and show its message as it is.
+ * Bad data found by a pass over the rows (missing, non-finite or out-of-range values, unknown
+ * classes, ...; see {@link DataProblems}), raised on the driver once the pass is done, with every
+ * problem in one message.
  */
 public final class InvalidDataException extends IllegalArgumentException {
 

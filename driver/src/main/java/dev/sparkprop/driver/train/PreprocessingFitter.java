@@ -1,9 +1,12 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,7 +18,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -23,7 +25,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Learns a {@link Preprocessing} from training rows with Spark: the categories of each
  * categorical column, the classes of a classification label (with their counts, for balanced
- * class weights), and the mean and std of every numeric input and regression target.
+ * class weights), and the mean and std of every numeric input and regression target, which are
+ * also the fill values of data.missing = "impute".
  */
 public final class PreprocessingFitter {
 
@@ -43,34 +46,37 @@ public final class PreprocessingFitter {
      *         the output layer, inputs not matching the network's input width, no rows
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
-        return fit(df, columns, spec, standardize, null);
+        return fit(df, columns, spec, standardize, MissingValues.ERROR, null);
     }
 
     /**
-     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean)}, with the classes fixed by the
-     * caller (e.g. Spark ML's label indices "0".."k-1") instead of found in the rows: every label
-     * must be one of them, and a class without training rows counts 0.
+     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean)}, with what a missing feature
+     * value gets, and the classes fixed by the caller (e.g. Spark ML's label indices "0".."k-1")
+     * instead of found in the rows: every label must be one of them, and a class without
+     * training rows counts 0.
      *
+     * @param missing      data.missing
      * @param knownClasses the class names in index order, or null to take those in the rows
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize,
-                             List<String> knownClasses) {
-        return fit(df, columns, features(df, columns), spec, standardize, knownClasses);
+                             MissingValues missing, List<String> knownClasses) {
+        return fit(df, columns, features(df, columns, missing), spec, standardize, missing, knownClasses);
     }
 
     /**
      * The feature columns of {@code df} as the network reads them: numeric, Vector (with its size)
-     * or categorical (with the categories in the rows). Their {@link #width} is the network's
-     * input width.
+     * or categorical (with the categories in the rows, and one for missing values when imputing
+     * and there are any). Their {@link #width} is the network's input width.
      *
      * @throws IllegalArgumentException for a missing column, no rows, or a column that cannot be a feature
      */
-    public static List<FeatureColumn> features(Dataset<Row> df, DataColumns columns) {
+    public static List<FeatureColumn> features(Dataset<Row> df, DataColumns columns, MissingValues missing) {
         checkColumnsExist(df, columns);
         requireRows(df);
+        Dataset<Row> wellFormed = wellFormed(df);
         List<FeatureColumn> features = new ArrayList<>();
         for (String name : columns.features()) {
-            features.add(featureColumn(df, name, columns.categorical().contains(name)));
+            features.add(featureColumn(wellFormed, name, columns.categorical().contains(name), missing));
         }
         return features;
     }
@@ -80,12 +86,18 @@ public final class PreprocessingFitter {
         return features.stream().mapToInt(FeatureColumn::width).sum();
     }
 
+    /** Categories and classes come from whole lines; the statistics pass reports the malformed ones. */
+    private static Dataset<Row> wellFormed(Dataset<Row> df) {
+        return Columns.hasMalformed(df) ? df.where(Columns.col(Columns.MALFORMED).isNull()) : df;
+    }
+
     /**
-     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean, List)}, with the feature columns
-     * already found by {@link #features}.
+     * As {@link #fit(Dataset, DataColumns, NetworkSpec, boolean, MissingValues, List)}, with the
+     * feature columns already found by {@link #features}.
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, List<FeatureColumn> features, NetworkSpec spec,
-                             boolean standardize, List<String> knownClasses) {
+                             boolean standardize, MissingValues missing, List<String> knownClasses) {
+        Dataset<Row> wellFormed = wellFormed(df);
         int width = width(features);
         if (width != spec.inputWidth()) {
             throw new IllegalArgumentException("the data encodes to " + width + " inputs (" + describe(features)
@@ -99,7 +111,7 @@ public final class PreprocessingFitter {
             if (columns.labels().size() != 1) {
                 throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
             }
-            Map<String, Long> byClass = classCounts(df, columns.labels().get(0));
+            Map<String, Long> byClass = classCounts(wellFormed, columns.labels().get(0));
             if (knownClasses != null) {
                 byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
             }
@@ -118,16 +130,23 @@ public final class PreprocessingFitter {
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();
         }
+        // Imputing, the statistics pass fills missing values with NaN, which the statistics leave out.
+        double[] unknownFill = null;
+        if (missing == MissingValues.IMPUTE) {
+            unknownFill = new double[width];
+            Arrays.fill(unknownFill, Double.NaN);
+        }
         Preprocessing raw = new Preprocessing(features, null, null, columns.labels(), classes, null, null,
-                columns.weight());
-        if (!standardize) {
+                columns.weight(), missing, unknownFill);
+        if (!standardize && missing != MissingValues.IMPUTE) {
+            // No statistics to learn: the pass that caches the blocks checks the rows (TrainingData)
             return new Fitted(raw, counts);
         }
-        return new Fitted(standardised(df, raw, spec), counts);
+        return new Fitted(withStatistics(df, raw, spec, standardize), counts);
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>(columns.features());
         wanted.addAll(columns.labels());
         if (columns.weight() != null) {
@@ -141,7 +160,8 @@ public final class PreprocessingFitter {
         }
     }
 
-    private static FeatureColumn featureColumn(Dataset<Row> df, String name, boolean categorical) {
+    private static FeatureColumn featureColumn(Dataset<Row> df, String name, boolean categorical,
+                                               MissingValues missing) {
         StructField field = df.schema().apply(name);
         DataType type = field.dataType();
         if (categorical) {
@@ -149,9 +169,9 @@ public final class PreprocessingFitter {
                 throw new IllegalArgumentException("feature column '" + name + "' holds vectors and cannot be"
                         + " categorical; remove it from data.categorical");
             }
-            List<String> categories = df.select(functions.col(name)).where(functions.col(name).isNotNull())
-                    .distinct().limit(MAX_CATEGORIES + 1).collectAsList().stream()
-                    .map(r -> RowEncoder.key(r.get(0))).distinct().sorted().toList();
+            List<Row> values = df.select(Columns.col(name)).distinct().limit(MAX_CATEGORIES + 2).collectAsList();
+            List<String> categories = new ArrayList<>(values.stream().filter(r -> !r.isNullAt(0))
+                    .map(r -> RowEncoder.key(r.get(0))).distinct().sorted().toList());
             if (categories.size() > MAX_CATEGORIES) {
                 throw new IllegalArgumentException("categorical column '" + name + "' has more than " + MAX_CATEGORIES
                         + " distinct values; it looks like an id: exclude it");
@@ -159,10 +179,15 @@ public final class PreprocessingFitter {
             if (categories.isEmpty()) {
                 throw new IllegalArgumentException("categorical column '" + name + "' has no values");
             }
+            // Only a column with missing values gets their category: one that no training row has would
+            // be an input that is always 0, whose weights training never moves from their random start.
+            if (missing == MissingValues.IMPUTE && values.stream().anyMatch(r -> r.isNullAt(0))) {
+                categories.add(FeatureColumn.MISSING_CATEGORY);
+            }
             return FeatureColumn.categorical(name, categories);
         }
         if (type instanceof VectorUDT) {
-            List<Row> first = df.select(functions.col(name)).where(functions.col(name).isNotNull()).takeAsList(1);
+            List<Row> first = df.select(Columns.col(name)).where(Columns.col(name).isNotNull()).takeAsList(1);
             if (first.isEmpty()) {
                 throw new IllegalArgumentException("the training data has no rows");
             }
@@ -178,10 +203,12 @@ public final class PreprocessingFitter {
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
     private static Map<String, Long> classCounts(Dataset<Row> df, String label) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        List<Row> groups = df.groupBy(functions.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
+        List<Row> groups = df.groupBy(Columns.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
         for (Row r : groups) {
             if (r.get(0) == null) {
-                throw new IllegalArgumentException("label column '" + label + "' has missing values; drop such rows");
+                DataProblems missing = new DataProblems();
+                missing.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, r.getLong(1));
+                missing.check("the training data");
             }
             counts.merge(RowEncoder.key(r.get(0)), r.getLong(1), Long::sum);
         }
@@ -228,45 +255,84 @@ public final class PreprocessingFitter {
         }
     }
 
-    /** Mean and 1/std of each numeric input (one-hot inputs stay 0/1) and regression target. */
-    private static Preprocessing standardised(Dataset<Row> df, Preprocessing raw, NetworkSpec spec) {
-        RowEncoder encoder = new RowEncoder(raw, spec, null, true);
+    /**
+     * The statistics pass: mean and 1/std of each numeric input (one-hot inputs stay 0/1) and
+     * regression target, and the fill values of data.missing = "impute" (the inputs' means).
+     * It reads every training row, so it is also where the training rows are checked: what it
+     * finds comes back with the statistics and is raised here, once (the caching pass checks
+     * the same rows again and finds nothing new).
+     */
+    private static Preprocessing withStatistics(Dataset<Row> df, Preprocessing raw, NetworkSpec spec,
+                                                boolean standardize) {
+        Dataset<Row> selected = TrainingData.select(df, raw);
+        RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false,
+                Columns.indexOfMalformed(selected));
         int in = spec.inputWidth();
         int out = spec.outputWidth();
         boolean regression = raw.classes() == null && !(spec.loss() instanceof Losses.BinaryCrossEntropy);
+        boolean targets = regression && standardize;
         // Merged in partition order (collect keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
-        FeatureStatistics[] stats = TrainingData.unwrapped(() -> TrainingData.select(df, raw).javaRDD()
-                .mapPartitions((Iterator<Row> it) -> {
-                    FeatureStatistics[] s = {new FeatureStatistics(in), new FeatureStatistics(out)};
-                    double[] x = new double[in];
-                    double[] y = new double[out];
-                    while (it.hasNext()) {
-                        Row row = it.next();
-                        encoder.features(row, x, 0);
-                        s[0].add(x, 0);
-                        if (regression) {
-                            encoder.targets(row, y, 0);
-                            s[1].add(y, 0);
-                        }
+        Statistics stats = selected.javaRDD().mapPartitions((Iterator<Row> it) -> {
+            Statistics s = new Statistics(in, out);
+            double[] x = new double[in];
+            double[] y = new double[out];
+            double[] w = new double[1];
+            while (it.hasNext()) {
+                if (encoder.encode(it.next(), x, y, 0, w, 0, s.problems) != RowEncoder.UNUSABLE) {
+                    s.inputs.add(x, 0);
+                    if (targets) {
+                        s.targets.add(y, 0);
                     }
-                    return List.<FeatureStatistics[]>of(s).iterator();
-                }).collect()).stream().reduce(PreprocessingFitter::merge).orElseThrow();
-        if (stats[0].count() == 0) {
-            throw new IllegalArgumentException("the training data has no rows");
+                }
+            }
+            return List.of(s).iterator();
+        }).collect().stream().reduce(Statistics::merge).orElseThrow();
+        stats.problems.check("the training data");
+        if (stats.inputs.count() == 0) {
+            throw new IllegalArgumentException(stats.problems.droppedRows() == 0 ? "the training data has no rows"
+                    : "every training row has a missing or non-finite feature, and data.missing = \"drop\" left"
+                    + " them all out");
         }
-        double[] mean = stats[0].mean();
-        double[] scale = inverse(stats[0].std());
+        double[] mean = stats.inputs.mean();
+        double[] std = stats.inputs.std();
+        double[] scale = inverse(std);
+        double[] fill = raw.missing() == MissingValues.IMPUTE ? mean.clone() : null;
         int at = 0;
         for (FeatureColumn column : raw.features()) {
-            if (column.categorical()) {
-                Arrays.fill(mean, at, at + column.width(), 0);
-                Arrays.fill(scale, at, at + column.width(), 1);
+            for (int i = at; i < at + column.width(); i++) {
+                if (column.categorical()) {
+                    mean[i] = 0;
+                    scale[i] = 1;
+                    if (fill != null) {
+                        fill[i] = 0;
+                    }
+                } else if (stats.inputs.count(i) == 0) {
+                    throw new IllegalArgumentException("feature column '" + column.name() + "' has no values in the"
+                            + " training rows to fill missing ones with; exclude it (data.exclude)");
+                } else if (!Double.isFinite(mean[i]) || standardize && !Double.isFinite(std[i])) {
+                    throw tooLarge("feature column '" + column.name() + "'", standardize);
+                }
             }
             at += column.width();
         }
-        return new Preprocessing(raw.features(), mean, scale, raw.labels(), raw.classes(),
-                regression ? stats[1].mean() : null, regression ? inverse(stats[1].std()) : null, raw.weight());
+        double[] targetMean = targets ? stats.targets.mean() : null;
+        double[] targetStd = targets ? stats.targets.std() : null;
+        for (int i = 0; targets && i < out; i++) {
+            if (!Double.isFinite(targetMean[i]) || !Double.isFinite(targetStd[i])) {
+                throw tooLarge("label column '" + raw.labels().get(raw.labels().size() == out ? i : 0) + "'", true);
+            }
+        }
+        return new Preprocessing(raw.features(), standardize ? mean : null, standardize ? scale : null, raw.labels(),
+                raw.classes(), targetMean, targets ? inverse(targetStd) : null, raw.weight(), raw.missing(), fill);
+    }
+
+    /** A column whose mean or std overflows a double: standardizing or imputing it would make NaN. */
+    private static IllegalArgumentException tooLarge(String column, boolean standardize) {
+        return new IllegalArgumentException(column + " holds values so large that their mean"
+                + (standardize ? " or standard deviation" : "") + " overflows a double (beyond ±1.8e308), so "
+                + (standardize ? "standardizing" : "imputing") + " it would give NaN; rescale or log-transform it,"
+                + " or exclude it (data.exclude)");
     }
 
     /** 1/std, and 1 for a constant input: dividing by 0 would turn it into NaN. */
@@ -278,8 +344,24 @@ public final class PreprocessingFitter {
         return scale;
     }
 
-    private static FeatureStatistics[] merge(FeatureStatistics[] a, FeatureStatistics[] b) {
-        return new FeatureStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])};
+    /** One partition's statistics pass: the inputs' and targets' statistics, and what was wrong with rows. */
+    static final class Statistics implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final FeatureStatistics inputs;
+        final FeatureStatistics targets;
+        final DataProblems problems = new DataProblems();
+
+        Statistics(int inputs, int targets) {
+            this.inputs = new FeatureStatistics(inputs);
+            this.targets = new FeatureStatistics(targets);
+        }
+
+        Statistics merge(Statistics later) {
+            inputs.merge(later.inputs);
+            targets.merge(later.targets);
+            problems.merge(later.problems);
+            return this;
+        }
     }
 
     private static String describe(List<FeatureColumn> features) {
@@ -294,7 +376,7 @@ public final class PreprocessingFitter {
         return sb.toString();
     }
 
-    private static String abbreviate(List<String> values) {
+    static String abbreviate(List<String> values) {
         return values.size() <= 12 ? values.toString() : values.subList(0, 12) + "…";
     }
 }

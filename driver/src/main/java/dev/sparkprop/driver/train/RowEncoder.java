@@ -1,9 +1,14 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.train.DataProblems.Kind;
+import dev.sparkprop.driver.train.DataProblems.Role;
 import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Precision;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -18,34 +23,48 @@ import org.apache.spark.sql.Row;
  * regression) and a row weight. Columns are found by position: features first, in order, then
  * the label columns, then the weight column.
  *
- * <p>Strict encoders (training, evaluation) reject a missing or non-finite value with a message
- * naming the column; lenient ones (prediction) report the row as unusable instead. A category
- * not seen in training encodes as all zeros either way.
+ * <p>A value the encoder cannot use never fails the task: the row is reported unusable and,
+ * when a {@link DataProblems} is given, the problem is recorded there for the driver to report
+ * once. A missing or non-finite feature follows the preprocessing's data.missing: recorded as an
+ * error, the row left out ({@link DataProblems#drop}), or the value filled. At prediction there
+ * are no errors: such a row gets null predictions unless the model imputes. A category not seen
+ * in training encodes as all zeros.
  */
 final class RowEncoder implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** What {@link #targets} returns for a row whose label cannot be used. */
+    static final int UNUSABLE = -2;
 
     private final Preprocessing prep;
+    private final MissingValues missing;
+    private final boolean float32;
     private final int inputWidth;
     private final int outputWidth;
     private final boolean oneHotClass;
-    private final boolean strict;
     private final double[] classWeights;
     private final List<Map<String, Integer>> categoryIndex;
     private final Map<String, Integer> classIndex;
+    private final int malformedAt;
 
     /**
      * @param classWeights weight per class index instead of a weight column, or null
-     * @param strict       true to fail on missing values, false to report them ({@link #features})
+     * @param precision    of the cached values: float32 cannot hold values beyond ±3.4e38
+     * @param predicting   for predictions: a row with a missing feature is unusable, not an error,
+     *                     unless the model imputes
+     * @param malformedAt  the position of {@link Columns#MALFORMED} in the rows, or -1
      */
-    RowEncoder(Preprocessing prep, NetworkSpec spec, double[] classWeights, boolean strict) {
+    RowEncoder(Preprocessing prep, NetworkSpec spec, double[] classWeights, Precision precision, boolean predicting,
+               int malformedAt) {
         this.prep = prep;
+        this.missing = predicting && prep.missing() != MissingValues.IMPUTE ? MissingValues.DROP : prep.missing();
+        this.float32 = precision == Precision.FLOAT32;
         this.inputWidth = spec.inputWidth();
         this.outputWidth = spec.outputWidth();
         this.oneHotClass = spec.loss() instanceof Losses.CrossEntropy;
-        this.strict = strict;
         this.classWeights = classWeights;
+        this.malformedAt = malformedAt;
         if (prep.inputWidth() != inputWidth) {
             throw new IllegalArgumentException("the data encodes to " + prep.inputWidth() + " inputs but the network"
                     + " takes " + inputWidth + "; start network.layers with " + prep.inputWidth());
@@ -81,52 +100,86 @@ final class RowEncoder implements Serializable {
     }
 
     /**
-     * Writes the row's standardised inputs at {@code x[xOff]}; returns false (lenient encoders
-     * only) when a value is missing or not finite.
+     * Writes the row's standardised inputs at {@code x[xOff]}; false when the row cannot be used,
+     * with the reason in {@code problems} (null: not recorded).
      */
-    boolean features(Row row, double[] x, int xOff) {
+    boolean features(Row row, double[] x, int xOff, DataProblems problems) {
+        return !malformed(row, problems) && inputs(row, x, xOff, problems);
+    }
+
+    /** Whether the row is a line the CSV reader could not split into the header's fields (then recorded). */
+    private boolean malformed(Row row, DataProblems problems) {
+        if (malformedAt < 0 || row.isNullAt(malformedAt)) {
+            return false;
+        }
+        if (problems != null) {
+            problems.add(Role.LINE, null, Kind.MALFORMED, row.getString(malformedAt).strip(), null);
+        }
+        return true;
+    }
+
+    /** {@link #features} of a well-formed row. */
+    private boolean inputs(Row row, double[] x, int xOff, DataProblems problems) {
+        boolean usable = true;
+        // A value that was missing or not finite, and not filled: with data.missing = "drop" the row is left out
+        boolean absent = false;
         int at = xOff;
         List<FeatureColumn> columns = prep.features();
         for (int c = 0; c < columns.size(); c++) {
             FeatureColumn column = columns.get(c);
             Object value = row.get(c);
-            if (value == null) {
-                if (strict) {
-                    throw new InvalidDataException("feature column '" + column.name() + "' has a missing value; drop"
-                            + " or fill such rows before training or evaluating");
-                }
-                return false;
-            }
+            boolean ok = true;
             if (column.categorical()) {
                 for (int i = 0; i < column.width(); i++) {
                     x[at + i] = 0;
                 }
-                Integer index = categoryIndex.get(c).get(key(value));
-                if (index != null) {
+                Integer index = categoryIndex.get(c).get(value == null ? FeatureColumn.MISSING_CATEGORY : key(value));
+                if (value == null && missing != MissingValues.IMPUTE) {
+                    ok = false;
+                    absent = true;
+                    record(problems, column, Kind.MISSING, null);
+                } else if (index != null) {
                     x[at + index] = 1;
                 }
             } else if (column.isVector()) {
-                if (!(value instanceof Vector v) || v.size() != column.vectorSize()) {
-                    throw new InvalidDataException("feature column '" + column.name() + "' must hold vectors of "
-                            + column.vectorSize() + " values, got " + describe(value));
+                if (value == null) {
+                    ok = fill(at, column.width(), x, xOff, problems, column, Kind.MISSING, null);
+                    absent |= !ok;
+                } else if (!(value instanceof Vector v) || v.size() != column.vectorSize()) {
+                    ok = false;
+                    if (problems != null) {
+                        problems.add(Role.FEATURE, column.name(), Kind.VECTOR_SIZE, value,
+                                Integer.toString(column.vectorSize()));
+                    }
+                } else {
+                    for (int i = 0; i < v.size() && ok; i++) {
+                        double d = v.apply(i);
+                        x[at + i] = d;
+                        if (!Double.isFinite(d)) {
+                            ok = fill(at + i, 1, x, xOff, problems, column, Kind.NON_FINITE, d);
+                            absent |= !ok;
+                        }
+                    }
                 }
-                for (int i = 0; i < v.size(); i++) {
-                    x[at + i] = v.apply(i);
-                }
+            } else if (value == null) {
+                ok = fill(at, 1, x, xOff, problems, column, Kind.MISSING, null);
+                absent |= !ok;
             } else {
-                x[at] = number(value, column.name(), "feature");
+                double d = ((Number) value).doubleValue();
+                x[at] = d;
+                if (!Double.isFinite(d)) {
+                    ok = fill(at, 1, x, xOff, problems, column, Kind.NON_FINITE, d);
+                    absent |= !ok;
+                }
             }
+            usable &= ok;
             at += column.width();
         }
-        for (int i = xOff; i < xOff + inputWidth; i++) {
-            if (!Double.isFinite(x[i])) {
-                if (strict) {
-                    throw new InvalidDataException("a feature has the value " + x[i] + " (column "
-                            + columnOfInput(i - xOff) + "); NaN and infinite values cannot be used, drop or fill"
-                            + " those rows");
-                }
-                return false;
-            }
+        if (absent && missing == MissingValues.DROP && problems != null) {
+            problems.droppedRow();
+        }
+        if (!usable) {
+            return false;
         }
         if (prep.featureMean() != null) {
             double[] mean = prep.featureMean();
@@ -135,22 +188,62 @@ final class RowEncoder implements Serializable {
                 x[xOff + i] = (x[xOff + i] - mean[i]) * scale[i];
             }
         }
+        if (float32) {
+            for (int i = 0; i < inputWidth; i++) {
+                if (Float.isInfinite((float) x[xOff + i])) {
+                    if (problems != null) {
+                        problems.add(Role.FEATURE, columnOfInput(i), Kind.FLOAT32_RANGE, x[xOff + i], null);
+                    }
+                    return false;
+                }
+            }
+        }
         return true;
     }
 
-    /** Writes the row's targets at {@code y[yOff]}; returns the class index, or -1 for regression. */
-    int targets(Row row, double[] y, int yOff) {
+    /**
+     * A missing or non-finite feature value at inputs {@code [at, at + n)}: filled with the
+     * training means when imputing (true), else recorded as data.missing says (false).
+     */
+    private boolean fill(int at, int n, double[] x, int xOff, DataProblems problems, FeatureColumn column, Kind kind,
+                         Object example) {
+        if (missing == MissingValues.IMPUTE) {
+            System.arraycopy(prep.featureFill(), at - xOff, x, at, n);
+            return true;
+        }
+        record(problems, column, kind, example);
+        return false;
+    }
+
+    private void record(DataProblems problems, FeatureColumn column, Kind kind, Object example) {
+        if (problems == null) {
+            return;
+        }
+        if (missing == MissingValues.DROP) {
+            problems.drop(column.name());
+        } else {
+            problems.add(Role.FEATURE, column.name(), kind, example, null);
+        }
+    }
+
+    /**
+     * Writes the row's targets at {@code y[yOff]}; returns the class index, -1 for regression, or
+     * {@link #UNUSABLE} when the label cannot be used, with the reason in {@code problems} (not
+     * null: labels are read in training and evaluation only).
+     */
+    int targets(Row row, double[] y, int yOff, DataProblems problems) {
         List<String> labels = prep.labels();
         if (classIndex != null) {
             Object value = row.get(labelAt());
             if (value == null) {
-                throw new InvalidDataException("label column '" + labels.get(0) + "' has a missing value; drop such"
-                        + " rows");
+                problems.add(Role.LABEL, labels.get(0), Kind.MISSING, null, null);
+                return UNUSABLE;
             }
             Integer index = classIndex.get(key(value));
             if (index == null) {
-                throw new InvalidDataException("label column '" + labels.get(0) + "' has the class '" + key(value)
-                        + "', which the model does not know; its classes are " + prep.classes());
+                problems.add(Role.LABEL, labels.get(0), Kind.UNKNOWN_CLASS, key(value),
+                        PreprocessingFitter.abbreviate(prep.classes()));
+                return UNUSABLE;
             }
             if (oneHotClass) {
                 for (int i = 0; i < outputWidth; i++) {
@@ -165,20 +258,33 @@ final class RowEncoder implements Serializable {
         Object first = row.get(labelAt());
         if (labels.size() == 1 && first instanceof Vector v) {
             if (v.size() != outputWidth) {
-                throw new InvalidDataException("label vector column '" + labels.get(0) + "' has " + v.size()
-                        + " values but the network has " + outputWidth + " outputs");
+                problems.add(Role.LABEL, labels.get(0), Kind.VECTOR_SIZE, v, Integer.toString(outputWidth));
+                return UNUSABLE;
             }
             for (int i = 0; i < outputWidth; i++) {
-                y[yOff + i] = finite(v.apply(i), labels.get(0));
+                y[yOff + i] = v.apply(i);
+                if (!Double.isFinite(y[yOff + i])) {
+                    problems.add(Role.LABEL, labels.get(0), Kind.NON_FINITE, y[yOff + i], null);
+                    return UNUSABLE;
+                }
             }
         } else {
+            boolean usable = true;
             for (int i = 0; i < outputWidth; i++) {
                 Object value = row.get(labelAt() + i);
                 if (value == null) {
-                    throw new InvalidDataException("label column '" + labels.get(i) + "' has a missing value; drop"
-                            + " such rows");
+                    problems.add(Role.LABEL, labels.get(i), Kind.MISSING, null, null);
+                    usable = false;
+                } else {
+                    y[yOff + i] = ((Number) value).doubleValue();
+                    if (!Double.isFinite(y[yOff + i])) {
+                        problems.add(Role.LABEL, labels.get(i), Kind.NON_FINITE, y[yOff + i], null);
+                        usable = false;
+                    }
                 }
-                y[yOff + i] = finite(number(value, labels.get(i), "label"), labels.get(i));
+            }
+            if (!usable) {
+                return UNUSABLE;
             }
         }
         if (prep.targetMean() != null) {
@@ -186,24 +292,57 @@ final class RowEncoder implements Serializable {
                 y[yOff + i] = (y[yOff + i] - prep.targetMean()[i]) * prep.targetScale()[i];
             }
         }
+        if (float32) {
+            for (int i = 0; i < outputWidth; i++) {
+                if (Float.isInfinite((float) y[yOff + i])) {
+                    problems.add(Role.LABEL, labels.get(labels.size() == outputWidth ? i : 0), Kind.FLOAT32_RANGE,
+                            y[yOff + i], null);
+                    return UNUSABLE;
+                }
+            }
+        }
         return -1;
     }
 
-    /** The row's weight: the weight column's, the class weight, or 1. */
-    double weight(Row row, int classIndex) {
+    /**
+     * The row's weight: the weight column's, the class weight, or 1; NaN when the weight column's
+     * value cannot be used, with the reason in {@code problems}.
+     */
+    double weight(Row row, int classIndex, DataProblems problems) {
         if (prep.weight() != null) {
             Object value = row.get(labelAt() + prep.labels().size());
             if (value == null) {
-                throw new InvalidDataException("weight column '" + prep.weight() + "' has a missing value");
+                problems.add(Role.WEIGHT, prep.weight(), Kind.MISSING, null, null);
+                return Double.NaN;
             }
-            double w = finite(number(value, prep.weight(), "weight"), prep.weight());
+            double w = ((Number) value).doubleValue();
+            if (!Double.isFinite(w)) {
+                problems.add(Role.WEIGHT, prep.weight(), Kind.NON_FINITE, w, null);
+                return Double.NaN;
+            }
             if (w < 0) {
-                throw new InvalidDataException("weight column '" + prep.weight() + "' has negative weight " + w
-                        + "; row weights must be 0 or more");
+                problems.add(Role.WEIGHT, prep.weight(), Kind.NEGATIVE, w, null);
+                return Double.NaN;
             }
             return w;
         }
         return classWeights != null && classIndex >= 0 ? classWeights[classIndex] : 1;
+    }
+
+    /**
+     * Encodes the row's inputs and weight at row {@code r} of a block's arrays and its targets at
+     * {@code y[yOff]}; returns its class index (-1 for regression), or {@link #UNUSABLE} when any
+     * of them cannot be used (every problem of the row is recorded) or the row is a malformed line.
+     */
+    int encode(Row row, double[] x, double[] y, int yOff, double[] w, int r, DataProblems problems) {
+        // A malformed line's fields are shifted or missing: what they hold says nothing
+        if (malformed(row, problems)) {
+            return UNUSABLE;
+        }
+        boolean inputs = inputs(row, x, r * inputWidth, problems);
+        int classIndex = targets(row, y, yOff, problems);
+        w[r] = weight(row, classIndex, problems);
+        return inputs && classIndex != UNUSABLE && !Double.isNaN(w[r]) ? classIndex : UNUSABLE;
     }
 
     /** The name of the column that network input {@code i} comes from. */
@@ -211,11 +350,11 @@ final class RowEncoder implements Serializable {
         int at = 0;
         for (FeatureColumn column : prep.features()) {
             if (i < at + column.width()) {
-                return "'" + column.name() + "'";
+                return column.name();
             }
             at += column.width();
         }
-        return "?";
+        throw new IllegalArgumentException("no input " + i);
     }
 
     /**
@@ -231,26 +370,5 @@ final class RowEncoder implements Serializable {
             return Double.toString(d);
         }
         return value.toString();
-    }
-
-    private static double number(Object value, String column, String role) {
-        if (!(value instanceof Number n)) {
-            throw new InvalidDataException(role + " column '" + column + "' holds " + describe(value)
-                    + ", not numbers; " + (role.equals("feature") ? "list it in data.categorical to one-hot encode it,"
-                    + " or exclude it" : "give a numeric column"));
-        }
-        return n.doubleValue();
-    }
-
-    private static String describe(Object value) {
-        return value.getClass().getSimpleName() + " values such as '" + value + "'";
-    }
-
-    private static double finite(double v, String column) {
-        if (!Double.isFinite(v)) {
-            throw new InvalidDataException("column '" + column + "' has the value " + v
-                    + "; NaN and infinite values cannot be used, drop or fill those rows");
-        }
-        return v;
     }
 }

@@ -9,6 +9,8 @@ public final class ShippedClasses {
     }
 
     public static List<Class<?>> all() {
-        return List.of(FeatureStatistics.class, FeatureStatistics[].class, Evaluation.Sums.class);
+        return List.of(FeatureStatistics.class, PreprocessingFitter.Statistics.class, TrainingData.Totals.class,
+                DataProblems.class, DataProblems.Tally.class, DataProblems.Role.class, DataProblems.Kind.class,
+                Evaluation.Sums.class);
     }
 }

@@ -1,78 +1,131 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * Rows converted once, by a {@link Preprocessing}, into cached blocks (features, targets,
  * weights stacked for GEMM), persisted MEMORY_AND_DISK and reused by every iteration.
+ *
+ * <p>The pass that builds the cache also checks the rows: a row it cannot use is left out of the
+ * blocks and recorded, and each partition's cached data ends with what it found
+ * ({@link DataProblems}), which the driver merges in partition order and raises as one message.
+ * No task fails on bad data, so Spark logs no task failure, and the check costs no pass of its own.
  */
 public final class TrainingData implements AutoCloseable {
 
+    /** What the cache holds: each partition's blocks, then its {@link DataProblems}; for built blocks, the blocks. */
+    private final JavaRDD<?> cached;
     private final JavaRDD<Block> blocks;
     private final long rows;
     private final double weightSum;
+    private final DataProblems problems;
     private final Preprocessing preprocessing;
     private final Precision precision;
 
-    private TrainingData(JavaRDD<Block> blocks, long rows, double weightSum, Preprocessing preprocessing,
+    private TrainingData(JavaRDD<?> cached, JavaRDD<Block> blocks, Totals totals, Preprocessing preprocessing,
                          Precision precision) {
+        this.cached = cached;
         this.blocks = blocks;
-        this.rows = rows;
-        this.weightSum = weightSum;
+        this.rows = totals.rows;
+        this.weightSum = totals.weightSum;
+        this.problems = totals.problems;
         this.preprocessing = preprocessing;
         this.precision = precision;
     }
 
     /**
      * Encodes the rows of {@code df} by {@code prep} into blocks of up to {@code blockRows} rows
-     * per partition, and caches them.
+     * per partition, and caches them. Rows with a missing or non-finite feature are an error,
+     * left out or filled as {@code prep.missing()} says.
      *
+     * @param source       what the rows are, for messages: "the training data", "the validation data", ...
      * @param classWeights a weight per class index used instead of a weight column, or null
      * @param precision    of the cached features (float32 halves the cache)
-     * @throws IllegalArgumentException naming the bad column or value, or when no row has weight
+     * @throws IllegalArgumentException naming the bad columns and values, or when no row has weight
      */
-    public static TrainingData fromDataFrame(Dataset<Row> df, Preprocessing prep, NetworkSpec spec, int blockRows,
-                                             double[] classWeights, Precision precision) {
-        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, true);
-        JavaRDD<Block> blocks = select(df, prep).javaRDD()
-                .mapPartitions(rowsIn -> toBlocks(rowsIn, encoder, blockRows, precision))
+    public static TrainingData fromDataFrame(Dataset<Row> df, String source, Preprocessing prep, NetworkSpec spec,
+                                             int blockRows, double[] classWeights, Precision precision) {
+        Dataset<Row> selected = select(df, prep);
+        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false,
+                Columns.indexOfMalformed(selected));
+        JavaRDD<Object> encoded = selected.javaRDD()
+                .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return summarise(blocks, prep, precision);
+        // A narrow view of the cache: the same partitions, in the same order, without the reports
+        JavaRDD<Block> blocks = encoded.filter(Block.class::isInstance).map(Block.class::cast);
+        return summarise(encoded, blocks, source, prep, precision);
     }
 
     /** Caches already-built blocks of one precision, e.g. from a test or another pipeline. */
     public static TrainingData fromBlocks(JavaRDD<Block> blocks, Precision precision) {
-        return summarise(blocks.persist(StorageLevel.MEMORY_AND_DISK()), null, precision);
+        JavaRDD<Block> cached = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        return summarise(cached, cached, "the data", null, precision);
     }
 
-    private static TrainingData summarise(JavaRDD<Block> blocks, Preprocessing prep, Precision precision) {
-        double[] totals = unwrapped(() -> blocks
-                .map(b -> new double[] {b.rows(), b.weightSum()})
-                .fold(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
-        if (totals[0] == 0) {
-            blocks.unpersist(false);
-            throw new IllegalArgumentException("the data has no rows");
+    /** Rows, weights and problems of the cache, merged in partition order; the first action on it, so it fills it. */
+    private static TrainingData summarise(JavaRDD<?> cached, JavaRDD<Block> blocks, String source,
+                                          Preprocessing prep, Precision precision) {
+        Totals totals = cached.mapPartitions(it -> {
+            Totals t = new Totals();
+            while (it.hasNext()) {
+                Object next = it.next();
+                if (next instanceof Block b) {
+                    t.rows += b.rows();
+                    t.weightSum += b.weightSum();
+                } else {
+                    t.problems.merge((DataProblems) next);
+                }
+            }
+            return List.of(t).iterator();
+        }).collect().stream().reduce(Totals::merge).orElseThrow();
+        try {
+            totals.problems.check(source);
+            if (totals.rows == 0) {
+                throw new IllegalArgumentException(totals.problems.droppedRows() == 0 ? source + " has no rows"
+                        : "every row of " + source + " has a missing or non-finite feature, and data.missing ="
+                        + " \"drop\" left them all out");
+            }
+            if (!(totals.weightSum > 0)) {
+                throw new IllegalArgumentException("every row has weight 0; at least one needs a positive weight");
+            }
+        } catch (IllegalArgumentException e) {
+            cached.unpersist(false);
+            throw e;
         }
-        if (!(totals[1] > 0)) {
-            blocks.unpersist(false);
-            throw new IllegalArgumentException("every row has weight 0; at least one needs a positive weight");
+        return new TrainingData(cached, blocks, totals, prep, precision);
+    }
+
+    /** One partition's rows, weight and problems, or their sum. */
+    static final class Totals implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long rows;
+        double weightSum;
+        final DataProblems problems = new DataProblems();
+
+        Totals merge(Totals later) {
+            rows += later.rows;
+            weightSum += later.weightSum;
+            problems.merge(later.problems);
+            return this;
         }
-        return new TrainingData(blocks, (long) totals[0], totals[1], prep, precision);
     }
 
     public JavaRDD<Block> blocks() {
@@ -97,8 +150,8 @@ public final class TrainingData implements AutoCloseable {
 
     /** Bytes the cached blocks take in executor memory and on disk, as Spark's storage reports them. */
     public long cachedBytes() {
-        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
-            if (info.id() == blocks.id()) {
+        for (RDDInfo info : cached.context().getRDDStorageInfo()) {
+            if (info.id() == cached.id()) {
                 return info.memSize() + info.diskSize();
             }
         }
@@ -110,14 +163,38 @@ public final class TrainingData implements AutoCloseable {
         return preprocessing;
     }
 
-    @Override
-    public void close() {
-        blocks.unpersist(false);
+    /** Rows that data.missing = "drop" left out. */
+    public long droppedRows() {
+        return problems.droppedRows();
     }
 
-    /** The columns a {@link RowEncoder} reads, in its order: features, labels, weight. */
+    /** Rows that data.missing = "drop" left out, per column whose value was missing or non-finite. */
+    public Map<String, Long> droppedByColumn() {
+        return problems.droppedByColumn();
+    }
+
+    /**
+     * The line that reports the rows data.missing = "drop" left out, e.g. {@code left out 3 of
+     * 150 training rows for a missing or non-finite feature (data.missing = "drop"): 'b' in 3};
+     * null when none were.
+     *
+     * @param rowsOf what the rows are, e.g. "training rows"
+     */
+    public String droppedSummary(String rowsOf) {
+        return problems.droppedSummary(rowsOf, rows);
+    }
+
+    @Override
+    public void close() {
+        cached.unpersist(false);
+    }
+
+    /**
+     * The columns a {@link RowEncoder} reads, in its order: features, labels, weight, and
+     * {@link Columns#MALFORMED} when the data has it.
+     */
     static Dataset<Row> select(Dataset<Row> df, Preprocessing prep) {
-        List<String> available = Arrays.asList(df.columns());
+        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>();
         prep.features().forEach(f -> wanted.add(f.name()));
         wanted.addAll(prep.labels());
@@ -130,39 +207,72 @@ public final class TrainingData implements AutoCloseable {
                 throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
                         + available);
             }
-            selection.add(functions.col(name));
+            selection.add(Columns.col(name));
+        }
+        ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
+        ColumnTypes.checkTargets(df.schema(), prep);
+        if (Columns.hasMalformed(df)) {
+            selection.add(Columns.col(Columns.MALFORMED));
         }
         return df.select(selection.toArray(new Column[0]));
     }
 
-    private static Iterator<Block> toBlocks(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows,
-                                            Precision precision) {
+    /** The partition's blocks, then what it found wrong with rows it left out (a {@link DataProblems}). */
+    private static Iterator<Object> encode(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows,
+                                           Precision precision) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
         // A softmax class is kept as its index: 4 bytes a row instead of n_L doubles.
         boolean classes = encoder.oneHotClasses();
         double[] oneRow = new double[out];
+        DataProblems problems = new DataProblems();
         return new Iterator<>() {
+            private Object next;
+            private boolean reported;
+
             @Override
             public boolean hasNext() {
-                return rowsIn.hasNext();
+                if (next == null && !reported) {
+                    next = produce();
+                }
+                return next != null;
             }
 
             @Override
-            public Block next() {
+            public Object next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Object current = next;
+                next = null;
+                return current;
+            }
+
+            /** The next block of usable rows; once the rows run out, the problems. */
+            private Object produce() {
+                if (!rowsIn.hasNext()) {
+                    reported = true;
+                    return problems;
+                }
                 double[] x = new double[in * blockRows];
                 double[] y = classes ? null : new double[out * blockRows];
                 int[] c = classes ? new int[blockRows] : null;
                 double[] w = new double[blockRows];
                 int r = 0;
-                for (; r < blockRows && rowsIn.hasNext(); r++) {
-                    Row row = rowsIn.next();
-                    encoder.features(row, x, r * in);
-                    int index = classes ? encoder.targets(row, oneRow, 0) : encoder.targets(row, y, r * out);
-                    if (classes) {
-                        c[r] = index;
+                while (r < blockRows && rowsIn.hasNext()) {
+                    // A row that cannot be used is overwritten by the next one
+                    int index = classes ? encoder.encode(rowsIn.next(), x, oneRow, 0, w, r, problems)
+                            : encoder.encode(rowsIn.next(), x, y, r * out, w, r, problems);
+                    if (index != RowEncoder.UNUSABLE) {
+                        if (classes) {
+                            c[r] = index;
+                        }
+                        r++;
                     }
-                    w[r] = encoder.weight(row, index);
+                }
+                if (r == 0) {
+                    reported = true;
+                    return problems;
                 }
                 // The last block of a partition is trimmed so the cache holds no padding.
                 if (r < blockRows) {
@@ -175,23 +285,5 @@ public final class TrainingData implements AutoCloseable {
                 return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }
         };
-    }
-
-    /**
-     * Runs a Spark action; a task that failed on bad input surfaces as the InvalidDataException
-     * it threw, with its own message, rather than as a SparkException with a stage dump.
-     */
-    static <T> T unwrapped(java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (Exception e) {
-            // Scala code throws SparkException (checked in Java) without declaring it.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof InvalidDataException bad) {
-                    throw bad;
-                }
-            }
-            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
-        }
     }
 }

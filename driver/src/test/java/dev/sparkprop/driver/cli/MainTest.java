@@ -172,7 +172,7 @@ class MainTest {
         trainFails("column 'c' is not in the data", "data.path=" + good, "data.features=[a,c]", net, ce);
         trainFails("feature column 'b' has type string; list it in data.categorical",
                 "data.path=" + csv("text.csv", "a,b,label", "1,x,0", "2,y,1"), net, ce);
-        trainFails("NaN and infinite values cannot be used",
+        trainFails("in the training data, feature column 'b' has NaN or infinite values in 1 row (e.g. NaN)",
                 "data.path=" + csv("nan.csv", "a,b,label", "1,NaN,0", "2,1,1"), net, ce);
         trainFails("has 3 classes [0, 1, 2] but the output layer has 2 softmax units; give it 3",
                 "data.path=" + csv("three.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,2"), net, ce);
@@ -183,7 +183,8 @@ class MainTest {
                 "data.path=" + good, "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("training.epochs", "data.path=" + good, net, ce, "training.epochs=0");
         trainFails("training.epoch", "data.path=" + good, net, ce, "training.epoch=3");
-        trainFails("label column 'label' has the class '7', which the model does not know",
+        trainFails("in the validation data, label column 'label' has classes the model does not know in 1 row"
+                + " (e.g. '7'); its classes are [0, 1]",
                 "data.path=" + good, "data.validation_path=" + csv("unseen.csv", "a,b,label", "1,2,7"), net, ce);
     }
 
@@ -235,6 +236,63 @@ class MainTest {
         assertTrue(out.get(1).getString(1) != null, "an unseen colour counts as no colour, not as an error");
         assertTrue(out.get(2).isNullAt(1), "a missing size gives a null prediction");
         assertTrue(out.get(2).isNullAt(2));
+    }
+
+    /** A header with every kind of name Spark can hold, as real data brings them (R's "x.1", spaces, #, quotes ...). */
+    static final List<String> ODD_NAMES = List.of("row.id", "x.1", "x.box", "a b", "#n", "say \"hi\"", "back`tick",
+            "größe", "1st", "w.t", "the.label");
+
+    /** Rows of {@link #ODD_NAMES}: the class is "big" when x.1 + (x.box is "p" ? 2 : 0) > 5. */
+    private Path oddlyNamedCsv(String name, int rows) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(String.join(",", ODD_NAMES)));
+        java.util.Random random = new java.util.Random(rows);
+        for (int i = 0; i < rows; i++) {
+            double x1 = Math.round(random.nextDouble() * 1000) / 100.0;
+            String box = random.nextBoolean() ? "p" : "q";
+            String label = x1 + (box.equals("p") ? 2 : 0) > 5 ? "big" : "small";
+            lines.add(String.join(",", "r" + i, Double.toString(x1), box, Integer.toString(random.nextInt(5)),
+                    Integer.toString(i % 3), Double.toString(random.nextDouble()), Integer.toString(i % 2),
+                    Double.toString(random.nextGaussian()), Integer.toString(i % 4), "1.0", label));
+        }
+        return csv(name, lines.toArray(new String[0]));
+    }
+
+    @Test
+    void anyColumnNameSparkCanHoldTrainsEvaluatesAndPredicts() throws IOException {
+        Path data = oddlyNamedCsv("odd.csv", 60);
+        assertEquals(ODD_NAMES, List.of(SparkTestSession.spark().read().option("header", true).csv(data.toString())
+                .columns()), "Spark reads the names as written");
+        Path model = dir.resolve("odd-model");
+        Run train = run("train", "--set", "data.path=" + data, "--set", "data.label=the.label",
+                "--set", "data.categorical=[\"x.box\"]", "--set", "data.id_columns=[\"row.id\", \"a b\"]",
+                "--set", "data.weight=w.t", "--set", "network.layers=8,8:tanh,2:softmax",
+                "--set", "network.loss=cross_entropy", "--set", "optimizer.learning_rate=0.05",
+                "--set", "training.epochs=30", "--set", "data.validation_fraction=0.2",
+                "--set", "output.model_path=" + model);
+        assertEquals(0, train.exitCode(), train.out() + train.err());
+        assertTrue(train.lastLine().startsWith("final train_loss="), train.lastLine());
+
+        Run evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
+        double accuracy = Double.parseDouble(evaluate.lastLine().replaceAll(".* accuracy=(\\S+) .*", "$1"));
+        assertTrue(accuracy > 0.8, evaluate.lastLine());
+
+        Run predict = run("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("odd-predictions").toString());
+        assertEquals(0, predict.exitCode(), predict.out() + predict.err());
+        Dataset<Row> predictions = SparkTestSession.spark().read().parquet(dir.resolve("odd-predictions").toString());
+        assertEquals(List.of("row.id", "a b", "prediction", "probability_big", "probability_small"),
+                List.of(predictions.columns()));
+        assertEquals(60, predictions.count());
+        assertEquals("r0", predictions.collectAsList().stream().map(r -> r.getString(0)).sorted().findFirst()
+                .orElseThrow());
+
+        // The Spark ML model of a CLI-trained model reads the same named columns
+        Dataset<Row> rows = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(data.toString());
+        Dataset<Row> transformed = dev.sparkprop.driver.ml.SparkpropClassificationModel.load(model.toString())
+                .setPredictionCol("p.class").transform(rows);
+        assertEquals(60, transformed.where(dev.sparkprop.driver.spark.Columns.col("p.class").isNotNull()).count());
     }
 
     @Test

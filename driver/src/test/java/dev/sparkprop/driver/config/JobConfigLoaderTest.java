@@ -168,6 +168,7 @@ class JobConfigLoaderTest {
             data.csv.delimiter=;;                   | data.csv.delimiter: must be exactly one character, got ";;"
             data.label=[]                           | data.label: must be at least one column, got []
             data.format=xml                         | data.format: must be one of csv, parquet, json, libsvm, got "xml"
+            data.missing=mean                       | data.missing: must be one of error, drop, impute, got "mean"
             network.initializer=glorot              | network.initializer: must be one of xavier_uniform, xavier_normal,
             training.early_stopping.metric=accuracy | training.early_stopping.metric: must be one of validation_loss,
             optimizer.kind=adamm                    | optimizer.kind: unknown optimizer 'adamm'

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -27,12 +29,23 @@ class DataSourceTest {
     void readsCsvWithAnyDelimiterWithOrWithoutHeader() throws IOException {
         Path semicolons = Files.write(dir.resolve("s.csv"), List.of("a;b;label", "1.5;2;0", "3;4;1"));
         Dataset<Row> df = DataSource.read(spark, semicolons.toString(), "csv", true, ";");
-        assertEquals(List.of("a", "b", "label"), List.of(df.columns()));
+        assertEquals(List.of("a", "b", "label", Columns.MALFORMED), List.of(df.columns()));
+        assertEquals(List.of("a", "b", "label"), Columns.names(df));
         assertEquals(1.5, df.orderBy("a").first().getDouble(0), 0);
 
         Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,0", "3,4,1"));
-        assertEquals(List.of("_c0", "_c1", "_c2"), List.of(DataSource.read(spark, bare.toString(), "csv", false, ",")
-                .columns()));
+        assertEquals(List.of("_c0", "_c1", "_c2"), Columns.names(DataSource.read(spark, bare.toString(), "csv", false,
+                ",")));
+    }
+
+    @Test
+    void aCsvLineWithAnotherNumberOfFieldsIsReadIntoTheMalformedColumnWhateverColumnsAreRead() throws IOException {
+        Path ragged = Files.write(dir.resolve("ragged.csv"), List.of("a,b,label", "1,2,0", "2,1,1,9", "3,3", "4,1,1"));
+        Dataset<Row> df = DataSource.read(spark, ragged.toString(), "csv", true, ",");
+        List<Row> rows = df.select(Columns.col("label"), Columns.col(Columns.MALFORMED)).collectAsList();
+        assertEquals(Arrays.asList(null, "2,1,1,9", "3,3", null), rows.stream().map(r -> r.getString(1)).toList());
+        assertEquals(1, df.where(Columns.col(Columns.MALFORMED).isNull()).where("label = 1").count(),
+                "a filter on the column sees the same lines");
     }
 
     @Test
@@ -54,14 +67,32 @@ class DataSourceTest {
     }
 
     @Test
+    void aCsvHeaderNamingAColumnTwiceIsAnErrorNamingItAndItsPositions() throws IOException {
+        Path twice = Files.write(dir.resolve("twice.csv"), List.of("a,a,label", "1,2,0"));
+        assertEquals("the CSV header of '" + twice + "' names column 'a' twice (columns 1 and 2); rename one of them",
+                assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, twice.toString(), "csv", true,
+                        ",")).getMessage());
+        Path cases = Files.write(dir.resolve("cases.csv"), List.of("A,b,a,label,b,b", "1,2,3,0,4,5"));
+        assertEquals("the CSV header of '" + cases + "' names columns 'A' and 'a' (columns 1 and 3), which differ only"
+                + " in case (Spark matches column names case-insensitively), and names column 'b' 3 times (columns 2,"
+                + " 5 and 6); rename one of each", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, cases.toString(), "csv", true, ",")).getMessage());
+        // Without a header the names are Spark's own, _c0, _c1, ...
+        assertEquals(3, Columns.names(DataSource.read(spark, twice.toString(), "csv", false, ",")).size());
+    }
+
+    @Test
     void unreadableInputNamesThePathAndWhatToCheck() throws IOException {
         String missing = dir.resolve("nope.csv").toString();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, missing, "csv", true, ","))
                 .getMessage().contains("data path '" + missing + "' does not exist"));
         Path csv = Files.write(dir.resolve("rows.csv"), List.of("a,label", "1,0"));
+        long failedBefore = SparkTestSession.failedTasks();
         String message = assertThrows(IllegalArgumentException.class,
                 () -> DataSource.read(spark, csv.toString(), "parquet", true, ",").count()).getMessage();
-        assertTrue(message.contains("cannot read '" + csv + "' as parquet"), message);
+        assertEquals("cannot read '" + csv + "' as parquet (file:" + csv + " is not a Parquet file: it does not end"
+                + " with PAR1); check the path and the data format", message);
+        assertEquals(failedBefore, SparkTestSession.failedTasks(), "found before Spark reads a footer in a task");
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DataSource.read(spark, csv.toString(), "xlsx", true, ",")).getMessage()
                 .contains("data format 'xlsx' is not one of csv, parquet, json, libsvm"));

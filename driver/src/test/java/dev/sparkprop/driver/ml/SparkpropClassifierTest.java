@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -157,6 +158,37 @@ class SparkpropClassifierTest {
         assertEquals(6, summary.toDataFrame(SparkTestSession.spark()).count());
         assertTrue(summary.objectiveHistory()[5] < summary.objectiveHistory()[0]);
         assertEquals("w", model.trainingSetting("data.weight"));
+    }
+
+    @Test
+    void dottedColumnsGivenInBackticksAsSparkMlWantsThemFitTransformAndSave(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = irisFeatures().withColumn("w.t", functions.lit(1.0))
+                .withColumn("is.val", functions.rand(3).lt(0.2))
+                .withColumnRenamed("features", "f.vec").withColumnRenamed("label", "y.class");
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,8:tanh,3:softmax")
+                .setLearningRate(0.05).setEpochs(30).setBatchRows(32).setWeightCol("`w.t`")
+                .setValidationIndicatorCol("`is.val`");
+        // Spark ML reads input column params as attribute references (a dot selects a struct field),
+        // output column params as names.
+        classifier.setFeaturesCol("`f.vec`").setLabelCol("`y.class`").setPredictionCol("p.class")
+                .setProbabilityCol("p.prob").setRawPredictionCol("p.raw");
+        PipelineModel model = new Pipeline().setStages(new PipelineStage[] {classifier}).fit(data);
+        SparkpropClassificationModel fitted = (SparkpropClassificationModel) model.stages()[0];
+        assertTrue(fitted.summary().metricNames().contains("validation_accuracy"), "the dotted indicator split the rows");
+        assertEquals("w.t", fitted.trainingSetting("data.weight"));
+        Dataset<Row> out = model.transform(data);
+        double accuracy = new MulticlassClassificationEvaluator().setLabelCol("`y.class`")
+                .setPredictionCol("`p.class`").setMetricName("accuracy").evaluate(out);
+        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+        String path = dir.resolve("dotted").toString();
+        model.write().save(path);
+        List<Row> before = out.select(Columns.col("p.prob")).collectAsList();
+        assertEquals(before, PipelineModel.load(path).transform(data).select(Columns.col("p.prob")).collectAsList());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> classifier.copy(org.apache.spark.ml.param.ParamMap.empty()).setWeightCol("w.t").fit(data));
+        assertTrue(e.getMessage().contains("weightCol 'w.t' names field 't' of a struct column 'w'")
+                && e.getMessage().contains("`w.t`"), e.getMessage());
     }
 
     @Test

@@ -35,7 +35,7 @@ class SparkpropParamsTest {
         List<String> trainingKeys = JobConfigLoader.load(null, List.of("data.path=x", "network.layers=1,2:softmax",
                 "network.loss=cross_entropy", "output.model_path=y")).effective().keySet().stream()
                 .filter(k -> !NOT_PARAMS.contains(k)).toList();
-        assertEquals(25, trainingKeys.size(), trainingKeys.toString());
+        assertEquals(26, trainingKeys.size(), trainingKeys.toString());
         for (String key : trainingKeys) {
             assertTrue(names.contains(key), key + " is not a param of SparkpropClassifier");
             Param<?> param = classifier.getParam(key);

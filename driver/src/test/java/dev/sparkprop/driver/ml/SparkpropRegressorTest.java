@@ -8,15 +8,22 @@ import dev.sparkprop.driver.train.SparkTestSession;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +65,56 @@ class SparkpropRegressorTest {
         for (Row r : predicted.select("features", "prediction").limit(20).collectAsList()) {
             assertEquals(r.getDouble(1), stage.predict((Vector) r.getAs(0)), 1e-5 * Math.abs(r.getDouble(1)));
         }
+    }
+
+    /** Diabetes' first three columns as a vector: every 10th row's first entry NaN, every 15th row no vector. */
+    private static Dataset<Row> withGaps() {
+        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> raw = diabetes().select("x1", "x2", "x3", "target").collectAsList();
+        for (int i = 0; i < raw.size(); i++) {
+            Row r = raw.get(i);
+            double[] x = new double[3];
+            for (int c = 0; c < 3; c++) {
+                x[c] = ((Number) r.get(c)).doubleValue();
+            }
+            x[0] = i % 10 == 0 ? Double.NaN : x[0];
+            rows.add(RowFactory.create(i % 15 == 0 ? null : Vectors.dense(x), ((Number) r.get(3)).doubleValue()));
+        }
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType())
+                .add("label", DataTypes.DoubleType);
+        return SparkTestSession.spark().createDataFrame(rows, schema).repartition(2);
+    }
+
+    @Test
+    void missingVectorEntriesFailImputeOrDropAsTheMissingParamSays(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = withGaps();
+        long nulls = data.where("features is null").count();
+        long nans = data.count() / 10 + 1 - (data.count() / 30 + 1);
+        SparkpropRegressor regressor = new SparkpropRegressor().setLayers("3,8:tanh,1:identity").setEpochs(5)
+                .setLearningRate(0.02);
+
+        long failedBefore = SparkTestSession.failedTasks();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> regressor.fit(data));
+        assertEquals("in the training data, feature column 'features' has missing values in " + nulls + " rows;"
+                + " feature column 'features' has NaN or infinite values in " + nans + " rows (e.g. NaN). Drop or fill"
+                + " such rows, or train with data.missing = \"drop\" or \"impute\".", e.getMessage());
+        assertEquals(failedBefore, SparkTestSession.failedTasks(), "no Spark task failed");
+
+        SparkpropRegressionModel dropping = regressor.copy(ParamMap.empty()).setMissing("drop").fit(data);
+        assertEquals(Map.of("features", nulls + nans), dropping.network().saved().metadata().droppedRows());
+        assertEquals(nulls + nans, dropping.transform(data).where("prediction is null").count(),
+                "without fill values, rows with gaps get null predictions");
+
+        SparkpropRegressionModel imputing = regressor.copy(ParamMap.empty()).setMissing("impute").fit(data);
+        double[] fill = imputing.network().preprocessing().featureFill();
+        Dataset<Row> predicted = imputing.transform(data);
+        assertEquals(0, predicted.where("prediction is null").count(), "every row is filled");
+        assertEquals(imputing.predict(Vectors.dense(fill[0], 0.01, 0.02)),
+                imputing.predict(Vectors.dense(Double.NaN, 0.01, 0.02)), "predict fills a NaN entry with its mean");
+        String path = dir.resolve("imputing").toString();
+        imputing.write().save(path);
+        assertEquals(predicted.select("prediction").collectAsList(),
+                SparkpropRegressionModel.load(path).transform(data).select("prediction").collectAsList());
     }
 
     @Test

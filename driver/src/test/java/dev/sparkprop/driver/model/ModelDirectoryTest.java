@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkprop.driver.job.PredictJob;
+import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -35,6 +37,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.Progressable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,7 +79,8 @@ class ModelDirectoryTest {
         double[] scale = randomFinite(random, width);
         double[] params = randomFinite(random, 2 * width + 2);
         Preprocessing p = new Preprocessing(List.of(FeatureColumn.vector("x", width)), mean, scale, List.of("y", "z"),
-                null, new double[] {-0.0, Double.MIN_VALUE}, new double[] {Double.MAX_VALUE, 0.1}, null);
+                null, new double[] {-0.0, Double.MIN_VALUE}, new double[] {Double.MAX_VALUE, 0.1}, null,
+                MissingValues.IMPUTE, randomFinite(random, width));
         SavedModel model = new SavedModel(metadata(width + ",2:identity", "mse", 2 * width + 2, p), params);
         String path = tmp.resolve("model").toString();
 
@@ -102,11 +107,15 @@ class ModelDirectoryTest {
         assertTrue(text.contains("\"validation_loss\" : \"NaN\""), "a NaN metric is a string: " + text);
         JsonNode json = PLAIN.readTree(text);
         assertEquals(List.of("formatVersion", "createdBy", "createdAt", "network", "preprocessing", "config",
-                "history"), names(json));
+                "history", "droppedRows"), names(json));
+        assertEquals(2, json.get("formatVersion").intValue());
+        assertEquals(Map.of("colour", 3), PLAIN.convertValue(json.get("droppedRows"), Map.class));
         assertEquals(List.of("layers", "loss", "parameters"), names(json.get("network")));
         assertEquals(PARAMETERS, json.get("network").get("parameters").intValue());
         assertEquals(List.of("features", "featureMean", "featureScale", "labels", "classes", "targetMean",
-                "targetScale", "weight"), names(json.get("preprocessing")));
+                "targetScale", "weight", "missing", "featureFill"), names(json.get("preprocessing")));
+        assertEquals("drop", json.get("preprocessing").get("missing").textValue());
+        assertTrue(json.get("preprocessing").get("featureFill").isNull());
         assertEquals(List.of("name", "categorical", "categories", "vectorSize"),
                 names(json.get("preprocessing").get("features").get(0)));
         assertTrue(json.get("preprocessing").get("targetMean").isNull());
@@ -182,7 +191,7 @@ class ModelDirectoryTest {
         double[] scale = p.featureScale().clone();
         scale[1] = Double.POSITIVE_INFINITY;
         Preprocessing infiniteScale = new Preprocessing(p.features(), p.featureMean(), scale, p.labels(), p.classes(),
-                p.targetMean(), p.targetScale(), p.weight());
+                p.targetMean(), p.targetScale(), p.weight(), p.missing(), p.featureFill());
 
         IllegalArgumentException nanWeight = assertThrows(IllegalArgumentException.class,
                 () -> ModelDirectory.write(new SavedModel(sample().metadata(), params), path, false,
@@ -265,7 +274,43 @@ class ModelDirectoryTest {
                 () -> ModelDirectory.read(dir.toString(), new Configuration()));
 
         assertEquals("file:" + dir.resolve("metadata.json") + ": model format version 7 is not supported by this"
-                + " sparkprop (reads 1); retrain or use a matching sparkprop", e.getMessage());
+                + " sparkprop (reads 1 and 2); retrain or use a matching sparkprop", e.getMessage());
+    }
+
+    @Test
+    void aFormat1DirectoryWrittenBeforeDataMissingLoadsAndPredictsAsItDid() throws Exception {
+        Path fixtures = Path.of(ModelDirectoryTest.class.getResource("/models").toURI());
+        SavedModel model = ModelDirectory.read(fixtures.resolve("format1-pets").toString(), new Configuration());
+        Preprocessing p = model.metadata().preprocessing();
+        assertEquals(MissingValues.ERROR, p.missing());
+        assertEquals(null, p.featureFill());
+        assertEquals(Map.of(), model.metadata().droppedRows());
+        assertEquals(List.of("blue", "green", "red"), p.features().get(0).categories());
+
+        String out = tmp.resolve("predictions").toString();
+        PredictJob.run(SparkTestSession.spark(), fixtures.resolve("format1-pets").toString(),
+                fixtures.resolve("format1-pets-input.csv").toString(), null, out, "csv", false,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        List<String> expected = Files.readAllLines(fixtures.resolve("format1-pets-predictions.csv"));
+        List<Row> actual = SparkTestSession.spark().read().option("header", true).csv(out)
+                .orderBy(functions.col("id").cast("int")).collectAsList();
+        assertEquals(expected.size() - 1, actual.size());
+        for (int i = 0; i < actual.size(); i++) {
+            String[] want = expected.get(i + 1).split(",", -1);
+            Row got = actual.get(i);
+            assertEquals(want[0], got.getString(0));
+            assertEquals(want[1].isEmpty() ? null : want[1], got.getString(1), "prediction of id " + want[0]);
+            for (int c = 2; c < want.length; c++) {
+                if (want[c].isEmpty()) {
+                    assertTrue(got.isNullAt(c), "a missing size still gets null probabilities");
+                } else {
+                    // A float64 model of 5 inputs and 6 hidden units: another BLAS kernel may round its short
+                    // dot products differently, by a few ulps (1e-16), far below this tolerance.
+                    assertEquals(Double.parseDouble(want[c]), Double.parseDouble(got.getString(c)), 1e-12,
+                            "probability " + c + " of id " + want[0]);
+                }
+            }
+        }
     }
 
     static Stream<Arguments> hostileMetadata() {
@@ -300,6 +345,13 @@ class ModelDirectoryTest {
                         "unknown field @class"),
                 metadataCase("an unknown nested field", tree(root -> feature(root, 0).put("type", "x")),
                         "unknown field preprocessing.features[0].type"),
+                metadataCase("version 1 with a version-2 field", tree(root -> root.put("formatVersion", 1)),
+                        "unknown field droppedRows"),
+                metadataCase("an unknown data.missing", tree(root -> preprocessing(root).put("missing", "mean")),
+                        "preprocessing.missing must be \"error\", \"drop\" or \"impute\", got string \"mean\""),
+                metadataCase("a negative dropped count",
+                        tree(root -> ((ObjectNode) root.get("droppedRows")).put("colour", -1)),
+                        "droppedRows.colour must be a whole number ≥ 0, got number -1"),
                 metadataCase("a missing field", tree(root -> preprocessing(root).remove("labels")),
                         "missing field preprocessing.labels"),
                 metadataCase("null where not allowed", tree(root -> root.putNull("createdBy")),
@@ -332,6 +384,16 @@ class ModelDirectoryTest {
                         "preprocessing.classes has 4 classes but the network's 3 outputs score 3"),
                 metadataCase("featureMean too short", tree(root -> array(preprocessing(root), "featureMean").remove(0)),
                         "preprocessing.featureMean has 5 values but there are 6 network inputs"),
+                metadataCase("fill values without imputing", tree(root -> {
+                    ArrayNode fill = preprocessing(root).putArray("featureFill");
+                    for (int i = 0; i < 6; i++) {
+                        fill.add(0.5);
+                    }
+                }), "feature fill values go with data.missing = \"impute\" and only with it"),
+                metadataCase("imputing with too few fill values", tree(root -> {
+                    preprocessing(root).put("missing", "impute");
+                    preprocessing(root).putArray("featureFill").add(0.5);
+                }), "preprocessing.featureFill has 1 values but there are 6 network inputs"),
                 metadataCase("featureScale too long", tree(root -> array(preprocessing(root), "featureScale").add(1.0)),
                         "preprocessing.featureScale has 7 values but there are 6 network inputs"),
                 metadataCase("targetScale not one per output",
@@ -407,7 +469,8 @@ class ModelDirectoryTest {
                         List.of("red", "green", "blue")), FeatureColumn.vector("embedding", 2)),
                 new double[] {0.1, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, 1.0 / 3, -1.2345678901234567e-300},
                 new double[] {1e-310, Math.PI, 2.0 / 3, 1.0, Math.ulp(1.0), -Math.E},
-                List.of("species"), List.of("setosa", "versicolor", "virginica"), null, null, "row_weight");
+                List.of("species"), List.of("setosa", "versicolor", "virginica"), null, null, "row_weight",
+                MissingValues.DROP, null);
         return new SavedModel(metadata(LAYERS, "cross_entropy", PARAMETERS, p),
                 random.doubles(PARAMETERS).map(v -> (v - 0.5) * 3).toArray());
     }
@@ -426,7 +489,8 @@ class ModelDirectoryTest {
                 // Not timed, as in a model saved before epochs were timed
                 new EpochRecord(3, metrics("train_loss", 0.1, "validation_loss", Double.NaN,
                         "validation_accuracy", Double.NEGATIVE_INFINITY)));
-        return new ModelMetadata(ModelMetadata.FORMAT_VERSION, layers, loss, parameters, p, config, history,
+        Map<String, Long> dropped = p.missing() == MissingValues.DROP ? Map.of("colour", 3L) : Map.of();
+        return new ModelMetadata(ModelMetadata.FORMAT_VERSION, layers, loss, parameters, p, config, history, dropped,
                 "sparkprop 0.1.0", "2025-06-01T12:00:00Z");
     }
 
@@ -465,6 +529,9 @@ class ModelDirectoryTest {
         assertEquals(ep.labels(), ap.labels());
         assertEquals(ep.classes(), ap.classes());
         assertEquals(ep.weight(), ap.weight());
+        assertEquals(ep.missing(), ap.missing());
+        assertArrayEquals(bits(ep.featureFill()), bits(ap.featureFill()));
+        assertEquals(e.droppedRows(), a.droppedRows());
         assertArrayEquals(bits(ep.featureMean()), bits(ap.featureMean()));
         assertArrayEquals(bits(ep.featureScale()), bits(ap.featureScale()));
         assertArrayEquals(bits(ep.targetMean()), bits(ap.targetMean()));

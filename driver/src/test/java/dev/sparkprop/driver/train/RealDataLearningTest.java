@@ -26,10 +26,10 @@ class RealDataLearningTest {
         DataColumns columns = DataColumns.of(features, label);
         NetworkSpec spec = settings.network();
         Preprocessing prep = PreprocessingFitter.fit(split[0], columns, spec, true).preprocessing();
-        try (TrainingData train = TrainingData.fromDataFrame(split[0].repartition(3), prep, spec,
+        try (TrainingData train = TrainingData.fromDataFrame(split[0].repartition(3), "the training data", prep, spec,
                 settings.blockRows(), null, settings.numberType());
-             TrainingData test = TrainingData.fromDataFrame(split[1], prep, spec, settings.blockRows(), null,
-                     settings.numberType())) {
+             TrainingData test = TrainingData.fromDataFrame(split[1], "the test data", prep, spec, settings.blockRows(),
+                     null, settings.numberType())) {
             DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings).fit(train);
             Evaluation evaluation = Evaluation.of(SparkTestSession.sc(), test, spec, result.params(),
                     settings.blockRows());

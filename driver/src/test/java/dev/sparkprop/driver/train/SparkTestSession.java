@@ -4,8 +4,12 @@ import dev.sparkprop.driver.spark.KryoRegistration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
+import org.apache.spark.Success$;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -15,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkTestSession {
 
     private static SparkSession session;
+    private static final AtomicLong FAILED_TASKS = new AtomicLong();
 
     private SparkTestSession() {
     }
@@ -30,9 +35,30 @@ public final class SparkTestSession {
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1");
             session = SparkSession.builder().config(conf).getOrCreate();
+            session.sparkContext().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                    if (!(taskEnd.reason() instanceof Success$)) {
+                        FAILED_TASKS.incrementAndGet();
+                    }
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
         }
         return session;
+    }
+
+    /**
+     * Tasks that have failed in the session so far, once Spark has delivered every event: bad
+     * input must be found without failing a task (which Spark logs as an ERROR with a stack trace).
+     */
+    public static long failedTasks() {
+        try {
+            spark().sparkContext().listenerBus().waitUntilEmpty(60_000);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Spark's listener bus did not drain in 60 s", e);
+        }
+        return FAILED_TASKS.get();
     }
 
     public static JavaSparkContext sc() {

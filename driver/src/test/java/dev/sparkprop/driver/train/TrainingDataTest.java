@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +43,7 @@ class TrainingDataTest {
 
     private static TrainingData build(Dataset<Row> df, DataColumns columns, NetworkSpec spec, boolean standardize) {
         Preprocessing prep = PreprocessingFitter.fit(df, columns, spec, standardize).preprocessing();
-        return TrainingData.fromDataFrame(df, prep, spec, 3, null, Precision.FLOAT64);
+        return TrainingData.fromDataFrame(df, "the data", prep, spec, 3, null, Precision.FLOAT64);
     }
 
     /** Every row of the blocks, as [inputs..., targets..., weight]. */
@@ -138,15 +141,15 @@ class TrainingDataTest {
         String[][] cases = {
             {error(ok, DataColumns.of(List.of("a", "c"), "label"), CLASSIFIER), "column 'c' is not in the data"},
             {error(frame(NUMERIC, new Object[] {Double.NaN, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
-                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "(column 'a'); NaN and infinite values"},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "feature column 'a' has NaN or infinite values in 1 row (e.g. NaN)"},
             {error(frame(NUMERIC, new Object[] {null, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
-                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "feature column 'a' has a missing value"},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "feature column 'a' has missing values in 1 row"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
                     new Object[] {3.0, 1, 2.0, 1.0}, new Object[] {4.0, 1, 3.0, 1.0}), AB, CLASSIFIER),
                 "has 4 classes [0, 1, 2, 3] but the output layer has 3 softmax units; give it 4"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}), AB, CLASSIFIER), "has only the class [0]"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, -1.0}, new Object[] {2.0, 1, 1.0, 1.0},
-                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "weight column 'w' has negative weight"},
+                    new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "weight column 'w' has negative weights in 1 row (e.g. -1.0)"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 0.0}, new Object[] {2.0, 1, 1.0, 0.0},
                     new Object[] {3.0, 1, 2.0, 0.0}), AB, CLASSIFIER), "every row has weight 0"},
             {error(ok.limit(0), AB, CLASSIFIER), "no rows"},
@@ -169,9 +172,74 @@ class TrainingDataTest {
         Preprocessing prep = PreprocessingFitter.fit(train, AB, CLASSIFIER, true).preprocessing();
         Dataset<Row> unseen = frame(NUMERIC, new Object[] {1.0, 1, 5.0, 1.0});
         String message = assertThrows(IllegalArgumentException.class,
-                () -> TrainingData.fromDataFrame(unseen, prep, CLASSIFIER, 3, null, Precision.FLOAT64).close())
+                () -> TrainingData.fromDataFrame(unseen, "the data", prep, CLASSIFIER, 3, null, Precision.FLOAT64).close())
                 .getMessage();
-        assertTrue(message.contains("label column 'label' has the class '5', which the model does not know"), message);
+        assertTrue(message.contains("label column 'label' has classes the model does not know in 1 row (e.g. '5');"
+                + " its classes are [0, 1, 2]"), message);
+    }
+
+    /** Rows with gaps: a missing or NaN number, a missing or NaN vector entry, a missing category. */
+    private static final StructType GAPS = new StructType().add("a", DataTypes.DoubleType)
+            .add("v", SQLDataTypes.VectorType()).add("colour", DataTypes.StringType).add("label", DataTypes.DoubleType);
+
+    private static Dataset<Row> gaps() {
+        return frame(GAPS, new Object[] {1.0, Vectors.dense(1, 2), "red", 0.0},
+                new Object[] {null, null, null, 1.0},
+                new Object[] {3.0, Vectors.dense(3, Double.NaN), "blue", 0.0},
+                new Object[] {Double.NaN, Vectors.dense(5, 6), "red", 1.0},
+                new Object[] {8.0, Vectors.dense(7, 8), null, 0.0});
+    }
+
+    private static final DataColumns GAP_COLUMNS = new DataColumns(List.of("a", "v", "colour"), List.of("label"), null,
+            List.of("colour"));
+    private static final NetworkSpec GAP_NET = NetworkSpec.parse("6,4:tanh,2:softmax", "cross_entropy");
+
+    @Test
+    void imputedValuesAreTheMeansOfThePresentValuesAndACategoryOfTheirOwn() {
+        Preprocessing prep = PreprocessingFitter.fit(gaps(), GAP_COLUMNS, GAP_NET, true, MissingValues.IMPUTE, null)
+                .preprocessing();
+        assertEquals(List.of("blue", "red", FeatureColumn.MISSING_CATEGORY), prep.features().get(2).categories());
+        // a: (1 + 3 + 8) / 3; v[0]: (1 + 3 + 5 + 7) / 4; v[1]: (2 + 6 + 8) / 3; one-hot inputs are never filled
+        double[] fill = {4, 4, 16.0 / 3, 0, 0, 0};
+        assertArrayEquals(fill, prep.featureFill(), 1e-15);
+        assertArrayEquals(fill, prep.featureMean(), 1e-15, "standardised by the same means");
+        // a's population std over its present values: deviations -3, -1, 4
+        assertEquals(1 / Math.sqrt(26.0 / 3), prep.featureScale()[0], 1e-15);
+
+        Preprocessing raw = PreprocessingFitter.fit(gaps(), GAP_COLUMNS, GAP_NET, false, MissingValues.IMPUTE, null)
+                .preprocessing();
+        assertArrayEquals(fill, raw.featureFill(), 1e-15, "without standardization the pass still finds the means");
+        assertNull(raw.featureMean());
+        try (TrainingData data = TrainingData.fromDataFrame(gaps(), "the data", raw, GAP_NET, 3, null,
+                Precision.FLOAT64)) {
+            assertEquals(5, data.rows(), "every row is kept");
+            List<double[]> rows = rows(data);
+            // The row with nothing but a label: every input filled, colour is <missing>
+            assertArrayEquals(new double[] {4, 4, 16.0 / 3, 0, 0, 1, 0, 1, 1}, rows.get(2), 1e-15);
+            // NaN in a and in the vector's second entry are filled too
+            assertArrayEquals(new double[] {3, 3, 16.0 / 3, 1, 0, 0, 1, 0, 1}, rows.get(1), 1e-15);
+            assertArrayEquals(new double[] {4, 5, 6, 0, 1, 0, 0, 1, 1}, rows.get(3), 1e-15);
+        }
+    }
+
+    @Test
+    void droppedRowsAreLeftOutOfStatisticsAndBlocksAndCountedPerColumn() {
+        NetworkSpec net = NetworkSpec.parse("5,4:tanh,2:softmax", "cross_entropy");
+        Preprocessing prep = PreprocessingFitter.fit(gaps(), GAP_COLUMNS, net, true, MissingValues.DROP, null)
+                .preprocessing();
+        assertEquals(List.of("blue", "red"), prep.features().get(2).categories(), "no category for missing values");
+        assertNull(prep.featureFill());
+        // Only the first row is complete
+        assertArrayEquals(new double[] {1, 1, 2, 0, 0}, prep.featureMean(), 1e-15);
+        try (TrainingData data = TrainingData.fromDataFrame(gaps(), "the data", prep, net, 3, null,
+                Precision.FLOAT64)) {
+            assertEquals(1, data.rows());
+            assertEquals(4, data.droppedRows());
+            assertEquals(Map.of("a", 2L, "v", 2L, "colour", 2L), data.droppedByColumn());
+            String line = data.droppedSummary("rows");
+            assertTrue(line.startsWith("left out 4 of 5 rows for a missing or non-finite feature (data.missing ="
+                    + " \"drop\"): "), line);
+        }
     }
 
     @Test
@@ -180,7 +248,7 @@ class TrainingDataTest {
                 new Object[] {3.0, 1, 2.0, 1.0});
         DataColumns noWeight = new DataColumns(List.of("a", "b"), List.of("label"), null, List.of());
         Preprocessing prep = PreprocessingFitter.fit(df, noWeight, CLASSIFIER, false).preprocessing();
-        try (TrainingData data = TrainingData.fromDataFrame(df, prep, CLASSIFIER, 3, new double[] {1, 2, 4},
+        try (TrainingData data = TrainingData.fromDataFrame(df, "the data", prep, CLASSIFIER, 3, new double[] {1, 2, 4},
                 Precision.FLOAT64)) {
             assertEquals(7, data.weightSum(), 0);
             double[] weights = rows(data).stream().mapToDouble(r -> r[5]).toArray();

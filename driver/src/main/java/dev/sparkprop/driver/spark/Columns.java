@@ -1,0 +1,84 @@
+package dev.sparkprop.driver.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.util.AttributeNameParser$;
+import org.apache.spark.sql.functions;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Columns by their literal names. Spark's parser reads a string column reference as an
+ * expression: a dot as struct field access ({@code x.1} becomes field {@code 1} of {@code x}),
+ * backticks as quotes. Any name a user gives (a CSV header, a param) goes through here, so
+ * {@code x.1}, {@code a b} or {@code say "hi"} name the column that has exactly that name.
+ */
+public final class Columns {
+
+    /**
+     * The column where sparkprop's CSV and JSON readers put a line they cannot split into the
+     * data's columns (Spark's corrupt-record column), null for every other line. The passes over
+     * the rows report such lines; it is never a feature and never listed as a column of the data.
+     */
+    public static final String MALFORMED = "_sparkprop_malformed_line";
+
+    private Columns() {
+    }
+
+    /** The data's column names, in order, without {@link #MALFORMED}. */
+    public static List<String> names(Dataset<Row> df) {
+        List<String> names = new ArrayList<>(Arrays.asList(df.columns()));
+        names.remove(MALFORMED);
+        return names;
+    }
+
+    /** The position of the {@link #MALFORMED} column in the data, or -1 when it has none. */
+    public static int indexOfMalformed(Dataset<Row> df) {
+        return Arrays.asList(df.columns()).indexOf(MALFORMED);
+    }
+
+    /** Whether the data has the {@link #MALFORMED} column. */
+    public static boolean hasMalformed(Dataset<Row> df) {
+        return Arrays.asList(df.columns()).contains(MALFORMED);
+    }
+
+    /** The column named exactly {@code name}. */
+    public static Column col(String name) {
+        return functions.col(quoted(name));
+    }
+
+    /**
+     * The top-level column that a Spark ML column param ({@code featuresCol}, {@code labelCol},
+     * ...) names. Spark ML reads such a param as an attribute reference, as SQL does: a dot
+     * separates struct fields and backticks quote, so the column named {@code x.1} is given as
+     * {@code `x.1`}. sparkprop's estimators and models read the params the same way, by Spark's
+     * own parser, so one param value means the same column to every stage of a pipeline.
+     *
+     * @param param the param's name, for the message
+     * @throws IllegalArgumentException when the value names a field inside a struct, or does not parse
+     */
+    public static String ofParam(String param, String value) {
+        List<String> parts;
+        try {
+            parts = CollectionConverters.asJava(AttributeNameParser$.MODULE$.parseAttributeName(value));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(param + " '" + value + "' is not a column reference Spark can parse ("
+                    + e.getMessage() + "); quote a name in backticks, doubling a backtick inside it", e);
+        }
+        if (parts.size() != 1) {
+            throw new IllegalArgumentException(param + " '" + value + "' names field '" + String.join(".",
+                    parts.subList(1, parts.size())) + "' of a struct column '" + parts.get(0) + "', and sparkprop reads"
+                    + " top-level columns. For a column whose name holds a dot, quote it in backticks as every Spark"
+                    + " ML stage wants it: " + quoted(value));
+        }
+        return parts.get(0);
+    }
+
+    /** {@code name} backtick-quoted for Spark's parser, a backtick inside doubled. */
+    public static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+}

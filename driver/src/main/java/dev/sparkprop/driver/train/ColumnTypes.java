@@ -1,0 +1,53 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
+import java.util.List;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+
+/** The column types a {@link Preprocessing} reads, checked against a DataFrame's schema before any row is. */
+public final class ColumnTypes {
+
+    private ColumnTypes() {
+    }
+
+    /**
+     * Fails unless {@code schema}'s columns {@code names} (the feature columns, in the
+     * preprocessing's order) have the types the features read: numbers for a numeric column, ml
+     * Vectors for a vector column; a categorical column takes any type. Checked once on the
+     * driver, so no row can hold text where a number belongs (the row encoder relies on it).
+     */
+    public static void checkFeatures(StructType schema, List<String> names, Preprocessing prep) {
+        for (int i = 0; i < names.size(); i++) {
+            FeatureColumn column = prep.features().get(i);
+            DataType type = schema.apply(names.get(i)).dataType();
+            boolean ok = column.categorical() || (column.isVector() ? type instanceof VectorUDT
+                    : type instanceof NumericType);
+            if (!ok) {
+                throw new IllegalArgumentException("feature column '" + names.get(i) + "' has type "
+                        + type.simpleString() + " but the model reads " + (column.isVector() ? "ml Vectors of "
+                        + column.vectorSize() + " values (assemble them with VectorAssembler)" : "numbers"));
+            }
+        }
+    }
+
+    /** As {@link #checkFeatures}, for the regression targets (numbers, or one Vector column) and the weight. */
+    public static void checkTargets(StructType schema, Preprocessing prep) {
+        if (prep.classes() == null) {
+            for (String label : prep.labels()) {
+                DataType type = schema.apply(label).dataType();
+                if (!(type instanceof NumericType || type instanceof VectorUDT && prep.labels().size() == 1)) {
+                    throw new IllegalArgumentException("label column '" + label + "' has type " + type.simpleString()
+                            + "; regression targets are numbers (or one ml Vector column)");
+                }
+            }
+        }
+        if (prep.weight() != null && !(schema.apply(prep.weight()).dataType() instanceof NumericType)) {
+            throw new IllegalArgumentException("weight column '" + prep.weight() + "' has type "
+                    + schema.apply(prep.weight()).dataType().simpleString() + "; row weights are numbers");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.sparkprop.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.driver.train.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad data ends in one message: exit code 2, one line on stderr, no stack trace,
+ * no Spark task failed (Spark would log an ERROR and a stack trace for it), and nothing written.
+ */
+class BadDataTest {
+
+    private static final String NET = "network.layers=2,4:tanh,2:softmax";
+    private static final String CE = "network.loss=cross_entropy";
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path dir;
+
+    /** A model of (a, b) → label, for evaluate and predict. */
+    private static Path model;
+
+    @BeforeAll
+    static void trainAModel() throws IOException {
+        Path data = Files.write(shared.resolve("good.csv"), List.of("a,b,label", "1,2,0", "2,1,1", "3,3,0", "4,1,1"));
+        model = shared.resolve("model");
+        MainTest.Run r = MainTest.run("train", "--set", "data.path=" + data, "--set", NET, "--set", CE,
+                "--set", "training.epochs=2", "--set", "output.model_path=" + model);
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+    }
+
+    /** The input files a test wrote; anything else in its directory was written by sparkprop. */
+    private final List<String> inputs = new ArrayList<>();
+
+    private Path csv(String name, String... lines) throws IOException {
+        inputs.add(name);
+        return Files.write(dir.resolve(name), List.of(lines));
+    }
+
+    /** Runs a command that must fail on bad data and returns its one message, without "error: ". */
+    private String fails(String... args) {
+        long failedBefore = SparkTestSession.failedTasks();
+        MainTest.Run r = MainTest.run(args);
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals(1, lines.size(), "one line, no stack trace: " + r.err());
+        assertTrue(lines.get(0).startsWith("error: "), r.err());
+        assertEquals(failedBefore, SparkTestSession.failedTasks(), "no Spark task may fail: " + r.err());
+        try (Stream<Path> written = Files.list(dir)) {
+            List<String> names = written.map(p -> p.getFileName().toString()).filter(n -> !inputs.contains(n)).toList();
+            assertEquals(List.of(), names, "nothing written: no model, no report, no output");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return lines.get(0).substring("error: ".length());
+    }
+
+    private String trainFails(Path data, String... overrides) {
+        List<String> args = new ArrayList<>(List.of("train", "--set", "data.path=" + data, "--set", NET, "--set", CE,
+                "--set", "output.model_path=" + dir.resolve("model")));
+        for (String o : overrides) {
+            args.add("--set");
+            args.add(o);
+        }
+        return fails(args.toArray(new String[0]));
+    }
+
+    @Test
+    void aMissingFeatureValueNamesTheColumnAndTheFix() throws IOException {
+        assertEquals("in the training data, feature column 'b' has missing values in 1 row. Drop or fill such rows,"
+                + " or train with data.missing = \"drop\" or \"impute\".",
+                trainFails(csv("missing.csv", "a,b,label", "1,2,0", "2,,1", "3,3,0")));
+    }
+
+    @Test
+    void aNaNFeatureNamesTheColumn() throws IOException {
+        assertEquals("in the training data, feature column 'b' has NaN or infinite values in 1 row (e.g. NaN). Drop or"
+                + " fill such rows, or train with data.missing = \"drop\" or \"impute\".",
+                trainFails(csv("nan.csv", "a,b,label", "1,2,0", "2,NaN,1", "3,3,0")));
+    }
+
+    @Test
+    void infiniteFeaturesAreCountedWithTheirColumn() throws IOException {
+        String message = trainFails(csv("inf.csv", "a,b,label", "1,Inf,0", "2,-Inf,1", "3,3,0"),
+                "data.standardize=false");
+        assertTrue(message.startsWith("in the training data, feature column 'b' has NaN or infinite values in 2 rows"
+                + " (e.g. Infinity)"), message);
+    }
+
+    @Test
+    void everyProblemOfTheDataIsInTheOneMessageInTheOrderOfTheRows() throws IOException {
+        assertEquals("in the training data, feature column 'a' has missing values in 2 rows; feature column 'b' has"
+                + " NaN or infinite values in 1 row (e.g. NaN); weight column 'w' has negative weights in 1 row"
+                + " (e.g. -2.0). Drop or fill such rows, or train with data.missing = \"drop\" or \"impute\". Row"
+                + " weights must be 0 or more.",
+                trainFails(csv("several.csv", "a,b,w,label", ",1,1,0", "2,NaN,1,1", "3,3,-2,0", ",4,1,1", "5,5,1,0"),
+                        "data.weight=w", "spark.partitions=3"));
+    }
+
+    @Test
+    void aNegativeWeightNamesTheWeightColumn() throws IOException {
+        String message = trainFails(csv("weights.csv", "a,b,w,label", "1,2,1,0", "2,1,-1,1", "3,3,1,0"),
+                "data.weight=w", "data.standardize=false");
+        assertEquals("in the training data, weight column 'w' has negative weights in 1 row (e.g. -1.0). Row weights"
+                + " must be 0 or more.", message);
+    }
+
+    @Test
+    void aColumnTooLargeToStandardizeNamesTheColumnAndTheFix() throws IOException {
+        String message = trainFails(csv("big.csv", "a,big,label", "1,1e308,0", "2,-1e308,1", "3,5e307,0"));
+        assertEquals("feature column 'big' holds values so large that their mean or standard deviation overflows a"
+                + " double (beyond ±1.8e308), so standardizing it would give NaN; rescale or log-transform it, or"
+                + " exclude it (data.exclude)", message);
+    }
+
+    @Test
+    void aValueFloat32CannotHoldNamesTheColumn() throws IOException {
+        String message = trainFails(csv("float.csv", "a,big,label", "1,1e39,0", "2,2,1", "3,3,0"),
+                "data.standardize=false");
+        assertEquals("in the training data, feature column 'big' has values beyond float32's range (±3.4e38) in 1 row"
+                + " (e.g. 1.0E39), which training.precision = float32 would cache as infinite. Rescale or"
+                + " log-transform the column, standardize it (data.standardize = true), or train with"
+                + " training.precision = float64.", message);
+    }
+
+    @Test
+    void aDuplicateHeaderNameIsAnErrorNamingIt() throws IOException {
+        Path data = csv("twice.csv", "a,a,label", "1,2,0", "2,1,1");
+        assertEquals("the CSV header of '" + data + "' names column 'a' twice (columns 1 and 2); rename one of them",
+                trainFails(data));
+    }
+
+    @Test
+    void linesWithTheWrongNumberOfFieldsAreCountedAndShown() throws IOException {
+        Path data = csv("ragged.csv", "a,b,label", "1,2,0", "2,1,1,9", "3,3", "4,1,1", "5,2,0");
+        String expected = "2 lines are malformed, not splitting into the data's columns (e.g. '2,1,1,9'). Check the"
+                + " data format: for csv, data.csv.delimiter, the number of fields and the quoting of such lines; for"
+                + " json, one object per line.";
+        assertEquals("in the training data, " + expected, trainFails(data));
+        assertEquals("in the training data, " + expected, trainFails(data, "data.standardize=false"),
+                "without a statistics pass, the pass that caches the rows finds them");
+        assertEquals("in '" + data + "', " + expected,
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+
+        // Predictions keep every line, and a malformed one gets nulls, as a row without its features does
+        MainTest.Run predict = MainTest.run("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("out").toString(), "--output-format", "csv");
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<org.apache.spark.sql.Row> rows = SparkTestSession.spark().read().option("header", true)
+                .csv(dir.resolve("out").toString()).collectAsList();
+        assertEquals(5, rows.size());
+        assertEquals(2, rows.stream().filter(r -> r.isNullAt(0)).count(), rows.toString());
+    }
+
+    @Test
+    void aLineThatIsNotAJsonObjectIsCountedAndShown() throws IOException {
+        Path data = csv("rows.json", "{\"a\": 1, \"b\": 2, \"label\": 0}", "{\"a\": 2, \"b\": 1, \"label\": 1",
+                "{\"a\": 3, \"b\": 3, \"label\": 0}", "{\"a\": 4, \"b\": 1, \"label\": 1}");
+        String message = trainFails(data, "data.format=json");
+        assertTrue(message.startsWith("in the training data, 1 line is malformed, not splitting into the data's columns"
+                + " (e.g. '{\"a\": 2, \"b\": 1, \"label\": 1')"), message);
+    }
+
+    @Test
+    void aClassTheModelDoesNotKnowAtEvaluateNamesIt() throws IOException {
+        Path data = csv("unknown.csv", "a,b,label", "1,2,0", "2,1,7", "3,3,9");
+        assertEquals("in '" + data + "', label column 'label' has classes the model does not know in 2 rows (e.g."
+                + " '7'); its classes are [0, 1]. Drop such rows, or train on data that has those classes.",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+    }
+
+    @Test
+    void textInANumericColumnAtEvaluateOrPredictNamesTheColumn() throws IOException {
+        Path data = csv("text.csv", "a,b,label", "1,x,0", "2,1,1");
+        String expected = "feature column 'b' has type string but the model reads numbers";
+        assertEquals(expected, fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals(expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("out").toString()));
+    }
+}

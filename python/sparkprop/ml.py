@@ -35,8 +35,9 @@ def _java_class(name: str) -> JavaClass:
         found = getattr(found, part)
     if not isinstance(found, JavaClass):
         raise RuntimeError(
-            f"{name} is not on this Spark session's classpath: start Spark with sparkprop's jar,"
-            f" spark-submit --jars {jar_path()} (or spark.jars in the session's config)"
+            f"{name} is not on this Spark session's classpath: pass sparkprop's jar to spark-submit with"
+            f" --jars {jar_path()} or, in a Python process that starts Spark itself (python job.py, a"
+            f" notebook), set spark.jars to it in the config of the first SparkSession"
         )
     return found
 

@@ -37,5 +37,5 @@ def test_transform_without_the_feature_column_says_which_column(spark):
 def test_no_session_or_no_jar_is_explained(spark):
     import sparkprop.ml as ml
 
-    with pytest.raises(RuntimeError, match="not on this Spark session's classpath: start Spark with sparkprop's jar"):
+    with pytest.raises(RuntimeError, match="not on this Spark session.s classpath: pass sparkprop.s jar to spark-submit with --jars"):
         ml._java_class("dev.sparkprop.driver.ml.NoSuchClass")

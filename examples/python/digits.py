@@ -20,7 +20,10 @@ from sparkprop import SparkpropClassificationModel, SparkpropClassifier
 
 
 def main(data: str, model_dir: str) -> None:
-    spark = SparkSession.builder.appName("sparkprop digits from Python").getOrCreate()
+    # One BLAS thread per task on the executors, as sparkprop train's sessions set it (see the
+    # README's BLAS threads); the driver takes it from its environment (OPENBLAS_NUM_THREADS=1)
+    spark = (SparkSession.builder.appName("sparkprop digits from Python")
+             .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate())
     # spark-submit's default logging is Spark's INFO lines; this script prints what matters itself
     spark.sparkContext.setLogLevel("WARN")
     # As sparkprop train reads a CSV: a header, and the column types inferred (64 pixels, a label)

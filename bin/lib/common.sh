@@ -7,6 +7,8 @@
 #   sources_changed STAMP DIR...
 #                            true when STAMP is missing, or the root pom.xml or a file under one of
 #                            the DIRs (relative to root; target/ left out) is newer than STAMP
+#   build_app_jar            builds driver/target/sparkprop-app.jar (and spark-classpath.txt, the
+#                            Spark jars to run it on) when missing or older than the sources
 #   build_benchmarks         builds the benchmarks module (and the driver's jars with it) when
 #                            missing or older than the sources
 #   spark_java_command       sets the array spark_java: java with the JVM flags Spark's launcher adds
@@ -34,6 +36,14 @@ sources_changed() {
   for dir in "$@"; do dirs+=("$root/$dir"); done
   [ ! -f "$stamp" ] ||
     [ -n "$(find "$root/pom.xml" "${dirs[@]}" -path '*/target' -prune -o -newer "$stamp" -type f -print -quit)" ]
+}
+
+build_app_jar() {
+  if [ ! -f "$root/driver/target/spark-classpath.txt" ] ||
+    sources_changed "$root/driver/target/sparkprop-app.jar" worker-lib driver; then
+    log "building the application jar (mvn package)..."
+    (cd "$root" && mvn -q -DskipTests package -pl driver -am) >&2
+  fi
 }
 
 # benchmarks.jar is rewritten by every package (classpath.txt is not when its content stays the

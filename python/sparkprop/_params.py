@@ -1,0 +1,105 @@
+"""The estimators' params, defined at import time from the table the JVM wrote into the jar.
+
+Each Java param becomes a Python ``Param`` with the same name, doc and default. Its attribute
+is the Java accessor's name (``learningRate`` for ``optimizer.learning_rate``), with
+``getLearningRate``/``setLearningRate`` beside it, as in Java. Dotted names are not Python
+identifiers, so ``getattr(estimator, "optimizer.learning_rate")`` is answered by
+``__getattr__``: PySpark looks params up by name that way (``getOrDefault("optimizer...")``,
+``_set(**{name: value})``), and a second attribute per param would list it twice.
+"""
+
+from typing import Any, Callable, Dict, Type, TypeVar
+
+from pyspark.ml.param import Param, Params, TypeConverters
+
+from sparkprop._jar import param_table
+from sparkprop.errors import jvm_errors
+
+_CONVERTERS: Dict[str, Callable[[Any], Any]] = {
+    "string": TypeConverters.toString,
+    "int": TypeConverters.toInt,
+    "long": TypeConverters.toInt,
+    "double": TypeConverters.toFloat,
+    "boolean": TypeConverters.toBoolean,
+    "double[]": TypeConverters.toListFloat,
+    "string[]": TypeConverters.toListString,
+    "int[]": TypeConverters.toListInt,
+}
+
+P = TypeVar("P", bound=Params)
+
+
+class JavaParamsByName(Params):
+    """Finds a param by its Java name as well as by its attribute, and checks a value in the JVM
+    when it is set, so a bad one fails there with the config's message, as in Java."""
+
+    #: Java param name to attribute name, for the params whose names are not identifiers.
+    _attribute_of: Dict[str, str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = type(self)._attribute_of.get(name)
+        if attribute is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(self, attribute)
+
+    def _set_checked(self: P, **kwargs: Any) -> P:
+        """``_set``, once the JVM's validator accepted every value: a bad one changes nothing."""
+        with jvm_errors():
+            for name, value in kwargs.items():
+                if value is not None:
+                    param = getattr(self, name)
+                    # Makes a Java ParamPair, which validates; the Java object itself is not changed
+                    self._make_java_param_pair(param, param.typeConverter(value))  # type: ignore[attr-defined]
+        return self._set(**kwargs)
+
+
+def _getter(attribute: str) -> Callable[[Params], Any]:
+    def get(self: Params) -> Any:
+        return self.getOrDefault(getattr(self, attribute))
+
+    return get
+
+
+def _setter(attribute: str) -> Callable[..., Any]:
+    def set_(self: JavaParamsByName, value: Any) -> Any:
+        return self._set_checked(**{attribute: value})
+
+    return set_
+
+
+def define_params(java_class: str) -> Callable[[Type[P]], Type[P]]:
+    """Class decorator: the params of ``java_class`` (its Java class name), their getters and setters.
+
+    The params PySpark's base classes define too (``featuresCol``, ``thresholds``, ...) are
+    replaced by the JVM's, which are the same params with the JVM's doc.
+    """
+
+    def define(cls: Type[P]) -> Type[P]:
+        rows = param_table()[java_class]
+        attribute_of = {}
+        defaults = {}
+        for row in rows:
+            name, attribute = row["name"], row["accessor"]
+            inherited = getattr(cls, attribute, None)
+            if isinstance(inherited, Param) and inherited.name != name:
+                raise TypeError(f"{cls.__name__}.{attribute} is PySpark's param {inherited.name}, but {java_class}"
+                                f" names its {attribute} param {name}")
+            converter = _CONVERTERS[row["type"]]
+            setattr(cls, attribute, Param(Params._dummy(), name, row["doc"], typeConverter=converter))
+            suffix = attribute[0].upper() + attribute[1:]
+            getter, setter = _getter(attribute), _setter(attribute)
+            getter.__name__, setter.__name__ = "get" + suffix, "set" + suffix
+            getter.__doc__ = f"Gets the value of :py:attr:`{attribute}` ({name}) or its default."
+            setter.__doc__ = f"Sets :py:attr:`{attribute}` ({name}): {row['doc']}"
+            setattr(cls, getter.__name__, getter)
+            setattr(cls, setter.__name__, setter)
+            if name != attribute:
+                attribute_of[name] = attribute
+            if "default" in row:
+                defaults[attribute] = row["default"]
+        cls._attribute_of = attribute_of
+        cls._java_class = java_class
+        cls._java_defaults = defaults
+        return cls
+
+    return define

@@ -135,7 +135,10 @@ public final class GradientSum implements Serializable {
         return settled().loss;
     }
 
-    /** Σ w over rows classified right before the step ({@link Task#correctWeight}; 0 for regression losses). */
+    /**
+     * Σ w over the predictions right before the step ({@link Task#correctWeight}: per row, or per
+     * output for multi-label; 0 for regression losses); {@link Task#accuracy} turns it into the accuracy.
+     */
     public double correctWeight() {
         return settled().correct;
     }

@@ -5,9 +5,9 @@ package dev.sparkprop.nn;
  * the kind of task, its classes, and when a prediction is right. Everything that treats
  * classifiers and regressors differently asks this, so a new kind is added here.
  *
- * <p>"Right" has one definition ({@link #correctWeight}), which training's running accuracy
- * ({@link GradientSum}) and the driver's evaluation both use: the predicted class is the true
- * class, or for multi-label outputs the share of outputs on the right side of 0.5.
+ * <p>"Right" has one definition ({@link #correctWeight}, {@link #accuracy}), which training's
+ * running accuracy ({@link GradientSum}) and the driver's evaluation both use: the predicted
+ * class is the true class, or for multi-label outputs, each output is on its target's side of 0.5.
  */
 public final class Task {
 
@@ -101,34 +101,50 @@ public final class Task {
     }
 
     /**
-     * Σ_r w_r · right_r over the block's rows, where {@code a} holds the network's outputs for
-     * them ({@link Backprop#lastOutput()}): right_r is 1 when the predicted class is the true
-     * class, else 0; for multi-label outputs the share of outputs whose prediction (≥ 0.5) matches
-     * the target's side of 0.5; 0 for regression. Divided by Σ w, it is the accuracy.
+     * Σ_r w_r · k_r over the block's rows, where {@code a} holds the network's outputs for them
+     * ({@link Backprop#lastOutput()}) and k_r counts row r's right predictions: 1 when its
+     * predicted class is its true class, else 0; for multi-label outputs, the outputs whose
+     * prediction (≥ 0.5) matches the target's side of 0.5. 0 for regression. Sums of it over any
+     * rows give their {@link #accuracy}; with whole-number weights every such sum is exact.
      */
     public double correctWeight(double[] a, Block block) {
-        if (!hasAccuracy()) {
-            return 0;
-        }
         double[] w = block.weights();
         double sum = 0;
-        for (int r = 0, off = 0; r < block.rows(); r++, off += outputs) {
-            sum += w[r] * right(a, off, block, r);
+        switch (kind) {
+            case MULTICLASS, BINARY -> {
+                for (int r = 0, off = 0; r < block.rows(); r++, off += outputs) {
+                    if (predictedClass(a, off) == trueClass(block, r)) {
+                        sum += w[r];
+                    }
+                }
+            }
+            case MULTI_LABEL -> {
+                double[] y = block.targets();
+                for (int r = 0, off = 0; r < block.rows(); r++, off += outputs) {
+                    for (int i = off; i < off + outputs; i++) {
+                        if ((a[i] >= THRESHOLD) == (y[i] >= THRESHOLD)) {
+                            sum += w[r];
+                        }
+                    }
+                }
+            }
+            case REGRESSION -> {
+            }
         }
         return sum;
     }
 
-    /** right_r of {@link #correctWeight}, for the row r whose outputs start at a[off]. */
-    private double right(double[] a, int off, Block block, int r) {
-        if (kind == Kind.MULTI_LABEL) {
-            double[] y = block.targets();
-            double right = 0;
-            for (int i = off; i < off + outputs; i++) {
-                right += (a[i] >= THRESHOLD) == (y[i] >= THRESHOLD) ? 1.0 / outputs : 0;
-            }
-            return right;
-        }
-        return predictedClass(a, off) == trueClass(block, r) ? 1 : 0;
+    /**
+     * The accuracy of rows of total weight {@code weight} whose {@link #correctWeight}s sum to
+     * {@code correctWeight}: the weighted share of right predictions, each row making one (n_L
+     * for multi-label). NaN for regression, which has none.
+     */
+    public double accuracy(double correctWeight, double weight) {
+        return switch (kind) {
+            case MULTICLASS, BINARY -> correctWeight / weight;
+            case MULTI_LABEL -> correctWeight / (weight * outputs);
+            case REGRESSION -> Double.NaN;
+        };
     }
 
     /** The index, 0..n-1, of the largest of v[off..off+n), the first on a tie. */

@@ -64,20 +64,24 @@ class TaskTest {
         Block oneHot = new Block(1, 3, new double[2], new double[] {1, 0, 0, 0, 0, 1}, new double[] {2, 3}, 2);
         assertEquals(2, softmax.correctWeight(a, indices), 0, "only the first row is right");
         assertEquals(5, softmax.correctWeight(a, oneHot), 0, "both rows are right");
+        assertEquals(0.4, softmax.accuracy(2, 5), 0);
 
         Task binary = NetworkSpec.parse("1,1:sigmoid", "binary_cross_entropy").task();
         Block labels = new Block(1, 1, new double[3], new double[] {1, 0, 1}, new double[] {0.5, 1, 4}, 3);
         assertEquals(1.5, binary.correctWeight(new double[] {0.9, 0.2, 0.4}, labels), 0);
 
-        // Multi-label: a row counts by its share of outputs on the target's side of 0.5.
+        // Multi-label: every output on its target's side of 0.5 counts its row's weight.
         Task multiLabel = NetworkSpec.parse("1,2:sigmoid", "binary_cross_entropy").task();
         Block targets = new Block(1, 2, new double[2], new double[] {1, 0, 1, 1}, new double[] {2, 4}, 2);
-        assertEquals(2 * 1.0 + 4 * 0.5, multiLabel.correctWeight(new double[] {0.7, 0.1, 0.6, 0.3}, targets), 0);
+        double correct = multiLabel.correctWeight(new double[] {0.7, 0.1, 0.6, 0.3}, targets);
+        assertEquals(2 * 2 + 4 * 1, correct, 0);
+        assertEquals(8.0 / 12, multiLabel.accuracy(correct, 6), 0, "8 of the 12 weighted predictions");
 
         Task regression = NetworkSpec.parse("1,1:identity", "mse").task();
         assertEquals(0, regression.correctWeight(new double[] {1}, Block.unweighted(1, 1, new double[1],
                 new double[] {1}, 1)), 0);
         assertFalse(regression.hasAccuracy());
+        assertTrue(Double.isNaN(regression.accuracy(0, 1)));
         assertTrue(multiLabel.hasAccuracy());
     }
 }

@@ -190,8 +190,7 @@ public final class DistributedTrainer {
                             epochCorrect, epochWeight, false), false);
                 }
             }
-            double accuracy = spec.task().hasAccuracy() ? epochCorrect / epochWeight : Double.NaN;
-            go = listener.epochEnded(epoch, params, epochLoss, accuracy);
+            go = listener.epochEnded(epoch, params, epochLoss, spec.task().accuracy(epochCorrect, epochWeight));
             boolean finished = !go || epoch + 1 == settings.epochs();
             steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
         }

@@ -23,14 +23,13 @@ import scala.Tuple3;
  *   <li>always: {@code loss}, the training objective (on standardised targets for regression);</li>
  *   <li>classes (softmax, or one sigmoid output): {@code accuracy}, {@code macro_f1},
  *       {@code log_loss}, a confusion matrix of weighted counts, and {@code auc} for two classes;</li>
- *   <li>several sigmoid outputs (multi-label): {@code accuracy}, each row's share of outputs
- *       right at 0.5;</li>
+ *   <li>several sigmoid outputs (multi-label): {@code accuracy} per output at 0.5, pooled;</li>
  *   <li>regression: {@code rmse}, {@code mae} and {@code r2}, pooled over outputs, in the
  *       targets' original units.</li>
  * </ul>
- * Accuracy, here and in training ({@link GradientSum#correctWeight}), is {@link Task#correctWeight} / Σ w,
- * and the confusion matrix counts {@link Task#trueClass} against {@link Task#predictedClass}, so
- * its diagonal holds the rows counted right.
+ * Accuracy, here and in training ({@link GradientSum#correctWeight}), is {@link Task#accuracy} of
+ * the summed {@link Task#correctWeight}, and the confusion matrix counts {@link Task#trueClass}
+ * against {@link Task#predictedClass}, so its diagonal holds the rows counted right.
  */
 public final class Evaluation implements Serializable {
 
@@ -143,7 +142,7 @@ public final class Evaluation implements Serializable {
             metrics.put("loss", sums.loss / w);
             double[][] confusion = null;
             if (task.hasAccuracy()) {
-                metrics.put("accuracy", sums.correct / w);
+                metrics.put("accuracy", task.accuracy(sums.correct, w));
             }
             if (task.hasClasses()) {
                 confusion = sums.confusion;

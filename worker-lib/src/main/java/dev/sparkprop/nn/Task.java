@@ -129,6 +129,7 @@ public final class Task {
                 }
             }
             case REGRESSION -> {
+                // numbers, not predictions that are right or wrong
             }
         }
         return sum;

@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.Task;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,20 +41,18 @@ public final class CompareWithMllib {
      * MLP cannot do, so only sparkprop runs it, with the usual ReLU.
      */
     enum Job {
-        A(200_000, "100,128:sigmoid,64:sigmoid,10:softmax", "cross_entropy", true),
-        B(60_000, "784,512:sigmoid,512:sigmoid,10:softmax", "cross_entropy", true),
-        C(2_000_000, "100,256:relu,256:relu,1:identity", "mse", false);
+        A(200_000, "100,128:sigmoid,64:sigmoid,10:softmax", "cross_entropy"),
+        B(60_000, "784,512:sigmoid,512:sigmoid,10:softmax", "cross_entropy"),
+        C(2_000_000, "100,256:relu,256:relu,1:identity", "mse");
 
         final long rows;
         final String layers;
         final String loss;
-        final boolean classification;
 
-        Job(long rows, String layers, String loss, boolean classification) {
+        Job(long rows, String layers, String loss) {
             this.rows = rows;
             this.layers = layers;
             this.loss = loss;
-            this.classification = classification;
         }
 
         String id() {
@@ -248,8 +247,7 @@ public final class CompareWithMllib {
         CpuMeter cpu = CpuMeter.start();
         NetworkSpec spec = NetworkSpec.parse(job.layers, job.loss);
         long rows = Math.max(partitions, Math.round(job.rows * options.scale()));
-        SyntheticData generator = new SyntheticData(spec.inputWidth(), spec.outputWidth(), job.classification, rows,
-                options.seed());
+        SyntheticData generator = new SyntheticData(spec, rows, options.seed());
         TrainingSettings settings = TrainingSettings.builder(job.layers, job.loss).optimizer("adam")
                 .epochs(options.iterations()).blockRows(options.blockRows()).precision(options.precision().specName())
                 .seed(options.seed()).build();
@@ -262,7 +260,7 @@ public final class CompareWithMllib {
                 options.precision()), options.precision())) {
             // MLlib's input is made from sparkprop's cached blocks: the very same rows (in float32, the
             // same rounded values).
-            Dataset<Row> frame = job.classification ? mllibFrame(spark, data.blocks()) : null;
+            Dataset<Row> frame = spec.task().kind() == Task.Kind.MULTICLASS ? mllibFrame(spark, data.blocks()) : null;
             cacheBytes = data.cachedBytes();
             warmUp(sc, settings, spec, job, partitions, options);
             sparkpropSeconds = sparkprop(sc, settings, data, job);
@@ -294,8 +292,7 @@ public final class CompareWithMllib {
     private static void warmUp(JavaSparkContext sc, TrainingSettings settings, NetworkSpec spec, Job job,
                                int partitions, Options options) {
         long rows = (long) partitions * WARM_UP_BLOCKS * options.blockRows();
-        SyntheticData small = new SyntheticData(spec.inputWidth(), spec.outputWidth(), job.classification, rows,
-                options.seed() + 1);
+        SyntheticData small = new SyntheticData(spec, rows, options.seed() + 1);
         progress("job %s: warm-up, %d iterations on %d rows", job.id(), WARM_UP_JOBS, rows);
         try (TrainingData warm = TrainingData.fromBlocks(small.rdd(sc, partitions, options.blockRows(),
                 options.precision()), options.precision())) {

@@ -187,7 +187,7 @@ public final class ScalingBenchmark {
 
         double flopsPerRow = CompareWithMllib.gemmFlops(spec, 1);
         long rows = Math.max(cluster.partitions(), Math.round(options.gflopPerIteration() * 1e9 / flopsPerRow));
-        SyntheticData generator = new SyntheticData(spec.inputWidth(), spec.outputWidth(), true, rows, options.seed());
+        SyntheticData generator = new SyntheticData(spec, rows, options.seed());
         progress("%s: training %d full-batch iterations on %,d rows", layers, options.iterations(), rows);
         double[] seconds;
         double gcBefore = driverGcSeconds();

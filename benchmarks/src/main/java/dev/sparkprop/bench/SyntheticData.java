@@ -1,7 +1,9 @@
 package dev.sparkprop.bench;
 
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +16,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Seeded synthetic rows that a network can learn: Gaussian features, and targets from a fixed
- * random "teacher" network (in → 16 tanh → out): the argmax of its outputs for classification
- * (as a class index), the outputs themselves for regression. Row r depends only on (seed, r), so
+ * random "teacher" network (in → 16 tanh → out): the argmax of its outputs for a softmax
+ * classifier (as a class index), the outputs themselves for regression. Row r depends only on (seed, r), so
  * Spark's partitions and the no-Spark copy of {@link #partitionsLocally} hold the same rows.
  */
 final class SyntheticData implements Serializable {
@@ -32,10 +34,16 @@ final class SyntheticData implements Serializable {
     private final double[] w1;
     private final double[] w2;
 
-    SyntheticData(int inputs, int outputs, boolean classification, long rows, long seed) {
-        this.inputs = inputs;
-        this.outputs = outputs;
-        this.classification = classification;
+    /** Rows for {@code spec}'s inputs and outputs: a softmax classifier's classes, or regression targets. */
+    SyntheticData(NetworkSpec spec, long rows, long seed) {
+        Task.Kind kind = spec.task().kind();
+        if (kind != Task.Kind.MULTICLASS && kind != Task.Kind.REGRESSION) {
+            throw new IllegalArgumentException("synthetic data has softmax classes or regression targets, not the"
+                    + " 0/1 targets of " + spec);
+        }
+        this.inputs = spec.inputWidth();
+        this.outputs = spec.outputWidth();
+        this.classification = kind == Task.Kind.MULTICLASS;
         this.rows = rows;
         this.seed = seed;
         SplittableRandom random = new SplittableRandom(seed);

@@ -54,7 +54,7 @@ class CompareWithMllibTest {
     @Test
     void float32KernelAndPeakRun() {
         NetworkSpec spec = NetworkSpec.parse("100,128:sigmoid,64:sigmoid,10:softmax", "cross_entropy");
-        SyntheticData data = new SyntheticData(100, 10, true, 3_000, 1);
+        SyntheticData data = new SyntheticData(spec, 3_000, 1);
         List<List<Block>> parts = data.partitionsLocally(2, 1024, Precision.FLOAT32);
         assertEquals(Precision.FLOAT32, parts.get(0).get(0).precision());
         assertEquals(3_000, parts.stream().flatMap(List::stream).mapToInt(Block::rows).sum());

@@ -176,7 +176,7 @@ public final class Block implements java.io.Serializable {
 
     /** The class of row r: its class index, or the index of its largest target (the 1 of a one-hot row). */
     public int targetClass(int r) {
-        return classes != null ? classes[r] : GradientSum.argmax(targets, r * outputWidth, outputWidth);
+        return classes != null ? classes[r] : Task.argmax(targets, r * outputWidth, outputWidth);
     }
 
     public double[] weights() {

@@ -157,14 +157,13 @@ public final class GradientCheck {
             features[i] = random.nextGaussian();
         }
         double[] targets = new double[out * rows];
-        Loss loss = spec.loss();
+        Task.Kind kind = spec.task().kind();
         for (int r = 0; r < rows; r++) {
-            if (loss instanceof Losses.CrossEntropy) {
+            if (kind == Task.Kind.MULTICLASS) {
                 targets[r * out + random.nextInt(out)] = 1;
             } else {
                 for (int i = 0; i < out; i++) {
-                    targets[r * out + i] = loss instanceof Losses.BinaryCrossEntropy
-                            ? random.nextInt(2) : random.nextGaussian();
+                    targets[r * out + i] = kind == Task.Kind.REGRESSION ? random.nextGaussian() : random.nextInt(2);
                 }
             }
         }

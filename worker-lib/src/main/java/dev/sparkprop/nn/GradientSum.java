@@ -64,49 +64,9 @@ public final class GradientSum implements Serializable {
     private GradientSum added(double blockLoss, Backprop backprop, Block block) {
         loss += blockLoss;
         weight += block.weightSum();
-        correct += correctWeight(backprop, block);
+        correct += backprop.spec().task().correctWeight(backprop.lastOutput(), block);
         rows += block.rows();
         return this;
-    }
-
-    /**
-     * The weight of the block's rows the forward pass just classified right: argmax for
-     * softmax + cross-entropy, each output at 0.5 for sigmoid + BCE (averaged over outputs);
-     * 0 for regression losses.
-     */
-    private static double correctWeight(Backprop backprop, Block block) {
-        Loss loss = backprop.spec().loss();
-        boolean softmax = loss instanceof Losses.CrossEntropy;
-        if (!softmax && !(loss instanceof Losses.BinaryCrossEntropy)) {
-            return 0;
-        }
-        double[] out = backprop.lastOutput();
-        int units = block.outputWidth();
-        double sum = 0;
-        for (int r = 0, off = 0; r < block.rows(); r++, off += units) {
-            double right = 0;
-            if (softmax) {
-                right = argmax(out, off, units) == block.targetClass(r) ? 1 : 0;
-            } else {
-                double[] y = block.targets();
-                for (int i = off; i < off + units; i++) {
-                    right += (out[i] >= 0.5) == (y[i] >= 0.5) ? 1.0 / units : 0;
-                }
-            }
-            sum += block.weights()[r] * right;
-        }
-        return sum;
-    }
-
-    /** The index, 0..n-1, of the largest of v[off..off+n): the predicted class of a softmax row. */
-    public static int argmax(double[] v, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[off + i] > v[off + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Adds {@code other}'s sums into this one, exactly, and returns this. */
@@ -175,7 +135,10 @@ public final class GradientSum implements Serializable {
         return settled().loss;
     }
 
-    /** Σ w over rows classified right before the step (0 for regression losses). */
+    /**
+     * Σ w over the predictions right before the step ({@link Task#correctWeight}: per row, or per
+     * output for multi-label; 0 for regression losses); {@link Task#accuracy} turns it into the accuracy.
+     */
     public double correctWeight() {
         return settled().correct;
     }

@@ -12,6 +12,7 @@ public final class NetworkSpec {
     private final int inputWidth;
     private final List<LayerSpec> layers;
     private final Loss loss;
+    private final Task task;
 
     /**
      * @throws IllegalArgumentException naming the first problem: no layers, a width below 1,
@@ -44,6 +45,7 @@ public final class NetworkSpec {
         this.inputWidth = inputWidth;
         this.layers = List.copyOf(layers);
         this.loss = loss;
+        this.task = Task.of(loss, output.units());
     }
 
     /** The input width that {@link #withInputWidth} takes from the data, e.g. {@code auto,16:relu,3:softmax}. */
@@ -161,6 +163,11 @@ public final class NetworkSpec {
 
     public Loss loss() {
         return loss;
+    }
+
+    /** What the network predicts: multiclass, binary, multi-label or regression, with its classes. */
+    public Task task() {
+        return task;
     }
 
     public ParameterLayout layout() {

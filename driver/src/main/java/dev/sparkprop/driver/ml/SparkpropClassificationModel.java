@@ -2,7 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.train.BatchPredictor;
-import dev.sparkprop.nn.Losses;
+import dev.sparkprop.nn.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,7 +83,7 @@ public final class SparkpropClassificationModel
     }
 
     private boolean sigmoid() {
-        return network.spec().loss() instanceof Losses.BinaryCrossEntropy;
+        return network.spec().task().kind() == Task.Kind.BINARY;
     }
 
     @Override

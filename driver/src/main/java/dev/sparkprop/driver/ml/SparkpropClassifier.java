@@ -3,7 +3,6 @@ package dev.sparkprop.driver.ml;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,9 +92,7 @@ public final class SparkpropClassifier
     public SparkpropClassificationModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
         NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
-        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
-        boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
-        if (!softmax && !sigmoid) {
+        if (!spec.task().hasClasses()) {
             throw new IllegalArgumentException("SparkpropClassifier needs network.loss cross_entropy (softmax output)"
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
                     + spec.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");

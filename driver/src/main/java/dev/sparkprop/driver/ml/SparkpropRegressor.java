@@ -2,8 +2,8 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.job.Training;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.Task;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
@@ -64,7 +64,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     public SparkpropRegressionModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
         NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
-        if (spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy) {
+        if (spec.task().kind() != Task.Kind.REGRESSION) {
             throw new IllegalArgumentException("SparkpropRegressor fits numeric targets with mse or huber; network.loss"
                     + " is " + config.loss() + ", for classes use SparkpropClassifier");
         }

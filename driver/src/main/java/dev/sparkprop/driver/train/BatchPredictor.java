@@ -5,9 +5,9 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,7 +156,7 @@ public final class BatchPredictor {
         if (prep.classes() != null) {
             names.add("prediction");
             prep.classes().forEach(c -> names.add("probability_" + c));
-        } else if (spec.loss() instanceof Losses.BinaryCrossEntropy) {
+        } else if (spec.task().kind() == Task.Kind.MULTI_LABEL) {
             prep.labels().forEach(l -> names.add("probability_" + l));
             prep.labels().forEach(l -> names.add("prediction_" + l));
         } else if (spec.outputWidth() == 1) {

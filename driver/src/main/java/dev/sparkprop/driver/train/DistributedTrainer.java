@@ -3,7 +3,6 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.Updater;
@@ -147,7 +146,6 @@ public final class DistributedTrainer {
                 data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
                 FloatElementwise.implementation());
         List<Iteration> history = new ArrayList<>();
-        boolean classifies = spec.loss() instanceof Losses.CrossEntropy || spec.loss() instanceof Losses.BinaryCrossEntropy;
         long started = System.nanoTime();
         long iteration = start.iteration();
         long skipped = 0;
@@ -192,7 +190,7 @@ public final class DistributedTrainer {
                             epochCorrect, epochWeight, false), false);
                 }
             }
-            go = listener.epochEnded(epoch, params, epochLoss, classifies ? epochCorrect / epochWeight : Double.NaN);
+            go = listener.epochEnded(epoch, params, epochLoss, spec.task().accuracy(epochCorrect, epochWeight));
             boolean finished = !go || epoch + 1 == settings.epochs();
             steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
         }

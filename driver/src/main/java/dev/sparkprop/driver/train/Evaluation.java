@@ -4,9 +4,9 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientSum;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +27,9 @@ import scala.Tuple3;
  *   <li>regression: {@code rmse}, {@code mae} and {@code r2}, pooled over outputs, in the
  *       targets' original units.</li>
  * </ul>
+ * Accuracy, here and in training ({@link GradientSum#correctWeight}), is {@link Task#accuracy} of
+ * the summed {@link Task#correctWeight}, and the confusion matrix counts {@link Task#trueClass}
+ * against {@link Task#predictedClass}, so its diagonal holds the rows counted right.
  */
 public final class Evaluation implements Serializable {
 
@@ -113,9 +116,9 @@ public final class Evaluation implements Serializable {
     public static Evaluation of(JavaSparkContext sc, TrainingData data, NetworkSpec spec, double[] params,
                                 int blockRows) {
         Preprocessing prep = data.preprocessing();
-        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
-        boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy;
-        int classCount = softmax ? spec.outputWidth() : sigmoid && spec.outputWidth() == 1 ? 2 : 0;
+        Task task = spec.task();
+        boolean softmax = task.kind() == Task.Kind.MULTICLASS;
+        int classCount = task.classes();
         List<String> classes = classCount == 0 ? null : prep != null && prep.classes() != null ? prep.classes()
                 : indices(classCount);
         String layers = spec.layersSpec();
@@ -138,18 +141,17 @@ public final class Evaluation implements Serializable {
             double w = sums.weight;
             metrics.put("loss", sums.loss / w);
             double[][] confusion = null;
-            if (classCount > 0) {
+            if (task.hasAccuracy()) {
+                metrics.put("accuracy", task.accuracy(sums.correct, w));
+            }
+            if (task.hasClasses()) {
                 confusion = sums.confusion;
-                Evaluation partial = new Evaluation(metrics, classes, confusion);
-                metrics.put("accuracy", partial.trace() / w);
-                metrics.put("macro_f1", partial.macroF1());
+                metrics.put("macro_f1", new Evaluation(metrics, classes, confusion).macroF1());
                 metrics.put("log_loss", sums.logLoss / w);
                 if (classCount == 2) {
                     metrics.put("auc", auc(data, layers, loss, blockRows, weights, softmax, precision));
                 }
-            } else if (sigmoid) {
-                metrics.put("accuracy", sums.correct / (w * spec.outputWidth()));
-            } else {
+            } else if (task.kind() == Task.Kind.REGRESSION) {
                 double outputs = spec.outputWidth();
                 double sst = sums.y2 - sums.y * sums.y / (w * outputs);
                 metrics.put("rmse", Math.sqrt(sums.squaredError / (w * outputs)));
@@ -182,14 +184,6 @@ public final class Evaluation implements Serializable {
         } finally {
             metrics.unpersist();
         }
-    }
-
-    private double trace() {
-        double t = 0;
-        for (int c = 0; c < confusion.length; c++) {
-            t += confusion[c][c];
-        }
-        return t;
     }
 
     private double rowSum(int c) {
@@ -262,25 +256,21 @@ public final class Evaluation implements Serializable {
             loss += backprop.loss(block);
             double[] out = backprop.lastOutput();
             int units = block.outputWidth();
-            boolean softmax = backprop.spec().loss() instanceof Losses.CrossEntropy;
+            Task task = backprop.spec().task();
+            boolean softmax = task.kind() == Task.Kind.MULTICLASS;
+            correct += task.correctWeight(out, block);
             // A softmax classifier's block may hold class indices instead of one-hot targets.
-            double[] target = softmax ? null : block.targets();
-            boolean sigmoid = backprop.spec().loss() instanceof Losses.BinaryCrossEntropy;
+            double[] target = task.oneHotTargets() ? null : block.targets();
             for (int r = 0; r < block.rows(); r++) {
                 double w = block.weights()[r];
                 int off = r * units;
                 weight += w;
-                if (confusion != null) {
-                    int truth = softmax ? block.targetClass(r) : (int) target[off];
-                    int predicted = softmax ? GradientSum.argmax(out, off, units) : out[off] >= 0.5 ? 1 : 0;
-                    confusion[truth][predicted] += w;
+                if (task.hasClasses()) {
+                    int truth = task.trueClass(block, r);
+                    confusion[truth][task.predictedClass(out, off)] += w;
                     double p = softmax ? out[off + truth] : truth == 1 ? out[off] : 1 - out[off];
                     logLoss -= w * Math.log(Math.max(p, 1e-15));
-                } else if (sigmoid) {
-                    for (int i = off; i < off + units; i++) {
-                        correct += (out[i] >= 0.5) == (target[i] >= 0.5) ? w : 0;
-                    }
-                } else {
+                } else if (task.kind() == Task.Kind.REGRESSION) {
                     for (int i = 0; i < units; i++) {
                         double predicted = out[off + i];
                         double actual = target[off + i];

@@ -4,9 +4,9 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -103,11 +103,11 @@ public final class PreprocessingFitter {
             throw new IllegalArgumentException("the data encodes to " + width + " inputs (" + describe(features)
                     + ") but network.layers starts with " + spec.inputWidth() + "; start it with " + width + " (or auto)");
         }
-        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
-        boolean singleSigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
+        Task task = spec.task();
+        boolean softmax = task.kind() == Task.Kind.MULTICLASS;
         List<String> classes = null;
         long[] counts = null;
-        if (softmax || singleSigmoid) {
+        if (task.hasClasses()) {
             if (columns.labels().size() != 1) {
                 throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
             }
@@ -116,7 +116,7 @@ public final class PreprocessingFitter {
                 byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
             }
             classes = new ArrayList<>(byClass.keySet());
-            int expected = softmax ? spec.outputWidth() : 2;
+            int expected = task.classes();
             if (classes.size() < 2) {
                 throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has only the class "
                         + classes + "; classification needs at least two classes");
@@ -269,8 +269,7 @@ public final class PreprocessingFitter {
                 Columns.indexOfMalformed(selected));
         int in = spec.inputWidth();
         int out = spec.outputWidth();
-        boolean regression = raw.classes() == null && !(spec.loss() instanceof Losses.BinaryCrossEntropy);
-        boolean targets = regression && standardize;
+        boolean targets = spec.task().kind() == Task.Kind.REGRESSION && standardize;
         // Merged in partition order (collect keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
         Statistics stats = selected.javaRDD().mapPartitions((Iterator<Row> it) -> {

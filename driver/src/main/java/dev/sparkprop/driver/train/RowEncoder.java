@@ -6,7 +6,6 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataProblems.Kind;
 import dev.sparkprop.driver.train.DataProblems.Role;
-import dev.sparkprop.nn.Losses;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.io.Serializable;
@@ -62,7 +61,7 @@ final class RowEncoder implements Serializable {
         this.float32 = precision == Precision.FLOAT32;
         this.inputWidth = spec.inputWidth();
         this.outputWidth = spec.outputWidth();
-        this.oneHotClass = spec.loss() instanceof Losses.CrossEntropy;
+        this.oneHotClass = spec.task().oneHotTargets();
         this.classWeights = classWeights;
         this.malformedAt = malformedAt;
         if (prep.inputWidth() != inputWidth) {

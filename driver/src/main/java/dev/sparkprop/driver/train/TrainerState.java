@@ -11,7 +11,7 @@ package dev.sparkprop.driver.train;
  * @param epoch          the current epoch, 0-based
  * @param stepInEpoch    steps taken in the current epoch
  * @param epochLoss      the current epoch's sum of iteration losses / iterations per epoch so far
- * @param epochCorrect   the current epoch's summed weight classified right so far
+ * @param epochCorrect   the current epoch's summed weight of right predictions so far (Task#correctWeight)
  * @param epochWeight    the current epoch's summed row weight so far
  * @param finished       whether the run has ended (all epochs, or early stopping said stop)
  */

@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientCheck;
+import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Metrics on networks whose outputs are known by construction (W = I, b = 0, so z = x), checked
@@ -70,6 +77,45 @@ class EvaluationTest {
             assertEquals(1.0, e.get("mae"), 1e-12);
             assertEquals(1 - 6.0 / 14, e.r2(), 1e-12);
             assertEquals(6.0 / 4, e.loss(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"'4,5:tanh,3:softmax', cross_entropy", "'4,5:tanh,1:sigmoid', binary_cross_entropy",
+        "'4,5:tanh,3:sigmoid', binary_cross_entropy"})
+    void accuracyIsTheWeightTrainingCountsRightOverTheWeight(String layers, String loss) {
+        NetworkSpec spec = NetworkSpec.parse(layers, loss);
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 40, 11);
+        // Weights in quarters: every sum of weights and of right predictions' weights is a multiple
+        // of 1/4 far below 2^53, so exact in any order; the two sides must agree bitwise.
+        double[] quarters = {0.25, 0.5, 1, 1.75, 3};
+        List<Block> blocks = new ArrayList<>();
+        GradientSum training = GradientSum.empty();
+        for (int from = 0; from < 40; from += 8) {
+            Block rows = p.block().slice(from, from + 8);
+            double[] w = new double[8];
+            for (int r = 0; r < 8; r++) {
+                w[r] = quarters[(from + r) % quarters.length];
+            }
+            Block block = new Block(4, spec.outputWidth(), rows.features(), rows.targets(), w, 8);
+            blocks.add(block);
+            // As training's partitions do: one sum per block, merged.
+            training.merge(new GradientSum(spec.layout().size()).add(new Backprop(spec, 8), p.params(), block));
+        }
+        double trainingAccuracy = spec.task().accuracy(training.correctWeight(), training.weightSum());
+        assertTrue(trainingAccuracy > 0 && trainingAccuracy < 1, "some rows right, some wrong: " + trainingAccuracy);
+        try (TrainingData data = data(blocks.toArray(Block[]::new))) {
+            Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, p.params(), 8);
+            assertEquals(trainingAccuracy, e.accuracy(), 0);
+            if (e.confusion() != null) {
+                double diagonal = 0;
+                double total = 0;
+                for (int c = 0; c < e.confusion().length; c++) {
+                    diagonal += e.confusion()[c][c];
+                    total += Arrays.stream(e.confusion()[c]).sum();
+                }
+                assertEquals(trainingAccuracy, diagonal / total, 0, "the confusion matrix's diagonal is the rows right");
+            }
         }
     }
 

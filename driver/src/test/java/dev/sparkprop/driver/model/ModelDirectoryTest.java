@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparkprop.driver.job.PredictJob;
-import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -37,8 +35,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.Progressable;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -275,42 +271,6 @@ class ModelDirectoryTest {
 
         assertEquals("file:" + dir.resolve("metadata.json") + ": model format version 7 is not supported by this"
                 + " sparkprop (reads 1 and 2); retrain or use a matching sparkprop", e.getMessage());
-    }
-
-    @Test
-    void aFormat1DirectoryWrittenBeforeDataMissingLoadsAndPredictsAsItDid() throws Exception {
-        Path fixtures = Path.of(ModelDirectoryTest.class.getResource("/models").toURI());
-        SavedModel model = ModelDirectory.read(fixtures.resolve("format1-pets").toString(), new Configuration());
-        Preprocessing p = model.metadata().preprocessing();
-        assertEquals(MissingValues.ERROR, p.missing());
-        assertEquals(null, p.featureFill());
-        assertEquals(Map.of(), model.metadata().droppedRows());
-        assertEquals(List.of("blue", "green", "red"), p.features().get(0).categories());
-
-        String out = tmp.resolve("predictions").toString();
-        PredictJob.run(SparkTestSession.spark(), fixtures.resolve("format1-pets").toString(),
-                fixtures.resolve("format1-pets-input.csv").toString(), null, out, "csv", false,
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        List<String> expected = Files.readAllLines(fixtures.resolve("format1-pets-predictions.csv"));
-        List<Row> actual = SparkTestSession.spark().read().option("header", true).csv(out)
-                .orderBy(functions.col("id").cast("int")).collectAsList();
-        assertEquals(expected.size() - 1, actual.size());
-        for (int i = 0; i < actual.size(); i++) {
-            String[] want = expected.get(i + 1).split(",", -1);
-            Row got = actual.get(i);
-            assertEquals(want[0], got.getString(0));
-            assertEquals(want[1].isEmpty() ? null : want[1], got.getString(1), "prediction of id " + want[0]);
-            for (int c = 2; c < want.length; c++) {
-                if (want[c].isEmpty()) {
-                    assertTrue(got.isNullAt(c), "a missing size still gets null probabilities");
-                } else {
-                    // A float64 model of 5 inputs and 6 hidden units: another BLAS kernel may round its short
-                    // dot products differently, by a few ulps (1e-16), far below this tolerance.
-                    assertEquals(Double.parseDouble(want[c]), Double.parseDouble(got.getString(c)), 1e-12,
-                            "probability " + c + " of id " + want[0]);
-                }
-            }
-        }
     }
 
     static Stream<Arguments> hostileMetadata() {

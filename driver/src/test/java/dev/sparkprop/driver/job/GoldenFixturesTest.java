@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.ModelDirectory;
+import dev.sparkprop.driver.model.ModelMetadata;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.train.SparkTestSession;
@@ -62,6 +64,15 @@ class GoldenFixturesTest {
 
     static Stream<String> checkpoints() {
         return fixtures("checkpoint-");
+    }
+
+    /** Today's writers must have a fixture to match: a format change needs a fixture of the new format too. */
+    static Stream<String> modelsOfTodaysFormat() {
+        return fixtures("model-format" + ModelMetadata.FORMAT_VERSION + "-");
+    }
+
+    static Stream<String> checkpointsOfTodaysFormat() {
+        return fixtures("checkpoint-format" + Checkpoints.FORMAT + "-");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,6 +162,31 @@ class GoldenFixturesTest {
         }
     }
 
+    // ---- today's format is the format of today's fixtures, to the byte ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modelsOfTodaysFormat")
+    void aModelOfTodaysFormatWrittenAgainIsTheSameFiles(String fixture) throws IOException {
+        Path golden = golden(fixture).resolve("model");
+        Path again = dir.resolve("again");
+
+        ModelDirectory.write(ModelDirectory.read(golden.toString(), new Configuration()), again.toString(), false,
+                new Configuration());
+
+        assertSameFiles(golden, again);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checkpointsOfTodaysFormat")
+    void aCheckpointOfTodaysFormatWrittenAgainIsTheSameFiles(String fixture) throws IOException {
+        Path golden = golden(fixture).resolve("checkpoint");
+        Checkpoints.Checkpoint checkpoint = Checkpoints.read(golden.toString(), new Configuration());
+
+        String again = Checkpoints.write(dir.resolve("checkpoints").toString(), 1, checkpoint, new Configuration());
+
+        assertSameFiles(golden, Path.of(again));
+    }
+
     // ---- what particular fixtures are there to prove ----
 
     @Test
@@ -209,6 +245,22 @@ class GoldenFixturesTest {
     private static void assertClose(double want, double got, String what) {
         assertTrue(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)),
                 what + ": " + want + " when saved, now " + got);
+    }
+
+    /** The same file names (no Hadoop .crc files among them) and each file the same bytes. */
+    private static void assertSameFiles(Path expected, Path actual) throws IOException {
+        List<String> names = names(expected);
+        assertEquals(names, names(actual));
+        for (String name : names) {
+            assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)),
+                    name);
+        }
+    }
+
+    private static List<String> names(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static boolean isNumber(String text) {

@@ -1,22 +1,22 @@
 package dev.sparkprop.driver.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkprop.driver.model.AtomicDirectory;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.model.StrictJson;
+import dev.sparkprop.driver.model.WeightsCodec;
 import dev.sparkprop.driver.report.StepsCsv;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -31,7 +31,8 @@ import org.apache.hadoop.fs.Path;
  * as exact hex), the optimizer state and best weights in weights.bin's checked format, and
  * {@value #STEPS}, the record of every step so far, so that the resumed run's report still
  * describes the whole run. The whole directory is written under a temporary name and renamed,
- * so it is complete or absent.
+ * so it is complete or absent ({@link AtomicDirectory}, which writes no Hadoop {@code .crc}
+ * files); {@value #RESUME} is read as strictly as a model's metadata ({@link StrictJson}).
  */
 public final class Checkpoints {
 
@@ -39,12 +40,10 @@ public final class Checkpoints {
     static final String OPTIMIZER = "optimizer.bin";
     static final String BEST = "best.bin";
     static final String STEPS = "steps.csv";
-    private static final int FORMAT = 1;
+    static final int FORMAT = 1;
+    private static final long MAX_RESUME_BYTES = 1L << 20;
+    private static final String WHOLE = "sparkprop checkpoint";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FIELDS = Set.of("format", "iteration", "epoch", "step_in_epoch", "epoch_loss",
-            "epoch_correct", "epoch_weight", "finished", "best_epoch", "best_value", "optimizer_values",
-            "best_values");
 
     /**
      * A checkpoint: the model so far (its metadata holds config, preprocessing and epoch
@@ -63,18 +62,14 @@ public final class Checkpoints {
         TrainerState state = checkpoint.state();
         String dir = new Path(root, String.format("checkpoint-%010d", state.iteration())).toString();
         try {
-            ModelDirectory.write(checkpoint.model(), dir, true, conf, temporary -> {
-                ModelDirectory.writeDoubles(new Path(temporary, OPTIMIZER).toString(), state.optimizerState(), conf);
+            ModelDirectory.write(checkpoint.model(), dir, true, conf, (fs, temporary) -> {
+                WeightsCodec.write(fs, new Path(temporary, OPTIMIZER), state.optimizerState());
                 double[] best = checkpoint.bestParams() == null ? new double[0] : checkpoint.bestParams();
-                ModelDirectory.writeDoubles(new Path(temporary, BEST).toString(), best, conf);
-                Path resume = new Path(temporary, RESUME);
-                try (OutputStream out = resume.getFileSystem(conf).create(resume, false)) {
-                    out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(resumeJson(checkpoint, best)));
-                }
-                Path steps = new Path(temporary, STEPS);
-                try (OutputStream out = steps.getFileSystem(conf).create(steps, false)) {
-                    out.write(StepsCsv.format(checkpoint.steps()).getBytes(StandardCharsets.UTF_8));
-                }
+                WeightsCodec.write(fs, new Path(temporary, BEST), best);
+                AtomicDirectory.writeFile(fs, new Path(temporary, RESUME),
+                        StrictJson.bytes(resumeJson(checkpoint, best)));
+                AtomicDirectory.writeFile(fs, new Path(temporary, STEPS),
+                        StepsCsv.format(checkpoint.steps()).getBytes(StandardCharsets.UTF_8));
             });
             prune(root, keep, conf);
             return dir;
@@ -91,7 +86,7 @@ public final class Checkpoints {
     public static Checkpoint read(String path, Configuration conf) {
         try {
             Path dir = new Path(path);
-            FileSystem fs = dir.getFileSystem(conf);
+            FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
             if (!fs.exists(dir)) {
                 throw new IllegalArgumentException("checkpoint " + path + " does not exist");
             }
@@ -105,19 +100,32 @@ public final class Checkpoints {
             }
             SavedModel model = ModelDirectory.read(dir.toString(), conf);
             Path resumeFile = new Path(dir, RESUME);
-            JsonNode json;
-            try (InputStream in = fs.open(resumeFile)) {
-                json = JSON.readTree(in.readNBytes(1 << 20));
-            }
-            return parse(json, resumeFile.toString(), model, dir, conf);
+            String source = resumeFile.toString();
+            Resume resume = StrictJson.parse(StrictJson.readFile(fs, resumeFile, MAX_RESUME_BYTES,
+                    "a checkpoint's position"), source, Checkpoints::resume);
+            double[] optimizer = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, OPTIMIZER), WHOLE),
+                    resume.optimizerValues(), source + " says optimizer_values = " + resume.optimizerValues());
+            double[] best = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, BEST), WHOLE),
+                    resume.bestValues(), source + " says best_values = " + resume.bestValues());
+            TrainerState state = new TrainerState(model.params(), optimizer, resume.iteration(), resume.epoch(),
+                    resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
+                    resume.finished());
+            return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
+                    steps(fs, dir, state.iteration()));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the checkpoint " + path + ": " + e.getMessage(), e);
         }
     }
 
+    /** What {@value #RESUME} holds: the loop's position, early stopping's best, the lengths of the arrays beside it. */
+    private record Resume(long iteration, int epoch, int stepInEpoch, double epochLoss, double epochCorrect,
+                          double epochWeight, boolean finished, int bestEpoch, double bestValue, int optimizerValues,
+                          int bestValues) {
+    }
+
     private static ObjectNode resumeJson(Checkpoint c, double[] best) {
         TrainerState s = c.state();
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = StrictJson.object();
         json.put("format", FORMAT);
         json.put("iteration", s.iteration());
         json.put("epoch", s.epoch());
@@ -133,44 +141,39 @@ public final class Checkpoints {
         return json;
     }
 
-    private static Checkpoint parse(JsonNode json, String source, SavedModel model, Path dir, Configuration conf)
-            throws IOException {
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException(source + " is not a JSON object");
+    private static Resume resume(StrictJson.Fields json) {
+        // The format first: another format may legitimately have other fields.
+        int format = json.read("format", StrictJson::whole);
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("checkpoint format " + format + " is not supported by this sparkprop"
+                    + " (reads " + FORMAT + "); resume with a matching sparkprop, or train afresh");
         }
-        json.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException(source + " has an unknown field '" + f + "'");
+        json.allowOnly("format", "iteration", "epoch", "step_in_epoch", "epoch_loss", "epoch_correct", "epoch_weight",
+                "finished", "best_epoch", "best_value", "optimizer_values", "best_values");
+        return new Resume(json.read("iteration", StrictJson::count), json.read("epoch", StrictJson::nonNegative),
+                json.read("step_in_epoch", StrictJson::nonNegative), json.read("epoch_loss", Checkpoints::exact),
+                json.read("epoch_correct", Checkpoints::exact), json.read("epoch_weight", Checkpoints::exact),
+                json.read("finished", StrictJson::bool), json.read("best_epoch", StrictJson::nonNegative),
+                json.read("best_value", Checkpoints::exact), json.read("optimizer_values", StrictJson::nonNegative),
+                json.read("best_values", StrictJson::nonNegative));
+    }
+
+    /** A double as {@link Double#toHexString} wrote it, which reads back to the identical value, NaN too. */
+    private static double exact(JsonNode v, String at) {
+        if (v.isTextual()) {
+            try {
+                return Double.parseDouble(v.textValue());
+            } catch (NumberFormatException e) {
+                // said below
             }
-        });
-        for (String f : FIELDS) {
-            if (!json.has(f)) {
-                throw new IllegalArgumentException(source + " has no field '" + f + "'");
-            }
         }
-        if (json.get("format").asInt() != FORMAT) {
-            throw new IllegalArgumentException(source + " is checkpoint format " + json.get("format")
-                    + "; this sparkprop reads format " + FORMAT);
-        }
-        int optimizerValues = nonNegative(json, "optimizer_values", source);
-        int bestValues = nonNegative(json, "best_values", source);
-        double[] optimizer = ModelDirectory.readDoubles(new Path(dir, OPTIMIZER).toString(), optimizerValues,
-                source + " says optimizer_values = " + optimizerValues, conf);
-        double[] best = ModelDirectory.readDoubles(new Path(dir, BEST).toString(), bestValues,
-                source + " says best_values = " + bestValues, conf);
-        TrainerState state = new TrainerState(model.params(), optimizer, json.get("iteration").asLong(),
-                nonNegative(json, "epoch", source), nonNegative(json, "step_in_epoch", source),
-                hex(json, "epoch_loss", source), hex(json, "epoch_correct", source), hex(json, "epoch_weight", source),
-                json.get("finished").asBoolean());
-        return new Checkpoint(model, state, nonNegative(json, "best_epoch", source), hex(json, "best_value", source),
-                best.length == 0 ? null : best, steps(dir, state.iteration(), conf));
+        throw StrictJson.mustBe(at, "a double as a string, e.g. \"0x1.8p1\" or \"NaN\"", v);
     }
 
     /** The checkpoint's record of the steps before it; none from a checkpoint that predates it. */
-    private static List<DistributedTrainer.Iteration> steps(Path dir, long iterations, Configuration conf)
+    private static List<DistributedTrainer.Iteration> steps(FileSystem fs, Path dir, long iterations)
             throws IOException {
         Path file = new Path(dir, STEPS);
-        FileSystem fs = file.getFileSystem(conf);
         if (!fs.exists(file)) {
             return List.of();
         }
@@ -185,22 +188,6 @@ public final class Checkpoints {
                     + " is at iteration " + iterations);
         }
         return steps;
-    }
-
-    private static int nonNegative(JsonNode json, String field, String source) {
-        JsonNode v = json.get(field);
-        if (!v.canConvertToInt() || v.asInt() < 0) {
-            throw new IllegalArgumentException(source + ": " + field + " must be a whole number ≥ 0, got " + v);
-        }
-        return v.asInt();
-    }
-
-    private static double hex(JsonNode json, String field, String source) {
-        try {
-            return Double.parseDouble(json.get(field).asText());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": " + field + " must be a number, got " + json.get(field));
-        }
     }
 
     /** The checkpoint directories under {@code root}, oldest first. */
@@ -218,7 +205,7 @@ public final class Checkpoints {
 
     private static void prune(String root, int keep, Configuration conf) throws IOException {
         Path dir = new Path(root);
-        FileSystem fs = dir.getFileSystem(conf);
+        FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
         List<Path> all = checkpoints(fs, dir);
         for (int i = 0; i < all.size() - keep; i++) {
             fs.delete(all.get(i), true);

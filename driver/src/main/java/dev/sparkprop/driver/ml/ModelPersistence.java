@@ -35,7 +35,8 @@ final class ModelPersistence {
             public void saveImpl(String path) {
                 // MLWriter.save has already refused or removed an existing path, as overwrite() says
                 ModelDirectory.write(saved, path, false, sc().hadoopConfiguration(),
-                        directory -> DefaultParamsWriter$.MODULE$.saveMetadata(model, directory, sparkSession()));
+                        (fs, directory) -> DefaultParamsWriter$.MODULE$.saveMetadata(model, directory.toString(),
+                                sparkSession()));
             }
         };
     }

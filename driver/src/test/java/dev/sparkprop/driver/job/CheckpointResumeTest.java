@@ -94,6 +94,9 @@ class CheckpointResumeTest {
         Path root = dir.resolve("kept");
         SavedModel full = new TrainJob(JobConfigLoader.load(null, job(root.toString(), 2)), spark, QUIET).run();
         assertEquals(2, checkpoints(root).size());
+        try (Stream<Path> all = Files.walk(root)) {
+            assertEquals(List.of(), all.filter(p -> p.toString().endsWith(".crc")).toList(), "no Hadoop .crc files");
+        }
         SavedModel resumed = TrainJob.resuming(root.toString(), List.of(), spark, QUIET).run();
         assertArrayEquals(full.params(), resumed.params());
     }

@@ -1,0 +1,166 @@
+package dev.sparkprop.driver.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkprop.driver.train.TrainerState;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Writing and reading checkpoints, with the golden checkpoint (test resources golden/) as the sample. */
+class CheckpointsTest {
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void localCheckpointsLeaveNoCrcFileAnywhereAndOnlyTheNewestAreKept() throws IOException {
+        Checkpoints.Checkpoint golden = Checkpoints.read(golden().toString(), new Configuration());
+        Path root = tmp.resolve("checkpoints");
+
+        for (long iteration : new long[] {3, 7, 10}) {
+            TrainerState s = golden.state();
+            TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
+                    s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.finished());
+            Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
+                    golden.bestValue(), golden.bestParams(), golden.steps()), new Configuration());
+        }
+
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertEquals(List.of(), all.filter(p -> p.getFileName().toString().endsWith(".crc")).toList());
+        }
+        try (Stream<Path> kept = Files.list(root)) {
+            assertEquals(List.of("checkpoint-0000000007", "checkpoint-0000000010"),
+                    kept.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(10, Checkpoints.read(root.toString(), new Configuration()).state().iteration(),
+                "the root reads as its newest checkpoint");
+    }
+
+    static Stream<Arguments> badResumeFiles() {
+        return Stream.of(
+                badCase("an unsupported format", resume(json -> json.put("format", 2)),
+                        "checkpoint format 2 is not supported by this sparkprop (reads 1)"),
+                badCase("an unknown field", resume(json -> json.put("learning_rate", 0.1)),
+                        "unknown field learning_rate"),
+                badCase("a missing field", resume(json -> json.remove("best_value")), "missing field best_value"),
+                badCase("a negative epoch", resume(json -> json.put("epoch", -1)),
+                        "epoch must be a whole number ≥ 0, got number -1"),
+                badCase("an iteration as a string", resume(json -> json.put("iteration", "10")),
+                        "iteration must be a whole number ≥ 0, got string \"10\""),
+                badCase("a double that is not one", resume(json -> json.put("epoch_loss", "low")),
+                        "epoch_loss must be a double as a string"),
+                badCase("a double as a number, which would not read back exactly",
+                        resume(json -> json.put("best_value", 0.1)), "best_value must be a double as a string"),
+                badCase("finished as a string", resume(json -> json.put("finished", "no")),
+                        "finished must be true or false"),
+                badCase("not JSON", file -> write(file, "{ format: 1 }"), "is not valid JSON"),
+                badCase("a duplicate key", file -> edit(file, text -> text.replaceFirst("\\{", "{ \"format\" : 1,")),
+                        "Duplicate field 'format'"),
+                badCase("over the size limit", file -> {
+                    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                        f.setLength((1 << 20) + 1);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, "is larger than the 1 MiB limit"),
+                badCase("more optimizer values than optimizer.bin holds",
+                        resume(json -> json.put("optimizer_values", 135)),
+                        "optimizer.bin holds 134 values but "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badResumeFiles")
+    void aBadResumeJsonIsRefusedNamingTheFileAndTheField(String name, Consumer<Path> breakIt, String problem)
+            throws IOException {
+        Path checkpoint = copyOfGolden();
+        breakIt.accept(checkpoint.resolve(Checkpoints.RESUME));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(checkpoint.toString(), new Configuration()));
+
+        assertTrue(e.getMessage().contains(checkpoint.resolve(Checkpoints.RESUME).toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void aMissingOptimizerStateIsNamed() throws IOException {
+        Path checkpoint = copyOfGolden();
+        Files.delete(checkpoint.resolve(Checkpoints.OPTIMIZER));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(checkpoint.toString(), new Configuration()));
+
+        assertTrue(e.getMessage().contains(checkpoint.resolve(Checkpoints.OPTIMIZER)
+                + " is missing; not a complete sparkprop checkpoint"), e.getMessage());
+    }
+
+    private Path copyOfGolden() throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve("checkpoint"));
+        try (Stream<Path> files = Files.list(golden())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    private static Path golden() {
+        try {
+            return Path.of(CheckpointsTest.class.getResource("/golden/checkpoint-format1-iris/checkpoint").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Arguments badCase(String name, Consumer<Path> breakIt, String problem) {
+        return Arguments.of(name, breakIt, problem);
+    }
+
+    private static Consumer<Path> resume(Consumer<ObjectNode> change) {
+        return file -> edit(file, text -> {
+            try {
+                ObjectNode json = (ObjectNode) PLAIN.readTree(text);
+                change.accept(json);
+                return PLAIN.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void edit(Path file, UnaryOperator<String> change) {
+        try {
+            write(file, change.apply(Files.readString(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

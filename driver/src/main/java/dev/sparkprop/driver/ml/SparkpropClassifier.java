@@ -1,10 +1,10 @@
 package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Losses;
-import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
@@ -92,15 +92,15 @@ public final class SparkpropClassifier
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
-        NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
-        boolean softmax = spec.loss() instanceof Losses.CrossEntropy;
-        boolean sigmoid = spec.loss() instanceof Losses.BinaryCrossEntropy && spec.outputWidth() == 1;
+        NetworkSection network = config.network();
+        boolean softmax = network.loss() instanceof Losses.CrossEntropy;
+        boolean sigmoid = network.loss() instanceof Losses.BinaryCrossEntropy && network.outputWidth() == 1;
         if (!softmax && !sigmoid) {
             throw new IllegalArgumentException("SparkpropClassifier needs network.loss cross_entropy (softmax output)"
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
-                    + spec.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
+                    + network.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
         }
-        List<String> classes = classIndices(dataset.toDF(), config.labels().get(0));
+        List<String> classes = classIndices(dataset.toDF(), config.data().labels().get(0));
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
         return new SparkpropClassificationModel(uid(), result.model());
     }

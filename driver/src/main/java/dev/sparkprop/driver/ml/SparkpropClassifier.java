@@ -2,6 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
+import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Losses;
@@ -69,7 +70,7 @@ public final class SparkpropClassifier
 
     /** training.class_weights: "", "balanced", or one weight per class, e.g. "1,1,5". */
     public Param<String> classWeights() {
-        return trainingParams.get(TrainingParams.CLASS_WEIGHTS);
+        return trainingParams.get(TrainingSection.CLASS_WEIGHTS);
     }
 
     public String getClassWeights() {

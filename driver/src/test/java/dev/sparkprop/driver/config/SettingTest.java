@@ -58,15 +58,21 @@ class SettingTest {
 
     @Test
     void checkpointsAreDueAtEpochEndsAndEveryNIterationsOnlyWithAPath() {
-        CheckpointSection everyThree = JobConfigLoader.trainingOnly(Map.of("network.layers", "2,2:softmax",
-                "network.loss", "cross_entropy", "training.checkpoint.path", "ckpt",
-                "training.checkpoint.every_iterations", 3), "test").training().checkpoint();
+        CheckpointSection everyThree = checkpoint(Map.of("training.checkpoint.path", "ckpt",
+                "training.checkpoint.every_iterations", 3));
         assertTrue(everyThree.due(6, false));
         assertFalse(everyThree.due(7, false));
         assertTrue(everyThree.due(7, true));
-        CheckpointSection epochEnds = new CheckpointSection(everyThree.path(), 0, 2);
+        CheckpointSection epochEnds = checkpoint(Map.of("training.checkpoint.path", "ckpt"));
         assertFalse(epochEnds.due(6, false));
         assertTrue(epochEnds.due(7, true));
-        assertFalse(new CheckpointSection(java.util.Optional.empty(), 3, 2).due(6, true));
+        assertFalse(checkpoint(Map.of("training.checkpoint.every_iterations", 3)).due(6, true));
+    }
+
+    private static CheckpointSection checkpoint(Map<String, Object> values) {
+        Map<String, Object> job = new java.util.HashMap<>(values);
+        job.put("network.layers", "2,2:softmax");
+        job.put("network.loss", "cross_entropy");
+        return JobConfigLoader.trainingOnly(job, "test").training().checkpoint();
     }
 }

@@ -23,13 +23,14 @@ import java.util.function.Predicate;
  *       list it in the section's {@code SETTINGS} in the reference's order, and add the parsed
  *       value to the section's record and {@code read};</li>
  *   <li>use it ({@code config.training().foo()}; the trainer reads it as
- *       {@code settings.training().foo()}).</li>
+ *       {@code settings.training().foo()});</li>
+ *   <li>for a {@link #param()}, give it its accessor in {@code SparkpropParams}
+ *       ({@code default IntParam foo()}), with {@code getFoo} and {@code setFoo}: Spark ML finds
+ *       an estimator's params by such methods, and so does the PySpark wrapper.</li>
  * </ol>
  * Nothing else: the job-file reader, {@code --set}, the effective config, the checks and their
- * messages, {@code TrainingSettings}, and (with {@link #param()}) the Spark ML param of the same
- * name with its default, doc and value check all follow. A Java setter such as
- * {@code setFoo} on the estimators is optional: {@code set(getParam("training.foo"), v)} works
- * without one.
+ * messages, {@code TrainingSettings}, and the Spark ML param's name, type, default, doc and value
+ * check all follow.
  *
  * @param <T> the parsed value, e.g. {@code Integer}, {@code Optimizer}, {@code MissingValues}
  */

@@ -19,7 +19,9 @@ import org.apache.spark.ml.param.Params;
  * named as the key, so {@code setLearningRate(0.01)} sets {@code optimizer.learning_rate} and
  * {@code explainParams()} shows the documentation of {@code reference.conf}. Each param's
  * accessor, getter and setter follow Spark's naming ({@code learningRate()},
- * {@code getLearningRate()}, {@code setLearningRate(v)}).
+ * {@code getLearningRate()}, {@code setLearningRate(v)}). Spark ML finds an estimator's params
+ * by their accessors, so each key its declaration makes a param needs one here
+ * (SparkpropParamsTest says which lacks one).
  *
  * @param <T> the estimator, returned by the setters for chaining
  */

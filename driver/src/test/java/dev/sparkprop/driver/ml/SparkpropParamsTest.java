@@ -43,7 +43,8 @@ class SparkpropParamsTest {
                     + ": a param exactly when it is not a data or output key");
         }
         for (String key : trainingKeys) {
-            assertTrue(names.contains(key), key + " is not a param of SparkpropClassifier");
+            assertTrue(names.contains(key), key + " is not a param of SparkpropClassifier; Spark finds params by their"
+                    + " accessors: give it one in SparkpropParams");
             Param<?> param = classifier.getParam(key);
             assertEquals(JobConfigLoader.documentation(key), param.doc());
             if (!key.equals("network.layers") && !key.equals("network.loss")) {

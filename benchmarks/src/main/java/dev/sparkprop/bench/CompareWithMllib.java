@@ -302,7 +302,7 @@ public final class CompareWithMllib {
 
     /** Median seconds per sparkprop iteration, skipping the warm-up iterations when there are more. */
     private static double sparkprop(JavaSparkContext sc, TrainingSettings settings, TrainingData data, Job job) {
-        progress("job %s: sparkprop, adam, full batch, %s, %d iterations", job.id(), settings.precision(),
+        progress("job %s: sparkprop, adam, full batch, %s, %d iterations", job.id(), settings.numberType().specName(),
                 settings.epochs());
         DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(data);
         List<DistributedTrainer.Iteration> history = result.history();

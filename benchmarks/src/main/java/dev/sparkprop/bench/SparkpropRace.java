@@ -56,7 +56,8 @@ final class SparkpropRace {
     }
 
     static String setting(TrainingSettings s) {
-        return String.format(Locale.ROOT, "%s %s, %s lr %s, batch %d, %s", s.layers(), s.initializer(),
-                s.optimizer(), s.learningRate(), s.batchRows(), s.precision());
+        return String.format(Locale.ROOT, "%s %s, %s lr %s, batch %d, %s", s.network().layersSpec(),
+                s.initializer().specName(), s.optimizer().kind().name(), s.learningRate(), s.batchRows(),
+                s.numberType().specName());
     }
 }

@@ -35,7 +35,7 @@ public final class Task {
     }
 
     /** The task of a network ending in {@code outputs} units scored by {@code loss}. */
-    static Task of(Loss loss, int outputs) {
+    public static Task of(Loss loss, int outputs) {
         Kind kind;
         if (loss instanceof Losses.CrossEntropy) {
             kind = Kind.MULTICLASS;

@@ -11,6 +11,7 @@ import java.io.File;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +76,7 @@ public final class JobConfigLoader {
         }
         ConfigReader reader = new ConfigReader(checked.withFallback(reference), DEFAULTS_ORIGIN);
         JobConfig config = new JobConfig(reader);
-        checkCombinations(config, reader);
+        config.checkAcrossKeys(reader);
         problems.addAll(reader.problems());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -112,20 +113,36 @@ public final class JobConfigLoader {
     }
 
     /**
+     * {@link #fromValues} for code that trains on data it reads itself (tests, benchmarks): the
+     * required keys that {@code values} leaves out (the data path, the model path) get stand-ins.
+     */
+    public static JobConfig trainingOnly(Map<String, Object> values, String origin) {
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        standIns(all.keySet()).forEach(all::putIfAbsent);
+        return fromValues(all, origin);
+    }
+
+    /**
      * What is wrong with {@code value} for {@code key} on its own (checks across keys excepted),
      * or null when nothing is: the per-value validation of a Spark ML param.
      */
     public static String problemWith(String key, Object value) {
         Config set = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, DEFAULTS_ORIGIN));
         // Required keys get stand-ins, so that only the key asked about can fail
-        for (String required : List.of("data.path", "network.layers", "network.loss", "output.model_path")) {
-            if (!required.equals(key)) {
-                set = set.withFallback(ConfigFactory.empty().withValue(required, ConfigValueFactory.fromAnyRef("x")));
-            }
+        for (Map.Entry<String, Object> standIn : standIns(Set.of(key)).entrySet()) {
+            set = set.withValue(standIn.getKey(), ConfigValueFactory.fromAnyRef(standIn.getValue()));
         }
         ConfigReader reader = new ConfigReader(set.withFallback(REFERENCE_CONFIG), DEFAULTS_ORIGIN);
         new JobConfig(reader);
         return reader.problems().stream().filter(p -> p.startsWith(key + ":")).findFirst().orElse(null);
+    }
+
+    /** A placeholder value for each required key not in {@code given}. */
+    private static Map<String, Object> standIns(Set<String> given) {
+        Map<String, Object> standIns = new LinkedHashMap<>();
+        JobConfig.SETTINGS.stream().filter(s -> s.required() && !given.contains(s.key()))
+                .forEach(s -> standIns.put(s.key(), "x"));
+        return standIns;
     }
 
     /** A value of {@link JobConfig#effective()} (rendered HOCON) as a plain Java value, e.g. "adam" or 0.01. */
@@ -234,29 +251,5 @@ public final class JobConfigLoader {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    private static void checkCombinations(JobConfig c, ConfigReader r) {
-        if (r.valid("data.validation_path", "data.validation_fraction") && !c.validationPath().isEmpty()
-                && c.validationFraction() > 0) {
-            r.problem("data.validation_fraction", "must be 0 when data.validation_path is set; validate on one or the"
-                    + " other");
-        }
-        if (r.valid("training.batch_rows", "training.iterations_per_epoch") && c.batchRows() > 0
-                && c.iterationsPerEpoch() > 0) {
-            r.problem("training.iterations_per_epoch", "must be 0 when training.batch_rows is set: in mini-batch mode"
-                    + " one epoch is one pass over the data");
-        }
-        if (r.valid("training.early_stopping.patience", "training.early_stopping.metric", "data.validation_path",
-                "data.validation_fraction") && c.earlyStoppingPatience() > 0
-                && c.earlyStoppingMetric().startsWith("validation_") && !c.hasValidation()) {
-            r.problem("training.early_stopping.metric", c.earlyStoppingMetric() + " needs validation data; set"
-                    + " data.validation_path or data.validation_fraction, or watch train_loss");
-        }
-        if (r.valid("training.class_weights", "data.weight") && !c.classWeights().isBlank()
-                && !c.weightColumn().isEmpty()) {
-            r.problem("training.class_weights", "cannot be combined with data.weight; weight rows by class or by"
-                    + " column, not both");
-        }
     }
 }

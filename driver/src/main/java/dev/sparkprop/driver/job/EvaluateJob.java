@@ -1,9 +1,9 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.TrainingData;
-import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,15 +24,16 @@ public final class EvaluateJob {
     /** @param format csv, parquet, json or libsvm; null for the training job's */
     public static Evaluation run(SparkSession spark, String modelPath, String dataPath, String format, PrintStream out) {
         LoadedModel loaded = LoadedModel.read(modelPath, spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? loaded.config().format() : format,
-                loaded.config().csvHeader(), loaded.config().csvDelimiter());
+        DataSection trainedOn = loaded.config().data();
+        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? trainedOn.format() : format,
+                trainedOn.csvHeader(), trainedOn.csvDelimiter());
         Preprocessing prep = loaded.model().metadata().preprocessing();
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
             prep = prep.withoutWeight();
         }
-        int blockRows = loaded.config().blockRows();
+        int blockRows = loaded.config().training().blockRows();
         try (TrainingData data = TrainingData.fromDataFrame(df, "'" + dataPath + "'", prep, loaded.spec(), blockRows,
-                null, Precision.parse(loaded.config().precision()))) {
+                null, loaded.config().training().precision())) {
             Evaluation evaluation = Evaluation.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
                     loaded.spec(), loaded.model().params(), blockRows);
             String dropped = data.droppedSummary("rows");

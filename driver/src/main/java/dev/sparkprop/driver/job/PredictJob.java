@@ -1,7 +1,7 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.train.BatchPredictor;
-import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -31,11 +31,12 @@ public final class PredictJob {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputPaths.checkWritable(outputPath, overwrite, "output", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
-        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? loaded.config().format() : format,
-                loaded.config().csvHeader(), loaded.config().csvDelimiter());
+        DataSection trainedOn = loaded.config().data();
+        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? trainedOn.format() : format,
+                trainedOn.csvHeader(), trainedOn.csvDelimiter());
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
-                loaded.spec(), loaded.model().params(), loaded.config().idColumns(), loaded.config().blockRows(),
-                Precision.parse(loaded.config().precision()));
+                loaded.spec(), loaded.model().params(), trainedOn.idColumns(), loaded.config().training().blockRows(),
+                loaded.config().training().precision());
         String temporary = outputPath + "._tmp-" + UUID.randomUUID();
         try {
             predictions.write().format(outputFormat).option("header", true).save(temporary);

@@ -1,6 +1,8 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.OutputSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
@@ -51,14 +53,15 @@ public final class TrainJob {
 
     public SavedModel run() {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        if (config.modelPath().isEmpty()) {
+        OutputSection output = config.output();
+        if (output.modelPath().isEmpty()) {
             throw new IllegalArgumentException("output.model_path is not set; name the directory to write the model to");
         }
-        OutputPaths.checkWritable(config.modelPath(), config.overwrite(), "output.model_path", hadoop);
-        OutputPaths.checkWritable(config.reportPath(), config.overwrite(), "output.report_path", hadoop);
+        OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", hadoop);
+        OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
-        Dataset<Row> all = read(config.dataPath());
-        Dataset<Row> validationRows = config.validationPath().isEmpty() ? null : read(config.validationPath());
+        Dataset<Row> all = read(config.data().path());
+        Dataset<Row> validationRows = config.data().validationPath().map(this::read).orElse(null);
         // Printed once the data has given an auto input width its number
         Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(all), null);
         out.println("effective config:");
@@ -71,38 +74,39 @@ public final class TrainJob {
             validationMetrics = " " + result.validation().format("validation_");
             out.print(result.validation().perClassTable());
         }
-        ModelDirectory.write(model, config.modelPath(), config.overwrite(), hadoop);
+        ModelDirectory.write(model, output.modelPath(), output.overwrite(), hadoop);
         boolean validated = result.validation() != null;
         TrainingReport.write(new TrainingReport.Contents("sparkprop: " + spec, model.metadata().history(),
                 result.kept().epoch(), result.kept().why(),
                 (validated ? result.validation() : result.train()).perClass(),
                 validated ? "validation rows" : "training rows (no validation rows)", model.metadata().config(),
-                result.steps()), config.reportPath(), hadoop);
-        out.printf("model written to %s, report to %s%n", config.modelPath(), config.reportPath());
+                result.steps()), output.reportPath(), hadoop);
+        out.printf("model written to %s, report to %s%n", output.modelPath(), output.reportPath());
         out.printf("final %s%s epochs=%d iterations=%d seconds=%.2f%n", result.train().format("train_"),
                 validationMetrics, model.metadata().history().size(), result.iterations(), result.seconds());
         return model;
     }
 
     private Dataset<Row> read(String path) {
-        return DataSource.read(spark, path, config.format(), config.csvHeader(), config.csvDelimiter());
+        DataSection data = config.data();
+        return DataSource.read(spark, path, data.format(), data.csvHeader(), data.csvDelimiter());
     }
 
     /** The config's columns; data.features = [] means every column not used otherwise. */
     private DataColumns columns(Dataset<Row> df) {
-        List<String> features = config.features();
+        DataSection data = config.data();
+        List<String> features = data.features();
         if (features.isEmpty()) {
             features = new ArrayList<>(Columns.names(df));
-            features.removeAll(config.labels());
-            features.removeAll(config.idColumns());
-            features.removeAll(config.excludedColumns());
-            features.remove(config.weightColumn());
+            features.removeAll(data.labels());
+            features.removeAll(data.idColumns());
+            features.removeAll(data.exclude());
+            data.weight().ifPresent(features::remove);
         }
         if (features.isEmpty()) {
             throw new IllegalArgumentException("no feature columns are left in the data after taking out the label,"
                     + " weight, id and excluded columns");
         }
-        return new DataColumns(features, config.labels(), config.weightColumn().isEmpty() ? null : config.weightColumn(),
-                config.categoricalColumns());
+        return new DataColumns(features, data.labels(), data.weight().orElse(null), data.categorical());
     }
 }

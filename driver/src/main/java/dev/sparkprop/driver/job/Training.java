@@ -1,5 +1,8 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.config.CheckpointSection;
+import dev.sparkprop.driver.config.ClassWeights;
+import dev.sparkprop.driver.config.EarlyStoppingSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.model.FeatureColumn;
@@ -78,17 +81,17 @@ public final class Training {
     public static Prepared prepare(JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
                                    DataColumns columns, List<String> classes) {
         Dataset<Row> trainRows = rows;
-        if (validationRows == null && config.validationFraction() > 0) {
-            Dataset<Row>[] split = rows.randomSplit(
-                    new double[] {1 - config.validationFraction(), config.validationFraction()}, config.seed());
+        double fraction = config.data().validationFraction();
+        if (validationRows == null && fraction > 0) {
+            Dataset<Row>[] split = rows.randomSplit(new double[] {1 - fraction, fraction}, config.training().seed());
             trainRows = split[0];
             validationRows = split[1];
         }
-        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.missing());
+        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.data().missing());
         JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
-        TrainingSettings settings = settings(resolved);
+        TrainingSettings settings = TrainingSettings.of(resolved);
         PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features, settings.network(),
-                resolved.standardize(), resolved.missing(), classes);
+                resolved.data().standardize(), resolved.data().missing(), classes);
         return new Prepared(resolved, settings, trainRows, validationRows, fitted);
     }
 
@@ -124,8 +127,8 @@ public final class Training {
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
         double[] classWeights = classWeights(config, prep, fitted.classCounts());
-        if (config.partitions() > 0) {
-            trainRows = repartition(trainRows, config.partitions());
+        if (config.spark().partitions() > 0) {
+            trainRows = repartition(trainRows, config.spark().partitions());
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         try (TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec,
@@ -145,7 +148,7 @@ public final class Training {
                     train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
             List<EpochRecord> history = new ArrayList<>();
             List<DistributedTrainer.Iteration> steps = new ArrayList<>();
-            EarlyStopping stopping = new EarlyStopping(config.earlyStoppingMetric(), config.earlyStoppingPatience());
+            EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
             TrainerState start = TrainerState.start(settings.initialParameters(), settings.updater().newState());
             if (resume != null) {
                 history.addAll(resume.model().metadata().history());
@@ -157,14 +160,13 @@ public final class Training {
                         + " report's steps.csv starts after them" : ""));
             }
             String[] newestCheckpoint = {null};
-            DistributedTrainer.StepListener checkpoints = config.checkpointPath().isEmpty() ? (state, end) -> { }
+            CheckpointSection checkpoint = config.training().checkpoint();
+            DistributedTrainer.StepListener checkpoints = checkpoint.path().isEmpty() ? (state, end) -> { }
                     : (state, epochEnded) -> {
-                        boolean due = epochEnded || config.checkpointEveryIterations() > 0
-                                && state.iteration() % config.checkpointEveryIterations() == 0;
-                        if (due) {
+                        if (checkpoint.due(state.iteration(), epochEnded)) {
                             SavedModel soFar = model(config, spec, prep, state.params(), history,
                                     train.droppedByColumn());
-                            String dir = Checkpoints.write(config.checkpointPath(), config.checkpointKeep(),
+                            String dir = Checkpoints.write(checkpoint.path().get(), checkpoint.keep(),
                                     new Checkpoints.Checkpoint(soFar, state, stopping.bestEpoch(),
                                             stopping.bestValue(), stopping.bestParams(), List.copyOf(steps)),
                                     spark.sparkContext().hadoopConfiguration());
@@ -214,9 +216,9 @@ public final class Training {
                 progress.line("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
                         + " or gradient was not finite (training.on_non_finite = \"skip\")");
             }
-            double[] params = stopping.patience() > 0 ? stopping.bestParams() : result.params();
+            double[] params = stopping.on() ? stopping.bestParams() : result.params();
             KeptEpoch kept = stopping.kept(history, settings.epochs());
-            if (stopping.patience() > 0) {
+            if (stopping.on()) {
                 progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue()));
             }
@@ -268,30 +270,19 @@ public final class Training {
                 .sortWithinPartitions(id).drop(id);
     }
 
-    /** The training settings a job config describes. */
-    public static TrainingSettings settings(JobConfig config) {
-        return TrainingSettings.builder(config.layers(), config.loss()).initializer(config.initializer())
-                .optimizer(config.optimizer()).learningRate(config.learningRate()).schedule(config.schedule())
-                .l2(config.l2()).clipNorm(config.clipNorm()).epochs(config.epochs()).batchRows(config.batchRows())
-                .iterationsPerEpoch(config.iterationsPerEpoch()).blockRows(config.blockRows())
-                .precision(config.precision()).seed(config.seed())
-                .aggregationDepth(config.aggregationDepth()).skipNonFinite(config.onNonFinite().equals("skip"))
-                .build();
-    }
-
     /** training.class_weights as one weight per class index, or null. */
     private static double[] classWeights(JobConfig config, Preprocessing prep, long[] counts) {
-        String spec = config.classWeights();
-        if (spec.isEmpty()) {
+        ClassWeights spec = config.training().classWeights();
+        if (spec.none()) {
             return null;
         }
         if (prep.classes() == null) {
             throw new IllegalArgumentException("training.class_weights applies to classification; network.loss "
-                    + config.loss() + " with these labels has no classes");
+                    + config.network().loss().name() + " with these labels has no classes");
         }
         int k = prep.classes().size();
         double[] weights = new double[k];
-        if (spec.equals(JobConfig.BALANCED)) {
+        if (spec.balanced()) {
             long total = Arrays.stream(counts).sum();
             for (int c = 0; c < k; c++) {
                 // A class with no training rows weighs nothing in the objective whatever its weight
@@ -299,7 +290,7 @@ public final class Training {
             }
             return weights;
         }
-        List<Double> given = config.classWeightValues();
+        List<Double> given = spec.given();
         if (given.size() != k) {
             throw new IllegalArgumentException("training.class_weights lists " + given.size() + " weights but the data"
                     + " has " + k + " classes " + prep.classes() + "; give one per class, in that order");
@@ -324,35 +315,34 @@ public final class Training {
 
     /** Tracks the best epoch of a metric and says when patience has run out. */
     private static final class EarlyStopping {
-        private final String metric;
-        private final int patience;
+        private final EarlyStoppingSection settings;
         private double bestValue = Double.NaN;
         private int bestEpoch;
         private double[] bestParams;
 
-        EarlyStopping(String metric, int patience) {
-            this.metric = metric;
-            this.patience = patience;
+        EarlyStopping(EarlyStoppingSection settings) {
+            this.settings = settings;
         }
 
         /** Records an epoch; false once {@code patience} epochs have passed without improvement. */
         boolean update(int epoch, Map<String, Double> metrics, double[] params) {
-            if (patience == 0) {
+            if (!settings.on()) {
                 return true;
             }
+            String metric = settings.metric();
             Double value = metrics.get(metric);
             if (value == null) {
                 throw new IllegalArgumentException("training.early_stopping.metric " + metric + " is not measured;"
                         + " measured are " + metrics.keySet());
             }
             boolean better = Double.isNaN(bestValue)
-                    || (JobConfig.higherIsBetter(metric) ? value > bestValue : value < bestValue);
+                    || (EarlyStoppingSection.higherIsBetter(metric) ? value > bestValue : value < bestValue);
             if (better) {
                 bestValue = value;
                 bestEpoch = epoch;
                 bestParams = params.clone();
             }
-            return epoch - bestEpoch < patience;
+            return epoch - bestEpoch < settings.patience();
         }
 
         /** Takes up a checkpoint's best epoch (0 for none yet), value and weights. */
@@ -362,12 +352,12 @@ public final class Training {
             bestParams = params;
         }
 
-        int patience() {
-            return patience;
+        boolean on() {
+            return settings.on();
         }
 
         String metric() {
-            return metric;
+            return settings.metric();
         }
 
         double bestValue() {
@@ -385,11 +375,11 @@ public final class Training {
         /** Which epoch of {@code history} (of a run of {@code epochs} at most) the model keeps, and why. */
         KeptEpoch kept(List<EpochRecord> history, int epochs) {
             int last = history.get(history.size() - 1).epoch();
-            if (patience == 0) {
+            if (!settings.on()) {
                 return new KeptEpoch(last, "the last epoch (no early stopping)");
             }
             String why = String.format(Locale.ROOT, "early stopping (patience %d) keeps the epoch with the best %s,"
-                    + " %.6g", patience, metric, bestValue);
+                    + " %.6g", settings.patience(), settings.metric(), bestValue);
             return new KeptEpoch(bestEpoch, why + (last < epochs ? "; training stopped after epoch " + last + ", "
                     + (last - bestEpoch) + " epochs without improvement" : ", of all " + epochs + " epochs"));
         }

@@ -73,7 +73,7 @@ final class EstimatorTraining {
             validation = rows.where(Columns.col(indicator));
             rows = rows.where(functions.not(Columns.col(indicator)));
         }
-        DataColumns columns = new DataColumns(config.features(), config.labels(), weightColumn(estimator), List.of());
+        DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weightColumn(estimator), List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
         Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
                 ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())

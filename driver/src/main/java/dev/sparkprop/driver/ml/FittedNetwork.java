@@ -51,11 +51,11 @@ public final class FittedNetwork implements Serializable {
     }
 
     int blockRows() {
-        return loaded().config().blockRows();
+        return loaded().config().training().blockRows();
     }
 
     Precision precision() {
-        return Precision.parse(loaded().config().precision());
+        return loaded().config().training().precision();
     }
 
     private LoadedModel loaded() {

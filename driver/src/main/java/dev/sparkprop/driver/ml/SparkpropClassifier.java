@@ -1,9 +1,10 @@
 package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
+import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
-import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
@@ -68,7 +69,7 @@ public final class SparkpropClassifier
 
     /** training.class_weights: "", "balanced", or one weight per class, e.g. "1,1,5". */
     public Param<String> classWeights() {
-        return trainingParams.get(TrainingParams.CLASS_WEIGHTS);
+        return trainingParams.get(TrainingSection.CLASS_WEIGHTS);
     }
 
     public String getClassWeights() {
@@ -91,13 +92,13 @@ public final class SparkpropClassifier
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
-        NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
-        if (!spec.task().hasClasses()) {
+        NetworkSection network = config.network();
+        if (!network.task().hasClasses()) {
             throw new IllegalArgumentException("SparkpropClassifier needs network.loss cross_entropy (softmax output)"
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
-                    + spec.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
+                    + network.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
         }
-        List<String> classes = classIndices(dataset.toDF(), config.labels().get(0));
+        List<String> classes = classIndices(dataset.toDF(), config.data().labels().get(0));
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
         return new SparkpropClassificationModel(uid(), result.model());
     }

@@ -1,5 +1,12 @@
 package dev.sparkprop.driver.ml;
 
+import dev.sparkprop.driver.config.CheckpointSection;
+import dev.sparkprop.driver.config.DataSection;
+import dev.sparkprop.driver.config.EarlyStoppingSection;
+import dev.sparkprop.driver.config.NetworkSection;
+import dev.sparkprop.driver.config.OptimizerSection;
+import dev.sparkprop.driver.config.SparkSection;
+import dev.sparkprop.driver.config.TrainingSection;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -12,7 +19,9 @@ import org.apache.spark.ml.param.Params;
  * named as the key, so {@code setLearningRate(0.01)} sets {@code optimizer.learning_rate} and
  * {@code explainParams()} shows the documentation of {@code reference.conf}. Each param's
  * accessor, getter and setter follow Spark's naming ({@code learningRate()},
- * {@code getLearningRate()}, {@code setLearningRate(v)}).
+ * {@code getLearningRate()}, {@code setLearningRate(v)}). Spark ML finds an estimator's params
+ * by their accessors, so each key its declaration makes a param needs one here
+ * (SparkpropParamsTest says which lacks one).
  *
  * @param <T> the estimator, returned by the setters for chaining
  */
@@ -70,7 +79,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** network.layers. */
     default Param<String> layers() {
-        return trainingParams().get("network.layers");
+        return trainingParams().get(NetworkSection.LAYERS);
     }
 
     default String getLayers() {
@@ -84,7 +93,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** network.loss. */
     default Param<String> loss() {
-        return trainingParams().get("network.loss");
+        return trainingParams().get(NetworkSection.LOSS);
     }
 
     default String getLoss() {
@@ -98,7 +107,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** network.initializer. */
     default Param<String> initializer() {
-        return trainingParams().get("network.initializer");
+        return trainingParams().get(NetworkSection.INITIALIZER);
     }
 
     default String getInitializer() {
@@ -112,7 +121,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** optimizer.kind. */
     default Param<String> optimizer() {
-        return trainingParams().get("optimizer.kind");
+        return trainingParams().get(OptimizerSection.KIND);
     }
 
     default String getOptimizer() {
@@ -126,7 +135,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** optimizer.learning_rate. */
     default DoubleParam learningRate() {
-        return trainingParams().get("optimizer.learning_rate");
+        return trainingParams().get(OptimizerSection.LEARNING_RATE);
     }
 
     default double getLearningRate() {
@@ -140,7 +149,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** optimizer.schedule. */
     default Param<String> schedule() {
-        return trainingParams().get("optimizer.schedule");
+        return trainingParams().get(OptimizerSection.SCHEDULE);
     }
 
     default String getSchedule() {
@@ -154,7 +163,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** optimizer.l2. */
     default DoubleParam l2() {
-        return trainingParams().get("optimizer.l2");
+        return trainingParams().get(OptimizerSection.L2);
     }
 
     default double getL2() {
@@ -168,7 +177,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** optimizer.clip_norm. */
     default DoubleParam clipNorm() {
-        return trainingParams().get("optimizer.clip_norm");
+        return trainingParams().get(OptimizerSection.CLIP_NORM);
     }
 
     default double getClipNorm() {
@@ -182,7 +191,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.epochs. */
     default IntParam epochs() {
-        return trainingParams().get("training.epochs");
+        return trainingParams().get(TrainingSection.EPOCHS);
     }
 
     default int getEpochs() {
@@ -196,7 +205,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.batch_rows. */
     default IntParam batchRows() {
-        return trainingParams().get("training.batch_rows");
+        return trainingParams().get(TrainingSection.BATCH_ROWS);
     }
 
     default int getBatchRows() {
@@ -210,7 +219,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.iterations_per_epoch. */
     default IntParam iterationsPerEpoch() {
-        return trainingParams().get("training.iterations_per_epoch");
+        return trainingParams().get(TrainingSection.ITERATIONS_PER_EPOCH);
     }
 
     default int getIterationsPerEpoch() {
@@ -224,7 +233,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.block_rows. */
     default IntParam blockRows() {
-        return trainingParams().get("training.block_rows");
+        return trainingParams().get(TrainingSection.BLOCK_ROWS);
     }
 
     default int getBlockRows() {
@@ -238,7 +247,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.precision. */
     default Param<String> precision() {
-        return trainingParams().get("training.precision");
+        return trainingParams().get(TrainingSection.PRECISION);
     }
 
     default String getPrecision() {
@@ -252,7 +261,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.seed. */
     default LongParam seed() {
-        return trainingParams().get("training.seed");
+        return trainingParams().get(TrainingSection.SEED);
     }
 
     default long getSeed() {
@@ -266,7 +275,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.early_stopping.patience. */
     default IntParam earlyStoppingPatience() {
-        return trainingParams().get("training.early_stopping.patience");
+        return trainingParams().get(EarlyStoppingSection.PATIENCE);
     }
 
     default int getEarlyStoppingPatience() {
@@ -280,7 +289,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.early_stopping.metric. */
     default Param<String> earlyStoppingMetric() {
-        return trainingParams().get("training.early_stopping.metric");
+        return trainingParams().get(EarlyStoppingSection.METRIC);
     }
 
     default String getEarlyStoppingMetric() {
@@ -294,7 +303,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** spark.partitions. */
     default IntParam partitions() {
-        return trainingParams().get("spark.partitions");
+        return trainingParams().get(SparkSection.PARTITIONS);
     }
 
     default int getPartitions() {
@@ -308,7 +317,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** spark.aggregation_depth. */
     default IntParam aggregationDepth() {
-        return trainingParams().get("spark.aggregation_depth");
+        return trainingParams().get(SparkSection.AGGREGATION_DEPTH);
     }
 
     default int getAggregationDepth() {
@@ -322,7 +331,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** data.missing: "error", "drop" or "impute". */
     default Param<String> missing() {
-        return trainingParams().get("data.missing");
+        return trainingParams().get(DataSection.MISSING);
     }
 
     default String getMissing() {
@@ -336,7 +345,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** data.standardize. */
     default BooleanParam standardize() {
-        return trainingParams().get("data.standardize");
+        return trainingParams().get(DataSection.STANDARDIZE);
     }
 
     default boolean getStandardize() {
@@ -350,7 +359,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** data.validation_fraction. */
     default DoubleParam validationFraction() {
-        return trainingParams().get("data.validation_fraction");
+        return trainingParams().get(DataSection.VALIDATION_FRACTION);
     }
 
     default double getValidationFraction() {
@@ -364,7 +373,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.checkpoint.path. */
     default Param<String> checkpointPath() {
-        return trainingParams().get("training.checkpoint.path");
+        return trainingParams().get(CheckpointSection.PATH);
     }
 
     default String getCheckpointPath() {
@@ -378,7 +387,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.checkpoint.every_iterations. */
     default IntParam checkpointEveryIterations() {
-        return trainingParams().get("training.checkpoint.every_iterations");
+        return trainingParams().get(CheckpointSection.EVERY_ITERATIONS);
     }
 
     default int getCheckpointEveryIterations() {
@@ -392,7 +401,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.checkpoint.keep. */
     default IntParam checkpointKeep() {
-        return trainingParams().get("training.checkpoint.keep");
+        return trainingParams().get(CheckpointSection.KEEP);
     }
 
     default int getCheckpointKeep() {
@@ -406,7 +415,7 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     /** training.on_non_finite. */
     default Param<String> onNonFinite() {
-        return trainingParams().get("training.on_non_finite");
+        return trainingParams().get(TrainingSection.ON_NON_FINITE);
     }
 
     default String getOnNonFinite() {

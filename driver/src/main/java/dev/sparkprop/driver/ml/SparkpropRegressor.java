@@ -1,8 +1,8 @@
 package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.job.Training;
-import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Task;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
@@ -63,14 +63,14 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
-        NetworkSpec spec = NetworkSpec.parseForChecks(config.layers(), config.loss());
-        if (spec.task().kind() != Task.Kind.REGRESSION) {
+        NetworkSection network = config.network();
+        if (network.task().kind() != Task.Kind.REGRESSION) {
             throw new IllegalArgumentException("SparkpropRegressor fits numeric targets with mse or huber; network.loss"
-                    + " is " + config.loss() + ", for classes use SparkpropClassifier");
+                    + " is " + getLoss() + ", for classes use SparkpropClassifier");
         }
-        if (spec.outputWidth() != 1) {
+        if (network.outputWidth() != 1) {
             throw new IllegalArgumentException("SparkpropRegressor predicts one number per row, but network.layers "
-                    + config.layers() + " ends in " + spec.outputWidth() + " outputs; end it with 1:identity");
+                    + getLayers() + " ends in " + network.outputWidth() + " outputs; end it with 1:identity");
         }
         Training.Result result = EstimatorTraining.fit(this, config, dataset, null);
         return new SparkpropRegressionModel(uid(), result.model());

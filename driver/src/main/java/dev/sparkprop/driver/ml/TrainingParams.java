@@ -1,9 +1,11 @@
 package dev.sparkprop.driver.ml;
 
+import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.config.NetworkSection;
+import dev.sparkprop.driver.config.Setting;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -14,20 +16,14 @@ import org.apache.spark.ml.param.Params;
 import scala.Function1;
 
 /**
- * The job config's training keys as the Spark ML params of one estimator: each param is named as
- * its key (e.g. {@code optimizer.learning_rate}), takes the key's default and documentation from
- * {@code reference.conf}, and checks a value as the config file would.
+ * The job config's training keys as the Spark ML params of one estimator: each key whose
+ * declaration ({@link Setting}) makes it a param is a param named as the key (e.g.
+ * {@code optimizer.learning_rate}) with its declared type, takes the key's default and
+ * documentation from {@code reference.conf}, and checks a value as the config file would.
  */
 final class TrainingParams implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    private enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN }
-
-    /** The training keys, in the reference's order; the I/O keys (data.path, output.*) have no param. */
-    private static final Map<String, Type> KEYS = keys();
-
-    static final String CLASS_WEIGHTS = "training.class_weights";
 
     private final Map<String, Param<?>> params = new LinkedHashMap<>();
     /** Spark's usual column params beside the keys: data.weight's and a validation split's. */
@@ -39,7 +35,7 @@ final class TrainingParams implements Serializable {
     /**
      * Creates the params for {@code owner} and sets their defaults.
      *
-     * @param classification whether to include the classification-only {@value #CLASS_WEIGHTS}
+     * @param classification whether the owner is the classifier, which has the classification-only params
      * @param defaultLoss    this estimator's default for network.loss
      */
     TrainingParams(Params owner, boolean classification, String defaultLoss) {
@@ -52,27 +48,27 @@ final class TrainingParams implements Serializable {
                 + " training.checkpoint.path, whose newest is taken) to continue from, as sparkprop train --resume"
                 + " does: with the settings and data of the run that wrote it, fit ends in that run's model, bit for"
                 + " bit. Not set: train from the start.");
-        for (Map.Entry<String, Type> e : KEYS.entrySet()) {
-            String key = e.getKey();
-            if (key.equals(CLASS_WEIGHTS) && !classification) {
+        for (Setting<?> setting : JobConfig.SETTINGS) {
+            if (!setting.isParamOf(classification)) {
                 continue;
             }
-            Param<?> param = create(owner, key, e.getValue());
-            params.put(key, param);
-            Object value = key.equals("network.loss") ? defaultLoss : JobConfigLoader.defaultValue(key);
+            Param<?> param = create(owner, setting);
+            params.put(setting.key(), param);
             // A required key (network.layers) has no default: fit reports it unset
-            if (JobConfigLoader.problemWith(key, value) == null) {
-                setDefault(owner, param, typed(value, e.getValue()));
+            if (setting == NetworkSection.LOSS) {
+                setDefault(owner, param, defaultLoss);
+            } else if (!setting.required()) {
+                setDefault(owner, param, typed(JobConfigLoader.defaultValue(setting.key()), setting.type()));
             }
         }
     }
 
-    /** The param named {@code key}. */
+    /** The param of {@code setting}. */
     @SuppressWarnings("unchecked")
-    <P extends Param<?>> P get(String key) {
-        Param<?> param = params.get(key);
+    <P extends Param<?>> P get(Setting<?> setting) {
+        Param<?> param = params.get(setting.key());
         if (param == null) {
-            throw new IllegalArgumentException("no param " + key);
+            throw new IllegalArgumentException("no param " + setting.key());
         }
         return (P) param;
     }
@@ -88,14 +84,16 @@ final class TrainingParams implements Serializable {
         return values;
     }
 
-    private static Param<?> create(Params owner, String key, Type type) {
+    private static Param<?> create(Params owner, Setting<?> setting) {
+        String key = setting.key();
         String doc = JobConfigLoader.documentation(key);
-        return switch (type) {
+        return switch (setting.type()) {
             case STRING -> new Param<String>(owner, key, doc, validator(key));
             case INT -> new IntParam(owner, key, doc, validator(key));
             case LONG -> new LongParam(owner, key, doc, validator(key));
             case DOUBLE -> new DoubleParam(owner, key, doc, validator(key));
             case BOOLEAN -> new BooleanParam(owner, key, doc);
+            case STRINGS -> throw new IllegalStateException(key + " is a list; no estimator param takes one yet");
         };
     }
 
@@ -117,33 +115,12 @@ final class TrainingParams implements Serializable {
     }
 
     /** HOCON reads 0 as an integer; a double param's default must still be a Double. */
-    private static Object typed(Object value, Type type) {
+    private static Object typed(Object value, Setting.Type type) {
         return switch (type) {
             case LONG -> ((Number) value).longValue();
             case DOUBLE -> ((Number) value).doubleValue();
             case INT -> ((Number) value).intValue();
             default -> value;
         };
-    }
-
-    private static Map<String, Type> keys() {
-        Map<String, Type> keys = new LinkedHashMap<>();
-        for (String key : List.of("network.layers", "network.loss", "network.initializer", "optimizer.kind",
-                "optimizer.schedule", "training.precision", "training.early_stopping.metric", CLASS_WEIGHTS,
-                "training.checkpoint.path", "training.on_non_finite", "data.missing")) {
-            keys.put(key, Type.STRING);
-        }
-        for (String key : List.of("optimizer.learning_rate", "optimizer.l2", "optimizer.clip_norm",
-                "data.validation_fraction")) {
-            keys.put(key, Type.DOUBLE);
-        }
-        for (String key : List.of("training.epochs", "training.batch_rows", "training.iterations_per_epoch",
-                "training.block_rows", "training.early_stopping.patience", "training.checkpoint.every_iterations",
-                "training.checkpoint.keep", "spark.partitions", "spark.aggregation_depth")) {
-            keys.put(key, Type.INT);
-        }
-        keys.put("training.seed", Type.LONG);
-        keys.put("data.standardize", Type.BOOLEAN);
-        return keys;
     }
 }

@@ -128,21 +128,22 @@ public final class DistributedTrainer {
         }
         if (data.precision() != settings.numberType()) {
             throw new IllegalArgumentException("the data is cached in " + data.precision().specName()
-                    + " but training.precision is " + settings.precision() + "; build the data with the same precision");
+                    + " but training.precision is " + settings.numberType().specName()
+                    + "; build the data with the same precision");
         }
         double[] params = start.params().clone();
         Updater updater = settings.updater();
         double[] state = start.optimizerState().clone();
         if (state.length != updater.newState().length) {
             throw new IllegalArgumentException("the optimizer state has " + state.length + " values, "
-                    + settings.optimizer() + " needs " + updater.newState().length);
+                    + settings.optimizer().kind().name() + " needs " + updater.newState().length);
         }
         int slices = settings.batchRows() == 0 ? 0
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
-                + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.precision(), data.rows(),
+                + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.numberType().specName(), data.rows(),
                 data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
                 FloatElementwise.implementation());
         List<Iteration> history = new ArrayList<>();

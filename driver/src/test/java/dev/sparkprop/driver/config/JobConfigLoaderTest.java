@@ -2,14 +2,19 @@ package dev.sparkprop.driver.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.nn.Initializer;
+import dev.sparkprop.nn.optim.LearningRateSchedules;
+import dev.sparkprop.nn.optim.Optimizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,54 +38,54 @@ class JobConfigLoaderTest {
     @Test
     void defaultsApplied() throws IOException {
         JobConfig c = JobConfigLoader.load(job(MINIMAL), List.of());
-        assertEquals("in.csv", c.dataPath());
-        assertEquals("csv", c.format());
-        assertTrue(c.csvHeader());
-        assertEquals(",", c.csvDelimiter());
-        assertEquals(List.of("label"), c.labels());
-        assertEquals(List.of(), c.features());
-        assertEquals("", c.weightColumn());
-        assertTrue(c.standardize());
-        assertEquals(0, c.validationFraction());
-        assertFalse(c.hasValidation());
-        assertEquals("xavier_uniform", c.initializer());
-        assertEquals("adam", c.optimizer());
-        assertEquals(0.001, c.learningRate());
-        assertEquals("constant", c.schedule());
-        assertEquals(10, c.epochs());
-        assertEquals(0, c.batchRows());
-        assertEquals(1024, c.blockRows());
-        assertEquals(1, c.seed());
-        assertEquals(0, c.earlyStoppingPatience());
-        assertEquals("validation_loss", c.earlyStoppingMetric());
-        assertEquals(0, c.partitions());
-        assertEquals("out/model/report", c.reportPath());
-        assertFalse(c.overwrite());
+        assertEquals("in.csv", c.data().path());
+        assertEquals("csv", c.data().format());
+        assertTrue(c.data().csvHeader());
+        assertEquals(",", c.data().csvDelimiter());
+        assertEquals(List.of("label"), c.data().labels());
+        assertEquals(List.of(), c.data().features());
+        assertEquals(Optional.empty(), c.data().weight());
+        assertTrue(c.data().standardize());
+        assertEquals(0, c.data().validationFraction());
+        assertFalse(c.data().hasValidation());
+        assertEquals(Initializer.XAVIER_UNIFORM, c.network().initializer());
+        assertEquals(Optimizers.adam(0.9, 0.999, 1e-8), c.optimizer().kind());
+        assertEquals(0.001, c.optimizer().learningRate());
+        assertEquals(LearningRateSchedules.constant(0.001), c.optimizer().schedule());
+        assertEquals(10, c.training().epochs());
+        assertEquals(0, c.training().batchRows());
+        assertEquals(1024, c.training().blockRows());
+        assertEquals(1, c.training().seed());
+        assertEquals(0, c.training().earlyStopping().patience());
+        assertEquals("validation_loss", c.training().earlyStopping().metric());
+        assertEquals(0, c.spark().partitions());
+        assertEquals("out/model/report", c.output().reportPath());
+        assertFalse(c.output().overwrite());
     }
 
     @Test
     void exampleFilesLoad() {
         JobConfig digits = JobConfigLoader.load(EXAMPLES.resolve("digits.conf").toString(), List.of());
-        assertEquals("data/digits.csv", digits.dataPath());
-        assertEquals("64,64:relu,10:softmax", digits.layers());
-        assertEquals("cross_entropy", digits.loss());
-        assertEquals(0.003, digits.learningRate());
-        assertEquals(15, digits.epochs());
-        assertEquals(64, digits.batchRows());
-        assertEquals(0.25, digits.validationFraction());
-        assertEquals("target/models/digits", digits.modelPath());
-        assertTrue(digits.overwrite());
+        assertEquals("data/digits.csv", digits.data().path());
+        assertEquals("64,64:relu,10:softmax", digits.network().spec().layersSpec());
+        assertEquals("cross_entropy(reduction=sum)", digits.network().loss().name());
+        assertEquals(0.003, digits.optimizer().learningRate());
+        assertEquals(15, digits.training().epochs());
+        assertEquals(64, digits.training().batchRows());
+        assertEquals(0.25, digits.data().validationFraction());
+        assertEquals("target/models/digits", digits.output().modelPath());
+        assertTrue(digits.output().overwrite());
 
         JobConfig diabetes = JobConfigLoader.load(EXAMPLES.resolve("diabetes-regression.conf").toString(), List.of());
-        assertEquals("data/diabetes.csv", diabetes.dataPath());
-        assertEquals(List.of("target"), diabetes.labels());
-        assertEquals("10,8:tanh,1:identity", diabetes.layers());
-        assertEquals("mse", diabetes.loss());
-        assertEquals(0.01, diabetes.learningRate());
-        assertEquals(100, diabetes.epochs());
-        assertEquals(0.25, diabetes.validationFraction());
-        assertEquals("target/models/diabetes", diabetes.modelPath());
-        assertTrue(diabetes.overwrite());
+        assertEquals("data/diabetes.csv", diabetes.data().path());
+        assertEquals(List.of("target"), diabetes.data().labels());
+        assertEquals("10,8:tanh,1:identity", diabetes.network().spec().layersSpec());
+        assertEquals("mse(reduction=mean)", diabetes.network().loss().name());
+        assertEquals(0.01, diabetes.optimizer().learningRate());
+        assertEquals(100, diabetes.training().epochs());
+        assertEquals(0.25, diabetes.data().validationFraction());
+        assertEquals("target/models/diabetes", diabetes.output().modelPath());
+        assertTrue(diabetes.output().overwrite());
     }
 
     @Test
@@ -88,19 +93,31 @@ class JobConfigLoaderTest {
         JobConfig c = JobConfigLoader.load(job(MINIMAL + "training.epochs = 5\n"), List.of(
                 "training.epochs=7", "data.label=[a, b]", "optimizer.learning_rate=0.05", "training.epochs=8",
                 "data.path=s3a://bucket/train//part=1", "data.csv.delimiter=\";\"", "data.standardize=false"));
-        assertEquals(8, c.epochs());
-        assertEquals(List.of("a", "b"), c.labels());
-        assertEquals(0.05, c.learningRate());
-        assertEquals("s3a://bucket/train//part=1", c.dataPath());
-        assertEquals(";", c.csvDelimiter());
-        assertFalse(c.standardize());
+        assertEquals(8, c.training().epochs());
+        assertEquals(List.of("a", "b"), c.data().labels());
+        assertEquals(0.05, c.optimizer().learningRate());
+        assertEquals("s3a://bucket/train//part=1", c.data().path());
+        assertEquals(";", c.data().csvDelimiter());
+        assertFalse(c.data().standardize());
     }
 
     @Test
     void overridesAloneMakeAJob() {
         JobConfig c = JobConfigLoader.load(null, List.of("data.path=in.csv", "network.layers=4,3:softmax",
                 "network.loss=cross_entropy", "output.model_path=out"));
-        assertEquals("4,3:softmax", c.layers());
+        assertEquals("4,3:softmax", c.network().spec().layersSpec());
+    }
+
+    @Test
+    void autoInputWidthHasNoNetworkUntilTheDataGivesItOne() throws IOException {
+        JobConfig auto = JobConfigLoader.load(job(MINIMAL), List.of("network.layers=auto,5:relu,3:softmax"));
+        assertTrue(auto.network().inputWidth().isEmpty());
+        assertEquals(3, auto.network().outputWidth());
+        assertThrows(IllegalStateException.class, () -> auto.network().spec());
+        JobConfig resolved = auto.withInputWidth(7);
+        assertEquals("7,5:relu,3:softmax", resolved.network().spec().layersSpec());
+        assertEquals("\"7,5:relu,3:softmax\"", resolved.effective().get("network.layers"));
+        assertSame(resolved, resolved.withInputWidth(8));
     }
 
     @Test
@@ -110,7 +127,7 @@ class JobConfigLoaderTest {
         assertEquals("[\"a\",\"b\"]", c.effective().get("data.label"));
         assertEquals("10", c.effective().get("training.epochs"));
         assertEquals("\"out/model/report\"", c.effective().get("output.report_path"));
-        assertEquals(List.of(1.0, 2.0), c.classWeightValues());
+        assertEquals(List.of(1.0, 2.0), c.training().classWeights().given());
         JobConfig again = JobConfigLoader.load(job(c.render()), List.of());
         assertEquals(c.effective(), again.effective());
     }
@@ -217,7 +234,7 @@ class JobConfigLoaderTest {
         assertProblem(List.of("data.validation_path=val.csv", "data.validation_fraction=0.2"),
                 "data.validation_fraction: must be 0 when data.validation_path is set");
         JobConfig c = JobConfigLoader.load(job(MINIMAL), List.of("data.validation_path=val.csv"));
-        assertTrue(c.hasValidation());
+        assertTrue(c.data().hasValidation());
     }
 
     @Test
@@ -225,17 +242,17 @@ class JobConfigLoaderTest {
         assertProblem(List.of("training.early_stopping.patience=3"),
                 "training.early_stopping.metric: validation_loss needs validation data");
         assertEquals(3, JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
-                "data.validation_fraction=0.1")).earlyStoppingPatience());
+                "data.validation_fraction=0.1")).training().earlyStopping().patience());
         assertEquals("train_loss", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
-                "training.early_stopping.metric=train_loss")).earlyStoppingMetric());
+                "training.early_stopping.metric=train_loss")).training().earlyStopping().metric());
     }
 
     @Test
     void classWeightsWithRowWeightIsAnError() throws IOException {
         assertProblem(List.of("training.class_weights=balanced", "data.weight=w"),
                 "training.class_weights: cannot be combined with data.weight");
-        assertEquals(List.of(), JobConfigLoader.load(job(MINIMAL), List.of("training.class_weights=balanced"))
-                .classWeightValues());
+        assertTrue(JobConfigLoader.load(job(MINIMAL), List.of("training.class_weights=balanced")).training()
+                .classWeights().balanced());
     }
 
     @Test
@@ -248,7 +265,7 @@ class JobConfigLoaderTest {
     void noSystemPropertiesOrEnvironment() throws IOException {
         System.setProperty("training.epochs", "3");
         try {
-            assertEquals(10, JobConfigLoader.load(job(MINIMAL), List.of()).epochs());
+            assertEquals(10, JobConfigLoader.load(job(MINIMAL), List.of()).training().epochs());
         } finally {
             System.clearProperty("training.epochs");
         }
@@ -259,14 +276,14 @@ class JobConfigLoaderTest {
 
     @Test
     void higherIsBetterByMetric() {
-        assertFalse(JobConfig.higherIsBetter("validation_loss"));
-        assertFalse(JobConfig.higherIsBetter("validation_rmse"));
-        assertFalse(JobConfig.higherIsBetter("validation_mae"));
-        assertFalse(JobConfig.higherIsBetter("train_loss"));
-        assertTrue(JobConfig.higherIsBetter("validation_accuracy"));
-        assertTrue(JobConfig.higherIsBetter("validation_macro_f1"));
-        assertTrue(JobConfig.higherIsBetter("validation_r2"));
-        assertThrows(IllegalArgumentException.class, () -> JobConfig.higherIsBetter("loss"));
+        assertFalse(EarlyStoppingSection.higherIsBetter("validation_loss"));
+        assertFalse(EarlyStoppingSection.higherIsBetter("validation_rmse"));
+        assertFalse(EarlyStoppingSection.higherIsBetter("validation_mae"));
+        assertFalse(EarlyStoppingSection.higherIsBetter("train_loss"));
+        assertTrue(EarlyStoppingSection.higherIsBetter("validation_accuracy"));
+        assertTrue(EarlyStoppingSection.higherIsBetter("validation_macro_f1"));
+        assertTrue(EarlyStoppingSection.higherIsBetter("validation_r2"));
+        assertThrows(IllegalArgumentException.class, () -> EarlyStoppingSection.higherIsBetter("loss"));
     }
 
     private String job(String text) throws IOException {

@@ -9,8 +9,8 @@ import dev.sparkprop.nn.ParameterLayout;
  */
 public final class Updater {
 
-    /** The {@code clipNorm} that turns clipping off. */
-    public static final double NO_CLIPPING = Double.POSITIVE_INFINITY;
+    /** The {@code clipNorm} that turns clipping off, as optimizer.clip_norm = 0 does. */
+    public static final double NO_CLIPPING = 0;
 
     private final int size;
     private final Optimizer optimizer;
@@ -26,9 +26,8 @@ public final class Updater {
      * @param l2       L2 coefficient λ ≥ 0: adds λ·w to the gradient of each weight, the gradient
      *                 of (λ/2)·Σ W² (PyTorch's {@code weight_decay} on SGD/Adam); biases are not
      *                 regularised. 0 turns it off.
-     * @param clipNorm the largest global L2 norm the gradient keeps, a finite number &gt; 0, or
-     *                 {@link #NO_CLIPPING} (+∞, since no norm exceeds it). 0 is rejected rather
-     *                 than read as "off", so a mistyped clip cannot silently disable clipping.
+     * @param clipNorm the largest global L2 norm the gradient keeps, a finite number ≥ 0; 0
+     *                 ({@link #NO_CLIPPING}) turns clipping off.
      * @throws IllegalArgumentException naming the bad argument
      */
     public Updater(ParameterLayout layout, Optimizer optimizer, LearningRateSchedule schedule, double l2,
@@ -39,8 +38,8 @@ public final class Updater {
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
             throw new IllegalArgumentException("l2 must be a finite number ≥ 0 (0 turns it off), got " + l2);
         }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clip norm must be a number > 0, or Infinity to turn clipping off, got "
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("clip norm must be a finite number ≥ 0 (0 turns clipping off), got "
                     + clipNorm);
         }
         this.size = layout.size();
@@ -65,7 +64,8 @@ public final class Updater {
     /**
      * Runs one step, in this order:
      * <ol>
-     *   <li>if ‖g‖₂ &gt; clipNorm, g *= clipNorm/‖g‖₂ (exactly, without PyTorch's +1e-6);</li>
+     *   <li>if clipNorm &gt; 0 and ‖g‖₂ &gt; clipNorm, g *= clipNorm/‖g‖₂ (exactly, without
+     *       PyTorch's +1e-6);</li>
      *   <li>g += l2·w on weight entries;</li>
      *   <li>if the optimizer has decoupled weight decay λ, w *= 1 - lr·λ on weight entries
      *       (PyTorch AdamW's form of w -= lr·λ·w);</li>
@@ -91,7 +91,7 @@ public final class Updater {
         }
         double norm = Math.sqrt(sumOfSquares);
         lastGradientNorm = norm;
-        if (norm > clipNorm) {
+        if (clipNorm > 0 && norm > clipNorm) {
             double scale = clipNorm / norm;
             for (int i = 0; i < size; i++) {
                 g[i] *= scale;

@@ -73,8 +73,8 @@ class UpdaterTest {
     }
 
     @Test
-    void infiniteClipNormTurnsClippingOff() {
-        Updater updater = sgd(1, 0, Updater.NO_CLIPPING);
+    void zeroClipNormTurnsClippingOff() {
+        Updater updater = sgd(1, 0, 0);
         double[] g = threeFourGradient();
         g[5] = 1e150;
         double[] given = g.clone();
@@ -163,8 +163,8 @@ class UpdaterTest {
     @Test
     void badArgumentsAreRejectedWithMessagesNamingThem() {
         assertMessage("l2 must be a finite number ≥ 0 (0 turns it off), got -0.1", () -> sgd(1, -0.1, 1));
-        assertMessage("clip norm must be a number > 0, or Infinity to turn clipping off, got 0.0", () -> sgd(1, 0, 0));
-        assertMessage("got -1.0", () -> sgd(1, 0, -1));
+        assertMessage("clip norm must be a finite number ≥ 0 (0 turns clipping off), got -1.0", () -> sgd(1, 0, -1));
+        assertMessage("got Infinity", () -> sgd(1, 0, Double.POSITIVE_INFINITY));
         assertMessage("got NaN", () -> sgd(1, 0, Double.NaN));
         Updater updater = sgd(1, 0, 1);
         assertMessage("the layout has 13 parameters, got 12 weights and 13 gradient values",

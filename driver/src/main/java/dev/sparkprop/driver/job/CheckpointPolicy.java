@@ -1,0 +1,48 @@
+package dev.sparkprop.driver.job;
+
+import dev.sparkprop.driver.config.CheckpointSection;
+import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.TrainerState;
+import dev.sparkprop.driver.train.TrainingDivergedException;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Writes a checkpoint whenever {@code training.checkpoint.*} says one is due, and remembers the
+ * newest, so that a run that diverges can say where to resume from.
+ */
+final class CheckpointPolicy implements DistributedTrainer.StepListener {
+
+    private final CheckpointSection settings;
+    private final Configuration hadoop;
+    private final ProgressLine progress;
+    private final Function<TrainerState, Checkpoints.Checkpoint> snapshot;
+    private String newest;
+
+    /** @param snapshot the checkpoint of the run at a state */
+    CheckpointPolicy(CheckpointSection settings, Configuration hadoop, ProgressLine progress,
+                     Function<TrainerState, Checkpoints.Checkpoint> snapshot) {
+        this.settings = settings;
+        this.hadoop = hadoop;
+        this.progress = progress;
+        this.snapshot = snapshot;
+    }
+
+    @Override
+    public void stepTaken(TrainerState state, boolean epochEnded) {
+        if (settings.due(state.iteration(), epochEnded)) {
+            newest = Checkpoints.write(settings.path().orElseThrow(), settings.keep(), snapshot.apply(state), hadoop);
+            progress.line("checkpoint " + newest);
+        }
+    }
+
+    /** {@code e}, told how to resume from the newest checkpoint when there is one. */
+    TrainingDivergedException withResumeAdvice(TrainingDivergedException e) {
+        if (newest == null) {
+            return e;
+        }
+        return new TrainingDivergedException(e.iteration(), e.getMessage() + ". The newest checkpoint, " + newest
+                + ", is from before it: sparkprop train --resume " + newest
+                + " --set optimizer.learning_rate=<lower> continues from there");
+    }
+}

@@ -30,7 +30,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * The one training loop, shared by {@code sparkprop train} and the Spark ML estimators: split off
@@ -127,12 +126,9 @@ public final class Training {
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
         double[] classWeights = classWeights(config, prep, fitted.classCounts());
-        if (config.spark().partitions() > 0) {
-            trainRows = repartition(trainRows, config.spark().partitions());
-        }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec,
-                settings.blockRows(), classWeights, settings.numberType());
+        try (TrainingData train = TrainingData.forTraining(trainRows, config.spark().partitions(),
+                "the training data", prep, spec, settings.blockRows(), classWeights, settings.numberType());
              TrainingData validation = validationRows == null ? null
                      // Class weights shape the training objective only; validation metrics stay unweighted,
                      // as evaluate computes them.
@@ -255,19 +251,6 @@ public final class Training {
         return new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(), spec.loss().name(),
                 params.length, prep, config.effective(), history, droppedRows, version(), Instant.now().toString()),
                 params.clone());
-    }
-
-    /**
-     * {@code rows} in {@code n} partitions, each in the same row order on every run. A plain
-     * repartition's reduce side reads the map outputs in the order they arrive, so its row order,
-     * and with it the rounding of each partition's sums, would vary between runs. Rows are
-     * numbered by their place in the source partitions, spread by a hash of that number, and
-     * sorted by it.
-     */
-    static Dataset<Row> repartition(Dataset<Row> rows, int n) {
-        String id = "__sparkprop_row";
-        return rows.withColumn(id, functions.monotonically_increasing_id()).repartition(n, functions.col(id))
-                .sortWithinPartitions(id).drop(id);
     }
 
     /** training.class_weights as one weight per class index, or null. */

@@ -40,6 +40,28 @@ final class RowIds implements Serializable {
         return ((long) partition << PLACE_BITS) | place;
     }
 
+    /**
+     * Raises each source partition's size in {@code sizes} to its largest place in {@code keys} + 1.
+     * Keys come sorted, so consecutive ones share a source partition: the map is touched once a run.
+     */
+    static void addSizes(long[] keys, Map<Integer, Long> sizes) {
+        int partition = -1;
+        long size = 0;
+        for (long key : keys) {
+            if (partitionOf(key) != partition) {
+                if (partition >= 0) {
+                    sizes.merge(partition, size, Math::max);
+                }
+                partition = partitionOf(key);
+                size = 0;
+            }
+            size = Math.max(size, placeOf(key) + 1);
+        }
+        if (partition >= 0) {
+            sizes.merge(partition, size, Math::max);
+        }
+    }
+
     static int partitionOf(long key) {
         return (int) (key >>> PLACE_BITS);
     }

@@ -140,9 +140,7 @@ public final class TrainingData implements AutoCloseable {
                     t.weightSum += b.weightSum();
                 } else if (next instanceof RowKeys k) {
                     keyed = true;
-                    for (long key : k.keys()) {
-                        t.sourceRows.merge(RowIds.partitionOf(key), RowIds.placeOf(key) + 1, Math::max);
-                    }
+                    RowIds.addSizes(k.keys(), t.sourceRows);
                 } else {
                     t.problems.merge((DataProblems) next);
                 }
@@ -361,6 +359,9 @@ public final class TrainingData implements AutoCloseable {
                 while (r < blockRows && rowsIn.hasNext()) {
                     // A row that cannot be used is overwritten by the next one
                     Row row = rowsIn.next();
+                    if (keys != null) {
+                        problems.at(row.getLong(keyAt));
+                    }
                     int index = classes ? encoder.encode(row, x, oneRow, 0, w, r, problems)
                             : encoder.encode(row, x, y, r * out, w, r, problems);
                     if (index != RowEncoder.UNUSABLE) {

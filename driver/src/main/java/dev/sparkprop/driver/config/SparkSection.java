@@ -6,7 +6,7 @@ import java.util.List;
  * The Spark keys ({@code spark.*}): how the work is spread. What each key means, its 0
  * included, is in {@code reference.conf}.
  *
- * @param partitions       spark.partitions, whose 0 {@code Training.run} handles
+ * @param partitions       spark.partitions, whose 0 {@code TrainingData.forTraining} handles
  * @param aggregationDepth spark.aggregation_depth, whose 0 {@code DistributedTrainer.aggregationDepth}
  *                         handles
  */

@@ -19,7 +19,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * The one training loop, shared by {@code sparkprop train} and the Spark ML estimators: split off
@@ -114,11 +113,9 @@ public final class Training {
         }
         double[] classWeights = ClassWeighting.perClass(config.training().classWeights(), spec.loss(), prep.classes(),
                 prepared.fitted().classCounts());
-        Dataset<Row> trainRows = config.spark().partitions() > 0
-                ? repartition(prepared.trainRows(), config.spark().partitions()) : prepared.trainRows();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec,
-                settings.blockRows(), classWeights, settings.numberType());
+        try (TrainingData train = TrainingData.forTraining(prepared.trainRows(), config.spark().partitions(),
+                "the training data", prep, spec, settings.blockRows(), classWeights, settings.numberType());
              TrainingData validation = prepared.validationRows() == null ? null
                      // Class weights shape the training objective only; validation metrics stay unweighted,
                      // as evaluate computes them.
@@ -185,16 +182,4 @@ public final class Training {
                 train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
     }
 
-    /**
-     * {@code rows} in {@code n} partitions, each in the same row order on every run. A plain
-     * repartition's reduce side reads the map outputs in the order they arrive, so its row order,
-     * and with it the rounding of each partition's sums, would vary between runs. Rows are
-     * numbered by their place in the source partitions, spread by a hash of that number, and
-     * sorted by it.
-     */
-    static Dataset<Row> repartition(Dataset<Row> rows, int n) {
-        String id = "__sparkprop_row";
-        return rows.withColumn(id, functions.monotonically_increasing_id()).repartition(n, functions.col(id))
-                .sortWithinPartitions(id).drop(id);
-    }
 }

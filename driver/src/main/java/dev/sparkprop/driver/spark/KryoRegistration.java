@@ -22,6 +22,8 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(double[][].class);
         // DataProblems' lists
         kryo.register(java.util.ArrayList.class);
+        // TrainingData.Totals' source partition sizes
+        kryo.register(java.util.TreeMap.class);
         ShippedClasses.all().forEach(kryo::register);
         // Spark classes that sparkprop jobs and pipelines ship (reading a DataFrame, loading a saved
         // stage such as a StringIndexerModel, Spark ML's evaluators) but Spark leaves unregistered;

@@ -14,7 +14,9 @@ import java.util.Set;
  * column and kind of problem, how many rows and the first value seen; and the rows that
  * data.missing = "drop" left out, per column. Each partition fills its own; the driver merges
  * them in partition order, so counts, examples and their order are the same on every run, and
- * raises one {@link InvalidDataException} for all of them ({@link #check}).
+ * raises one {@link InvalidDataException} for all of them ({@link #check}). Rows that carry their
+ * place in the source ({@link #at}) keep the source's order through a repartitioning: the
+ * example and the order of the problems are those of the first such row in the source.
  */
 public final class DataProblems implements Serializable {
 
@@ -39,22 +41,27 @@ public final class DataProblems implements Serializable {
         MISSING, NON_FINITE, VECTOR_SIZE, UNKNOWN_CLASS, NEGATIVE, FLOAT32_RANGE, MALFORMED
     }
 
-    /** One kind of problem in one column: how many rows, the first value, and what the column takes. */
+    /**
+     * One kind of problem in one column: how many rows, the first value (and the source key of its
+     * row, 0 for rows without one), and what the column takes.
+     */
     static final class Tally implements Serializable {
         private static final long serialVersionUID = 1L;
         final Role role;
         final String column;
         final Kind kind;
-        final String example;
+        String example;
+        long first;
         final String expected;
         long rows;
 
-        Tally(Role role, String column, Kind kind, String example, String expected) {
+        Tally(Role role, String column, Kind kind, String example, String expected, long first) {
             this.role = role;
             this.column = column;
             this.kind = kind;
             this.example = example;
             this.expected = expected;
+            this.first = first;
         }
 
         boolean is(Role r, String c, Kind k) {
@@ -65,6 +72,13 @@ public final class DataProblems implements Serializable {
     private final ArrayList<Tally> problems = new ArrayList<>();
     private final ArrayList<Tally> dropped = new ArrayList<>();
     private long droppedRows;
+    /** The source key ({@link RowIds#key}) of the row being checked, or 0 for rows without one. */
+    private long at;
+
+    /** The next problems are those of the row with source key {@code key}. */
+    void at(long key) {
+        at = key;
+    }
 
     /**
      * Records a row's problem.
@@ -84,7 +98,8 @@ public final class DataProblems implements Serializable {
                 return;
             }
         }
-        Tally t = new Tally(role, column, kind, example == null ? null : abbreviate(example.toString()), expected);
+        Tally t = new Tally(role, column, kind, example == null ? null : abbreviate(example.toString()), expected,
+                at);
         t.rows = rows;
         problems.add(t);
     }
@@ -97,7 +112,7 @@ public final class DataProblems implements Serializable {
                 return;
             }
         }
-        Tally t = new Tally(Role.FEATURE, column, Kind.MISSING, null, null);
+        Tally t = new Tally(Role.FEATURE, column, Kind.MISSING, null, null, at);
         t.rows = 1;
         dropped.add(t);
     }
@@ -107,26 +122,32 @@ public final class DataProblems implements Serializable {
         droppedRows++;
     }
 
-    /** Adds {@code later}'s findings after this one's (the next partition's). */
+    /**
+     * Adds {@code later}'s findings after this one's (the next partition's); of two examples of a
+     * problem, the earlier row's in the source is kept, and problems are ordered by it.
+     */
     DataProblems merge(DataProblems later) {
-        for (Tally t : later.problems) {
-            Tally mine = find(problems, t);
-            if (mine == null) {
-                problems.add(t);
-            } else {
-                mine.rows += t.rows;
-            }
-        }
-        for (Tally t : later.dropped) {
-            Tally mine = find(dropped, t);
-            if (mine == null) {
-                dropped.add(t);
-            } else {
-                mine.rows += t.rows;
-            }
-        }
+        merge(problems, later.problems);
+        merge(dropped, later.dropped);
         droppedRows += later.droppedRows;
         return this;
+    }
+
+    private static void merge(List<Tally> mine, List<Tally> later) {
+        for (Tally t : later) {
+            Tally same = find(mine, t);
+            if (same == null) {
+                mine.add(t);
+            } else {
+                same.rows += t.rows;
+                if (t.first < same.first) {
+                    same.example = t.example;
+                    same.first = t.first;
+                }
+            }
+        }
+        // Stable: rows without source keys (all 0) stay in the order they were found
+        mine.sort(java.util.Comparator.comparingLong(t -> t.first));
     }
 
     private static Tally find(List<Tally> tallies, Tally like) {

@@ -250,8 +250,9 @@ public final class DistributedTrainer {
                 : sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
-                    settings.blockRows(), data.precision(), data.blocks().id(), weights, settings.seed(), epoch, slices, slice);
-            return data.blocks()
+                    settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
+                    epoch, slices, slice);
+            return data.cached()
                     .mapPartitions(perPartition)
                     .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);
         } finally {

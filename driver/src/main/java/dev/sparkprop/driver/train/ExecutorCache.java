@@ -37,8 +37,12 @@ final class ExecutorCache {
     /** Partitions whose row order is kept, the least recently used dropped first. */
     private static final int ROW_ORDERS_KEPT = 64;
 
-    /** One partition's row order for one epoch. */
-    private record RowOrder(long seed, int epoch, int rows, int[] order) {
+    /**
+     * One partition's rows in one epoch's order: {@code rows[batchStarts[k]..batchStarts[k+1])}
+     * are the partition's rows (indices in partition order) of batch k of the epoch's
+     * {@code slices}.
+     */
+    record RowOrder(long seed, int epoch, int slices, int[] rows, int[] batchStarts) {
     }
 
     private static final Map<List<Integer>, RowOrder> ROW_ORDERS = new LinkedHashMap<>(16, 0.75f, true) {
@@ -49,21 +53,21 @@ final class ExecutorCache {
     };
 
     /**
-     * The epoch's row order of one partition of the cached blocks {@code dataId}, made by
-     * {@code make} on the epoch's first iteration here and reused by the rest: an iteration then
-     * costs its batch, not a permutation of the whole partition. One epoch is kept per partition
-     * (4 bytes a row). Made again if dropped, or where a task runs on another executor, with the
-     * same result: it depends only on (seed, epoch, partition).
+     * The epoch's row order of one partition of the cache {@code dataId}, made by {@code make} on
+     * the epoch's first iteration here and reused by the rest: an iteration then costs its batch,
+     * not a pass over the whole partition. One epoch is kept per partition (4 bytes a row and one
+     * int a batch). Made again if dropped, or where a task runs on another executor, with the same
+     * result: it depends only on the rows' ids, the seed and the epoch.
      */
-    static int[] rowOrder(int dataId, int partition, long seed, int epoch, int rows, Supplier<int[]> make) {
+    static RowOrder rowOrder(int dataId, int partition, long seed, int epoch, int slices, Supplier<RowOrder> make) {
         List<Integer> key = List.of(dataId, partition);
         synchronized (ROW_ORDERS) {
             RowOrder kept = ROW_ORDERS.get(key);
-            if (kept == null || kept.seed() != seed || kept.epoch() != epoch || kept.rows() != rows) {
-                kept = new RowOrder(seed, epoch, rows, make.get());
+            if (kept == null || kept.seed() != seed || kept.epoch() != epoch || kept.slices() != slices) {
+                kept = make.get();
                 ROW_ORDERS.put(key, kept);
             }
-            return kept.order();
+            return kept;
         }
     }
 

@@ -7,7 +7,6 @@ import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -17,14 +16,16 @@ import org.apache.spark.broadcast.Broadcast;
  * One partition's share of an iteration: forward + backprop over its rows, returned as one
  * {@link GradientSum} (summed, not averaged: the driver divides by the global weight).
  *
- * <p>Mini-batches are drawn without a shuffle: each epoch, a partition permutes its own rows
- * with a generator seeded by (seed, epoch, partition) and iteration k of the epoch takes the
- * k-th of {@code slices} equal parts. Every row is used once per epoch, and the batch depends
- * only on the seed, the iteration and the partition, never on timing or executor. The epoch's
- * order is computed once per partition and executor ({@link ExecutorCache#rowOrder}), so an
- * iteration costs its batch's rows, not the partition's.
+ * <p>Mini-batches are drawn without a shuffle, and the same whatever the partitioning: each
+ * epoch puts the row ids 0..range-1 ({@link RowIds}) in the order of one permutation seeded by
+ * (seed, epoch) ({@link EpochPermutation}), cuts the positions into {@code slices} equal runs,
+ * and iteration k takes the rows whose positions fall in the k-th. Each partition evaluates the
+ * permutation for its own rows only. Every row is used once per epoch, and the batch depends only
+ * on the seed, the epoch and the iteration, never on the partitions, timing or executor. A
+ * partition's epoch order is computed once per partition and executor
+ * ({@link ExecutorCache#rowOrder}), so an iteration costs its batch's rows, not the partition's.
  */
-final class PartitionGradient implements FlatMapFunction<Iterator<Block>, GradientSum> {
+final class PartitionGradient implements FlatMapFunction<Iterator<Object>, GradientSum> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,25 +33,29 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     private final String loss;
     private final int blockRows;
     private final Precision precision;
-    /** The cached blocks' RDD id: with the partition, which rows a cached row order belongs to. */
+    /** The cache's RDD id: with the partition, which rows a cached row order belongs to. */
     private final int dataId;
     /** The weights as the job computes: float32 ones for a float32 job (half the bytes on the wire). */
     private final Broadcast<?> params;
+    private final RowIds ids;
     private final long seed;
     private final int epoch;
     private final int slices;
     private final int slice;
 
-    /** @param slices iterations per epoch in mini-batch mode; 0 for full batch */
-    /** @param params a {@code double[]} broadcast, or {@code float[]} for float32 */
+    /**
+     * @param params a {@code double[]} broadcast, or {@code float[]} for float32
+     * @param slices iterations per epoch in mini-batch mode; 0 for full batch
+     */
     PartitionGradient(String layers, String loss, int blockRows, Precision precision, int dataId,
-                      Broadcast<?> params, long seed, int epoch, int slices, int slice) {
+                      Broadcast<?> params, RowIds ids, long seed, int epoch, int slices, int slice) {
         this.dataId = dataId;
         this.layers = layers;
         this.loss = loss;
         this.blockRows = blockRows;
         this.precision = precision;
         this.params = params;
+        this.ids = ids;
         this.seed = seed;
         this.epoch = epoch;
         this.slices = slices;
@@ -58,7 +63,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
     }
 
     @Override
-    public Iterator<GradientSum> call(Iterator<Block> blocks) {
+    public Iterator<GradientSum> call(Iterator<Object> items) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         GradientSum sum = new GradientSum(backprop.layout().size());
         Consumer<Block> add;
@@ -69,16 +74,27 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
             add = block -> sum.add(backprop, w, block);
         }
         if (slices == 0) {
-            blocks.forEachRemaining(add);
+            items.forEachRemaining(item -> {
+                if (item instanceof Block block) {
+                    add.accept(block);
+                }
+            });
         } else {
-            addMiniBatch(blocks, add);
+            addMiniBatch(items, add);
         }
         return List.of(sum).iterator();
     }
 
-    private void addMiniBatch(Iterator<Block> blocks, Consumer<Block> add) {
+    private void addMiniBatch(Iterator<Object> items, Consumer<Block> add) {
         List<Block> all = new ArrayList<>();
-        blocks.forEachRemaining(all::add);
+        List<long[]> keys = new ArrayList<>();
+        items.forEachRemaining(item -> {
+            if (item instanceof Block block) {
+                all.add(block);
+            } else if (item instanceof TrainingData.RowKeys k) {
+                keys.add(k.keys());
+            }
+        });
         // starts[b]: the partition's index of block b's first row.
         int[] starts = new int[all.size() + 1];
         for (int b = 0; b < all.size(); b++) {
@@ -89,10 +105,13 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
             return;
         }
         int partition = TaskContext.getPartitionId();
-        int[] order = ExecutorCache.rowOrder(dataId, partition, seed, epoch, rows,
-                () -> permutation(rows, new Random(mix(seed, epoch, partition))));
-        int from = (int) ((long) slice * rows / slices);
-        int to = (int) ((long) (slice + 1) * rows / slices);
+        ExecutorCache.RowOrder order = ExecutorCache.rowOrder(dataId, partition, seed, epoch, slices,
+                () -> rowOrder(sourceKeys(keys, partition, rows)));
+        int from = order.batchStarts()[slice];
+        int to = order.batchStarts()[slice + 1];
+        if (from == to) {
+            return;
+        }
         Block first = all.get(0);
         int in = first.inputWidth();
         int out = first.outputWidth();
@@ -106,7 +125,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
         for (int start = from; start < to; start += blockRows) {
             int n = Math.min(blockRows, to - start);
             for (int r = 0; r < n; r++) {
-                int row = order[start + r];
+                int row = order.rows()[start + r];
                 int b = blockOf(starts, row);
                 Block source = all.get(b);
                 int i = row - starts[b];
@@ -131,6 +150,67 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
         }
     }
 
+    /**
+     * The source key of each of the partition's rows: the cached ones, or for data cached without
+     * keys, the row's place in this partition.
+     */
+    private static long[] sourceKeys(List<long[]> cached, int partition, int rows) {
+        long[] keys = new long[rows];
+        if (cached.isEmpty()) {
+            for (int r = 0; r < rows; r++) {
+                keys[r] = RowIds.key(partition, r);
+            }
+            return keys;
+        }
+        int at = 0;
+        for (long[] k : cached) {
+            System.arraycopy(k, 0, keys, at, k.length);
+            at += k.length;
+        }
+        return keys;
+    }
+
+    /**
+     * The partition's rows grouped by the batch their epoch position falls in, in partition order
+     * within a batch (a counting sort: no sort of the positions needed).
+     */
+    private ExecutorCache.RowOrder rowOrder(long[] keys) {
+        EpochPermutation permutation = new EpochPermutation(ids.range(), seed, epoch);
+        int[] batchOf = new int[keys.length];
+        int[] batchStarts = new int[slices + 1];
+        for (int r = 0; r < keys.length; r++) {
+            batchOf[r] = batchOf(permutation.position(ids.id(keys[r])), ids.range(), slices);
+            batchStarts[batchOf[r] + 1]++;
+        }
+        for (int k = 0; k < slices; k++) {
+            batchStarts[k + 1] += batchStarts[k];
+        }
+        int[] next = java.util.Arrays.copyOf(batchStarts, slices);
+        int[] rows = new int[keys.length];
+        for (int r = 0; r < keys.length; r++) {
+            rows[next[batchOf[r]]++] = r;
+        }
+        return new ExecutorCache.RowOrder(seed, epoch, slices, rows, batchStarts);
+    }
+
+    /** The first position of batch k of {@code slices} equal runs over [0, range): floor(k × range / slices). */
+    static long batchStart(int k, long range, int slices) {
+        // k × (range % slices) < slices², which fits a long; k × range might not.
+        return k * (range / slices) + (long) k * (range % slices) / slices;
+    }
+
+    /** The batch whose run of positions holds {@code position}. */
+    static int batchOf(long position, long range, int slices) {
+        int k = (int) Math.min(slices - 1, (long) ((double) position * slices / range));
+        while (k > 0 && batchStart(k, range, slices) > position) {
+            k--;
+        }
+        while (k + 1 < slices && batchStart(k + 1, range, slices) <= position) {
+            k++;
+        }
+        return k;
+    }
+
     /** The block holding the partition's row {@code row}: the last b with starts[b] <= row. */
     static int blockOf(int[] starts, int row) {
         int b = java.util.Arrays.binarySearch(starts, row);
@@ -142,27 +222,5 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Block>, Gradie
             b++;
         }
         return b;
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    /**
-     * One seed for (seed, epoch, partition): odd 64-bit multipliers keep nearby triples apart,
-     * and java.util.Random's sequence is fixed by the Java specification on every JVM.
-     */
-    private static long mix(long seed, int epoch, int partition) {
-        return seed * 0x9E3779B97F4A7C15L + (epoch + 1) * 0xC2B2AE3D27D4EB4FL + (partition + 1) * 0x165667B19E3779F9L;
     }
 }

@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
@@ -30,9 +32,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainingData implements AutoCloseable {
 
-    /** What the cache holds: each partition's blocks, then its {@link DataProblems}; for built blocks, the blocks. */
+    /**
+     * What the cache holds: each partition's blocks, each followed by its rows' {@link RowKeys}
+     * when the rows were numbered from their source, then the partition's {@link DataProblems};
+     * for built blocks, the blocks.
+     */
     private final JavaRDD<?> cached;
     private final JavaRDD<Block> blocks;
+    private final RowIds ids;
     private final long rows;
     private final double weightSum;
     private final DataProblems problems;
@@ -43,6 +50,7 @@ public final class TrainingData implements AutoCloseable {
                          Precision precision) {
         this.cached = cached;
         this.blocks = blocks;
+        this.ids = new RowIds(totals.sourceRows);
         this.rows = totals.rows;
         this.weightSum = totals.weightSum;
         this.problems = totals.problems;
@@ -63,10 +71,49 @@ public final class TrainingData implements AutoCloseable {
     public static TrainingData fromDataFrame(Dataset<Row> df, String source, Preprocessing prep, NetworkSpec spec,
                                              int blockRows, double[] classWeights, Precision precision) {
         Dataset<Row> selected = select(df, prep);
+        return encode(selected, -1, source, prep, spec, blockRows, classWeights, precision);
+    }
+
+    /**
+     * {@link #fromDataFrame}, for the rows to train on: each row numbered by its place in
+     * {@code df}'s partitions before they are spread over {@code partitions} partitions (0: one
+     * per core of the application, Spark's default parallelism), so that a mini-batch holds the
+     * same rows whatever the partitioning ({@link RowIds}). Spreading keeps every row's
+     * partition and order the same on every run ({@link #spread}); data already in that many
+     * partitions stays where it is.
+     */
+    public static TrainingData forTraining(Dataset<Row> df, int partitions, String source, Preprocessing prep,
+                                           NetworkSpec spec, int blockRows, double[] classWeights,
+                                           Precision precision) {
+        int n = partitions > 0 ? partitions : df.sparkSession().sparkContext().defaultParallelism();
+        Dataset<Row> numbered = select(df, prep).withColumn(KEY, functions.monotonically_increasing_id());
+        if (numbered.rdd().getNumPartitions() != n) {
+            numbered = spread(numbered, n);
+        }
+        return encode(numbered, numbered.schema().fieldIndex(KEY), source, prep, spec, blockRows, classWeights,
+                precision);
+    }
+
+    /** The column of a row's source key while the training rows are numbered and spread. */
+    private static final String KEY = "__sparkprop_row";
+
+    /**
+     * {@code rows} in {@code n} partitions, each in the same row order on every run. A plain
+     * repartition's reduce side reads the map outputs in the order they arrive, so its row order,
+     * and with it the rounding of each partition's sums, would vary between runs. Rows are spread
+     * by a hash of their source key and sorted by it.
+     */
+    private static Dataset<Row> spread(Dataset<Row> rows, int n) {
+        return rows.repartition(n, functions.col(KEY)).sortWithinPartitions(KEY);
+    }
+
+    /** @param keyAt the position of the rows' source key, or -1 to number them by their place in the cache */
+    private static TrainingData encode(Dataset<Row> selected, int keyAt, String source, Preprocessing prep,
+                                       NetworkSpec spec, int blockRows, double[] classWeights, Precision precision) {
         RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false,
                 Columns.indexOfMalformed(selected));
         JavaRDD<Object> encoded = selected.javaRDD()
-                .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision))
+                .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision, keyAt))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // A narrow view of the cache: the same partitions, in the same order, without the reports
@@ -83,19 +130,26 @@ public final class TrainingData implements AutoCloseable {
     /** Rows, weights and problems of the cache, merged in partition order; the first action on it, so it fills it. */
     private static TrainingData summarise(JavaRDD<?> cached, JavaRDD<Block> blocks, String source,
                                           Preprocessing prep, Precision precision) {
-        Totals totals = cached.mapPartitions(it -> {
+        Totals totals = cached.mapPartitionsWithIndex((partition, it) -> {
             Totals t = new Totals();
+            boolean keyed = false;
             while (it.hasNext()) {
                 Object next = it.next();
                 if (next instanceof Block b) {
                     t.rows += b.rows();
                     t.weightSum += b.weightSum();
+                } else if (next instanceof RowKeys k) {
+                    keyed = true;
+                    RowIds.addSizes(k.keys(), t.sourceRows);
                 } else {
                     t.problems.merge((DataProblems) next);
                 }
             }
+            if (!keyed && t.rows > 0) {
+                t.sourceRows.put(partition, t.rows);
+            }
             return List.of(t).iterator();
-        }).collect().stream().reduce(Totals::merge).orElseThrow();
+        }, false).collect().stream().reduce(Totals::merge).orElseThrow();
         try {
             totals.problems.check(source);
             if (totals.rows == 0) {
@@ -113,23 +167,56 @@ public final class TrainingData implements AutoCloseable {
         return new TrainingData(cached, blocks, totals, prep, precision);
     }
 
-    /** One partition's rows, weight and problems, or their sum. */
+    /**
+     * One partition's rows, weight, problems and the source partitions its rows came from (each
+     * with its largest place seen + 1), or their sum.
+     */
     static final class Totals implements Serializable {
         private static final long serialVersionUID = 1L;
         long rows;
         double weightSum;
         final DataProblems problems = new DataProblems();
+        final TreeMap<Integer, Long> sourceRows = new TreeMap<>();
 
         Totals merge(Totals later) {
             rows += later.rows;
             weightSum += later.weightSum;
             problems.merge(later.problems);
+            later.sourceRows.forEach((partition, size) -> sourceRows.merge(partition, size, Math::max));
             return this;
+        }
+    }
+
+    /**
+     * The source keys ({@link RowIds#key}) of the rows of the block cached just before. A class,
+     * not a record: Spark's Kryo cannot set a record's fields.
+     */
+    static final class RowKeys implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long[] keys;
+
+        RowKeys(long[] keys) {
+            this.keys = keys;
+        }
+
+        long[] keys() {
+            return keys;
         }
     }
 
     public JavaRDD<Block> blocks() {
         return blocks;
+    }
+
+    /** The cache itself: blocks, each maybe followed by its {@link RowKeys}, and anything else to skip. */
+    @SuppressWarnings("unchecked")
+    JavaRDD<Object> cached() {
+        return (JavaRDD<Object>) cached;
+    }
+
+    /** The rows' ids, by which mini-batches are drawn. */
+    RowIds ids() {
+        return ids;
     }
 
     public long rows() {
@@ -217,9 +304,12 @@ public final class TrainingData implements AutoCloseable {
         return df.select(selection.toArray(new Column[0]));
     }
 
-    /** The partition's blocks, then what it found wrong with rows it left out (a {@link DataProblems}). */
+    /**
+     * The partition's blocks, each followed by its rows' {@link RowKeys} when {@code keyAt} >= 0,
+     * then what it found wrong with rows it left out (a {@link DataProblems}).
+     */
     private static Iterator<Object> encode(Iterator<Row> rowsIn, RowEncoder encoder, int blockRows,
-                                           Precision precision) {
+                                           Precision precision, int keyAt) {
         int in = encoder.inputWidth();
         int out = encoder.outputWidth();
         // A softmax class is kept as its index: 4 bytes a row instead of n_L doubles.
@@ -229,6 +319,7 @@ public final class TrainingData implements AutoCloseable {
         return new Iterator<>() {
             private Object next;
             private boolean reported;
+            private RowKeys keysOfLast;
 
             @Override
             public boolean hasNext() {
@@ -248,8 +339,13 @@ public final class TrainingData implements AutoCloseable {
                 return current;
             }
 
-            /** The next block of usable rows; once the rows run out, the problems. */
+            /** The next block of usable rows, then its keys if kept; once the rows run out, the problems. */
             private Object produce() {
+                if (keysOfLast != null) {
+                    RowKeys keys = keysOfLast;
+                    keysOfLast = null;
+                    return keys;
+                }
                 if (!rowsIn.hasNext()) {
                     reported = true;
                     return problems;
@@ -258,14 +354,22 @@ public final class TrainingData implements AutoCloseable {
                 double[] y = classes ? null : new double[out * blockRows];
                 int[] c = classes ? new int[blockRows] : null;
                 double[] w = new double[blockRows];
+                long[] keys = keyAt >= 0 ? new long[blockRows] : null;
                 int r = 0;
                 while (r < blockRows && rowsIn.hasNext()) {
                     // A row that cannot be used is overwritten by the next one
-                    int index = classes ? encoder.encode(rowsIn.next(), x, oneRow, 0, w, r, problems)
-                            : encoder.encode(rowsIn.next(), x, y, r * out, w, r, problems);
+                    Row row = rowsIn.next();
+                    if (keys != null) {
+                        problems.at(row.getLong(keyAt));
+                    }
+                    int index = classes ? encoder.encode(row, x, oneRow, 0, w, r, problems)
+                            : encoder.encode(row, x, y, r * out, w, r, problems);
                     if (index != RowEncoder.UNUSABLE) {
                         if (classes) {
                             c[r] = index;
+                        }
+                        if (keys != null) {
+                            keys[r] = row.getLong(keyAt);
                         }
                         r++;
                     }
@@ -280,7 +384,9 @@ public final class TrainingData implements AutoCloseable {
                     y = classes ? null : Arrays.copyOf(y, out * r);
                     c = classes ? Arrays.copyOf(c, r) : null;
                     w = Arrays.copyOf(w, r);
+                    keys = keys == null ? null : Arrays.copyOf(keys, r);
                 }
+                keysOfLast = keys == null ? null : new RowKeys(keys);
                 Block block = classes ? Block.ofClasses(in, out, x, c, w, r) : new Block(in, out, x, y, w, r);
                 return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -64,6 +65,21 @@ class GoldenFixturesTest {
 
     static Stream<String> checkpoints() {
         return fixtures("checkpoint-");
+    }
+
+    /**
+     * Checkpoints of runs whose mini-batches were drawn per partition, before they were drawn from
+     * the rows' ids: resumed today they take today's batches, so they cannot end in the model
+     * their run did. They must still read and resume to the end.
+     */
+    private static final Set<String> BATCHES_OF_THE_PAST = Set.of("checkpoint-format1-iris");
+
+    static Stream<String> checkpointsOfTodaysBatches() {
+        return checkpoints().filter(name -> !BATCHES_OF_THE_PAST.contains(name));
+    }
+
+    static Stream<String> checkpointsOfPastBatches() {
+        return checkpoints().filter(BATCHES_OF_THE_PAST::contains);
     }
 
     /** Today's writers must have a fixture to match: a format change needs a fixture of the new format too. */
@@ -130,21 +146,12 @@ class GoldenFixturesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("checkpoints")
+    @MethodSource("checkpointsOfTodaysBatches")
     void resumesToTheModelItsUninterruptedRunEndedIn(String fixture) {
         Path golden = golden(fixture);
-        String checkpoint = golden.resolve("checkpoint").toString();
-        Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, new Configuration());
-        TrainerState state = c.state();
-        assertFalse(state.finished(), "taken mid-run");
-        assertEquals(state.iteration(), c.steps().size(), "the record of every step before it");
-        assertEquals(c.model().params().length, state.params().length);
-        assertTrue(state.optimizerState().length > 0, "an optimizer with state");
         SavedModel uninterrupted = ModelDirectory.read(golden.resolve("model").toString(), new Configuration());
 
-        SavedModel resumed = TrainJob.resuming(checkpoint, List.of("data.path=" + golden.resolve("train.csv"),
-                "output.model_path=" + dir.resolve("model"), "output.report_path=" + dir.resolve("report"),
-                "training.checkpoint.path=" + dir.resolve("checkpoints")), SparkTestSession.spark(), QUIET).run();
+        SavedModel resumed = resume(golden);
 
         double[] want = uninterrupted.params();
         assertEquals(want.length, resumed.params().length);
@@ -160,6 +167,35 @@ class GoldenFixturesTest {
                 assertClose(wantMetrics.get(name), gotMetrics.get(name), "epoch " + (e + 1) + " " + name);
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checkpointsOfPastBatches")
+    void resumesOnTodaysMiniBatchesToTheEndOfItsRun(String fixture) {
+        Path golden = golden(fixture);
+        SavedModel uninterrupted = ModelDirectory.read(golden.resolve("model").toString(), new Configuration());
+
+        SavedModel resumed = resume(golden);
+
+        assertEquals(uninterrupted.params().length, resumed.params().length);
+        assertEquals(uninterrupted.metadata().history().size(), resumed.metadata().history().size());
+        for (double w : resumed.params()) {
+            assertTrue(Double.isFinite(w), "finite weights");
+        }
+    }
+
+    /** The fixture's checkpoint, read, checked and resumed on its data to the end of its run. */
+    private SavedModel resume(Path golden) {
+        String checkpoint = golden.resolve("checkpoint").toString();
+        Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, new Configuration());
+        TrainerState state = c.state();
+        assertFalse(state.finished(), "taken mid-run");
+        assertEquals(state.iteration(), c.steps().size(), "the record of every step before it");
+        assertEquals(c.model().params().length, state.params().length);
+        assertTrue(state.optimizerState().length > 0, "an optimizer with state");
+        return TrainJob.resuming(checkpoint, List.of("data.path=" + golden.resolve("train.csv"),
+                "output.model_path=" + dir.resolve("model"), "output.report_path=" + dir.resolve("report"),
+                "training.checkpoint.path=" + dir.resolve("checkpoints")), SparkTestSession.spark(), QUIET).run();
     }
 
     // ---- today's format is the format of today's fixtures, to the byte ----

@@ -67,6 +67,47 @@ class TrainingDataTest {
     }
 
     @Test
+    void trainingRowsAreNumberedBySourceOrderWhateverPartitionsTheyAreSpreadOver() {
+        List<Row> list = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            list.add(RowFactory.create((double) i, i % 7, (double) (i % 3), 1.0));
+        }
+        // A local table: its partitions hold the rows in the list's order.
+        Dataset<Row> df = SparkTestSession.spark().createDataFrame(list, NUMERIC);
+        Preprocessing prep = PreprocessingFitter.fit(df, AB, CLASSIFIER, false).preprocessing();
+        int cores = SparkTestSession.sc().defaultParallelism();
+        for (int partitions : new int[] {1, 3, 0}) {
+            try (TrainingData data = TrainingData.forTraining(df, partitions, "the data", prep, CLASSIFIER, 3, null,
+                    Precision.FLOAT64)) {
+                assertEquals(partitions > 0 ? partitions : cores, data.partitions(), "0 means one per core");
+                assertEquals(40, data.ids().range());
+                // Feature a is the row's place in the list: its id must be that.
+                RowIds ids = data.ids();
+                List<double[]> placeAndId = data.cached().mapPartitions(items -> {
+                    List<double[]> pairs = new ArrayList<>();
+                    Block block = null;
+                    while (items.hasNext()) {
+                        Object item = items.next();
+                        if (item instanceof Block b) {
+                            block = b;
+                        } else if (item instanceof TrainingData.RowKeys keys) {
+                            for (int r = 0; r < block.rows(); r++) {
+                                pairs.add(new double[] {block.features()[r * 2], ids.id(keys.keys()[r])});
+                            }
+                        }
+                    }
+                    return pairs.iterator();
+                }).collect();
+                for (double[] pair : placeAndId) {
+                    assertEquals(pair[0], pair[1], 0, partitions + " partitions");
+                }
+                int seen = placeAndId.size();
+                assertEquals(40, seen, "every row has its key");
+            }
+        }
+    }
+
+    @Test
     void numericColumnsBecomeStandardisedInputsWithOneHotClassesAndRowWeights() {
         Dataset<Row> df = frame(NUMERIC, new Object[] {1.0, 10, 0.0, 1.0}, new Object[] {3.0, 20, 2.0, 0.5},
                 new Object[] {5.0, 30, 1.0, 2.0}, new Object[] {7.0, 40, 2.0, 1.0});

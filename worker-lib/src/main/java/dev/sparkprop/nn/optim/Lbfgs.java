@@ -88,31 +88,19 @@ public record Lbfgs(int history, double tolerance) implements OptimizerKind {
         if (gNorm <= tolerance * Math.max(Math.abs(f), 1)) {
             return new Step<>(current, 0, 0, gradientConverged(gNorm));
         }
-        int evaluations = 0;
-        WolfeLineSearch.Result<Evaluated<E>> search = null;
-        double[] d = null;
-        for (boolean quasiNewton = pairs(state) > 0; ; quasiNewton = false) {
-            if (!quasiNewton) {
-                forget(state);
-            }
+        double[] d = direction(g, state);
+        if (!(dot(g, d) < 0)) {
+            // rounding in the history can make -H·g point uphill: fall back on the gradient
+            forget(state);
             d = direction(g, state);
-            double slope = dot(g, d);
-            if (!(slope < 0)) {
-                // rounding in the history can make -H·g point uphill: fall back on the gradient
-                forget(state);
-                d = direction(g, state);
-                slope = dot(g, d);
-                quasiNewton = false;
-            }
-            // Without curvature information the first trial moves w by a distance of 1 (Nocedal and Wright, p. 178).
-            double first = quasiNewton ? 1 : Math.min(1, 1 / gNorm);
-            double[] direction = d;
-            search = new WolfeLineSearch().search(new WolfeLineSearch.Trial<>(0, f, slope, current), first,
-                    alpha -> trial(objective, w, direction, alpha));
+        }
+        WolfeLineSearch.Result<Evaluated<E>> search = search(w, d, current, gNorm, pairs(state) > 0, objective);
+        int evaluations = search.evaluations();
+        if (!search.moved() && pairs(state) > 0) {
+            forget(state);
+            d = direction(g, state);
+            search = search(w, d, current, gNorm, false, objective);
             evaluations += search.evaluations();
-            if (search.moved() || !quasiNewton) {
-                break;
-            }
         }
         if (!search.moved()) {
             return new Step<>(current, 0, evaluations, "no step along the gradient lowers the objective any further");
@@ -133,6 +121,18 @@ public record Lbfgs(int history, double tolerance) implements OptimizerKind {
             converged = gradientConverged(nextNorm);
         }
         return new Step<>(next, alpha, evaluations, converged);
+    }
+
+    /**
+     * The line search along {@code d} from {@code current}. Without curvature information (no
+     * pairs) the first trial moves w by a distance of min(1, ‖g‖) (Nocedal and Wright, p. 178, capped).
+     */
+    private static <E> WolfeLineSearch.Result<Evaluated<E>> search(double[] w, double[] d, Evaluated<E> current,
+                                                                    double gNorm, boolean quasiNewton,
+                                                                    Objective<E> objective) {
+        double first = quasiNewton ? 1 : Math.min(1, 1 / gNorm);
+        return new WolfeLineSearch().search(new WolfeLineSearch.Trial<>(0, current.value(),
+                dot(current.gradient(), d), current), first, alpha -> trial(objective, w, d, alpha));
     }
 
     private String gradientConverged(double norm) {

@@ -54,6 +54,11 @@ public final class SpecParameter {
         return new SpecParameter(name, Type.DECIMAL, null, example, range, List.of());
     }
 
+    /** A whole number in {@code range}, {@code defaultValue} when not given. */
+    public static SpecParameter whole(String name, long defaultValue, Range range) {
+        return new SpecParameter(name, Type.WHOLE, defaultValue, defaultValue, range, List.of());
+    }
+
     /** A whole number in {@code range} that must be given; {@code example} shows one in messages. */
     public static SpecParameter requiredWhole(String name, long example, Range range) {
         return new SpecParameter(name, Type.WHOLE, null, example, range, List.of());

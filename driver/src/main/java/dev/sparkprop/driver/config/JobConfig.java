@@ -1,6 +1,8 @@
 package dev.sparkprop.driver.config;
 
 import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.optim.LearningRateSchedules;
+import dev.sparkprop.nn.optim.Lbfgs;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,7 @@ public final class JobConfig {
             r.problem(TrainingSection.ITERATIONS_PER_EPOCH.key(), "must be 0 when training.batch_rows is set: in"
                     + " mini-batch mode one epoch is one pass over the data");
         }
+        checkLbfgs(r);
         EarlyStoppingSection stopping = training.earlyStopping();
         if (r.valid(EarlyStoppingSection.PATIENCE.key(), EarlyStoppingSection.METRIC.key(),
                 DataSection.VALIDATION_PATH.key(), DataSection.VALIDATION_FRACTION.key()) && stopping.on()
@@ -63,6 +66,31 @@ public final class JobConfig {
                 && data.weight().isPresent()) {
             r.problem(TrainingSection.CLASS_WEIGHTS.key(), "cannot be combined with data.weight; weight rows by class"
                     + " or by column, not both");
+        }
+    }
+
+    /**
+     * L-BFGS takes full-batch steps whose length its line search chooses on the true objective:
+     * mini-batches, a schedule and clipping would each change what it searches.
+     */
+    private void checkLbfgs(ConfigReader r) {
+        if (!r.valid(OptimizerSection.KIND.key()) || !(optimizer.kind() instanceof Lbfgs)) {
+            return;
+        }
+        String with = " with optimizer.kind = lbfgs, ";
+        if (r.valid(TrainingSection.BATCH_ROWS.key()) && training.batchRows() > 0) {
+            r.problem(TrainingSection.BATCH_ROWS.key(), "must be 0" + with + "which evaluates the objective on every"
+                    + " row (each evaluation one pass over the data); set training.batch_rows = 0, or pick a"
+                    + " first-order optimizer (e.g. adam) for mini-batches");
+        }
+        if (r.valid(OptimizerSection.CLIP_NORM.key()) && optimizer.clipNorm() > 0) {
+            r.problem(OptimizerSection.CLIP_NORM.key(), "must be 0" + with + "whose line search needs the true"
+                    + " gradient; set optimizer.clip_norm = 0 (the line search already keeps steps from overshooting)");
+        }
+        if (r.valid(OptimizerSection.LEARNING_RATE.key(), OptimizerSection.SCHEDULE.key())
+                && !(optimizer.schedule() instanceof LearningRateSchedules.Constant)) {
+            r.problem(OptimizerSection.SCHEDULE.key(), "must be constant" + with + "whose line search chooses each"
+                    + " step's length; leave optimizer.schedule out (optimizer.learning_rate is unused too)");
         }
     }
 

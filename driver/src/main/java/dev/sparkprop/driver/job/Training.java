@@ -126,7 +126,7 @@ public final class Training {
             EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
             EpochMetrics epochs = new EpochMetrics(sc, validation, spec, settings.blockRows(), settings.epochs(),
                     progress, stopping);
-            TrainerState start = TrainerState.start(settings.initialParameters(), settings.updater().newState());
+            TrainerState start = TrainerState.start(settings.initialParameters(), settings.initialOptimizerState());
             if (resume != null) {
                 epochs.restore(resume);
                 stopping.restore(resume);
@@ -150,6 +150,10 @@ public final class Training {
                 progress.finish();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            if (result.converged() != null) {
+                progress.line(settings.optimizer().kind().name() + " converged after iteration " + result.iterations()
+                        + ": " + result.converged());
+            }
             if (result.skipped() > 0) {
                 progress.line("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
                         + " or gradient was not finite (training.on_non_finite = \"skip\")");

@@ -5,6 +5,7 @@ import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.optim.Lbfgs;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,17 @@ public final class DistributedTrainer {
 
     /**
      * The trained parameters, the optimizer state, the history of the iterations this call ran
-     * (after a resume, only those), the optimizer steps of the whole run, and how many of this
-     * call's steps were skipped as non-finite.
+     * (after a resume, only those), the optimizer steps of the whole run, how many of this
+     * call's steps were skipped as non-finite, and why L-BFGS stopped before training.epochs
+     * (null when it did not).
      */
     public record Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations,
-                         long skipped) {
+                         long skipped, String converged) {
+        public Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations,
+                      long skipped) {
+            this(params, optimizerState, history, iterations, skipped, null);
+        }
+
         public double finalLoss() {
             return history.get(history.size() - 1).loss();
         }
@@ -112,13 +119,14 @@ public final class DistributedTrainer {
             throw new IllegalArgumentException("initial parameters have " + initialParams.length
                     + " entries, network " + spec.layersSpec() + " needs " + spec.layout().size());
         }
-        return fit(data, TrainerState.start(initialParams.clone(), settings.updater().newState()),
+        return fit(data, TrainerState.start(initialParams.clone(), settings.initialOptimizerState()),
                 (iteration, perEpoch) -> { }, listener, (state, epochEnded) -> { });
     }
 
     /**
      * Trains from {@code start}, a fresh state or one a checkpoint saved: the same steps, in the
-     * same order, as an uninterrupted run, so the result is the same to the last bit.
+     * same order, as an uninterrupted run, so the result is the same to the last bit. L-BFGS
+     * runs in {@link FullBatchLbfgs}, on this trainer's full-batch gradient.
      */
     public Result fit(TrainingData data, TrainerState start, IterationListener iterations, EpochListener listener,
                       StepListener steps) {
@@ -131,13 +139,17 @@ public final class DistributedTrainer {
                     + " but training.precision is " + settings.numberType().specName()
                     + "; build the data with the same precision");
         }
+        int stateLength = settings.initialOptimizerState().length;
+        if (start.optimizerState().length != stateLength) {
+            throw new IllegalArgumentException("the optimizer state has " + start.optimizerState().length + " values, "
+                    + settings.optimizer().kind().name() + " needs " + stateLength);
+        }
+        if (settings.optimizer().kind() instanceof Lbfgs lbfgs) {
+            return new FullBatchLbfgs(this, sc, settings, lbfgs).fit(data, start, iterations, listener, steps);
+        }
         double[] params = start.params().clone();
         Updater updater = settings.updater();
         double[] state = start.optimizerState().clone();
-        if (state.length != updater.newState().length) {
-            throw new IllegalArgumentException("the optimizer state has " + state.length + " values, "
-                    + settings.optimizer().kind().name() + " needs " + updater.newState().length);
-        }
         int slices = settings.batchRows() == 0 ? 0
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());

@@ -71,6 +71,11 @@ public final class TrainingSettings {
         return optimizer().updater(network.layout());
     }
 
+    /** The optimizer's state before the first iteration. */
+    public double[] initialOptimizerState() {
+        return optimizer().kind().initialState(network.layout().size());
+    }
+
     public Initializer initializer() {
         return config.network().initializer();
     }

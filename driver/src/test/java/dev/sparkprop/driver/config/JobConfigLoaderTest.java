@@ -196,6 +196,22 @@ class JobConfigLoaderTest {
         assertProblem(override, expectedStart);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            training.batch_rows=32               | training.batch_rows: must be 0 with optimizer.kind = lbfgs, which \
+            evaluates the objective on every row (each evaluation one pass over the data); set training.batch_rows = \
+            0, or pick a first-order optimizer (e.g. adam) for mini-batches
+            optimizer.clip_norm=1                | optimizer.clip_norm: must be 0 with optimizer.kind = lbfgs, whose \
+            line search needs the true gradient; set optimizer.clip_norm = 0
+            optimizer.schedule=cosine(total=100) | optimizer.schedule: must be constant with optimizer.kind = lbfgs, \
+            whose line search chooses each step's length; leave optimizer.schedule out
+            """)
+    void lbfgsRejectsWhatWouldChangeTheObjectiveItSearches(String override, String expectedStart) throws IOException {
+        assertProblem(List.of("optimizer.kind=lbfgs(history=5)", override), expectedStart);
+        // the same keys are fine with a first-order optimizer
+        JobConfigLoader.load(job(MINIMAL), List.of("optimizer.kind=adam", override));
+    }
+
     @Test
     void severalProblemsReportedTogetherInOneMessage() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job("""

@@ -192,6 +192,22 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void lbfgsFitsThroughTheSameParamsAndRejectsMiniBatchesWithTheConfigsMessage() {
+        // Multinomial logistic regression on iris, full batch, as MLlib's MLP would fit it: L-BFGS
+        // converges well before the 200 epochs (one iteration each) it is allowed.
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax")
+                .setOptimizer("lbfgs(history=10,tolerance=1e-9)").setL2(0.001).setEpochs(200);
+        SparkpropClassificationModel model = classifier.fit(irisFeatures());
+        assertTrue(model.summary().totalEpochs() < 200, "converged after " + model.summary().totalEpochs());
+        assertTrue(accuracy(model.transform(irisFeatures())) >= 0.95);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> classifier.copy(org.apache.spark.ml.param.ParamMap.empty()).setBatchRows(32).fit(irisFeatures()));
+        assertTrue(e.getMessage().contains("training.batch_rows: must be 0 with optimizer.kind = lbfgs"),
+                e.getMessage());
+    }
+
+    @Test
     void fitResumedFromACheckpointEndsInTheUninterruptedModel(@TempDir Path dir) throws Exception {
         Dataset<Row> data = irisFeatures();
         String checkpoints = dir.resolve("checkpoints").toString();

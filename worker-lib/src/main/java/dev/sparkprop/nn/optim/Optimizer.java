@@ -9,17 +9,15 @@ package dev.sparkprop.nn.optim;
  * <p>State is {@link #stateSlots()} consecutive blocks of n values, n the number of parameters:
  * slot k of parameter i is at {@code k * n + i}, in the parameter layout's order.
  */
-public interface Optimizer {
-
-    /** The canonical spec, every argument written out; {@link Optimizers#parse} reads it back to an equal optimizer. */
-    String name();
+public non-sealed interface Optimizer extends OptimizerKind {
 
     /** Values of state kept per parameter: 0 for SGD, 1 for momentum, 2 for Adam. */
     int stateSlots();
 
-    /** The state before the first step: zeros, {@code stateSlots() * n} of them. */
-    default double[] initialState(int n) {
-        return new double[stateSlots() * n];
+    /** {@code stateSlots() * n}: the state before the first step is that many zeros. */
+    @Override
+    default int stateLength(int n) {
+        return stateSlots() * n;
     }
 
     /**

@@ -7,35 +7,41 @@ import dev.sparkprop.nn.SpecParameter.Range;
 import java.util.List;
 
 /**
- * The optimizers sparkprop offers, each following PyTorch's update exactly (torch.optim, no
- * dampening, no AMSGrad, not centered), declared once as spec kinds, and {@link #parse} for
- * their specs. Each is a record, so two with the same hyperparameters are equal, and holds no
- * mutable state: everything it remembers between steps is in the state array.
+ * The optimizers sparkprop offers, declared once as spec kinds, and {@link #parse} for their
+ * specs: the first-order ones, each following PyTorch's update exactly (torch.optim, no
+ * dampening, no AMSGrad, not centered), and full-batch {@link Lbfgs}. Each is a record, so two
+ * with the same hyperparameters are equal, and holds no mutable state: everything it remembers
+ * between steps is in the state array.
  */
 public final class Optimizers {
 
     /** Every optimizer, with its parameters; parsing and the canonical names come from here. */
-    static final SpecFamily<Optimizer> SPECS = new SpecFamily<>("optimizer");
+    static final SpecFamily<OptimizerKind> SPECS = new SpecFamily<>("optimizer");
 
     private static final SpecParameter MOMENTUM_PARAMETER = SpecParameter.decimal("momentum", 0.9, Range.UNIT);
     private static final SpecParameter BETA1 = SpecParameter.decimal("beta1", 0.9, Range.UNIT);
     private static final SpecParameter BETA2 = SpecParameter.decimal("beta2", 0.999, Range.UNIT);
     private static final SpecParameter EPS = SpecParameter.decimal("eps", 1e-8, Range.POSITIVE);
 
-    private static final SpecKind<Optimizer> SGD = SPECS.kind("sgd", v -> sgd());
-    private static final SpecKind<Optimizer> MOMENTUM = SPECS.kind("momentum",
+    private static final SpecKind<OptimizerKind> SGD = SPECS.kind("sgd", v -> sgd());
+    private static final SpecKind<OptimizerKind> MOMENTUM = SPECS.kind("momentum",
             v -> momentum(v.number("momentum")), MOMENTUM_PARAMETER);
-    private static final SpecKind<Optimizer> NESTEROV = SPECS.kind("nesterov",
+    private static final SpecKind<OptimizerKind> NESTEROV = SPECS.kind("nesterov",
             v -> nesterov(v.number("momentum")), MOMENTUM_PARAMETER);
-    private static final SpecKind<Optimizer> ADAM = SPECS.kind("adam",
+    private static final SpecKind<OptimizerKind> ADAM = SPECS.kind("adam",
             v -> adam(v.number("beta1"), v.number("beta2"), v.number("eps")), BETA1, BETA2, EPS);
-    private static final SpecKind<Optimizer> ADAMW = SPECS.kind("adamw",
+    private static final SpecKind<OptimizerKind> ADAMW = SPECS.kind("adamw",
             v -> adamw(v.number("beta1"), v.number("beta2"), v.number("eps"), v.number("weight_decay")),
             BETA1, BETA2, EPS, SpecParameter.decimal("weight_decay", 0.01, Range.NON_NEGATIVE));
-    private static final SpecKind<Optimizer> RMSPROP = SPECS.kind("rmsprop",
+    private static final SpecKind<OptimizerKind> RMSPROP = SPECS.kind("rmsprop",
             v -> rmsprop(v.number("rho"), v.number("eps")), SpecParameter.decimal("rho", 0.9, Range.UNIT), EPS);
-    private static final SpecKind<Optimizer> ADAGRAD = SPECS.kind("adagrad",
+    private static final SpecKind<OptimizerKind> ADAGRAD = SPECS.kind("adagrad",
             v -> adagrad(v.number("eps")), SpecParameter.decimal("eps", 1e-10, Range.POSITIVE));
+    /** The history's bound keeps its 2·history·n values within an array for networks of up to a million parameters. */
+    private static final SpecKind<OptimizerKind> LBFGS = SPECS.kind("lbfgs",
+            v -> lbfgs((int) v.whole("history"), v.number("tolerance")),
+            SpecParameter.whole("history", 10, new Range("a whole number in [1, 1000]", x -> x >= 1 && x <= 1000)),
+            SpecParameter.decimal("tolerance", 1e-9, Range.NON_NEGATIVE));
 
     /** Every name {@link #parse} accepts. */
     public static final List<String> NAMES = SPECS.names();
@@ -71,6 +77,10 @@ public final class Optimizers {
         return new AdaGrad(eps);
     }
 
+    public static Lbfgs lbfgs(int history, double tolerance) {
+        return new Lbfgs(history, tolerance);
+    }
+
     /**
      * Parses {@code sgd}, {@code adam}, {@code adam(beta1=0.8,eps=1e-7)}, … (case-insensitive;
      * arguments are named, omitted ones take their defaults, and a first value without its key
@@ -79,7 +89,7 @@ public final class Optimizers {
      * @throws IllegalArgumentException naming the unknown name, the unknown, malformed or
      *         out-of-range argument, and the accepted form
      */
-    public static Optimizer parse(String spec) {
+    public static OptimizerKind parse(String spec) {
         return SPECS.parse(spec);
     }
 
@@ -325,7 +335,16 @@ public final class Optimizers {
         }
     }
 
-    private static void checkAdam(SpecKind<Optimizer> kind, double beta1, double beta2, double eps) {
+    static void checkLbfgs(int history, double tolerance) {
+        LBFGS.check("history", history);
+        LBFGS.check("tolerance", tolerance);
+    }
+
+    static String lbfgsName(int history, double tolerance) {
+        return LBFGS.render(history, tolerance);
+    }
+
+    private static void checkAdam(SpecKind<OptimizerKind> kind, double beta1, double beta2, double eps) {
         kind.check("beta1", beta1);
         kind.check("beta2", beta2);
         kind.check("eps", eps);

@@ -15,11 +15,8 @@ public final class Updater {
     private final int size;
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
-    private final double l2;
+    private final L2Penalty penalty;
     private final double clipNorm;
-    /** W_l occupies [weightStart[l-1], weightEnd[l-1]); precomputed so update() never asks the layout per element. */
-    private final int[] weightStart;
-    private final int[] weightEnd;
     private double lastGradientNorm = Double.NaN;
 
     /**
@@ -35,9 +32,6 @@ public final class Updater {
         if (layout == null || optimizer == null || schedule == null) {
             throw new IllegalArgumentException("an updater needs a layout, an optimizer and a learning-rate schedule");
         }
-        if (!(l2 >= 0) || Double.isInfinite(l2)) {
-            throw new IllegalArgumentException("l2 must be a finite number ≥ 0 (0 turns it off), got " + l2);
-        }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("clip norm must be a finite number ≥ 0 (0 turns clipping off), got "
                     + clipNorm);
@@ -45,15 +39,8 @@ public final class Updater {
         this.size = layout.size();
         this.optimizer = optimizer;
         this.schedule = schedule;
-        this.l2 = l2;
+        this.penalty = new L2Penalty(layout, l2);
         this.clipNorm = clipNorm;
-        int depth = layout.depth();
-        weightStart = new int[depth];
-        weightEnd = new int[depth];
-        for (int l = 1; l <= depth; l++) {
-            weightStart[l - 1] = layout.weightOffset(l);
-            weightEnd[l - 1] = layout.weightOffset(l) + layout.fanIn(l) * layout.fanOut(l);
-        }
     }
 
     /** The optimizer's initial state for this layout. */
@@ -98,22 +85,11 @@ public final class Updater {
             }
         }
 
-        if (l2 > 0) {
-            for (int r = 0; r < weightStart.length; r++) {
-                for (int i = weightStart[r]; i < weightEnd[r]; i++) {
-                    g[i] += l2 * w[i];
-                }
-            }
-        }
+        penalty.addGradient(w, g);
 
         double decay = optimizer.decoupledWeightDecay();
         if (decay > 0) {
-            double keep = 1 - lr * decay;
-            for (int r = 0; r < weightStart.length; r++) {
-                for (int i = weightStart[r]; i < weightEnd[r]; i++) {
-                    w[i] *= keep;
-                }
-            }
+            penalty.scaleWeights(w, 1 - lr * decay);
         }
 
         optimizer.step(w, g, state, lr, iteration + 1);

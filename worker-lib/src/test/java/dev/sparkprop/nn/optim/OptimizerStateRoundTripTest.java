@@ -19,7 +19,7 @@ class OptimizerStateRoundTripTest {
     @ValueSource(strings = {"sgd", "momentum(momentum=0.8)", "nesterov", "adam(beta1=0.8,beta2=0.99,eps=1e-6)",
             "adamw", "rmsprop(rho=0.95)", "adagrad"})
     void restoredStateContinuesBitwiseLikeTheUninterruptedRun(String spec) {
-        Optimizer original = Optimizers.parse(spec);
+        Optimizer original = (Optimizer) Optimizers.parse(spec);
         double[] w = {1, -2, 0.5};
         double[] state = original.initialState(w.length);
         assertEquals(original.stateSlots() * w.length, state.length);
@@ -33,7 +33,7 @@ class OptimizerStateRoundTripTest {
         }
 
         // a fresh instance from the saved name, as a restarted trainer would build it
-        Optimizer restored = Optimizers.parse(original.name());
+        Optimizer restored = (Optimizer) Optimizers.parse(original.name());
         double[] resumedW = savedW.clone();
         double[] resumedState = restored.initialState(resumedW.length);
         System.arraycopy(savedState, 0, resumedState, 0, resumedState.length);

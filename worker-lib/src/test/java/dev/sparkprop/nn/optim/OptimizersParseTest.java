@@ -22,6 +22,8 @@ class OptimizersParseTest {
         assertEquals(Optimizers.adamw(0.9, 0.999, 1e-8, 0.01), Optimizers.parse("adamw"));
         assertEquals(Optimizers.rmsprop(0.9, 1e-8), Optimizers.parse("rmsprop"));
         assertEquals(Optimizers.adagrad(1e-10), Optimizers.parse("adagrad"));
+        assertEquals(Optimizers.lbfgs(10, 1e-9), Optimizers.parse("lbfgs"));
+        assertEquals(Optimizers.lbfgs(5, 1e-6), Optimizers.parse("LBFGS(history=5, tolerance=1e-6)"));
     }
 
     @Test
@@ -49,11 +51,11 @@ class OptimizersParseTest {
     @Test
     void nameReadsBackToAnEqualOptimizer() {
         // values with no short decimal (0.1 + 0.2 = 0.30000000000000004, 1/3) check the name keeps every bit
-        List<Optimizer> optimizers = List.of(Optimizers.sgd(), Optimizers.momentum(0.1 + 0.2),
+        List<OptimizerKind> optimizers = List.of(Optimizers.lbfgs(7, 0.1 + 0.2), Optimizers.sgd(), Optimizers.momentum(0.1 + 0.2),
                 Optimizers.nesterov(1.0 / 3), Optimizers.adam(0.1 + 0.7, 1 - 1.0 / 3e4, 1e-300),
                 Optimizers.adamw(0.85, 0.995, 3e-9, 0.1 + 0.2), Optimizers.rmsprop(0.99, 1e-6),
                 Optimizers.adagrad(0.1 + 0.2));
-        for (Optimizer o : optimizers) {
+        for (OptimizerKind o : optimizers) {
             assertEquals(o, Optimizers.parse(o.name()), o.name());
         }
     }
@@ -83,7 +85,10 @@ class OptimizersParseTest {
                 Arguments.of("adam(beta1=0.9,beta1=0.8)", "gives 'beta1' twice"),
                 Arguments.of("adam(beta1=0.9,)", "argument '' must read key=value"),
                 Arguments.of("lion", "unknown optimizer 'lion'"),
-                Arguments.of("lion", "[sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad]"),
+                Arguments.of("lion", "[sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, lbfgs]"),
+                Arguments.of("lbfgs(history=0)", "lbfgs: history must be a whole number in [1, 1000], got 0"),
+                Arguments.of("lbfgs(history=2.5)", "history must be a whole number such as 100, got '2.5'"),
+                Arguments.of("lbfgs(tolerance=-1e-9)", "lbfgs: tolerance must be a finite number ≥ 0, got -1e-9"),
                 Arguments.of("", "unknown optimizer ''"),
                 Arguments.of(null, "unknown optimizer 'null'"));
     }

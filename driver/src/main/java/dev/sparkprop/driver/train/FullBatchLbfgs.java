@@ -1,0 +1,121 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.optim.L2Penalty;
+import dev.sparkprop.nn.optim.Lbfgs;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop for optimizer.kind = lbfgs: each iteration is one {@link Lbfgs#iterate}
+ * on the driver, whose every evaluation of the objective is one distributed full-batch pass
+ * ({@link DistributedTrainer#gradient}, exact sums) plus the L2 penalty. An epoch is
+ * training.iterations_per_epoch iterations (1 when 0); the run ends after training.epochs, when
+ * early stopping says so, or when L-BFGS has converged (after that iteration's epoch ends).
+ *
+ * <p>The state array holds the (s, y) history; the evaluation at the current weights, which
+ * the next iteration starts from, is computed again when a run starts or resumes (one pass,
+ * which a step's rows do not count), and is the same to the last bit as the one the
+ * uninterrupted run had, so a resumed run goes on exactly.
+ */
+final class FullBatchLbfgs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FullBatchLbfgs.class);
+
+    private final DistributedTrainer trainer;
+    private final JavaSparkContext sc;
+    private final TrainingSettings settings;
+    private final Lbfgs lbfgs;
+    private final NetworkSpec spec;
+    private final L2Penalty penalty;
+
+    FullBatchLbfgs(DistributedTrainer trainer, JavaSparkContext sc, TrainingSettings settings, Lbfgs lbfgs) {
+        this.trainer = trainer;
+        this.sc = sc;
+        this.settings = settings;
+        this.lbfgs = lbfgs;
+        this.spec = settings.network();
+        this.penalty = settings.optimizer().penalty(spec.layout());
+    }
+
+    /** As {@link DistributedTrainer#fit(TrainingData, TrainerState, DistributedTrainer.IterationListener,
+     * DistributedTrainer.EpochListener, DistributedTrainer.StepListener)}, whose checks {@code start} has passed. */
+    DistributedTrainer.Result fit(TrainingData data, TrainerState start, DistributedTrainer.IterationListener iterations,
+                                  DistributedTrainer.EpochListener listener, DistributedTrainer.StepListener steps) {
+        double[] params = start.params().clone();
+        double[] state = start.optimizerState().clone();
+        int perEpoch = Math.max(1, settings.iterationsPerEpoch());
+        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions with {}, {} iterations per epoch",
+                spec, settings.numberType().specName(), data.rows(), data.partitions(), lbfgs.name(), perEpoch);
+        List<DistributedTrainer.Iteration> history = new ArrayList<>();
+        long iteration = start.iteration();
+        String converged = null;
+        boolean go = !start.finished();
+        Lbfgs.Evaluated<GradientSum> current = null;
+        if (go) {
+            sc.setJobDescription("sparkprop L-BFGS evaluation at iteration " + iteration);
+            current = evaluate(data, params);
+            if (Double.isNaN(current.value())) {
+                throw new TrainingDivergedException(iteration + 1, "iteration " + (iteration + 1) + ": the loss is "
+                        + current.payload().meanLoss() + " or its gradient not finite at the weights it starts from."
+                        + " Likely cause: inputs far from unit scale (data.standardize)");
+            }
+        }
+        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
+            boolean resumed = epoch == start.epoch();
+            double epochLoss = resumed ? start.epochLoss() : 0;
+            double epochCorrect = resumed ? start.epochCorrect() : 0;
+            double epochWeight = resumed ? start.epochWeight() : 0;
+            int k = resumed ? start.stepInEpoch() : 0;
+            for (; k < perEpoch && converged == null; k++, iteration++) {
+                long t0 = System.nanoTime();
+                sc.setJobDescription("sparkprop L-BFGS iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
+                GradientSum at = current.payload();
+                Lbfgs.Step<GradientSum> step = lbfgs.iterate(params, current, state, x -> evaluate(data, x));
+                epochCorrect += at.correctWeight();
+                epochWeight += at.weightSum();
+                epochLoss += at.meanLoss() / perEpoch;
+                DistributedTrainer.Iteration record = new DistributedTrainer.Iteration(iteration + 1, epoch, k + 1,
+                        at.rows() * step.evaluations(), at.meanLoss(), step.alpha(), (System.nanoTime() - t0) / 1e9,
+                        false);
+                history.add(record);
+                iterations.iterationDone(record, perEpoch);
+                current = step.at();
+                converged = step.converged();
+                if (k + 1 < perEpoch && converged == null) {
+                    steps.stepTaken(new TrainerState(params, state, iteration + 1, epoch, k + 1, epochLoss,
+                            epochCorrect, epochWeight, false), false);
+                }
+            }
+            // an epoch cut short by convergence: the mean over the iterations it had
+            double trainLoss = k == perEpoch ? epochLoss : epochLoss * perEpoch / k;
+            go = listener.epochEnded(epoch, params, trainLoss, spec.task().accuracy(epochCorrect, epochWeight));
+            boolean finished = !go || converged != null || epoch + 1 == settings.epochs();
+            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
+            go = go && converged == null;
+        }
+        sc.setJobDescription(null);
+        return new DistributedTrainer.Result(params, state, history, iteration, 0, converged);
+    }
+
+    /**
+     * The objective at {@code x}: the weighted mean loss over every row plus (λ/2)·Σ W², and its
+     * gradient. NaN when the loss or any gradient value is not finite, which the line search
+     * takes for no decrease.
+     */
+    private Lbfgs.Evaluated<GradientSum> evaluate(TrainingData data, double[] x) {
+        GradientSum sum = trainer.gradient(data, x);
+        double[] g = sum.divideByWeight();
+        penalty.addGradient(x, g);
+        double value = sum.meanLoss() + penalty.value(x);
+        boolean finite = Double.isFinite(value);
+        for (int i = 0; i < g.length && finite; i++) {
+            finite = Double.isFinite(g[i]);
+        }
+        return new Lbfgs.Evaluated<>(finite ? value : Double.NaN, g, sum);
+    }
+}

@@ -37,7 +37,7 @@
 # State: tmp, spark_home, app_jar, master_port, master_ui, master_url, cluster_workers,
 # daemon_pids (the Master's, then Worker 1's, ...; each leads a process group holding its
 # executors), job_pid (the job harness_run runs now).
-# Settings, read when used: job_timeout (seconds, default 180), driver_memory (the driver JVM's
+# Settings, read when used: job_timeout (seconds, default 600), driver_memory (the driver JVM's
 # -Xmx for cluster_submit, default 1g), job_hook.
 # shellcheck shell=bash
 
@@ -46,14 +46,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 harness_lib=$root/bin/lib
 
 # Bounds, in seconds.
-readonly WORKERS_TIMEOUT=60   # Master + Workers up and registered (6-7 s measured for 2)
+readonly WORKERS_TIMEOUT=180  # Master + Workers up and registered (6-7 s measured for 2, 32 s on a loaded machine)
 readonly STOP_TIMEOUT=15      # daemons exiting after SIGTERM (under 1 s measured)
 
 tmp=""
 daemon_pids=()
 daemon_names=()
 job_pid=""
-job_timeout=180
+job_timeout=600
 driver_memory=1g
 job_hook=""
 start_seconds=$SECONDS

@@ -121,12 +121,12 @@ public final class Training {
                      // as evaluate computes them.
                      : TrainingData.fromDataFrame(prepared.validationRows(), "the validation data", prep, spec,
                      settings.blockRows(), null, settings.numberType())) {
-            announce(progress, spec, train, validation);
+            announce(progress, settings, train, validation);
             ModelTemplate template = new ModelTemplate(config, spec, prep, train.droppedByColumn());
             EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
             EpochMetrics epochs = new EpochMetrics(sc, validation, spec, settings.blockRows(), settings.epochs(),
                     progress, stopping);
-            TrainerState start = TrainerState.start(settings.initialParameters(), settings.updater().newState());
+            TrainerState start = TrainerState.start(settings.initialParameters(), settings.newOptimizerState());
             if (resume != null) {
                 epochs.restore(resume);
                 stopping.restore(resume);
@@ -151,7 +151,9 @@ public final class Training {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (result.skipped() > 0) {
-                progress.line("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
+                // At k > 1 history holds a record per job, and skipped counts the tasks' steps left out
+                String of = settings.localSteps() == 1 ? " of " + result.history().size() : " local";
+                progress.line("skipped " + result.skipped() + of + " steps whose loss"
                         + " or gradient was not finite (training.on_non_finite = \"skip\")");
             }
 
@@ -170,7 +172,7 @@ public final class Training {
     }
 
     /** The rows dropped (data.missing = "drop"), and what is about to train on what. */
-    private static void announce(ProgressLine progress, NetworkSpec spec, TrainingData train,
+    private static void announce(ProgressLine progress, TrainingSettings settings, TrainingData train,
                                  TrainingData validation) {
         for (String dropped : new String[] {train.droppedSummary("training rows"),
                 validation == null ? null : validation.droppedSummary("validation rows")}) {
@@ -178,8 +180,11 @@ public final class Training {
                 progress.line(dropped);
             }
         }
-        progress.line(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
-                train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
+        // Local steps change what a step is, so the line says when they ran; k = 1 is the plain line.
+        String mode = settings.localSteps() == 1 ? "" : String.format(", %d local steps per job, outer %s",
+                settings.localSteps(), settings.outerOptimizer().name());
+        progress.line(String.format("training %s on %d rows in %d partitions%s%s", settings.network(), train.rows(),
+                train.partitions(), mode, validation == null ? "" : ", validating on " + validation.rows()));
     }
 
 }

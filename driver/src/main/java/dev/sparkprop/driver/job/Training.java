@@ -138,7 +138,7 @@ public final class Training {
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(
                     template.with(state.params(), epochs.history()), state, stopping.bestEpoch(),
-                    stopping.bestValue(), stopping.bestParams(), epochs.steps()));
+                    stopping.bestValue(), stopping.bestParams(), epochs.steps()), start.iteration());
 
             long started = System.nanoTime();
             DistributedTrainer.Result result;

@@ -53,7 +53,8 @@ final class LocalStepsTrainer {
         this.outer = settings.outerOptimizer();
     }
 
-    DistributedTrainer.Result fit(TrainingData data, TrainerState start, DistributedTrainer.IterationListener iterations,
+    DistributedTrainer.Result fit(TrainingData data, TrainerState start,
+                                  DistributedTrainer.IterationListener iterations,
                                   DistributedTrainer.EpochListener listener, DistributedTrainer.StepListener steps) {
         int n = spec.layout().size();
         Updater updater = settings.updater();

@@ -18,8 +18,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 
 /**
- * The aggregated gradient, and a round of local steps, is the same to the last bit however Spark's tasks finish: each run
- * delays the partitions differently, so the driver (depth 1) and the tree's reduce tasks
+ * The aggregated gradient, and a round of local steps, is the same to the last bit however
+ * Spark's tasks finish: each run delays the partitions differently, so the driver (depth 1) and the tree's reduce tasks
  * (depth 2) merge partial sums in different orders.
  */
 class ReproducibleAggregationTest {
@@ -158,7 +158,7 @@ class ReproducibleAggregationTest {
         }
     }
 
-    /** Each partition's rows-weighted change (its own total, read back alone) summed in plain doubles in {@code order}. */
+    /** Each partition's rows-weighted change, read back alone, summed in plain doubles in {@code order}. */
     private static List<Double> plainChange(List<RoundSum> rounds, List<Integer> order) {
         double[] total = new double[SPEC.layout().size()];
         for (int p : order) {

@@ -96,12 +96,12 @@ final class LocalStepsTrainer {
                             + " gradient or update that was NaN or infinite"
                             + TrainingDivergedException.advice(settings.learningRate()));
                 }
-                skipped += sum.faults();
                 RoundSum.Means means = sum.means();
                 long outerStep = (long) epoch * roundsPerEpoch + step / k;
                 String fault = outerStep(params, state, innerSize, means, outerStep);
                 double loss = means == null ? Double.NaN : means.loss();
                 if (fault == null) {
+                    skipped += sum.faults();
                     epochCorrect += means.correct();
                     epochWeight += means.weight();
                     epochLoss += loss * inner / stepsPerEpoch;

@@ -30,6 +30,16 @@ public record CheckpointSection(Optional<String> path, int everyIterations, int 
      * Always false without a path.
      */
     public boolean due(long iteration, boolean epochEnded) {
-        return path.isPresent() && (epochEnded || everyIterations > 0 && iteration % everyIterations == 0);
+        return due(iteration - 1, iteration, epochEnded);
+    }
+
+    /**
+     * Whether a checkpoint is due after the optimizer steps that take the count from
+     * {@code before} to {@code after} (several in a round of local steps): at the end of every
+     * epoch, and when they reach a multiple of {@code everyIterations} unless that is 0.
+     */
+    public boolean due(long before, long after, boolean epochEnded) {
+        return path.isPresent()
+                && (epochEnded || everyIterations > 0 && after / everyIterations > before / everyIterations);
     }
 }

@@ -92,6 +92,11 @@ public final class JobConfig {
             r.problem(OptimizerSection.SCHEDULE.key(), "must be constant" + with + "whose line search chooses each"
                     + " step's length; leave optimizer.schedule out (optimizer.learning_rate is unused too)");
         }
+        if (r.valid(TrainingSection.LOCAL_STEPS.key()) && training.localSteps() > 1) {
+            r.problem(TrainingSection.LOCAL_STEPS.key(), "must be 1" + with + "whose every step is a line search"
+                    + " over all the rows; set training.local_steps = 1, or pick a first-order optimizer (e.g. adam)"
+                    + " for local steps");
+        }
     }
 
     public DataSection data() {

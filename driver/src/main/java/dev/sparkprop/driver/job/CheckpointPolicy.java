@@ -18,10 +18,16 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
     private final ProgressLine progress;
     private final Function<TrainerState, Checkpoints.Checkpoint> snapshot;
     private String newest;
+    /** The step count at the last state seen: a round of local steps takes several. */
+    private long iteration;
 
-    /** @param snapshot the checkpoint of the run at a state */
+    /**
+     * @param snapshot  the checkpoint of the run at a state
+     * @param iteration the steps taken before the run (re)starts
+     */
     CheckpointPolicy(CheckpointSection settings, Configuration hadoop, ProgressLine progress,
-                     Function<TrainerState, Checkpoints.Checkpoint> snapshot) {
+                     Function<TrainerState, Checkpoints.Checkpoint> snapshot, long iteration) {
+        this.iteration = iteration;
         this.settings = settings;
         this.hadoop = hadoop;
         this.progress = progress;
@@ -30,7 +36,9 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
 
     @Override
     public void stepTaken(TrainerState state, boolean epochEnded) {
-        if (settings.due(state.iteration(), epochEnded)) {
+        long before = iteration;
+        iteration = state.iteration();
+        if (settings.due(before, iteration, epochEnded)) {
             newest = Checkpoints.write(settings.path().orElseThrow(), settings.keep(), snapshot.apply(state), hadoop);
             progress.line("checkpoint " + newest);
         }

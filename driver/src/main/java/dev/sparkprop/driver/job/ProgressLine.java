@@ -56,6 +56,12 @@ public final class ProgressLine {
     private boolean started;
     private long runStart;
     private long runSteps;
+    /**
+     * Optimizer steps per record: 1, or with training.local_steps = k > 1 (a record per job) k,
+     * learnt from the records' step numbers (a job's steps times its records are the ETAs' clock).
+     */
+    private long stepsPerRecord = 1;
+    private long lastIteration = -1;
     private int epoch = -1;
     private long epochStart;
     private int epochSteps;
@@ -162,6 +168,10 @@ public final class ProgressLine {
             epochLossSum = 0;
             epochLosses = 0;
         }
+        if (lastIteration >= 0) {
+            stepsPerRecord = Math.max(stepsPerRecord, step.iteration() - lastIteration);
+        }
+        lastIteration = step.iteration();
         runSteps++;
         epochSteps++;
         epochRows += step.rows();
@@ -200,9 +210,10 @@ public final class ProgressLine {
     private List<String> parts(DistributedTrainer.Iteration step, int stepsPerEpoch, int epochs, long now) {
         long epochNanos = Math.max(1, now - epochStart);
         long runNanos = Math.max(1, now - runStart);
-        long epochLeft = (long) ((double) epochNanos / epochSteps * Math.max(0, stepsPerEpoch - step.step()));
-        long runStepsLeft = (long) (epochs - 1 - step.epoch()) * stepsPerEpoch + Math.max(0,
-                stepsPerEpoch - step.step());
+        long epochRecordsLeft = ceilDiv(Math.max(0, stepsPerEpoch - step.step()), stepsPerRecord);
+        long epochLeft = (long) ((double) epochNanos / epochSteps * epochRecordsLeft);
+        long runStepsLeft = (long) (epochs - 1 - step.epoch()) * ceilDiv(stepsPerEpoch, stepsPerRecord)
+                + epochRecordsLeft;
         long runLeft = (long) ((double) runNanos / runSteps * runStepsLeft);
         List<String> parts = new ArrayList<>();
         parts.add(String.format(Locale.ROOT, "epoch %d/%d step %d/%d", step.epoch() + 1, epochs, step.step(),
@@ -213,6 +224,10 @@ public final class ProgressLine {
         parts.add(String.format(Locale.ROOT, "%.0f rows/s", epochRows / (epochNanos / 1e9)));
         parts.add("run ETA " + duration(runLeft));
         return parts;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** As many parts as fit in {@code width} characters, in order. */

@@ -121,7 +121,7 @@ public final class Training {
                      // as evaluate computes them.
                      : TrainingData.fromDataFrame(prepared.validationRows(), "the validation data", prep, spec,
                      settings.blockRows(), null, settings.numberType())) {
-            announce(progress, spec, train, validation);
+            announce(progress, settings, train, validation);
             ModelTemplate template = new ModelTemplate(config, spec, prep, train.droppedByColumn());
             EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
             EpochMetrics epochs = new EpochMetrics(sc, validation, spec, settings.blockRows(), settings.epochs(),
@@ -138,7 +138,7 @@ public final class Training {
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(
                     template.with(state.params(), epochs.history()), state, stopping.bestEpoch(),
-                    stopping.bestValue(), stopping.bestParams(), epochs.steps()));
+                    stopping.bestValue(), stopping.bestParams(), epochs.steps()), start.iteration());
 
             long started = System.nanoTime();
             DistributedTrainer.Result result;
@@ -155,7 +155,9 @@ public final class Training {
                         + ": " + result.converged());
             }
             if (result.skipped() > 0) {
-                progress.line("skipped " + result.skipped() + " of " + result.history().size() + " steps whose loss"
+                // At k > 1 history holds a record per job, and skipped counts the tasks' steps left out
+                String of = settings.localSteps() == 1 ? " of " + result.history().size() : " local";
+                progress.line("skipped " + result.skipped() + of + " steps whose loss"
                         + " or gradient was not finite (training.on_non_finite = \"skip\")");
             }
 
@@ -174,7 +176,7 @@ public final class Training {
     }
 
     /** The rows dropped (data.missing = "drop"), and what is about to train on what. */
-    private static void announce(ProgressLine progress, NetworkSpec spec, TrainingData train,
+    private static void announce(ProgressLine progress, TrainingSettings settings, TrainingData train,
                                  TrainingData validation) {
         for (String dropped : new String[] {train.droppedSummary("training rows"),
                 validation == null ? null : validation.droppedSummary("validation rows")}) {
@@ -182,8 +184,11 @@ public final class Training {
                 progress.line(dropped);
             }
         }
-        progress.line(String.format("training %s on %d rows in %d partitions%s", spec, train.rows(),
-                train.partitions(), validation == null ? "" : ", validating on " + validation.rows()));
+        // Local steps change what a step is, so the line says when they ran; k = 1 is the plain line.
+        String mode = settings.localSteps() == 1 ? "" : String.format(", %d local steps per job, outer %s",
+                settings.localSteps(), settings.outerOptimizer().name());
+        progress.line(String.format("training %s on %d rows in %d partitions%s%s", settings.network(), train.rows(),
+                train.partitions(), mode, validation == null ? "" : ", validating on " + validation.rows()));
     }
 
 }

@@ -231,6 +231,34 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return self();
     }
 
+    /** training.local_steps. */
+    default IntParam localSteps() {
+        return trainingParams().get(TrainingSection.LOCAL_STEPS);
+    }
+
+    default int getLocalSteps() {
+        return (Integer) $(localSteps());
+    }
+
+    default T setLocalSteps(int value) {
+        set(localSteps(), value);
+        return self();
+    }
+
+    /** training.outer_optimizer. */
+    default Param<String> outerOptimizer() {
+        return trainingParams().get(TrainingSection.OUTER_OPTIMIZER);
+    }
+
+    default String getOuterOptimizer() {
+        return $(outerOptimizer());
+    }
+
+    default T setOuterOptimizer(String value) {
+        set(outerOptimizer(), value);
+        return self();
+    }
+
     /** training.block_rows. */
     default IntParam blockRows() {
         return trainingParams().get(TrainingSection.BLOCK_ROWS);

@@ -8,7 +8,9 @@ import java.util.List;
  * The per-step record of a training run as CSV, one row per optimizer step: {@code iteration}
  * (from 1), {@code epoch} (from 1, as in history.csv), {@code step} (in the epoch, from 1),
  * {@code rows} of its batch, its mean {@code loss} before the step, the {@code learning_rate} it
- * took, its wall time in {@code seconds}, and whether it was {@code skipped} as non-finite.
+ * took, its wall time in {@code seconds}, and whether it was {@code skipped} as non-finite. With
+ * training.local_steps > 1, one row per job, numbered by its last step, with the rows, mean loss
+ * and time of all its steps and the learning rate of its first.
  * Numbers are written in a form that parses back to the identical value, so a checkpoint can
  * carry the record and a resumed run's report still has the steps before the checkpoint.
  */
@@ -52,8 +54,9 @@ public final class StepsCsv {
                 Iteration step = new Iteration(Long.parseLong(f[0]), Integer.parseInt(f[1]) - 1,
                         Integer.parseInt(f[2]), Long.parseLong(f[3]), Double.parseDouble(f[4]),
                         Double.parseDouble(f[5]), Double.parseDouble(f[6]), Boolean.parseBoolean(f[7]));
-                if (!steps.isEmpty() && step.iteration() != steps.get(steps.size() - 1).iteration() + 1) {
-                    throw new NumberFormatException("iteration " + step.iteration() + " does not follow "
+                // Consecutive at training.local_steps = 1; k apart (a record per job) at k > 1
+                if (!steps.isEmpty() && step.iteration() <= steps.get(steps.size() - 1).iteration()) {
+                    throw new NumberFormatException("iteration " + step.iteration() + " does not come after "
                             + steps.get(steps.size() - 1).iteration());
                 }
                 steps.add(step);

@@ -139,6 +139,9 @@ public final class DistributedTrainer {
                     + " but training.precision is " + settings.numberType().specName()
                     + "; build the data with the same precision");
         }
+        if (settings.localSteps() > 1) {
+            return new LocalStepsTrainer(sc, settings).fit(data, start, iterations, listener, steps);
+        }
         int stateLength = settings.initialOptimizerState().length;
         if (start.optimizerState().length != stateLength) {
             throw new IllegalArgumentException("the optimizer state has " + start.optimizerState().length + " values, "
@@ -150,8 +153,7 @@ public final class DistributedTrainer {
         double[] params = start.params().clone();
         Updater updater = settings.updater();
         double[] state = start.optimizerState().clone();
-        int slices = settings.batchRows() == 0 ? 0
-                : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
+        int slices = slices(data, settings);
         int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
@@ -183,10 +185,7 @@ public final class DistributedTrainer {
                     skipped++;
                 } else {
                     throw new TrainingDivergedException(iteration + 1, "iteration " + (iteration + 1) + ": " + fault
-                            + "; the weights are left as they were before it. Likely causes: a learning rate too"
-                            + " high for these data (optimizer.learning_rate = " + settings.learningRate() + "), or"
-                            + " inputs far from unit scale (data.standardize). Lower the learning rate or set"
-                            + " optimizer.clip_norm; training.on_non_finite = \"skip\" skips such steps instead");
+                            + TrainingDivergedException.advice(settings.learningRate()));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Iteration record = new Iteration(iteration + 1, epoch, k + 1, sum.rows(), loss,
@@ -233,6 +232,12 @@ public final class DistributedTrainer {
             return "the update would have made weights NaN or infinite (the loss was " + loss + ")";
         }
         return null;
+    }
+
+    /** The mini-batches per epoch, ceil(rows / batch_rows); 0 in full batch. */
+    static int slices(TrainingData data, TrainingSettings settings) {
+        return settings.batchRows() == 0 ? 0
+                : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
     }
 
     private static int nonFinite(double[] values) {

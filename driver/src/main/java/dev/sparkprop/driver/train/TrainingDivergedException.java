@@ -16,6 +16,14 @@ public final class TrainingDivergedException extends RuntimeException {
         this.iteration = iteration;
     }
 
+    /** What to try, after a message naming the fault: what a diverged run's message ends with. */
+    static String advice(double learningRate) {
+        return "; the weights are left as they were before it. Likely causes: a learning rate too high for these"
+                + " data (optimizer.learning_rate = " + learningRate + "), or inputs far from unit scale"
+                + " (data.standardize). Lower the learning rate or set optimizer.clip_norm;"
+                + " training.on_non_finite = \"skip\" skips such steps instead";
+    }
+
     /** The step (1-based) that failed; the weights are those from before it. */
     public long iteration() {
         return iteration;

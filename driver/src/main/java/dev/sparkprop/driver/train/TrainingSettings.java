@@ -10,6 +10,7 @@ import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.optim.OuterOptimizer;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,9 +72,16 @@ public final class TrainingSettings {
         return optimizer().updater(network.layout());
     }
 
-    /** The optimizer's state before the first iteration. */
+    /**
+     * The optimizer state a run starts from: optimizer.kind's, and with local steps the outer
+     * optimizer's after it ({@link LocalStepsTrainer} reads it so).
+     */
     public double[] initialOptimizerState() {
-        return optimizer().kind().initialState(network.layout().size());
+        double[] inner = optimizer().kind().initialState(network.layout().size());
+        if (localSteps() == 1) {
+            return inner;
+        }
+        return java.util.Arrays.copyOf(inner, inner.length + outerOptimizer().stateSlots() * network.layout().size());
     }
 
     public Initializer initializer() {
@@ -98,6 +106,15 @@ public final class TrainingSettings {
 
     public int iterationsPerEpoch() {
         return training().iterationsPerEpoch();
+    }
+
+    /** Optimizer steps per task per Spark job; 1 is exact synchronous training. */
+    public int localSteps() {
+        return training().localSteps();
+    }
+
+    public OuterOptimizer outerOptimizer() {
+        return training().outerOptimizer();
     }
 
     public int blockRows() {
@@ -159,6 +176,14 @@ public final class TrainingSettings {
 
         public Builder iterationsPerEpoch(int value) {
             return set(TrainingSection.ITERATIONS_PER_EPOCH, value);
+        }
+
+        public Builder localSteps(int value) {
+            return set(TrainingSection.LOCAL_STEPS, value);
+        }
+
+        public Builder outerOptimizer(String value) {
+            return set(TrainingSection.OUTER_OPTIMIZER, value);
         }
 
         public Builder blockRows(int value) {

@@ -205,6 +205,8 @@ class JobConfigLoaderTest {
             line search needs the true gradient; set optimizer.clip_norm = 0
             optimizer.schedule=cosine(total=100) | optimizer.schedule: must be constant with optimizer.kind = lbfgs, \
             whose line search chooses each step's length; leave optimizer.schedule out
+            training.local_steps=4               | training.local_steps: must be 1 with optimizer.kind = lbfgs, whose \
+            every step is a line search over all the rows; set training.local_steps = 1
             """)
     void lbfgsRejectsWhatWouldChangeTheObjectiveItSearches(String override, String expectedStart) throws IOException {
         assertProblem(List.of("optimizer.kind=lbfgs(history=5)", override), expectedStart);

@@ -69,6 +69,19 @@ class SettingTest {
         assertFalse(checkpoint(Map.of("training.checkpoint.every_iterations", 3)).due(6, true));
     }
 
+    @Test
+    void withLocalStepsACheckpointIsDueAfterTheJobWhoseStepsReachAMultiple() {
+        CheckpointSection everyThree = checkpoint(Map.of("training.checkpoint.path", "ckpt",
+                "training.checkpoint.every_iterations", 3));
+        // jobs of 4 steps: 0-4 passes 3, 4-8 passes 6, 8-12 ends on 9 and 12, 12-16 passes 15
+        assertTrue(everyThree.due(0, 4, false));
+        assertTrue(everyThree.due(4, 8, false));
+        assertTrue(everyThree.due(8, 12, false));
+        assertTrue(everyThree.due(12, 16, false));
+        assertFalse(everyThree.due(9, 11, false));
+        assertTrue(everyThree.due(11, 11, true));
+    }
+
     private static CheckpointSection checkpoint(Map<String, Object> values) {
         Map<String, Object> job = new java.util.HashMap<>(values);
         job.put("network.layers", "2,2:softmax");

@@ -105,6 +105,28 @@ class CheckpointResumeTest {
         assertTrue(middle.state().optimizerState()[0] > 0, "the checkpoint holds (s, y) pairs");
     }
 
+    @Test
+    void localStepsResumeFromTheirCheckpointsToTheUninterruptedModelBitForBit() throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("local");
+        List<String> job = job(root.toString(), 100);
+        job.addAll(List.of("training.local_steps=3", "training.outer_optimizer=nesterov"));
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        List<DistributedTrainer.Iteration> fullSteps = steps();
+        // 10 steps an epoch in jobs of 3, 3, 3 and 1, each recorded by its last step
+        assertEquals(List.of(3L, 6L, 9L, 10L, 13L), fullSteps.subList(0, 5).stream()
+                .map(DistributedTrainer.Iteration::iteration).toList());
+        List<Path> all = checkpoints(root);
+        // every_iterations = 7: the job that takes steps 7 to 9 writes one, as do the epochs' ends
+        assertTrue(all.stream().anyMatch(p -> p.getFileName().toString().matches("checkpoint-0*9")), all.toString());
+        for (Path checkpoint : List.of(all.get(0), all.get(all.size() / 2), all.get(all.size() - 2))) {
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
+            assertEquals(metrics(full), metrics(resumed));
+            assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
+        }
+    }
+
     private static List<List<Object>> metrics(SavedModel model) {
         return model.metadata().history().stream().map(e -> List.<Object>of(e.epoch(), e.metrics())).toList();
     }

@@ -88,6 +88,19 @@ class ProgressLineTest {
     }
 
     @Test
+    void withLocalStepsTheLineCountsStepsAndItsEtasJobs() {
+        // training.local_steps = 4: a record per job of 4 steps (the last of the epoch's 10 steps 2), 1 s each
+        ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);
+        for (int step : new int[] {4, 8}) {
+            clock.addAndGet(1000 * MS);
+            progress.step(new Iteration(step, 0, step, 400, 0.5, 0.01, 1.0, false), 10, 2);
+        }
+        // 2 jobs of 1 s done: 1 job left in the epoch (steps 9-10), 3 more in the next
+        assertEquals(List.of("epoch 1/2 step 8/10  loss 0.5000  elapsed 0:02  epoch ETA 0:01  400 rows/s"
+                + "  run ETA 0:04"), screen(output()));
+    }
+
+    @Test
     void terminalLineLeavesOutWhatDoesNotFitTheWidth() {
         ProgressLine progress = ProgressLine.terminal(out, clock::get, 40);
         steps(progress, 0, 1, 3, 10, 200, 1.5);

@@ -313,8 +313,9 @@ class TrainingReportTest {
     void stepsCsvThatDoesNotParseIsRefusedNamingTheLine() {
         String csv = StepsCsv.format(earlyStoppedRun().steps());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> StepsCsv.parse(csv.replace("\n3,2,1,", "\n4,2,1,"), "x/steps.csv"));
-        assertTrue(e.getMessage().startsWith("x/steps.csv line 4 is not a step record: iteration 4 does not follow 2"),
+                () -> StepsCsv.parse(csv.replace("\n3,2,1,", "\n2,2,1,"), "x/steps.csv"));
+        assertTrue(e.getMessage().startsWith("x/steps.csv line 4 is not a step record: iteration 2 does not come"
+                + " after 2"),
                 e.getMessage());
     }
 }

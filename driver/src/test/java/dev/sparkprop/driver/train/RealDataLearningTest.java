@@ -60,6 +60,17 @@ class RealDataLearningTest {
     }
 
     @Test
+    void fourLocalStepsPerJobClassifyDigitsAboutAsWellAsSynchronousSteps() {
+        // Local steps are another method, not the same steps: the check is that four steps per job on
+        // each of three partitions learn as well as one, within 2 points (9 of the ~450 held-out rows).
+        TrainingSettings synchronous = TrainingSettings.builder("64,64:relu,10:softmax", "cross_entropy")
+                .learningRate(0.003).epochs(15).batchRows(64).blockRows(64).build();
+        Evaluation one = trainAndTest("digits.csv", "label", synchronous);
+        Evaluation four = trainAndTest("digits.csv", "label", synchronous.toBuilder().localSteps(4).build());
+        assertTrue(four.accuracy() >= one.accuracy() - 0.02, four.format("k = 4: ") + one.format(", k = 1: "));
+    }
+
+    @Test
     void regressesDiabetesProgressionToRSquaredAbove045() {
         // Linear models reach about 0.5 on this small, noisy set; a net that merely predicts the
         // mean scores 0, and one that overfits its 330 rows drops well below 0.45.

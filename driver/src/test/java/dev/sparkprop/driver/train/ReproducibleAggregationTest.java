@@ -18,8 +18,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 
 /**
- * The aggregated gradient is the same to the last bit however Spark's tasks finish: each run
- * delays the partitions differently, so the driver (depth 1) and the tree's reduce tasks
+ * The aggregated gradient, and a round of local steps, is the same to the last bit however
+ * Spark's tasks finish: each run delays the partitions differently, so the driver (depth 1) and the tree's reduce tasks
  * (depth 2) merge partial sums in different orders.
  */
 class ReproducibleAggregationTest {
@@ -102,6 +102,73 @@ class ReproducibleAggregationTest {
                         plainSum(sums, secondOrder.partitions.subList(0, PARTITIONS)).toString());
             }
         }
+    }
+
+    /**
+     * Each partition's round of local steps (training.local_steps > 1), delayed by delays[partition]
+     * ms: its weight change and optimizer state after steps of its own, of scales differing by
+     * partition, as {@link LocalRound} returns them.
+     */
+    private static JavaRDD<RoundSum> partitionRounds(int[] delays) {
+        JavaRDD<Integer> partitions = SparkTestSession.sc().parallelize(
+                IntStream.range(0, PARTITIONS).boxed().toList(), PARTITIONS);
+        int n = SPEC.layout().size();
+        return partitions.mapPartitions(it -> {
+            int p = it.next();
+            Thread.sleep(delays[p]);
+            java.util.Random random = new java.util.Random(100 + p);
+            double[] change = random.doubles(n, -1, 1).map(d -> d * Math.pow(10, p % 5)).toArray();
+            double[] state = random.doubles(2 * n, 0, 1).map(d -> d * Math.pow(10, -(p % 4))).toArray();
+            return List.of(RoundSum.of(change, state, 3.5 * p + 0.1, 10 + p, 7 + p, 10 + 7L * p, 0)).iterator();
+        });
+    }
+
+    @Test
+    void aRoundOfLocalStepsIsBitwiseTheSameWhenTasksFinishInAnotherOrder() throws Exception {
+        for (int depth : new int[] {1, 2}) {
+            CompletionOrder firstOrder = new CompletionOrder();
+            CompletionOrder secondOrder = new CompletionOrder();
+            RoundSum.Means first = aggregateRounds(delays(true), depth, firstOrder);
+            RoundSum.Means second = aggregateRounds(delays(false), depth, secondOrder);
+            SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
+            assertNotEquals(firstOrder.partitions.subList(0, PARTITIONS), secondOrder.partitions.subList(0,
+                    PARTITIONS), "the runs must finish their tasks in different orders");
+            assertArrayEquals(first.change(), second.change(), "depth " + depth);
+            assertArrayEquals(first.state(), second.state(), "depth " + depth);
+            assertEquals(first.loss(), second.loss());
+            assertEquals(first.weight(), second.weight());
+            assertEquals(first.correct(), second.correct());
+            if (depth == 1) {
+                // The control: the rows-weighted changes summed in plain doubles, in those two orders, differ
+                List<RoundSum> rounds = partitionRounds(new int[PARTITIONS]).collect();
+                assertNotEquals(plainChange(rounds, firstOrder.partitions.subList(0, PARTITIONS)),
+                        plainChange(rounds, secondOrder.partitions.subList(0, PARTITIONS)));
+            }
+        }
+    }
+
+    private static RoundSum.Means aggregateRounds(int[] delays, int depth, CompletionOrder order) throws Exception {
+        SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
+        SparkTestSession.spark().sparkContext().addSparkListener(order);
+        try {
+            return partitionRounds(delays).treeAggregate(RoundSum.empty(), RoundSum::merge, RoundSum::merge, depth)
+                    .means();
+        } finally {
+            SparkTestSession.spark().sparkContext().removeSparkListener(order);
+        }
+    }
+
+    /** Each partition's rows-weighted change, read back alone, summed in plain doubles in {@code order}. */
+    private static List<Double> plainChange(List<RoundSum> rounds, List<Integer> order) {
+        double[] total = new double[SPEC.layout().size()];
+        for (int p : order) {
+            RoundSum alone = RoundSum.empty().merge(rounds.get(p));
+            double[] change = alone.means().change();
+            for (int i = 0; i < total.length; i++) {
+                total[i] += change[i] * alone.rows();
+            }
+        }
+        return java.util.Arrays.stream(total).boxed().toList();
     }
 
     private static List<Double> plainSum(List<GradientSum> sums, List<Integer> order) {

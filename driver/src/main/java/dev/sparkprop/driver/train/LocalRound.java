@@ -1,0 +1,154 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientSum;
+import dev.sparkprop.nn.Precision;
+import dev.sparkprop.nn.optim.LearningRateSchedules;
+import dev.sparkprop.nn.optim.Optimizer;
+import dev.sparkprop.nn.optim.Optimizers;
+import dev.sparkprop.nn.optim.Updater;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * One partition's round of local steps: from the broadcast weights and optimizer state, it
+ * takes {@code steps} optimizer steps on its own rows alone, step j on its rows of the epoch's
+ * mini-batch {@code firstSlice + j} (all its rows in full batch), each the gradient of the
+ * mean loss over those rows, and returns its weight change and final state as a
+ * {@link RoundSum}. It is a pure function of the broadcast values and the cached rows, so a
+ * retried task, or one recomputed on another executor, returns the same sums to the last bit.
+ *
+ * <p>A step whose loss or gradient is not finite, or whose update would make a weight
+ * non-finite, is left out (weights and state as before it) and counted; without
+ * {@code skipNonFinite} the task takes no more steps, since the driver ends the run.
+ */
+final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String layers;
+    private final String loss;
+    private final int blockRows;
+    private final Precision precision;
+    private final int dataId;
+    /** The weights, then the inner optimizer state, as double[]. */
+    private final Broadcast<double[]> start;
+    private final RowIds ids;
+    private final long seed;
+    private final int epoch;
+    private final int slices;
+    private final int firstSlice;
+    private final int steps;
+    private final long firstIteration;
+    /** The updater's settings as specs (optimizers and schedules are not Serializable; their specs are). */
+    private final String optimizer;
+    private final String schedule;
+    private final double learningRate;
+    private final double l2;
+    private final double clipNorm;
+    private final boolean skipNonFinite;
+
+    LocalRound(TrainingSettings settings, TrainingData data, Broadcast<double[]> start, int epoch, int slices,
+               int firstSlice, int steps, long firstIteration) {
+        this.layers = settings.network().layersSpec();
+        this.loss = settings.network().loss().name();
+        this.blockRows = settings.blockRows();
+        this.precision = data.precision();
+        this.dataId = data.cached().id();
+        this.start = start;
+        this.ids = data.ids();
+        this.seed = settings.seed();
+        this.epoch = epoch;
+        this.slices = slices;
+        this.firstSlice = firstSlice;
+        this.steps = steps;
+        this.firstIteration = firstIteration;
+        this.optimizer = settings.optimizer().kind().name();
+        this.schedule = settings.optimizer().schedule().name();
+        this.learningRate = settings.learningRate();
+        this.l2 = settings.optimizer().l2();
+        this.clipNorm = settings.optimizer().clipNorm();
+        this.skipNonFinite = settings.skipNonFinite();
+    }
+
+    @Override
+    public Iterator<RoundSum> call(Iterator<Object> items) {
+        Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
+        int n = backprop.layout().size();
+        // JobConfig refuses lbfgs with local steps, so the kind is a first-order optimizer
+        Updater updater = new Updater(backprop.layout(), (Optimizer) Optimizers.parse(optimizer),
+                LearningRateSchedules.parse(schedule, learningRate), l2, clipNorm);
+        double[] initial = start.value();
+        double[] w = Arrays.copyOf(initial, n);
+        double[] state = Arrays.copyOfRange(initial, n, initial.length);
+        PartitionRows rows = PartitionRows.read(items, blockRows, precision);
+        double[] wBefore = new double[n];
+        double[] stateBefore = new double[state.length];
+        float[] w32 = precision == Precision.FLOAT32 ? new float[n] : null;
+        double lossSum = 0;
+        double weightSum = 0;
+        double correct = 0;
+        long trained = 0;
+        long faults = 0;
+        for (int j = 0; j < steps; j++) {
+            GradientSum sum = new GradientSum(n);
+            Consumer<Block> add;
+            if (w32 != null) {
+                for (int i = 0; i < n; i++) {
+                    w32[i] = (float) w[i];
+                }
+                add = block -> sum.add(backprop, w32, block);
+            } else {
+                add = block -> sum.add(backprop, w, block);
+            }
+            rows.forEachBlock(dataId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, add);
+            if (!(sum.weightSum() > 0)) {
+                continue; // none of this batch's rows (or only rows of weight 0) are here
+            }
+            double stepLoss = sum.lossSum();
+            double stepWeight = sum.weightSum();
+            double stepCorrect = sum.correctWeight();
+            double[] gradient = sum.divideByWeight();
+            boolean finite = Double.isFinite(stepLoss) && allFinite(gradient);
+            if (finite) {
+                System.arraycopy(w, 0, wBefore, 0, n);
+                System.arraycopy(state, 0, stateBefore, 0, state.length);
+                updater.update(w, gradient, state, firstIteration + j);
+                if (!allFinite(w)) {
+                    System.arraycopy(wBefore, 0, w, 0, n);
+                    System.arraycopy(stateBefore, 0, state, 0, state.length);
+                    finite = false;
+                }
+            }
+            if (!finite) {
+                faults++;
+                if (!skipNonFinite) {
+                    break;
+                }
+                continue;
+            }
+            lossSum += stepLoss;
+            weightSum += stepWeight;
+            correct += stepCorrect;
+            trained += sum.rows();
+        }
+        for (int i = 0; i < n; i++) {
+            w[i] -= initial[i];
+        }
+        return List.of(RoundSum.of(w, state, lossSum, weightSum, correct, trained, faults)).iterator();
+    }
+
+    static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.nn.NetworkSpec;
+import dev.sparkprop.nn.optim.OuterOptimizer;
+import dev.sparkprop.nn.optim.Updater;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop with training.local_steps = k > 1 (local SGD, DiLoCo): one Spark job per
+ * round of k steps. The driver broadcasts the weights and the optimizer state, each task takes
+ * k steps on its own rows ({@link LocalRound}), treeAggregate sums the partitions' changes
+ * exactly ({@link RoundSum}), and the driver applies their rows-weighted mean with
+ * training.outer_optimizer. {@link DistributedTrainer} runs k = 1, exact synchronous training,
+ * and hands k > 1 here.
+ *
+ * <p>Where the inner optimizer's state lives: on the driver, as one state that every task
+ * starts from and whose rows-weighted mean over the partitions becomes the next round's, as
+ * the weights are (DL4J's parameter averaging averages its updaters' state the same way).
+ * Kept per partition on the executors it would be lost with an executor and differ on a
+ * retried task, breaking the bitwise promise; shipped per partition it would cost a state per
+ * partition in every job and in checkpoints, and tie a checkpoint to a partition count; reset
+ * every round it would restart Adam's moments and bias correction every k steps. One averaged
+ * state makes a task a pure function of what the driver sends, and a checkpoint the same shape
+ * as at k = 1 plus the outer optimizer's state after it: {@link TrainerState#optimizerState()}
+ * is the inner state, then the outer state.
+ *
+ * <p>Steps count as at k = 1: {@link TrainerState#iteration()} is the steps (mini-batches) taken,
+ * the schedule and Adam's step number follow them, and the listeners hear of one
+ * {@link DistributedTrainer.Iteration} per round, numbered by its last step.
+ */
+final class LocalStepsTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStepsTrainer.class);
+
+    private final JavaSparkContext sc;
+    private final TrainingSettings settings;
+    private final NetworkSpec spec;
+    private final int k;
+    private final OuterOptimizer outer;
+
+    LocalStepsTrainer(JavaSparkContext sc, TrainingSettings settings) {
+        this.sc = sc;
+        this.settings = settings;
+        this.spec = settings.network();
+        this.k = settings.localSteps();
+        this.outer = settings.outerOptimizer();
+    }
+
+    DistributedTrainer.Result fit(TrainingData data, TrainerState start,
+                                  DistributedTrainer.IterationListener iterations,
+                                  DistributedTrainer.EpochListener listener, DistributedTrainer.StepListener steps) {
+        int n = spec.layout().size();
+        Updater updater = settings.updater();
+        int innerSize = updater.newState().length;
+        int outerSize = outer.stateSlots() * n;
+        if (start.optimizerState().length != innerSize + outerSize) {
+            throw new IllegalArgumentException("the optimizer state has " + start.optimizerState().length
+                    + " values, " + settings.optimizer().kind().name() + " with training.local_steps = " + k
+                    + " and training.outer_optimizer = " + outer.name() + " needs " + (innerSize + outerSize));
+        }
+        double[] params = start.params().clone();
+        double[] state = start.optimizerState().clone();
+        int slices = DistributedTrainer.slices(data, settings);
+        int stepsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
+        int roundsPerEpoch = (stepsPerEpoch + k - 1) / k;
+        int depth = aggregationDepth(data, innerSize);
+        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} local steps per job, outer {}: {} steps"
+                + " in {} jobs per epoch, treeAggregate depth {}; driver BLAS {}", spec,
+                settings.numberType().specName(), data.rows(), data.partitions(), k, outer.name(), stepsPerEpoch,
+                roundsPerEpoch, depth, BlasThreads.describe());
+        List<DistributedTrainer.Iteration> history = new ArrayList<>();
+        long iteration = start.iteration();
+        long skipped = 0;
+        boolean go = !start.finished();
+        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
+            boolean resumed = epoch == start.epoch();
+            double epochLoss = resumed ? start.epochLoss() : 0;
+            double epochCorrect = resumed ? start.epochCorrect() : 0;
+            double epochWeight = resumed ? start.epochWeight() : 0;
+            for (int step = resumed ? start.stepInEpoch() : 0; step < stepsPerEpoch; ) {
+                int inner = Math.min(k, stepsPerEpoch - step);
+                long t0 = System.nanoTime();
+                sc.setJobDescription("sparkprop steps " + (iteration + 1) + "-" + (iteration + inner) + " (epoch "
+                        + (epoch + 1) + ")");
+                RoundSum sum = round(data, params, state, innerSize, epoch, slices, step, inner, iteration, depth);
+                if (sum.faults() > 0 && !settings.skipNonFinite()) {
+                    throw new TrainingDivergedException(iteration + 1, "steps " + (iteration + 1) + "-"
+                            + (iteration + inner) + ": " + sum.faults() + " of the tasks' local steps had a loss,"
+                            + " gradient or update that was NaN or infinite"
+                            + TrainingDivergedException.advice(settings.learningRate()));
+                }
+                RoundSum.Means means = sum.means();
+                long outerStep = (long) epoch * roundsPerEpoch + step / k;
+                String fault = outerStep(params, state, innerSize, means, outerStep);
+                double loss = means == null ? Double.NaN : means.loss();
+                if (fault == null) {
+                    skipped += sum.faults();
+                    epochCorrect += means.correct();
+                    epochWeight += means.weight();
+                    epochLoss += loss * inner / stepsPerEpoch;
+                } else if (settings.skipNonFinite()) {
+                    LOG.warn("sparkprop: skipped steps {}-{}: {}", iteration + 1, iteration + inner, fault);
+                    skipped += inner;
+                } else {
+                    throw new TrainingDivergedException(iteration + 1, "steps " + (iteration + 1) + "-"
+                            + (iteration + inner) + ": " + fault
+                            + TrainingDivergedException.advice(settings.learningRate()));
+                }
+                double rate = updater.learningRate(iteration);
+                iteration += inner;
+                step += inner;
+                DistributedTrainer.Iteration record = new DistributedTrainer.Iteration(iteration, epoch, step,
+                        sum.rows(), loss, rate, (System.nanoTime() - t0) / 1e9, fault != null);
+                history.add(record);
+                iterations.iterationDone(record, stepsPerEpoch);
+                if (step < stepsPerEpoch) {
+                    steps.stepTaken(new TrainerState(params, state, iteration, epoch, step, epochLoss, epochCorrect,
+                            epochWeight, false), false);
+                }
+            }
+            go = listener.epochEnded(epoch, params, epochLoss, spec.task().accuracy(epochCorrect, epochWeight));
+            boolean finished = !go || epoch + 1 == settings.epochs();
+            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
+        }
+        sc.setJobDescription(null);
+        return new DistributedTrainer.Result(params, state, history, iteration, skipped);
+    }
+
+    /**
+     * The outer step from a round's means, unless it took no step, or its mean change or the
+     * weights after the step are not finite; then the weights and state stay as they were and
+     * the fault is returned. Null when the step was taken. The inner state becomes the mean.
+     */
+    private String outerStep(double[] params, double[] state, int innerSize, RoundSum.Means means, long outerStep) {
+        if (means == null) {
+            return "no task took a step with finite values";
+        }
+        if (!LocalRound.allFinite(means.change()) || !Double.isFinite(means.loss())) {
+            return "the partitions' mean weight change or loss is NaN or infinite";
+        }
+        double[] paramsBefore = params.clone();
+        double[] outerState = Arrays.copyOfRange(state, innerSize, state.length);
+        outer.step(params, means.change(), outerState, outerStep);
+        if (!LocalRound.allFinite(params) || !LocalRound.allFinite(means.state())) {
+            System.arraycopy(paramsBefore, 0, params, 0, params.length);
+            return "the outer step would have made weights NaN or infinite (the loss was " + means.loss() + ")";
+        }
+        System.arraycopy(means.state(), 0, state, 0, innerSize);
+        System.arraycopy(outerState, 0, state, innerSize, outerState.length);
+        return null;
+    }
+
+    private RoundSum round(TrainingData data, double[] params, double[] state, int innerSize, int epoch, int slices,
+                           int firstSlice, int inner, long firstIteration, int depth) {
+        double[] sent = Arrays.copyOf(params, params.length + innerSize);
+        System.arraycopy(state, 0, sent, params.length, innerSize);
+        Broadcast<double[]> start = sc.broadcast(sent);
+        try {
+            LocalRound task = new LocalRound(settings, data, start, epoch, slices, firstSlice, inner, firstIteration);
+            return data.cached().mapPartitions(task).treeAggregate(RoundSum.empty(), RoundSum::merge,
+                    RoundSum::merge, depth);
+        } finally {
+            start.destroy();
+        }
+    }
+
+    private int aggregationDepth(TrainingData data, int innerSize) {
+        // A merged RoundSum is an ExactSum (three longs and an int per value) of the change, the state and three sums.
+        long resultBytes = 28L * (spec.layout().size() + innerSize + 3) + 64;
+        long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        return DistributedTrainer.aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes,
+                maxResult);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.sparkprop.driver.train;
+
+import static dev.sparkprop.driver.train.DistributedGradientTest.assertClose;
+import static dev.sparkprop.driver.train.DistributedGradientTest.partitioned;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.GradientCheck;
+import dev.sparkprop.nn.LocalTrainer;
+import dev.sparkprop.nn.NetworkSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** training.local_steps > 1: each task's own steps, combined by the outer optimizer. */
+class LocalStepsTest {
+
+    private static final NetworkSpec SPEC = NetworkSpec.parse("5,12:tanh,6:elu,3:softmax", "cross_entropy");
+    private static final int[] UNEVEN = {40, 90, 170};
+
+    private static TrainingSettings.Builder adam() {
+        return TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name()).precision("float64").optimizer("adam")
+                .learningRate(0.01).set(dev.sparkprop.driver.config.OptimizerSection.SCHEDULE, "cosine(total=15)")
+                .blockRows(16);
+    }
+
+    private static DistributedTrainer.Result fit(TrainingSettings settings, TrainingData data, double[] init) {
+        return new DistributedTrainer(SparkTestSession.sc(), settings).fit(data, init, (e, w, l, a) -> true);
+    }
+
+    @Test
+    void onOnePartitionLocalStepsAreTheSynchronousSteps() {
+        // One partition takes every step of the epoch's batches itself, so a round of k steps is k
+        // synchronous steps; only averaging one change (w + r·Δ/r) and state (r·s/r) rounds, an ulp
+        // or two per round, which 15 Adam steps leave far below 1e-9.
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 11);
+        TrainingSettings synchronous = adam().epochs(3).batchRows(64).seed(3).build();
+        try (TrainingData data = partitioned(p.block(), new int[] {300}, 16)) {
+            DistributedTrainer.Result reference = fit(synchronous, data, p.params());
+            for (int k : new int[] {2, 5, 9}) {
+                DistributedTrainer.Result local = fit(synchronous.toBuilder().localSteps(k).build(), data, p.params());
+                assertClose(reference.params(), local.params(), 1e-9);
+                assertClose(reference.optimizerState(), local.optimizerState(), 1e-9);
+                assertEquals(15, local.iterations(), "steps count as at k = 1");
+                // ceil(300 / 64) = 5 steps an epoch in rounds of k (the last one shorter)
+                int rounds = (5 + k - 1) / k;
+                assertEquals(3 * rounds, local.history().size(), "a record per job, k = " + k);
+                assertEquals(5, local.history().get(rounds - 1).step(), "the epoch's last round ends at its last step");
+                long rows = local.history().stream().filter(it -> it.epoch() == 0).mapToLong(
+                        DistributedTrainer.Iteration::rows).sum();
+                assertEquals(300, rows, "an epoch trains on every row once");
+            }
+        }
+    }
+
+    @Test
+    void aFullBatchRoundIsTheRowsWeightedMeanOfEachPartitionsOwnSteps() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 12);
+        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+                .precision("float64").optimizer("sgd").learningRate(0.5).epochs(1).iterationsPerEpoch(3)
+                .localSteps(3).blockRows(16).build();
+        // Each partition's own three full-batch steps, as the single-machine trainer takes them
+        double[] meanChange = new double[p.params().length];
+        int from = 0;
+        for (int rows : UNEVEN) {
+            Block own = p.block().slice(from, from + rows);
+            from += rows;
+            double[] w = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(3))
+                    .fit(p.params(), own).params();
+            for (int i = 0; i < w.length; i++) {
+                meanChange[i] += rows * (w[i] - p.params()[i]) / 300;
+            }
+        }
+        try (TrainingData data = partitioned(p.block(), UNEVEN, 16)) {
+            double[] averaged = fit(settings, data, p.params()).params();
+            double[] expected = new double[meanChange.length];
+            Arrays.setAll(expected, i -> p.params()[i] + meanChange[i]);
+            assertClose(expected, averaged, 1e-9);
+
+            // Outer Nesterov from zero velocity: v = -Δ; w -= lr·(-Δ + μ·v) = w + lr·(1 + μ)·Δ
+            DistributedTrainer.Result nesterov = fit(settings.toBuilder()
+                    .outerOptimizer("nesterov(momentum=0.5,learning_rate=0.7)").build(), data, p.params());
+            Arrays.setAll(expected, i -> p.params()[i] + 0.7 * 1.5 * meanChange[i]);
+            assertClose(expected, nesterov.params(), 1e-9);
+            double[] velocity = Arrays.stream(meanChange).map(d -> -d).toArray();
+            assertClose(velocity, nesterov.optimizerState(), 1e-9);
+        }
+    }
+
+    @Test
+    void theSameSettingsGiveTheSameModelToTheLastBit() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 13);
+        for (String precision : List.of("float64", "float32")) {
+            TrainingSettings settings = adam().precision(precision).epochs(3).batchRows(40).seed(4).localSteps(3)
+                    .outerOptimizer("nesterov").build();
+            try (TrainingData data = partitioned(precision.equals("float32") ? p.block().toFloat32() : p.block(),
+                    new int[] {30, 50, 20, 70, 40, 10, 60, 20}, 16)) {
+                DistributedTrainer.Result first = fit(settings, data, p.params());
+                DistributedTrainer.Result second = fit(settings, data, p.params());
+                assertArrayEquals(first.params(), second.params(), precision);
+                assertArrayEquals(first.optimizerState(), second.optimizerState(), precision);
+                DistributedTrainer.Result synchronous = fit(settings.toBuilder().localSteps(1).build(), data,
+                        p.params());
+                assertFalse(Arrays.equals(first.params(), synchronous.params()), "local steps are another method");
+                // Adam's two slots, then the outer velocity
+                assertEquals(3 * p.params().length, first.optimizerState().length);
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteLocalStepStopsTheRunOrIsLeftOut() {
+        // A linear network under MSE at a learning rate of 1e30: each step multiplies the outputs by far
+        // more than 1e30, so they overflow within a few steps
+        NetworkSpec linear = NetworkSpec.parse("5,12:identity,1:identity", "mse");
+        GradientCheck.Problem p = GradientCheck.randomProblem(linear, 300, 14);
+        TrainingSettings settings = TrainingSettings.builder(linear.layersSpec(), linear.loss().name())
+                .precision("float64").optimizer("sgd").learningRate(1e30).epochs(2).batchRows(50).localSteps(3)
+                .blockRows(16).build();
+        try (TrainingData data = partitioned(p.block(), UNEVEN, 16)) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> fit(settings, data, p.params()));
+            assertTrue(e.getMessage().startsWith("steps " + e.iteration() + "-"), e.getMessage());
+            assertTrue(e.getMessage().contains("local steps had a loss, gradient or update that was NaN or infinite"),
+                    e.getMessage());
+
+            DistributedTrainer.Result skipped = fit(settings.toBuilder()
+                    .set(dev.sparkprop.driver.config.TrainingSection.ON_NON_FINITE, "skip").build(), data, p.params());
+            assertTrue(skipped.skipped() > 0);
+            assertTrue(Arrays.stream(skipped.params()).allMatch(Double::isFinite));
+            assertEquals(12, skipped.iterations());
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherModeIsRefusedNamingTheSettings() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 15);
+        TrainingSettings settings = adam().epochs(1).batchRows(64).localSteps(2).outerOptimizer("nesterov").build();
+        try (TrainingData data = partitioned(p.block(), UNEVEN, 16)) {
+            // Adam's state alone, as a k = 1 run saves it: the outer velocity is missing
+            TrainerState atOne = TrainerState.start(p.params(), settings.updater().newState());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(
+                    SparkTestSession.sc(), settings).fit(data, atOne, (it, n) -> { }, (ep, w, l, a) -> true,
+                    (s, end) -> { }));
+            assertTrue(e.getMessage().contains("training.local_steps = 2"), e.getMessage());
+        }
+    }
+}

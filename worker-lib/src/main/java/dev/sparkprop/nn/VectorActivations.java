@@ -7,20 +7,20 @@ import static dev.sparkprop.nn.FloatFormulas.A3;
 import static dev.sparkprop.nn.FloatFormulas.A5;
 import static dev.sparkprop.nn.FloatFormulas.A7;
 import static dev.sparkprop.nn.FloatFormulas.A9;
-import static dev.sparkprop.nn.FloatFormulas.E2;
-import static dev.sparkprop.nn.FloatFormulas.E3;
-import static dev.sparkprop.nn.FloatFormulas.E4;
-import static dev.sparkprop.nn.FloatFormulas.E5;
-import static dev.sparkprop.nn.FloatFormulas.E6;
-import static dev.sparkprop.nn.FloatFormulas.E7;
-import static dev.sparkprop.nn.FloatFormulas.E8;
+import static dev.sparkprop.nn.FloatFormulas.C2;
+import static dev.sparkprop.nn.FloatFormulas.C3;
+import static dev.sparkprop.nn.FloatFormulas.C4;
+import static dev.sparkprop.nn.FloatFormulas.C5;
+import static dev.sparkprop.nn.FloatFormulas.C6;
 import static dev.sparkprop.nn.FloatFormulas.EXPM1_MIN;
+import static dev.sparkprop.nn.FloatFormulas.EXPM1_BIAS;
+import static dev.sparkprop.nn.FloatFormulas.EXP_BIAS;
 import static dev.sparkprop.nn.FloatFormulas.EXP_MIN;
 import static dev.sparkprop.nn.FloatFormulas.LN2_HI;
 import static dev.sparkprop.nn.FloatFormulas.LN2_LO;
 import static dev.sparkprop.nn.FloatFormulas.LOG2E;
 import static dev.sparkprop.nn.FloatFormulas.ROUNDER;
-import static dev.sparkprop.nn.FloatFormulas.ROUNDER_BITS;
+import static dev.sparkprop.nn.FloatFormulas.TWO_TO_MINUS_32;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -63,13 +63,11 @@ final class VectorActivations {
     private static final FloatVector A5_V = FloatVector.broadcast(S, A5);
     private static final FloatVector A7_V = FloatVector.broadcast(S, A7);
     private static final FloatVector A9_V = FloatVector.broadcast(S, A9);
-    private static final FloatVector E2_V = FloatVector.broadcast(S, E2);
-    private static final FloatVector E3_V = FloatVector.broadcast(S, E3);
-    private static final FloatVector E4_V = FloatVector.broadcast(S, E4);
-    private static final FloatVector E5_V = FloatVector.broadcast(S, E5);
-    private static final FloatVector E6_V = FloatVector.broadcast(S, E6);
-    private static final FloatVector E7_V = FloatVector.broadcast(S, E7);
-    private static final FloatVector E8_V = FloatVector.broadcast(S, E8);
+    private static final FloatVector C2_V = FloatVector.broadcast(S, C2);
+    private static final FloatVector C3_V = FloatVector.broadcast(S, C3);
+    private static final FloatVector C4_V = FloatVector.broadcast(S, C4);
+    private static final FloatVector C5_V = FloatVector.broadcast(S, C5);
+    private static final FloatVector C6_V = FloatVector.broadcast(S, C6);
     private static final FloatVector LOG2E_V = FloatVector.broadcast(S, LOG2E);
     private static final FloatVector ROUNDER_V = FloatVector.broadcast(S, ROUNDER);
 
@@ -280,20 +278,19 @@ final class VectorActivations {
             FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
             FloatVector n = t.sub(ROUNDER);
             FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
-            // e^r - 1 = r + r² (1/2! + r/3! + ... + r^6/8!), as FloatFormulas.expm1Taylor
-            FloatVector q = E8_V.fma(r, E7_V).fma(r, E6_V).fma(r, E5_V).fma(r, E4_V).fma(r, E3_V).fma(r, E2_V)
-                    .fma(r.mul(r), r);
-            IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            // e^r - 1 in Estrin's scheme, as FloatFormulas.expm1Polynomial
+            FloatVector r2 = r.mul(r);
+            FloatVector low = C3_V.fma(r, C2_V);
+            FloatVector high = C6_V.fma(r2, C5_V.fma(r, C4_V));
+            FloatVector q = high.fma(r2, low).fma(r2, r);
+            IntVector tBits = t.reinterpretAsInts();
             // Each branch stores its result: a vector merged from two branches could be boxed.
             if (minusOne) {
-                FloatVector s = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s = tBits.add(EXPM1_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 s.fma(q, s.sub(1f)).intoArray(x, j);
             } else {
-                // 2^half and 2^(k - half), built in the exponent bits
-                IntVector half = k.lanewise(VectorOperators.ASHR, 1);
-                FloatVector s = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                s.fma(q, s).mul(s2).intoArray(x, j);
+                FloatVector s = tBits.add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                s.fma(q, s).mul(TWO_TO_MINUS_32).intoArray(x, j);
             }
         }
     }

@@ -129,7 +129,7 @@ final class VectorActivations {
                         int count = Math.min(CHUNK, bound - from);
                         negativeAbs(z, from, scratch, count);
                         expInPlace(scratch, count, false);
-                        sigmoidOfExp(z, from, scratch, a, from, count);
+                        sigmoidOfExp(z, from, scratch, a, count);
                     }
                 }
 
@@ -212,11 +212,12 @@ final class VectorActivations {
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
                     for (int from = 0; from < bound; from += CHUNK) {
                         int count = Math.min(CHUNK, bound - from);
-                        negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count, false);
-                        sigmoidOfExp(z, from, scratch, scratch, 0, count);
                         for (int j = 0; j < count; j += L) {
-                            FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j))
+                            FloatVector.fromArray(S, a, from + j).neg().intoArray(scratch, j);
+                        }
+                        expInPlace(scratch, count, true);
+                        for (int j = 0; j < count; j += L) {
+                            FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j).neg())
                                     .intoArray(g, from + j);
                         }
                     }
@@ -242,12 +243,12 @@ final class VectorActivations {
         }
     }
 
-    /** out[outFrom + j] = {@link FloatFormulas#sigmoid} of z[from + j], given e[j] = e^-|z[from + j]|. */
-    private static void sigmoidOfExp(float[] z, int from, float[] e, float[] out, int outFrom, int count) {
+    /** a[from + j] = {@link FloatFormulas#sigmoid} of z[from + j], given e[j] = e^-|z[from + j]|. */
+    private static void sigmoidOfExp(float[] z, int from, float[] e, float[] a, int count) {
         for (int j = 0; j < count; j += L) {
             FloatVector ej = FloatVector.fromArray(S, e, j);
             FloatVector zj = FloatVector.fromArray(S, z, from + j);
-            ONE.blend(ej, zj.compare(VectorOperators.LT, 0f)).div(ej.add(ONE)).intoArray(out, outFrom + j);
+            ONE.blend(ej, zj.compare(VectorOperators.LT, 0f)).div(ej.add(ONE)).intoArray(a, from + j);
         }
     }
 

@@ -251,7 +251,7 @@ final class FloatFormulas {
         return Math.fma(Math.fma(high, r2, low), r2, r);
     }
 
-    /** The power of two whose exponent field is t's bits (t = n + ROUNDER) plus bias: n's low bits shifted into place. */
+    /** The power of two whose exponent field is t's bits (ROUNDER's plus n) plus bias. */
     private static float pow2(float t, int bias) {
         return Float.intBitsToFloat((Float.floatToRawIntBits(t) + bias) << 23);
     }

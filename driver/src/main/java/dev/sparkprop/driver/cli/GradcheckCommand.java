@@ -36,7 +36,8 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         NetworkSpec spec = NetworkSpec.parse(layers, loss);
         GradientCheck.Problem problem = GradientCheck.randomProblem(spec, rows, seed);
-        GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), !generalHead,
+        GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), problem.masks(),
+                !generalHead,
                 GradientCheck.DEFAULT_STEP, GradientCheck.DEFAULT_MIN_ABSOLUTE_ERROR,
                 GradientCheck.DEFAULT_MAX_RELATIVE_ERROR);
         System.out.println("network: " + spec + (generalHead || !spec.outputHead(true).isFused()

@@ -21,8 +21,6 @@ public final class Dropout {
     public record Draw(long seed, long step, long[] rowIds) {
     }
 
-    private static final long GAMMA = 0x9E3779B97F4A7C15L;
-
     private Dropout() {
     }
 
@@ -48,7 +46,7 @@ public final class Dropout {
     }
 
     private static long stream(long seed, long step, long rowId, int l) {
-        return mix(mix(mix(mix(seed) + step) + rowId) + l);
+        return SplitMix.mix(SplitMix.mix(SplitMix.mix(SplitMix.mix(seed) + step) + rowId) + l);
     }
 
     /** u ≥ p for u = k · 2^-53 exactly when k ≥ ceil(p · 2^53) (the product is exact: a power of two). */
@@ -57,13 +55,6 @@ public final class Dropout {
     }
 
     private static boolean kept(long stream, int unit, long threshold) {
-        return mix(stream + (unit + 1L) * GAMMA) >>> 11 >= threshold;
-    }
-
-    /** SplitMix64's finaliser: every input bit flips about half the output bits. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix.mix(stream + (unit + 1L) * SplitMix.GAMMA) >>> 11 >= threshold;
     }
 }

@@ -9,7 +9,9 @@ package dev.sparkprop.nn;
  *   grad W_l   += delta_l a_{l-1}^T,   grad b_l += delta_l   (summed over the block's rows)
  * </pre>
  * Each row's loss and gradient are multiplied by its weight; the caller divides the sums by the
- * total weight. The order of steps lives here once; {@link Kernels} runs them in float64 or
+ * total weight. A training pass given a {@link Dropout.Draw} masks the outputs a_l of layers with
+ * dropout (inverted dropout: kept ones scaled by 1/(1-p)) before layer l+1 reads them, and masks
+ * delta_l alike on the way back; every other pass keeps all outputs. The order of steps lives here once; {@link Kernels} runs them in float64 or
  * float32. One instance owns its buffers for blocks of up to {@code maxRows} rows, so it is not
  * thread-safe: use one per thread (per Spark task).
  */
@@ -71,28 +73,42 @@ public final class Backprop {
 
     /**
      * Adds the block's summed gradient Σ_r w_r ∇L_r to {@code grad} and returns its summed
-     * loss Σ_r w_r L_r.
+     * loss Σ_r w_r L_r, with every output kept (no dropout).
      */
     public double accumulateGradient(double[] params, Block block, double[] grad) {
-        checkParameterCount(params.length);
-        kernels.loadParams(params);
-        loaded = true;
-        return accumulateGradient(block, grad);
+        return accumulateGradient(params, block, grad, null);
     }
 
     /**
-     * As {@link #accumulateGradient(double[], Block, double[])}, with the parameters already in
-     * float32 (a float32 Backprop only): what a Spark task gets from a float32 broadcast, used as
-     * it is rather than converted again for every block.
+     * As {@link #accumulateGradient(double[], Block, double[])} in a training pass: the outputs of
+     * layers with dropout are masked by {@code draw}'s masks ({@link Dropout}) forward and
+     * backward, kept ones scaled by 1/(1-p); {@code draw} null keeps every output.
      */
-    public double accumulateGradient(float[] params, Block block, double[] grad) {
+    public double accumulateGradient(double[] params, Block block, double[] grad, Dropout.Draw draw) {
         checkParameterCount(params.length);
         kernels.loadParams(params);
         loaded = true;
-        return accumulateGradient(block, grad);
+        return accumulateGradient(block, grad, draw);
     }
 
-    private double accumulateGradient(Block block, double[] grad) {
+    /** {@link #accumulateGradient(float[], Block, double[], Dropout.Draw)} with every output kept. */
+    public double accumulateGradient(float[] params, Block block, double[] grad) {
+        return accumulateGradient(params, block, grad, null);
+    }
+
+    /**
+     * As {@link #accumulateGradient(double[], Block, double[], Dropout.Draw)}, with the parameters
+     * already in float32 (a float32 Backprop only): what a Spark task gets from a float32 broadcast,
+     * used as it is rather than converted again for every block.
+     */
+    public double accumulateGradient(float[] params, Block block, double[] grad, Dropout.Draw draw) {
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        loaded = true;
+        return accumulateGradient(block, grad, draw);
+    }
+
+    private double accumulateGradient(Block block, double[] grad, Dropout.Draw draw) {
         int rows = checked(block);
         if (grad.length != layout.size()) {
             throw new IllegalArgumentException("gradient array has " + grad.length + " entries, the network "
@@ -101,12 +117,15 @@ public final class Backprop {
         if (rows == 0) {
             return 0;
         }
-        forward(block, rows);
+        forward(block, rows, draw);
         double loss = kernels.head(head, targets(block), block.weights(), rows, true);
         for (int l = spec.depth(); l >= 1; l--) {
             kernels.accumulateLayerGradient(l, block, rows, grad);
             if (l > 1) {
                 kernels.backpropagate(l, rows);
+                if (kernels.drops(l - 1)) {
+                    kernels.maskDelta(l - 1, rows);
+                }
                 kernels.jacobianTransposeTimes(l - 1, spec.layers().get(l - 2).activation(), rows);
             }
         }
@@ -116,6 +135,15 @@ public final class Backprop {
     /** The block's summed loss Σ_r w_r L_r, without gradients. */
     public double loss(double[] params, Block block) {
         return load(params).loss(block);
+    }
+
+    /**
+     * The block's summed loss with {@code draw}'s dropout masks, the objective whose gradient
+     * {@link #accumulateGradient(double[], Block, double[], Dropout.Draw)} gives: what a gradient
+     * check differentiates, with the masks fixed.
+     */
+    public double loss(double[] params, Block block, Dropout.Draw draw) {
+        return load(params).loss(block, draw);
     }
 
     /**
@@ -140,18 +168,22 @@ public final class Backprop {
 
     /** {@link #loss(double[], Block)} at the parameters last {@link #load loaded}. */
     public double loss(Block block) {
+        return loss(block, null);
+    }
+
+    private double loss(Block block, Dropout.Draw draw) {
         int rows = checkedLoaded(block);
         if (rows == 0) {
             return 0;
         }
-        forward(block, rows);
+        forward(block, rows, draw);
         return kernels.head(head, targets(block), block.weights(), rows, false);
     }
 
     /** {@link #predict(double[], Block)} at the parameters last {@link #load loaded}. */
     public double[] predict(Block block) {
         int rows = checkedLoaded(block);
-        forward(block, rows);
+        forward(block, rows, null);
         return kernels.output(rows);
     }
 
@@ -183,10 +215,15 @@ public final class Backprop {
         return block.targets(oneHot);
     }
 
-    private void forward(Block block, int rows) {
+    /** The forward pass; with a draw, the outputs of layers with dropout are masked for the layer after. */
+    private void forward(Block block, int rows, Dropout.Draw draw) {
+        kernels.drawMasks(draw, rows);
         for (int l = 1; l <= spec.depth(); l++) {
             kernels.affine(l, block, rows);
             kernels.activate(l, spec.layers().get(l - 1).activation(), rows);
+            if (kernels.drops(l)) {
+                kernels.dropOutputs(l, rows);
+            }
         }
         lastRows = rows;
     }

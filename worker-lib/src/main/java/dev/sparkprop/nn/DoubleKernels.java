@@ -6,10 +6,12 @@ final class DoubleKernels extends Kernels {
     private final double[][] z;
     private final double[][] a;
     private final double[][] delta;
+    /** Per layer with dropout, a_l times its mask: what layer l + 1 reads in a pass that drops. */
+    private final double[][] dropped;
     private double[] w;
 
     DoubleKernels(NetworkSpec spec, int maxRows) {
-        super(spec);
+        super(spec, maxRows);
         int depth = spec.depth();
         z = new double[depth + 1][];
         a = new double[depth + 1][];
@@ -19,6 +21,10 @@ final class DoubleKernels extends Kernels {
             z[l] = new double[cells];
             a[l] = new double[cells];
             delta[l] = new double[cells];
+        }
+        dropped = new double[depth + 1][];
+        for (int l = 1; l <= depth; l++) {
+            dropped[l] = mask[l] == null ? null : new double[mask[l].length];
         }
     }
 
@@ -33,7 +39,26 @@ final class DoubleKernels extends Kernels {
     }
 
     private double[] input(int l, Block block) {
-        return l == 1 ? block.features() : a[l - 1];
+        return l == 1 ? block.features() : drops(l - 1) ? dropped[l - 1] : a[l - 1];
+    }
+
+    @Override
+    void dropOutputs(int l, int rows) {
+        double[] m = mask[l];
+        double[] al = a[l];
+        double[] out = dropped[l];
+        for (int i = 0, n = layout.fanOut(l) * rows; i < n; i++) {
+            out[i] = al[i] * m[i];
+        }
+    }
+
+    @Override
+    void maskDelta(int l, int rows) {
+        double[] m = mask[l];
+        double[] d = delta[l];
+        for (int i = 0, n = layout.fanOut(l) * rows; i < n; i++) {
+            d[i] *= m[i];
+        }
     }
 
     @Override

@@ -12,6 +12,8 @@ final class FloatKernels extends Kernels {
     private final float[][] z;
     private final float[][] a;
     private final float[][] delta;
+    /** Per layer with dropout, a_l times its mask: what layer l + 1 reads in a pass that drops. */
+    private final float[][] dropped;
     /** The parameters of this pass: {@link #ownW} converted from double, or float32 ones handed in. */
     private float[] w;
     private final float[] ownW;
@@ -26,7 +28,7 @@ final class FloatKernels extends Kernels {
     private final double[] dd;
 
     FloatKernels(NetworkSpec spec, int maxRows) {
-        super(spec);
+        super(spec, maxRows);
         int depth = spec.depth();
         z = new float[depth + 1][];
         a = new float[depth + 1][];
@@ -40,6 +42,10 @@ final class FloatKernels extends Kernels {
             delta[l] = new float[cells];
             widest = Math.max(widest, cells);
             largestLayer = Math.max(largestLayer, layout.fanIn(l) * layout.fanOut(l));
+        }
+        dropped = new float[depth + 1][];
+        for (int l = 1; l <= depth; l++) {
+            dropped[l] = mask[l] == null ? null : new float[mask[l].length];
         }
         elementwise = new FloatElementwise[depth + 1];
         for (int l = 1; l <= depth; l++) {
@@ -70,7 +76,26 @@ final class FloatKernels extends Kernels {
     }
 
     private float[] input(int l, Block block) {
-        return l == 1 ? block.features32() : a[l - 1];
+        return l == 1 ? block.features32() : drops(l - 1) ? dropped[l - 1] : a[l - 1];
+    }
+
+    @Override
+    void dropOutputs(int l, int rows) {
+        double[] m = mask[l];
+        float[] al = a[l];
+        float[] out = dropped[l];
+        for (int i = 0, n = layout.fanOut(l) * rows; i < n; i++) {
+            out[i] = al[i] * (float) m[i];
+        }
+    }
+
+    @Override
+    void maskDelta(int l, int rows) {
+        double[] m = mask[l];
+        float[] d = delta[l];
+        for (int i = 0, n = layout.fanOut(l) * rows; i < n; i++) {
+            d[i] *= (float) m[i];
+        }
     }
 
     @Override

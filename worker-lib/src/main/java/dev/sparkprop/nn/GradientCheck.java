@@ -40,8 +40,11 @@ public final class GradientCheck {
         }
     }
 
-    /** A random network and batch to check: what {@code bin/sparkprop gradcheck} runs. */
-    public record Problem(NetworkSpec spec, double[] params, Block block) {
+    /**
+     * A random network and batch to check: what {@code bin/sparkprop gradcheck} runs. A network
+     * with dropout has {@code masks}, fixed for the check; null otherwise.
+     */
+    public record Problem(NetworkSpec spec, double[] params, Block block, Dropout.Draw masks) {
     }
 
     private GradientCheck() {
@@ -50,15 +53,30 @@ public final class GradientCheck {
     /** Checks backprop's gradient for every parameter of {@code params} on {@code block}. */
     public static Result run(NetworkSpec spec, double[] params, Block block, boolean fusedHead,
                              double step, double minAbsoluteError, double maxRelativeError) {
+        return run(spec, params, block, null, fusedHead, step, minAbsoluteError, maxRelativeError);
+    }
+
+    /**
+     * As {@link #run(NetworkSpec, double[], Block, boolean, double, double, double)} for the
+     * training objective with {@code masks}' dropout masks (null: none): the masks are a pure
+     * function of the draw, so every finite-difference pass drops the same outputs as backprop did.
+     */
+    public static Result run(NetworkSpec spec, double[] params, Block block, Dropout.Draw masks, boolean fusedHead,
+                             double step, double minAbsoluteError, double maxRelativeError) {
         Backprop backprop = new Backprop(spec, Math.max(1, block.rows()), fusedHead);
         double[] grad = new double[spec.layout().size()];
-        backprop.accumulateGradient(params, block, grad);
-        return compare(backprop, params, block, grad, step, minAbsoluteError, maxRelativeError);
+        backprop.accumulateGradient(params, block, grad, masks);
+        return compare(backprop, params, block, masks, grad, step, minAbsoluteError, maxRelativeError);
     }
 
     /** Checks a given gradient {@code grad} of the block's summed loss against finite differences. */
     static Result compare(Backprop backprop, double[] params, Block block, double[] grad,
                           double step, double minAbsoluteError, double maxRelativeError) {
+        return compare(backprop, params, block, null, grad, step, minAbsoluteError, maxRelativeError);
+    }
+
+    private static Result compare(Backprop backprop, double[] params, Block block, Dropout.Draw masks, double[] grad,
+                                  double step, double minAbsoluteError, double maxRelativeError) {
         NetworkSpec spec = backprop.spec();
         ParameterLayout layout = backprop.layout();
         double[] w = params.clone();
@@ -74,12 +92,12 @@ public final class GradientCheck {
         for (int i = 0; i < w.length; i++) {
             double original = w[i];
             w[i] = original - 2 * step;
-            double minus2 = backprop.loss(w, block);
+            double minus2 = backprop.loss(w, block, masks);
             savePreActivations(spec, backprop, reference, block.rows());
             boolean crossed = false;
             for (int k = 0; k < 3; k++) {
                 w[i] = original + offsets[k];
-                values[k] = backprop.loss(w, block);
+                values[k] = backprop.loss(w, block, masks);
                 crossed |= crossesKink(spec, backprop, reference, block.rows());
             }
             w[i] = original;
@@ -136,7 +154,8 @@ public final class GradientCheck {
     /**
      * A seeded random problem for {@code spec}: Xavier-normal weights, small random biases,
      * standard-normal features, row weights in [0.5, 2), and targets the loss accepts (one-hot
-     * classes for cross-entropy, 0/1 for binary cross-entropy, standard-normal values otherwise).
+     * classes for cross-entropy, 0/1 for binary cross-entropy, standard-normal values otherwise),
+     * and for a network with dropout, the masks of rows 0..rows-1 at step 0 of a run seeded {@code seed}.
      */
     public static Problem randomProblem(NetworkSpec spec, int rows, long seed) {
         if (rows < 1) {
@@ -171,6 +190,8 @@ public final class GradientCheck {
         for (int r = 0; r < rows; r++) {
             weights[r] = 0.5 + 1.5 * random.nextDouble();
         }
-        return new Problem(spec, params, new Block(in, out, features, targets, weights, rows));
+        Dropout.Draw masks = spec.hasDropout()
+                ? new Dropout.Draw(seed, 0, java.util.stream.LongStream.range(0, rows).toArray()) : null;
+        return new Problem(spec, params, new Block(in, out, features, targets, weights, rows), masks);
     }
 }

@@ -46,12 +46,17 @@ public final class GradientSum implements Serializable {
 
     /** Runs forward and backprop over {@code block} and adds its sums. */
     public GradientSum add(Backprop backprop, double[] params, Block block) {
-        return added(backprop.accumulateGradient(params, block, gradientFor(backprop)), backprop, block);
+        return add(backprop, params, block, null);
     }
 
-    /** As {@link #add(Backprop, double[], Block)} with float32 parameters (a float32 Backprop). */
-    public GradientSum add(Backprop backprop, float[] params, Block block) {
-        return added(backprop.accumulateGradient(params, block, gradientFor(backprop)), backprop, block);
+    /** As {@link #add(Backprop, double[], Block)} with {@code draw}'s dropout masks (null: none). */
+    public GradientSum add(Backprop backprop, double[] params, Block block, Dropout.Draw draw) {
+        return added(backprop.accumulateGradient(params, block, gradientFor(backprop), draw), backprop, block);
+    }
+
+    /** As {@link #add(Backprop, double[], Block, Dropout.Draw)} with float32 parameters (a float32 Backprop). */
+    public GradientSum add(Backprop backprop, float[] params, Block block, Dropout.Draw draw) {
+        return added(backprop.accumulateGradient(params, block, gradientFor(backprop), draw), backprop, block);
     }
 
     private double[] gradientFor(Backprop backprop) {

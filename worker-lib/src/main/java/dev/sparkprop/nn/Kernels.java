@@ -10,10 +10,42 @@ abstract class Kernels {
 
     final NetworkSpec spec;
     final ParameterLayout layout;
+    /** Per layer (1..L) with dropout, the scale of each output in this pass (n_l x maxRows); else null. */
+    final double[][] mask;
+    /** Whether this pass applies the masks (a training pass with a {@link Dropout.Draw}). */
+    boolean dropping;
 
-    Kernels(NetworkSpec spec) {
+    Kernels(NetworkSpec spec, int maxRows) {
         this.spec = spec;
         this.layout = spec.layout();
+        mask = new double[spec.depth() + 1][];
+        for (int l = 1; l <= spec.depth(); l++) {
+            if (spec.layers().get(l - 1).dropout() > 0) {
+                mask[l] = new double[Math.multiplyExact(spec.width(l), maxRows)];
+            }
+        }
+    }
+
+    /** Draws the masks of the next pass's rows, or with {@code draw} null, keeps every output. */
+    void drawMasks(Dropout.Draw draw, int rows) {
+        dropping = draw != null && spec.hasDropout();
+        if (!dropping) {
+            return;
+        }
+        if (draw.rowIds().length < rows) {
+            throw new IllegalArgumentException("the dropout draw has " + draw.rowIds().length + " row ids for a block"
+                    + " of " + rows + " rows");
+        }
+        for (int l = 1; l <= spec.depth(); l++) {
+            if (mask[l] != null) {
+                Dropout.fill(mask[l], draw, l, layout.fanOut(l), rows, spec.layers().get(l - 1).dropout());
+            }
+        }
+    }
+
+    /** Whether this pass drops outputs of layer l, so layer l + 1 reads them masked. */
+    boolean drops(int l) {
+        return dropping && mask[l] != null;
     }
 
     static Kernels of(Precision precision, NetworkSpec spec, int maxRows) {
@@ -31,6 +63,12 @@ abstract class Kernels {
 
     /** a_l = f_l(z_l). */
     abstract void activate(int l, Activation f, int rows);
+
+    /** The outputs layer l + 1 reads: a_l times the mask (only when {@link #drops}(l)). */
+    abstract void dropOutputs(int l, int rows);
+
+    /** delta_l := mask ⊙ delta_l, the masked outputs' Jacobian (only when {@link #drops}(l)). */
+    abstract void maskDelta(int l, int rows);
 
     /** Runs the output head on z_L, a_L; writes delta_L when asked; returns Σ w L. */
     abstract double head(OutputHead head, double[] y, double[] w, int rows, boolean withDelta);

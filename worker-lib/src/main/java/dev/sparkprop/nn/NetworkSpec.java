@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A network's description: input width, dense layers l = 1..L (units, activation) and the loss.
+ * A network's description: input width, dense layers l = 1..L (units, activation, dropout) and the loss.
  * Holds no weights; {@link #layout()} says where each layer's W and b sit in the flat array.
  */
 public final class NetworkSpec {
@@ -41,6 +41,11 @@ public final class NetworkSpec {
             }
         }
         LayerSpec output = layers.get(layers.size() - 1);
+        if (output.dropout() > 0) {
+            throw new IllegalArgumentException("layer " + layers.size() + " (" + output + ") is the output layer, which"
+                    + " dropout never applies to: training would drop predictions; give dropout=... to hidden layers"
+                    + " only, e.g. 4,16:relu(dropout=0.2),3:softmax");
+        }
         loss.checkFits(output.activation(), output.units());
         this.inputWidth = inputWidth;
         this.layers = List.copyOf(layers);
@@ -52,7 +57,8 @@ public final class NetworkSpec {
     public static final String AUTO = "auto";
 
     /**
-     * Parses {@code <in>,<units>:<activation>,...}, e.g. {@code 5,7:tanh,4:softmax}, and a loss
+     * Parses {@code <in>,<units>:<activation>,...}, e.g. {@code 5,7:tanh,4:softmax}, a hidden layer's
+     * activation perhaps giving its dropout too ({@code 7:tanh(dropout=0.2)}), and a loss
      * spec such as {@code mse} (see {@link Losses#parse}).
      *
      * @throws IllegalArgumentException also for an {@code auto} input width, which only the data
@@ -123,7 +129,7 @@ public final class NetworkSpec {
                         + "' must read <units>:<activation>, e.g. 16:relu");
             }
             int units = parseInt(unitsAndActivation[0], "units of layer " + i, layers);
-            specs.add(new LayerSpec(units, Activations.parse(unitsAndActivation[1])));
+            specs.add(LayerSpec.parse(units, unitsAndActivation[1]));
         }
         return new Layers(input, specs);
     }
@@ -145,6 +151,11 @@ public final class NetworkSpec {
     /** Layers 1..L (docs/math.md's numbering), at indices 0..L-1. */
     public List<LayerSpec> layers() {
         return layers;
+    }
+
+    /** Whether training drops some layer's outputs (a layer with dropout=p > 0). */
+    public boolean hasDropout() {
+        return layers.stream().anyMatch(layer -> layer.dropout() > 0);
     }
 
     /** L, the number of dense layers. */

@@ -136,6 +136,15 @@ public final class Spec {
         return parts;
     }
 
+    /**
+     * A canonical spec with {@code key=value} added after its arguments: {@code relu} becomes
+     * {@code relu(dropout=0.5)}, {@code elu(alpha=1.0)} becomes {@code elu(alpha=1.0,dropout=0.5)}.
+     */
+    public static String withArgument(String spec, String key, String value) {
+        return spec.endsWith(")") ? spec.substring(0, spec.length() - 1) + "," + key + "=" + value + ")"
+                : spec + "(" + key + "=" + value + ")";
+    }
+
     /** The text as given, for messages ({@code null} for none). */
     public String text() {
         return text;

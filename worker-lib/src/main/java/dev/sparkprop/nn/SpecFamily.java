@@ -66,12 +66,30 @@ public final class SpecFamily<T> {
      */
     public T parse(String text) {
         Spec spec = Spec.read(text);
+        return kindOf(spec).build(spec);
+    }
+
+    private SpecKind<T> kindOf(Spec spec) {
         SpecKind<T> kind = byName.get(spec.name());
         if (kind == null) {
             throw new IllegalArgumentException("unknown " + what + " '" + spec.text() + "'; use one of " + names()
                     + ", e.g. " + example());
         }
-        return kind.build(spec);
+        return kind;
+    }
+
+    /** What {@link #parse(String, List)} gives: the thing built, and the values of the extra parameters. */
+    public record Parsed<T>(T value, SpecKind.Values extras) {
+    }
+
+    /**
+     * {@link #parse(String)} of a spec that may also give {@code extra}, parameters that the caller
+     * declares for every kind of this family (a layer's {@code dropout} beside its activation's own
+     * parameters), checked and reported as a kind's own are.
+     */
+    public Parsed<T> parse(String text, List<SpecParameter> extra) {
+        Spec spec = Spec.read(text);
+        return kindOf(spec).build(spec, extra);
     }
 
     /** The accepted names, aliases left out, in declared order. */

@@ -94,7 +94,19 @@ public final class SpecKind<T> {
 
     /** A valid spec of this kind: its defaults, and an example value for each required parameter. */
     public String example() {
-        return render(parameters.stream().map(SpecParameter::example).toArray());
+        return example(parameters);
+    }
+
+    /** {@link #example()} over {@code all}, this kind's parameters and any extra ones after them. */
+    private String example(List<SpecParameter> all) {
+        if (all.isEmpty()) {
+            return name;
+        }
+        StringJoiner spec = new StringJoiner(",", name + "(", ")");
+        for (SpecParameter p : all) {
+            spec.add(p.name() + "=" + p.render(p.example()));
+        }
+        return spec.toString();
     }
 
     /**
@@ -102,30 +114,47 @@ public final class SpecKind<T> {
      * both and an example: the factories' check, which parsing makes too.
      */
     public double check(String parameter, double value) {
-        checkRange(parameter(parameter), value, "");
+        checkRange(parameter(parameter), value, "", example());
         return value;
     }
 
     /** {@link #check(String, double)} for a whole number. */
     public long check(String parameter, long value) {
-        checkRange(parameter(parameter), value, "");
+        checkRange(parameter(parameter), value, "", example());
         return value;
     }
 
-    private void checkRange(SpecParameter p, Number value, String in) {
+    private void checkRange(SpecParameter p, Number value, String in, String example) {
         if (p == null || p.range() == null) {
             throw new IllegalStateException(prefix() + " declares no numeric parameter to check");
         }
         if (!p.range().contains().test(value.doubleValue())) {
             throw new IllegalArgumentException(prefix() + ": " + p.name() + " must be " + p.range().text() + ", got "
-                    + p.render(value) + in + "; e.g. " + example());
+                    + p.render(value) + in + "; e.g. " + example);
         }
     }
 
     /** Binds {@code spec} (whose name is this kind's) to the parameters and builds it. */
     T build(Spec spec) {
+        return build.apply(bind(spec, List.of()));
+    }
+
+    /**
+     * As {@link #build(Spec)}, the spec also taking {@code extra}, parameters its caller declares
+     * for every kind (a layer's {@code dropout} beside its activation's own): their values come
+     * back beside what was built.
+     */
+    SpecFamily.Parsed<T> build(Spec spec, List<SpecParameter> extra) {
+        Values values = bind(spec, extra);
+        return new SpecFamily.Parsed<>(build.apply(values), values);
+    }
+
+    private Values bind(Spec spec, List<SpecParameter> extra) {
+        List<SpecParameter> all = new java.util.ArrayList<>(parameters);
+        all.addAll(extra);
+        String example = example(all);
         if (spec.problem() != null) {
-            throw malformed(spec, spec.problem());
+            throw malformed(spec, spec.problem(), all, example);
         }
         String in = " (in '" + spec.text() + "')";
         Map<String, String> given = new LinkedHashMap<>();
@@ -136,64 +165,66 @@ public final class SpecKind<T> {
             if (key == null) {
                 if (parameters.isEmpty()) {
                     throw new IllegalArgumentException(prefix() + " takes no parameter, got '" + argument.value()
-                            + "'" + in + "; write " + name);
+                            + "'" + in + "; write " + (extra.isEmpty() ? name : name + " or key=value, e.g. " + example));
                 }
                 if (i > 0) {
                     throw malformed(spec, "argument '" + argument.value() + "' must read key=value: only the first"
-                            + " argument may leave out its key (it is then " + parameters.get(0).name() + ")");
+                            + " argument may leave out its key (it is then " + parameters.get(0).name() + ")", all,
+                            example);
                 }
                 key = parameters.get(0).name();
             }
-            if (parameter(key) == null) {
+            if (parameter(all, key) == null) {
                 throw new IllegalArgumentException(prefix() + " has no parameter '" + key + "'" + in + "; "
-                        + (parameters.isEmpty() ? "it takes none; write " + name
-                        : "it takes " + String.join(", ", parameterNames()) + ", e.g. " + example()));
+                        + (all.isEmpty() ? "it takes none; write " + name
+                        : "it takes " + String.join(", ", all.stream().map(SpecParameter::name).toList()) + ", e.g. "
+                        + example));
             }
             if (given.put(key, argument.value()) != null) {
-                throw malformed(spec, "it gives '" + key + "' twice");
+                throw malformed(spec, "it gives '" + key + "' twice", all, example);
             }
         }
         if (spec.suffix() != null) {
             String key = family.suffixParameter();
             if (key == null || parameter(key) == null) {
-                throw malformed(spec, family.what() + " specs take no ':' suffix");
+                throw malformed(spec, family.what() + " specs take no ':' suffix", all, example);
             }
             String named = given.put(key, spec.suffix());
             if (named != null) {
                 throw new IllegalArgumentException(prefix() + " is given " + key + " twice, as ':" + spec.suffix()
-                        + "' and as " + key + "=" + named + in + "; give it once, e.g. " + example());
+                        + "' and as " + key + "=" + named + in + "; give it once, e.g. " + example);
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();
-        for (SpecParameter p : parameters) {
+        for (SpecParameter p : all) {
             String text = given.get(p.name());
             Object value = text == null ? p.defaultValue() : p.read(text);
             if (text == null && value == null) {
-                throw new IllegalArgumentException(prefix() + " needs " + p.name() + "=..." + in + ", e.g. " + example());
+                throw new IllegalArgumentException(prefix() + " needs " + p.name() + "=..." + in + ", e.g. " + example);
             }
             if (value == null) {
                 throw new IllegalArgumentException(prefix() + ": " + p.name() + " must be " + p.form() + ", got '" + text
-                        + "'" + in + "; e.g. " + example());
+                        + "'" + in + "; e.g. " + example);
             }
             if (text != null && p.range() != null) {
-                checkRange(p, (Number) value, in);
+                checkRange(p, (Number) value, in, example);
             }
             values.put(p.name(), value);
         }
-        return build.apply(new Values(this, values));
+        return new Values(this, values);
     }
 
-    private IllegalArgumentException malformed(Spec spec, String why) {
+    private IllegalArgumentException malformed(Spec spec, String why, List<SpecParameter> all, String example) {
         return new IllegalArgumentException("malformed " + family.what() + " '" + spec.text() + "': " + why + "; write "
-                + (parameters.isEmpty() ? name : name + " or " + name + "(key=value,...), e.g. " + example()));
+                + (all.isEmpty() ? name : name + " or " + name + "(key=value,...), e.g. " + example));
     }
 
     private SpecParameter parameter(String key) {
-        return parameters.stream().filter(p -> p.name().equals(key)).findFirst().orElse(null);
+        return parameter(parameters, key);
     }
 
-    private List<String> parameterNames() {
-        return parameters.stream().map(SpecParameter::name).toList();
+    private static SpecParameter parameter(List<SpecParameter> among, String key) {
+        return among.stream().filter(p -> p.name().equals(key)).findFirst().orElse(null);
     }
 
     /** E.g. {@code optimizer adam}, the start of every message about this kind. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class Float32PrecisionTest {
 
     /** ‖a - b‖ / ‖b‖. */
-    private static double relativeDistance(double[] a, double[] b) {
+    static double relativeDistance(double[] a, double[] b) {
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < a.length; i++) {

@@ -36,11 +36,13 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         NetworkSpec spec = NetworkSpec.parse(layers, loss);
         GradientCheck.Problem problem = GradientCheck.randomProblem(spec, rows, seed);
-        GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), !generalHead,
+        GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), problem.masks(),
+                !generalHead,
                 GradientCheck.DEFAULT_STEP, GradientCheck.DEFAULT_MIN_ABSOLUTE_ERROR,
                 GradientCheck.DEFAULT_MAX_RELATIVE_ERROR);
         System.out.println("network: " + spec + (generalHead || !spec.outputHead(true).isFused()
-                ? " (general output head)" : " (fused output head)"));
+                ? " (general output head" : " (fused output head")
+                + (problem.masks() != null ? "; dropout masks fixed)" : ")"));
         System.out.println(result.summary());
         System.out.println(result.passed() ? "PASS" : "FAIL: bound " + result.bound());
         System.out.println("max_rel_error=" + result.maxRelativeError());

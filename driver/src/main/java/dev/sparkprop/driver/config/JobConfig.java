@@ -71,7 +71,7 @@ public final class JobConfig {
 
     /**
      * L-BFGS takes full-batch steps whose length its line search chooses on the true objective:
-     * mini-batches, a schedule and clipping would each change what it searches.
+     * mini-batches, a schedule, clipping and dropout would each change what it searches.
      */
     private void checkLbfgs(ConfigReader r) {
         if (!r.valid(OptimizerSection.KIND.key()) || !(optimizer.kind() instanceof Lbfgs)) {
@@ -91,6 +91,11 @@ public final class JobConfig {
                 && !(optimizer.schedule() instanceof LearningRateSchedules.Constant)) {
             r.problem(OptimizerSection.SCHEDULE.key(), "must be constant" + with + "whose line search chooses each"
                     + " step's length; leave optimizer.schedule out (optimizer.learning_rate is unused too)");
+        }
+        if (r.valid(NetworkSection.LAYERS.key()) && network.layers().stream().anyMatch(l -> l.dropout() > 0)) {
+            r.problem(NetworkSection.LAYERS.key(), "must give no dropout" + with + "whose line search needs one"
+                    + " objective, and dropout draws new masks at every evaluation; remove dropout=... from the"
+                    + " layers, or pick a first-order optimizer (e.g. adam) to train with dropout");
         }
         if (r.valid(TrainingSection.LOCAL_STEPS.key()) && training.localSteps() > 1) {
             r.problem(TrainingSection.LOCAL_STEPS.key(), "must be 1" + with + "whose every step is a line search"

@@ -173,7 +173,7 @@ public final class DistributedTrainer {
             for (int k = resumed ? start.stepInEpoch() : 0; k < iterationsPerEpoch; k++, iteration++) {
                 long t0 = System.nanoTime();
                 sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
-                GradientSum sum = gradient(data, params, epoch, slices, k, depth);
+                GradientSum sum = gradient(data, params, epoch, slices, k, iteration, depth);
                 double loss = sum.meanLoss();
                 String fault = step(updater, params, state, sum, loss, iteration);
                 if (fault == null) {
@@ -248,9 +248,12 @@ public final class DistributedTrainer {
         return n;
     }
 
-    /** The full-batch gradient, summed over every row (not divided), as the loop computes it. */
+    /**
+     * The full-batch gradient, summed over every row (not divided), as the loop computes it, of
+     * the objective without dropout (L-BFGS's; JobConfig refuses L-BFGS with dropout).
+     */
     public GradientSum gradient(TrainingData data, double[] params) {
-        return gradient(data, params, 0, 0, 0, aggregationDepth(data));
+        return gradient(data, params, 0, 0, 0, -1, aggregationDepth(data));
     }
 
     private int aggregationDepth(TrainingData data) {
@@ -260,7 +263,9 @@ public final class DistributedTrainer {
         return aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes, maxResult);
     }
 
-    private GradientSum gradient(TrainingData data, double[] params, int epoch, int slices, int slice, int depth) {
+    /** @param step the optimizer step (0-based) whose dropout masks apply; -1 for none */
+    private GradientSum gradient(TrainingData data, double[] params, int epoch, int slices, int slice, long step,
+                                 int depth) {
         // A copy (in local mode the broadcast value is the very object given, and params changes),
         // in the job's precision: a float32 job ships and reads float32 weights.
         Broadcast<?> weights = data.precision() == Precision.FLOAT32 ? sc.broadcast(toFloat32(params))
@@ -268,7 +273,7 @@ public final class DistributedTrainer {
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
-                    epoch, slices, slice);
+                    epoch, slices, slice, step);
             return data.cached()
                     .mapPartitions(perPartition)
                     .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);

@@ -1,5 +1,8 @@
 package dev.sparkprop.driver.train;
 
+import static dev.sparkprop.nn.SplitMix.GAMMA;
+import static dev.sparkprop.nn.SplitMix.mix;
+
 /**
  * One epoch's order of the rows: a seeded bijection of the row ids 0..range-1 onto the positions
  * 0..range-1, which any partition evaluates for its own rows alone, so no task ever needs the
@@ -31,9 +34,9 @@ final class EpochPermutation {
         int bits = range == 1 ? 0 : 64 - Long.numberOfLeadingZeros(range - 1);
         this.halfBits = Math.max(1, (bits + 1) / 2);
         this.mask = (1L << halfBits) - 1;
-        long state = mix(seed * 0x9E3779B97F4A7C15L + (epoch + 1L) * 0xC2B2AE3D27D4EB4FL);
+        long state = mix(seed * GAMMA + (epoch + 1L) * 0xC2B2AE3D27D4EB4FL);
         for (int k = 0; k < ROUNDS; k++) {
-            state += 0x9E3779B97F4A7C15L;
+            state += GAMMA;
             keys[k] = mix(state);
         }
     }
@@ -60,12 +63,5 @@ final class EpochPermutation {
             right = next;
         }
         return (left << halfBits) | right;
-    }
-
-    /** SplitMix64's finaliser: every input bit flips about half the output bits. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

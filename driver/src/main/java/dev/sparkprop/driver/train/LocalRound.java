@@ -1,7 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
-import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
@@ -11,7 +11,6 @@ import dev.sparkprop.nn.optim.Updater;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -22,6 +21,7 @@ import org.apache.spark.broadcast.Broadcast;
  * mean loss over those rows, and returns its weight change and final state as a
  * {@link RoundSum}. It is a pure function of the broadcast values and the cached rows, so a
  * retried task, or one recomputed on another executor, returns the same sums to the last bit.
+ * Dropout masks are drawn as at one step per job, for (seed, the step's number, row id).
  *
  * <p>A step whose loss or gradient is not finite, or whose update would make a weight
  * non-finite, is left out (weights and state as before it) and counted; without
@@ -87,6 +87,7 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         double[] w = Arrays.copyOf(initial, n);
         double[] state = Arrays.copyOfRange(initial, n, initial.length);
         PartitionRows rows = PartitionRows.read(items, blockRows, precision);
+        boolean dropout = backprop.spec().hasDropout();
         double[] wBefore = new double[n];
         double[] stateBefore = new double[state.length];
         float[] w32 = precision == Precision.FLOAT32 ? new float[n] : null;
@@ -97,16 +98,17 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         long faults = 0;
         for (int j = 0; j < steps; j++) {
             GradientSum sum = new GradientSum(n);
-            Consumer<Block> add;
+            long step = firstIteration + j;
+            PartitionRows.BlockSink add;
             if (w32 != null) {
                 for (int i = 0; i < n; i++) {
                     w32[i] = (float) w[i];
                 }
-                add = block -> sum.add(backprop, w32, block);
+                add = (block, rowIds) -> sum.add(backprop, w32, block, masks(rowIds, step));
             } else {
-                add = block -> sum.add(backprop, w, block);
+                add = (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
             }
-            rows.forEachBlock(dataId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, add);
+            rows.forEachBlock(dataId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, dropout, add);
             if (!(sum.weightSum() > 0)) {
                 continue; // none of this batch's rows (or only rows of weight 0) are here
             }
@@ -141,6 +143,11 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
             w[i] -= initial[i];
         }
         return List.of(RoundSum.of(w, state, lossSum, weightSum, correct, trained, faults)).iterator();
+    }
+
+    /** The dropout masks of a block whose rows have {@code rowIds} at optimizer step {@code step}; none without ids. */
+    private Dropout.Draw masks(long[] rowIds, long step) {
+        return rowIds == null ? null : new Dropout.Draw(seed, step, rowIds);
     }
 
     static boolean allFinite(double[] values) {

@@ -2,11 +2,11 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Precision;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -22,6 +22,9 @@ import org.apache.spark.broadcast.Broadcast;
  * on the seed, the epoch and the iteration, never on the partitions, timing or executor. A
  * partition's epoch order is computed once per partition and executor
  * ({@link ExecutorCache#rowOrder}), so an iteration costs its batch's rows, not the partition's.
+ *
+ * <p>A network with dropout masks each row by (seed, optimizer step, row id) ({@link Dropout}),
+ * so the masks too are the same whatever the partitioning.
  */
 final class PartitionGradient implements FlatMapFunction<Iterator<Object>, GradientSum> {
 
@@ -40,13 +43,16 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Object>, Gradi
     private final int epoch;
     private final int slices;
     private final int slice;
+    /** The optimizer step (0-based, over the run) that dropout masks are drawn for; -1 for none. */
+    private final long step;
 
     /**
      * @param params a {@code double[]} broadcast, or {@code float[]} for float32
      * @param slices iterations per epoch in mini-batch mode; 0 for full batch
+     * @param step   the optimizer step whose dropout masks to apply, or -1 to keep every output
      */
     PartitionGradient(String layers, String loss, int blockRows, Precision precision, int dataId,
-                      Broadcast<?> params, RowIds ids, long seed, int epoch, int slices, int slice) {
+                      Broadcast<?> params, RowIds ids, long seed, int epoch, int slices, int slice, long step) {
         this.dataId = dataId;
         this.layers = layers;
         this.loss = loss;
@@ -58,33 +64,38 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Object>, Gradi
         this.epoch = epoch;
         this.slices = slices;
         this.slice = slice;
+        this.step = step;
     }
 
     @Override
     public Iterator<GradientSum> call(Iterator<Object> items) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         GradientSum sum = new GradientSum(backprop.layout().size());
-        Consumer<Block> add;
+        boolean dropout = step >= 0 && backprop.spec().hasDropout();
+        PartitionRows.BlockSink add;
         if (params.value() instanceof float[] w) {
-            add = block -> sum.add(backprop, w, block);
+            add = (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds));
         } else {
             double[] w = (double[]) params.value();
-            add = block -> sum.add(backprop, w, block);
+            add = (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds));
         }
-        if (slices == 0) {
+        if (slices == 0 && !dropout) {
             items.forEachRemaining(item -> {
                 if (item instanceof Block block) {
-                    add.accept(block);
+                    add.accept(block, null);
                 }
             });
         } else {
-            addMiniBatch(items, add);
+            // Dropout needs the rows' ids, cached after their blocks: read blocks and keys together.
+            PartitionRows.read(items, blockRows, precision).forEachBlock(dataId, ids, seed, epoch, slices, slice,
+                    dropout, add);
         }
         return List.of(sum).iterator();
     }
 
-    private void addMiniBatch(Iterator<Object> items, Consumer<Block> add) {
-        PartitionRows.read(items, blockRows, precision).forEachBlock(dataId, ids, seed, epoch, slices, slice, add);
+    /** The dropout masks of a block whose rows have {@code rowIds}; none without ids. */
+    private Dropout.Draw masks(long[] rowIds) {
+        return rowIds == null ? null : new Dropout.Draw(seed, step, rowIds);
     }
 
     /** The first position of batch k of {@code slices} equal runs over [0, range): floor(k × range / slices). */

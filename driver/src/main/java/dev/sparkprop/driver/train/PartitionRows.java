@@ -5,7 +5,6 @@ import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.spark.TaskContext;
 
 /**
@@ -15,6 +14,12 @@ import org.apache.spark.TaskContext;
  * so a task that takes several steps allocates them once.
  */
 final class PartitionRows {
+
+    /** Takes a block and, when asked for, its rows' ids ({@link RowIds}; a buffer, valid during the call). */
+    @FunctionalInterface
+    interface BlockSink {
+        void accept(Block block, long[] rowIds);
+    }
 
     private final List<Block> all;
     private final List<long[]> keys;
@@ -27,6 +32,7 @@ final class PartitionRows {
     private double[] y;
     private int[] c;
     private double[] weights;
+    private long[] rowIds;
 
     private PartitionRows(List<Block> all, List<long[]> keys, int blockRows, Precision precision) {
         this.all = all;
@@ -60,20 +66,33 @@ final class PartitionRows {
     /**
      * Hands {@code add} the partition's rows of batch {@code slice} of {@code slices} in the epoch's
      * order, in blocks it must use before it returns (they share the buffers); with
-     * {@code slices} = 0, every cached block.
+     * {@code slices} = 0, every cached block. With {@code withRowIds}, each block comes with its
+     * rows' ids (what dropout masks are drawn for), else with null.
      */
-    void forEachBlock(int dataId, RowIds ids, long seed, int epoch, int slices, int slice, Consumer<Block> add) {
+    void forEachBlock(int dataId, RowIds ids, long seed, int epoch, int slices, int slice, boolean withRowIds,
+                      BlockSink add) {
+        int partition = TaskContext.getPartitionId();
         if (slices == 0) {
-            all.forEach(add);
+            for (int b = 0; b < all.size(); b++) {
+                Block block = all.get(b);
+                if (withRowIds) {
+                    long[] blockIds = rowIdBuffer(block.rows());
+                    for (int i = 0; i < block.rows(); i++) {
+                        blockIds[i] = ids.id(key(partition, b, i));
+                    }
+                    add.accept(block, blockIds);
+                } else {
+                    add.accept(block, null);
+                }
+            }
             return;
         }
         int rows = rows();
         if (rows == 0) {
             return;
         }
-        int partition = TaskContext.getPartitionId();
         ExecutorCache.RowOrder order = ExecutorCache.rowOrder(dataId, partition, seed, epoch, slices,
-                () -> rowOrder(sourceKeys(keys, partition, rows), ids, seed, epoch, slices));
+                () -> rowOrder(sourceKeys(partition), ids, seed, epoch, slices));
         int from = order.batchStarts()[slice];
         int to = order.batchStarts()[slice + 1];
         if (from == to) {
@@ -91,6 +110,7 @@ final class PartitionRows {
             c = classes ? new int[blockRows] : null;
             weights = new double[blockRows];
         }
+        long[] blockIds = withRowIds ? rowIdBuffer(blockRows) : null;
         for (int start = from; start < to; start += blockRows) {
             int n = Math.min(blockRows, to - start);
             for (int r = 0; r < n; r++) {
@@ -109,34 +129,45 @@ final class PartitionRows {
                     System.arraycopy(source.targets(), i * out, y, r * out, out);
                 }
                 weights[r] = source.weights()[i];
+                if (blockIds != null) {
+                    blockIds[r] = ids.id(key(partition, b, i));
+                }
             }
             if (classes) {
                 add.accept(float32 ? Block.float32OfClasses(in, out, x32, c, weights, n)
-                        : Block.ofClasses(in, out, x, c, weights, n));
+                        : Block.ofClasses(in, out, x, c, weights, n), blockIds);
             } else {
-                add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n));
+                add.accept(float32 ? Block.float32(in, out, x32, y, weights, n) : new Block(in, out, x, y, weights, n),
+                        blockIds);
             }
         }
     }
 
+    /** The task's buffer of row ids, at least {@code rows} long. */
+    private long[] rowIdBuffer(int rows) {
+        if (rowIds == null || rowIds.length < rows) {
+            rowIds = new long[Math.max(rows, blockRows)];
+        }
+        return rowIds;
+    }
+
     /**
-     * The source key of each of the partition's rows: the cached ones, or for data cached without
-     * keys, the row's place in this partition.
+     * The source key of row {@code i} of block {@code b}: the cached one, or for data cached
+     * without keys, the row's place in this partition.
      */
-    private static long[] sourceKeys(List<long[]> cached, int partition, int rows) {
-        long[] keys = new long[rows];
-        if (cached.isEmpty()) {
-            for (int r = 0; r < rows; r++) {
-                keys[r] = RowIds.key(partition, r);
+    private long key(int partition, int b, int i) {
+        return keys.isEmpty() ? RowIds.key(partition, starts[b] + i) : keys.get(b)[i];
+    }
+
+    /** The source key ({@link #key}) of each of the partition's rows. */
+    private long[] sourceKeys(int partition) {
+        long[] all = new long[rows()];
+        for (int b = 0; b + 1 < starts.length; b++) {
+            for (int i = starts[b]; i < starts[b + 1]; i++) {
+                all[i] = key(partition, b, i - starts[b]);
             }
-            return keys;
         }
-        int at = 0;
-        for (long[] k : cached) {
-            System.arraycopy(k, 0, keys, at, k.length);
-            at += k.length;
-        }
-        return keys;
+        return all;
     }
 
     /**

@@ -74,6 +74,18 @@ class MainTest {
     }
 
     @Test
+    void gradcheckChecksANetworkWithDropoutWithItsMasksFixed() {
+        Run r = run("gradcheck", "--layers", "5,8:tanh(dropout=0.5),6:relu(dropout=0.2),4:softmax", "--loss",
+                "cross_entropy");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("dropout masks fixed"), r.out());
+        Run bad = run("gradcheck", "--layers", "5,7:relu(dropout=1),4:softmax", "--loss", "mse");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("dropout must be in [0, 1), got 1.0"), bad.err());
+        assertEquals(1, bad.err().strip().split("\n").length, "one line, no stack trace: " + bad.err());
+    }
+
+    @Test
     void everyCommandExplainsItselfWithHelp() {
         for (String command : List.of("train", "evaluate", "predict", "gradcheck")) {
             Run r = run(command, "--help");

@@ -191,6 +191,12 @@ class JobConfigLoaderTest {
             optimizer.kind=adamm                    | optimizer.kind: unknown optimizer 'adamm'
             optimizer.schedule=cosine(total=0)      | optimizer.schedule: learning-rate schedule cosine: total must be
             training.class_weights=1,0              | training.class_weights: must be "", "balanced" or comma-separated
+            network.layers=4,8:relu(dropout=1),3:softmax | network.layers: activation relu: dropout must be in [0, 1), \
+            got 1.0 (in 'relu(dropout=1)')
+            network.layers=4,8:relu(dropout=-0.1),3:softmax | network.layers: activation relu: dropout must be in \
+            [0, 1), got -0.1
+            network.layers=4,8:relu,3:softmax(dropout=0.5) | network.layers: layer 2 (3:softmax(dropout=0.5)) is the \
+            output layer, which dropout never applies to
             """)
     void outOfRangeNamesKeyAndRange(String override, String expectedStart) throws IOException {
         assertProblem(override, expectedStart);
@@ -207,6 +213,8 @@ class JobConfigLoaderTest {
             whose line search chooses each step's length; leave optimizer.schedule out
             training.local_steps=4               | training.local_steps: must be 1 with optimizer.kind = lbfgs, whose \
             every step is a line search over all the rows; set training.local_steps = 1
+            network.layers=4,8:relu(dropout=0.2),3:softmax | network.layers: must give no dropout with optimizer.kind \
+            = lbfgs, whose line search needs one objective, and dropout draws new masks at every evaluation
             """)
     void lbfgsRejectsWhatWouldChangeTheObjectiveItSearches(String override, String expectedStart) throws IOException {
         assertProblem(List.of("optimizer.kind=lbfgs(history=5)", override), expectedStart);

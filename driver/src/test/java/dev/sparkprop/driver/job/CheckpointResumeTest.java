@@ -74,6 +74,27 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aRunWithDropoutResumesToTheUninterruptedModelBitForBit() throws IOException {
+        // The masks are drawn for (seed, step, row id), all of which a checkpoint restores, so a resumed
+        // run drops the same outputs as the uninterrupted one. The rows are numbered from the CSV (their
+        // source keys), spread over 3 partitions.
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("dropout");
+        List<String> job = job(root.toString(), 100);
+        job.add("network.layers=13,12:tanh(dropout=0.3),8:sigmoid(dropout=0.2),3:softmax");
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        assertEquals("13,12:tanh(dropout=0.3),8:sigmoid(dropout=0.2),3:softmax", full.metadata().layers());
+        List<DistributedTrainer.Iteration> fullSteps = steps();
+        List<Path> all = checkpoints(root);
+        for (Path checkpoint : List.of(all.get(1), all.get(all.size() - 2))) {
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
+            assertEquals(metrics(full), metrics(resumed));
+            assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
+        }
+    }
+
+    @Test
     void anLbfgsRunResumedFromEveryCheckpointEndsInTheUninterruptedModelBitForBit() throws IOException {
         // L-BFGS's history (its (s, y) pairs) is optimizer state: without it a resumed run would take
         // steepest-descent steps and end elsewhere. Two iterations an epoch, so checkpoints also fall

@@ -208,6 +208,35 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void dropoutTrainsThroughTheLayersParamAndTheSavedModelPredictsWithoutIt(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = irisFeatures();
+        String layers = "4,16:tanh(dropout=0.3),3:softmax";
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers(layers).setLearningRate(0.05)
+                .setEpochs(20).setBatchRows(32).setPrecision("float64").setStandardize(false).setSeed(3);
+        SparkpropClassificationModel model = classifier.fit(data);
+        assertArrayEquals(model.weights(), classifier.fit(data).weights(), "the same fit twice");
+        assertTrue(!Arrays.equals(model.weights(), classifier.copy(org.apache.spark.ml.param.ParamMap.empty())
+                .setLayers("4,16:tanh,3:softmax").fit(data).weights()), "dropout must change the training");
+        String path = dir.resolve("model").toString();
+        model.write().save(path);
+        SparkpropClassificationModel loaded = SparkpropClassificationModel.load(path);
+        assertEquals(layers, loaded.trainingSetting("network.layers"));
+        assertEquals(model.transform(data).select("probability").collectAsList(),
+                loaded.transform(data).select("probability").collectAsList());
+        // Prediction keeps every unit: the probabilities of the same weights in the network without dropout.
+        dev.sparkprop.nn.Backprop plain = new dev.sparkprop.nn.Backprop(
+                dev.sparkprop.nn.NetworkSpec.parse("4,16:tanh,3:softmax", "cross_entropy"), 1);
+        for (Row r : loaded.transform(data).select("features", "probability").collectAsList()) {
+            double[] x = ((Vector) r.getAs(0)).toArray();
+            double[] expected = plain.predict(loaded.weights(), new dev.sparkprop.nn.Block(4, 3, x, new double[3],
+                    new double[] {1}, 1));
+            // float64: one row (dgemv) against a block (dgemm) rounds by ulps, ~1e-16; 1e-12 leaves a wide margin.
+            assertArrayEquals(Arrays.copyOf(expected, 3), ((Vector) r.getAs(1)).toArray(), 1e-12);
+        }
+        assertTrue(accuracy(loaded.transform(data)) > 0.9, "accuracy " + accuracy(loaded.transform(data)));
+    }
+
+    @Test
     void fitResumedFromACheckpointEndsInTheUninterruptedModel(@TempDir Path dir) throws Exception {
         Dataset<Row> data = irisFeatures();
         String checkpoints = dir.resolve("checkpoints").toString();

@@ -9,8 +9,10 @@ import dev.sparkprop.nn.optim.Lbfgs;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -272,25 +274,28 @@ public final class DistributedTrainer {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
                     epoch, slices, slice);
-            return total(data.cached().mapPartitions(perPartition), depth);
+            return total(data.cached().mapPartitions(perPartition), depth, GradientSum::inPartitionOrder,
+                    GradientSum.empty(), GradientSum::merge);
         } finally {
             weights.destroy();
         }
     }
 
     /**
-     * The partitions' sums as one total, the same to the last bit whatever order the tasks finish
-     * in. At depth 1 the driver collects them (collect() places each by its partition index, not
-     * by arrival) and adds them in that order in doubles. Deeper, treeAggregate's reduce tasks
-     * merge partial sums in shuffle-fetch order, so the sums merge as ExactSums, whose total no
-     * order changes; that costs about 8 ms per million parameters per merge, and the tasks
-     * ship three longs and an int per parameter instead of a double.
+     * The partitions' sums (one per partition) as one total, the same to the last bit whatever
+     * order the tasks finish in. At depth 1 the driver collects them (collect() places each by its
+     * partition index, not by arrival) and {@code inPartitionOrder} adds them in that order in
+     * doubles. Deeper, treeAggregate's reduce tasks merge partial sums in shuffle-fetch order, so
+     * the sums {@code merge} exactly (as ExactSums, whose total no order changes) from
+     * {@code empty}; that costs about 8 ms per million values per merge, and the tasks ship three
+     * longs and an int per value instead of a double.
      */
-    static GradientSum total(JavaRDD<GradientSum> sums, int depth) {
+    static <T> T total(JavaRDD<T> sums, int depth, Function<List<T>, T> inPartitionOrder, T empty,
+                       Function2<T, T, T> merge) {
         if (depth == 1) {
-            return GradientSum.inPartitionOrder(sums.collect());
+            return inPartitionOrder.apply(sums.collect());
         }
-        return sums.treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);
+        return sums.treeAggregate(empty, merge, merge, depth);
     }
 
     private static float[] toFloat32(double[] params) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The aggregated gradient, and a round of local steps, is the same to the last bit however
  * Spark's tasks finish: each run delays the partitions differently, so the partial sums reach the
- * driver (depth 1: the gradient is added in partition order) and the tree's reduce tasks (depth 2:
- * merged exactly) in different orders.
+ * driver (depth 1: added in partition order) and the tree's reduce tasks (depth 2: merged exactly)
+ * in different orders.
  */
 class ReproducibleAggregationTest {
 
@@ -70,7 +70,8 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return DistributedTrainer.total(partitionSums(delays), depth);
+            return DistributedTrainer.total(partitionSums(delays), depth, GradientSum::inPartitionOrder,
+                    GradientSum.empty(), GradientSum::merge);
         } finally {
             // The job has ended, but its task events may still be on the bus
             SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
@@ -153,8 +154,8 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return partitionRounds(delays).treeAggregate(RoundSum.empty(), RoundSum::merge, RoundSum::merge, depth)
-                    .means();
+            return DistributedTrainer.total(partitionRounds(delays), depth, RoundSum::inPartitionOrder,
+                    RoundSum.empty(), RoundSum::merge).means();
         } finally {
             SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
             SparkTestSession.spark().sparkContext().removeSparkListener(order);

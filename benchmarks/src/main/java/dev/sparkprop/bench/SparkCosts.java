@@ -99,6 +99,11 @@ final class SparkCosts {
                 .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth));
     }
 
+    /** One empty job over the partitions: Spark's floor, with nothing shipped either way. */
+    void emptyJobOnce() {
+        emptyJob(tasks);
+    }
+
     /**
      * A bare Spark job the size of a P-parameter step, once: {@code weights} broadcast fresh,
      * read by every task, each task returning a P-double array, which treeAggregate (depth 1,

@@ -24,8 +24,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * parameters, 256-row batches) and a Fashion-MNIST-sized one (200k parameters, 1024-row
  * batches), both on synthetic rows cached in float32 over 2 partitions, trained with Adam.
  *
- * <p>Bare jobs and training epochs alternate, round after round, so a change in the machine's
- * load falls on both. Each job's phases come from Spark's listener (wall-clock ms, so single
+ * <p>Empty jobs, bare jobs and training epochs alternate, round after round, so a change in the machine's
+ * load falls on all. Each job's phases come from Spark's listener (wall-clock ms, so single
  * jobs are rounded but the means over hundreds are not biased): the driver before submitting
  * (broadcast, closure), submission to the first task's launch (stage and task set, task binary),
  * the tasks' span (per task: deserialize, run, serialize the result), the last task's end to the
@@ -108,8 +108,8 @@ public final class StepCosts {
         }
     }
 
-    /** One size's figures: the bare job's and the step's phases, and the driver's terms timed alone (ms). */
-    record Measured(Size size, int params, Phases bare, Phases step, double exactMerge, double orderedMerge,
+    /** One size's figures: an empty job's, the bare job's and the step's phases, and the driver's terms timed alone (ms). */
+    record Measured(Size size, int params, Phases empty, Phases bare, Phases step, double exactMerge, double orderedMerge,
                     double update, double matrixAtPeak) {
     }
 
@@ -148,8 +148,10 @@ public final class StepCosts {
         SparkCosts spark = new SparkCosts(sc, size.partitions(), 1);
         float[] weights = SparkCosts.gaussianFloats(params);
         WallClock clock = new WallClock();
+        List<double[]> emptyIntervals = new ArrayList<>();
         List<double[]> bareIntervals = new ArrayList<>();
         List<double[]> stepIntervals = new ArrayList<>();
+        String emptyGroup = "empty " + size.name();
         String bareGroup = "bare " + size.name();
         String stepGroup = "step " + size.name();
         try (TrainingData data = TrainingData.fromBlocks(generator.rdd(sc, size.partitions(), BLOCK_ROWS, PRECISION),
@@ -158,15 +160,10 @@ public final class StepCosts {
                 boolean warmUp = round == 0;
                 progress("%s (%,d parameters): round %d of %d, %d bare jobs and %d steps%s", size.name(), params,
                         round, options.rounds(size), steps, steps, warmUp ? " (warm-up)" : "");
-                inGroup(sc, (warmUp ? "warm-up " : "") + bareGroup, () -> {
-                    for (int i = 0; i < steps; i++) {
-                        double start = clock.nowMs();
-                        spark.broadcastAndAggregate(weights);
-                        if (!warmUp) {
-                            bareIntervals.add(new double[] {start, clock.nowMs()});
-                        }
-                    }
-                });
+                timeJobs(sc, clock, (warmUp ? "warm-up " : "") + emptyGroup, steps, spark::emptyJobOnce,
+                        warmUp ? new ArrayList<>() : emptyIntervals);
+                timeJobs(sc, clock, (warmUp ? "warm-up " : "") + bareGroup, steps,
+                        () -> spark.broadcastAndAggregate(weights), warmUp ? new ArrayList<>() : bareIntervals);
                 inGroup(sc, (warmUp ? "warm-up " : "") + stepGroup, () -> new DistributedTrainer(sc, settings).fit(
                         data, TrainerState.start(settings.initialParameters(), settings.initialOptimizerState()),
                         (iteration, perEpoch) -> {
@@ -177,6 +174,7 @@ public final class StepCosts {
                         }, (epoch, p, loss, accuracy) -> true, (state, epochEnded) -> { }));
             }
         }
+        Phases empty = Phases.of(emptyIntervals, times.timelines(sc, emptyGroup, 0), times.mean(sc, emptyGroup, 0));
         Phases bare = Phases.of(bareIntervals, times.timelines(sc, bareGroup, 0), times.mean(sc, bareGroup, 0));
         Phases step = Phases.of(stepIntervals, times.timelines(sc, stepGroup, 0), times.mean(sc, stepGroup, 0));
         progress("%s: driver terms alone", size.name());
@@ -189,7 +187,7 @@ public final class StepCosts {
         double ordered = medianMs(200, () -> GradientSum.inPartitionOrder(parts).gradient());
         double update = 1e3 * ScalingBenchmark.driverStep(settings, 200).median();
         double matrix = 1e3 * CompareWithMllib.gemmFlops(spec, size.batchRows()) / (peak * 1e9);
-        return new Measured(size, params, bare, step, exact, ordered, update, matrix);
+        return new Measured(size, params, empty, bare, step, exact, ordered, update, matrix);
     }
 
     /** One batch's partition sums, as the tasks of a step return them (real gradients: ExactSum skips zeros). */
@@ -216,14 +214,15 @@ public final class StepCosts {
         out.printf(Locale.ROOT, "sparkprop exact-mode step (training.local_steps = 1) beside a bare Spark job of the"
                 + " same size, on %s, %s, Adam, synthetic rows%s%n", sc.master(), PRECISION.specName(),
                 options.quick() ? " (--quick)" : "");
-        out.printf(Locale.ROOT, "bare job: broadcast of P float32 weights read by every task + depth-1 treeAggregate"
-                + " of one P-double array per partition; sgemm peak %.1f GFLOPS on %d threads%n", peak,
-                FASHION.partitions());
+        out.printf(Locale.ROOT, "empty job: one number back from each partition; bare job: broadcast of P float32"
+                + " weights read by every task + depth-1 treeAggregate of one P-double array per partition; sgemm"
+                + " peak %.1f GFLOPS on %d threads%n", peak, FASHION.partitions());
         out.println();
         out.printf(Locale.ROOT, "%-8s %-6s %5s %7s %7s | %7s %7s %7s %7s %7s | %6s %6s %6s %6s %9s%n", "size", "job",
                 "jobs", "mean", "best", "submit", "launch", "tasks", "results", "after", "t.deser", "t.run", "t.ser",
                 "t.gc", "result_kB");
         for (Measured m : measured) {
+            row(out, m.size().name(), "empty", m.empty());
             row(out, m.size().name(), "bare", m.bare());
             row(out, m.size().name(), "step", m.step());
         }
@@ -258,6 +257,18 @@ public final class StepCosts {
                         + " %9.1f%n", size, job, p.jobs(), p.mean(), p.best(), p.beforeSubmit(), p.toLaunch(),
                 p.tasks(), p.toJobEnd(), p.afterJob(), 1e3 * p.perTask().deserialize(), 1e3 * p.perTask().run(),
                 1e3 * p.perTask().serializeResult(), 1e3 * p.perTask().gc(), p.perTask().resultBytes() / 1e3);
+    }
+
+    /** Runs {@code job} {@code n} times in {@code group}, adding each run's [start, end] (wall ms) to {@code intervals}. */
+    private static void timeJobs(JavaSparkContext sc, WallClock clock, String group, int n, Runnable job,
+                                 List<double[]> intervals) {
+        inGroup(sc, group, () -> {
+            for (int i = 0; i < n; i++) {
+                double start = clock.nowMs();
+                job.run();
+                intervals.add(new double[] {start, clock.nowMs()});
+            }
+        });
     }
 
     /** Median ms of {@code reps} runs after as many warm-up runs. */

@@ -99,6 +99,44 @@ final class SparkCosts {
                 .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth));
     }
 
+    /** One empty job over the partitions: Spark's floor, with nothing shipped either way. */
+    void emptyJobOnce() {
+        emptyJob(tasks);
+    }
+
+    /**
+     * A bare Spark job the size of a P-parameter step, once: {@code weights} broadcast fresh,
+     * read by every task, each task returning a P-double array, which treeAggregate (depth 1,
+     * plain double sums) adds on the driver; then the broadcast destroyed. What Spark alone
+     * costs for what a sparkprop step ships, with none of sparkprop's code.
+     */
+    void broadcastAndAggregate(float[] weights) {
+        Broadcast<float[]> b = sc.broadcast(weights);
+        try {
+            tasks.mapPartitions(it -> {
+                float[] w = b.value();
+                double[] g = new double[w.length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = w[i];
+                }
+                return one(g);
+            }).treeAggregate(new double[0], SparkCosts::plus, SparkCosts::plus, 1);
+        } finally {
+            b.destroy();
+        }
+    }
+
+    /** Element-wise a + b into the longer; the empty array is the zero, so no task ships a full-size one. */
+    private static double[] plus(double[] a, double[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        for (int i = 0; i < b.length; i++) {
+            a[i] += b[i];
+        }
+        return a;
+    }
+
     private JavaRDD<Integer> slices(int count) {
         return sc.parallelize(IntStream.range(0, count).boxed().toList(), count);
     }

@@ -37,8 +37,18 @@ final class TaskTimes extends SparkListener {
         }
     }
 
+    /**
+     * When one job's phases began and ended, wall-clock ms (Spark's clock): submitted to the
+     * scheduler, its first task launched, its last task finished on the executor, and the job
+     * ended on the driver (after the driver fetched, deserialized and handled every result).
+     */
+    record Timeline(long submitted, long firstLaunch, long lastFinish, long ended) {
+    }
+
     /** Per job: tasks, then sums of duration, deserialize, run, result serialization, GC (ms) and result bytes. */
     private final Map<Integer, double[]> sums = new ConcurrentHashMap<>();
+    /** Per job: submitted, first launch, last finish and end, ms. */
+    private final Map<Integer, long[]> times = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
     private final Map<String, List<Integer>> jobsOfGroup = new ConcurrentHashMap<>();
     private final Set<Integer> ended = ConcurrentHashMap.newKeySet();
@@ -56,6 +66,7 @@ final class TaskTimes extends SparkListener {
             return;
         }
         sums.put(start.jobId(), new double[7]);
+        times.put(start.jobId(), new long[] {start.time(), Long.MAX_VALUE, Long.MIN_VALUE, 0});
         scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds())
                 .forEach(stage -> jobOfStage.put((Integer) stage, start.jobId()));
         jobsOfGroup.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(start.jobId());
@@ -77,18 +88,45 @@ final class TaskTimes extends SparkListener {
         s[4] += m.resultSerializationTime();
         s[5] += m.jvmGCTime();
         s[6] += m.resultSize();
+        long[] t = times.get(job);
+        t[1] = Math.min(t[1], end.taskInfo().launchTime());
+        t[2] = Math.max(t[2], end.taskInfo().finishTime());
     }
 
     @Override
     public void onJobEnd(SparkListenerJobEnd end) {
+        long[] t = times.get(end.jobId());
+        if (t != null) {
+            t[3] = end.time();
+        }
         ended.add(end.jobId());
     }
 
     /** The per-task means of the group's jobs after the first {@code skip}, averaged over those jobs. */
     Job mean(JavaSparkContext sc, String group, int skip) {
+        List<Job> jobs = new ArrayList<>();
+        for (int id : jobs(sc, group, skip)) {
+            double[] s = sums.get(id);
+            double n = Math.max(1, s[0]);
+            jobs.add(new Job((int) s[0], s[1] / n / 1e3, s[2] / n / 1e3, s[3] / n / 1e3, s[4] / n / 1e3,
+                    s[5] / n / 1e3, s[6] / n));
+        }
+        return Job.mean(jobs);
+    }
+
+    /** The timelines of the group's jobs after the first {@code skip}, in submission order. */
+    List<Timeline> timelines(JavaSparkContext sc, String group, int skip) {
+        return jobs(sc, group, skip).stream().map(id -> {
+            long[] t = times.get(id);
+            return new Timeline(t[0], t[1], t[2], t[3]);
+        }).toList();
+    }
+
+    /** The ids of the group's jobs after the first {@code skip}, once every job run so far has ended here. */
+    private List<Integer> jobs(JavaSparkContext sc, String group, int skip) {
         // The listener bus delivers in order: once a job run now has ended here, so has every earlier one.
         String marker = group + "/marker";
-        sc.setJobGroup(marker, "scaling-benchmark task-metrics marker", false);
+        sc.setJobGroup(marker, "benchmark task-metrics marker", false);
         sc.parallelize(List.of(1), 1).count();
         sc.clearJobGroup();
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -103,14 +141,7 @@ final class TaskTimes extends SparkListener {
                 throw new IllegalStateException(e);
             }
         }
-        List<Job> jobs = new ArrayList<>();
         List<Integer> ids = jobsOfGroup.getOrDefault(group, List.of());
-        for (int id : ids.subList(Math.min(skip, ids.size()), ids.size())) {
-            double[] s = sums.get(id);
-            double n = Math.max(1, s[0]);
-            jobs.add(new Job((int) s[0], s[1] / n / 1e3, s[2] / n / 1e3, s[3] / n / 1e3, s[4] / n / 1e3,
-                    s[5] / n / 1e3, s[6] / n));
-        }
-        return Job.mean(jobs);
+        return ids.subList(Math.min(skip, ids.size()), ids.size());
     }
 }

@@ -9,10 +9,12 @@ import java.io.Serializable;
  * the final total is divided by its weight, so the objective is the weighted mean over all rows
  * however they fall into partitions and blocks.
  *
- * <p>A partition sums its blocks in double arithmetic, in its fixed block order. Merging turns
- * the sums into {@link ExactSum}s, so the total is the same to the last bit whichever order
- * treeAggregate merges partitions in; reading a total ({@link #gradient()} and the other
- * getters) rounds it back to doubles, and is for when merging is done.
+ * <p>A partition sums its blocks in double arithmetic, in its fixed block order. Partition sums
+ * reach one total in either of two ways that do not depend on the order tasks finish in:
+ * {@link #inPartitionOrder} adds them in doubles in partition-index order (when the driver holds
+ * them all), and {@link #merge} turns them into {@link ExactSum}s, so that any merge order
+ * (treeAggregate's) gives the same bits; reading a merged total ({@link #gradient()} and the
+ * other getters) rounds it back to doubles, and is for when merging is done.
  */
 public final class GradientSum implements Serializable {
 
@@ -96,6 +98,41 @@ public final class GradientSum implements Serializable {
         }
         rows += other.rows;
         return this;
+    }
+
+    /**
+     * The total of one job's partition sums, given by partition index: added in that order in
+     * plain double arithmetic, so the same bits whatever order the tasks finished in, at a
+     * fraction of {@link #merge}'s cost. The parts are left as they were.
+     *
+     * @throws IllegalArgumentException when a part was itself {@link #merge}d, or sizes differ
+     */
+    public static GradientSum inPartitionOrder(java.util.List<GradientSum> parts) {
+        GradientSum total = new GradientSum();
+        for (GradientSum part : parts) {
+            if (part.exact != null) {
+                throw new IllegalArgumentException("a merged sum is exact; add partition sums before merging");
+            }
+            if (part.gradient != null) {
+                if (total.gradient == null) {
+                    total.gradient = part.gradient.clone();
+                } else if (part.gradient.length != total.gradient.length) {
+                    throw new IllegalArgumentException("cannot add gradients of " + part.gradient.length + " and "
+                            + total.gradient.length + " parameters");
+                } else {
+                    double[] g = total.gradient;
+                    double[] theirs = part.gradient;
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] += theirs[i];
+                    }
+                }
+            }
+            total.loss += part.loss;
+            total.weight += part.weight;
+            total.correct += part.correct;
+            total.rows += part.rows;
+        }
+        return total;
     }
 
     /** Whether this is {@link #empty()}'s sum, with nothing added or merged. */

@@ -15,6 +15,8 @@ public final class KryoRegistration implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         kryo.register(Block.class);
         kryo.register(GradientSum.class);
+        // collect() ships each partition's sum in an array
+        kryo.register(GradientSum[].class);
         kryo.register(ExactSum.class);
         kryo.register(long[].class);
         kryo.register(int[].class);

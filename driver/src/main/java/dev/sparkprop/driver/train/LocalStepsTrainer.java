@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop with training.local_steps = k > 1 (local SGD, DiLoCo): one Spark job per
  * round of k steps. The driver broadcasts the weights and the optimizer state, each task takes
- * k steps on its own rows ({@link LocalRound}), treeAggregate sums the partitions' changes
- * exactly ({@link RoundSum}), and the driver applies their rows-weighted mean with
+ * k steps on its own rows ({@link LocalRound}), the driver totals the partitions' changes
+ * ({@link RoundSum}, {@link DistributedTrainer#total}), and the driver applies their rows-weighted mean with
  * training.outer_optimizer. {@link DistributedTrainer} runs k = 1, exact synchronous training,
  * and hands k > 1 here.
  *
@@ -164,15 +164,15 @@ final class LocalStepsTrainer {
         Broadcast<double[]> start = sc.broadcast(sent);
         try {
             LocalRound task = new LocalRound(settings, data, start, epoch, slices, firstSlice, inner, firstIteration);
-            return data.cached().mapPartitions(task).treeAggregate(RoundSum.empty(), RoundSum::merge,
-                    RoundSum::merge, depth);
+            return DistributedTrainer.total(data.cached().mapPartitions(task), depth, RoundSum::inPartitionOrder,
+                    RoundSum.empty(), RoundSum::merge);
         } finally {
             start.destroy();
         }
     }
 
     private int aggregationDepth(TrainingData data, int innerSize) {
-        // A merged RoundSum is an ExactSum (three longs and an int per value) of the change, the state and three sums.
+        // Past depth 1 a merged RoundSum is an ExactSum (three longs and an int per value) of the change, the state and three sums.
         long resultBytes = 28L * (spec.layout().size() + innerSize + 3) + 64;
         long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
         return DistributedTrainer.aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes,

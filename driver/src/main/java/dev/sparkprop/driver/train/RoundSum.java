@@ -7,14 +7,17 @@ import java.io.Serializable;
  * What the tasks of one round of local steps ({@link LocalRound}) return, merged: Σ r_p·Δ_p
  * (each partition's weight change times the rows r_p its steps trained on), Σ r_p·s_p (its
  * optimizer state at the end), the loss, weight and right-predicted weight its steps saw, Σ r_p,
- * and the steps left out as non-finite. The sums are {@link ExactSum}s, so the total, and the
- * model, is the same to the last bit whatever order the tasks finish and merge in.
+ * and the steps left out as non-finite. As {@link dev.sparkprop.nn.GradientSum}, a total is the
+ * same to the last bit whatever order the tasks finish in: partitions' rounds are added in
+ * doubles in partition order ({@link #inPartitionOrder}), or {@link #merge}d as {@link ExactSum}s.
  */
 final class RoundSum implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Null for {@link #empty()} until something is merged in. */
+    /** A partition's values, or their in-order total: the change, the state and three sums; null once merged. */
+    private double[] values;
+    /** Once merged: the values summed exactly; null before. */
     private ExactSum exact;
     private int parameters;
     private long rows;
@@ -39,17 +42,17 @@ final class RoundSum implements Serializable {
         RoundSum sum = new RoundSum();
         int n = change.length;
         sum.parameters = n;
-        sum.exact = new ExactSum(n + state.length + 3);
+        sum.values = new double[n + state.length + 3];
         for (int i = 0; i < n; i++) {
-            sum.exact.add(i, rows * change[i]);
+            sum.values[i] = rows * change[i];
         }
         for (int i = 0; i < state.length; i++) {
-            sum.exact.add(n + i, rows * state[i]);
+            sum.values[n + i] = rows * state[i];
         }
         int end = n + state.length;
-        sum.exact.add(end, loss);
-        sum.exact.add(end + 1, weight);
-        sum.exact.add(end + 2, correct);
+        sum.values[end] = loss;
+        sum.values[end + 1] = weight;
+        sum.values[end + 2] = correct;
         sum.rows = rows;
         sum.faults = faults;
         return sum;
@@ -57,22 +60,56 @@ final class RoundSum implements Serializable {
 
     /** Adds {@code other} into this, exactly, and returns this. */
     RoundSum merge(RoundSum other) {
-        if (other.exact != null) {
+        ExactSum theirs = other.exact != null ? other.exact : other.values != null ? ExactSum.of(other.values) : null;
+        if (values != null) {
+            exact = ExactSum.of(values);
+            values = null;
+        }
+        if (theirs != null) {
             if (exact == null) {
-                // A copy, so the two never share state
-                exact = new ExactSum(other.exact.size()).merge(other.exact);
+                // A copy when it is other's own, so the two never share state
+                exact = other.exact != null ? new ExactSum(theirs.size()).merge(theirs) : theirs;
                 parameters = other.parameters;
             } else {
-                if (other.exact.size() != exact.size()) {
-                    throw new IllegalArgumentException("cannot merge rounds of " + other.exact.size() + " and "
+                if (theirs.size() != exact.size()) {
+                    throw new IllegalArgumentException("cannot merge rounds of " + theirs.size() + " and "
                             + exact.size() + " values");
                 }
-                exact.merge(other.exact);
+                exact.merge(theirs);
             }
         }
         rows += other.rows;
         faults += other.faults;
         return this;
+    }
+
+    /**
+     * The total of one job's partition rounds, given by partition index, added in that order in
+     * doubles: the same bits whatever order the tasks finished in. The parts are left as they were.
+     */
+    static RoundSum inPartitionOrder(java.util.List<RoundSum> parts) {
+        RoundSum total = new RoundSum();
+        for (RoundSum part : parts) {
+            if (part.exact != null) {
+                throw new IllegalArgumentException("a merged round is exact; add partition rounds before merging");
+            }
+            if (part.values != null) {
+                if (total.values == null) {
+                    total.values = part.values.clone();
+                    total.parameters = part.parameters;
+                } else if (part.values.length != total.values.length) {
+                    throw new IllegalArgumentException("cannot add rounds of " + part.values.length + " and "
+                            + total.values.length + " values");
+                } else {
+                    for (int i = 0; i < total.values.length; i++) {
+                        total.values[i] += part.values[i];
+                    }
+                }
+            }
+            total.rows += part.rows;
+            total.faults += part.faults;
+        }
+        return total;
     }
 
     /** The rows the round's steps trained on, over all partitions and steps. */
@@ -91,10 +128,10 @@ final class RoundSum implements Serializable {
      * Null when no step was taken.
      */
     Means means() {
-        if (exact == null || rows == 0) {
+        if ((exact == null && values == null) || rows == 0) {
             return null;
         }
-        double[] all = exact.toDoubles();
+        double[] all = exact != null ? exact.toDoubles() : values;
         int end = all.length - 3;
         double[] change = new double[parameters];
         double[] state = new double[end - parameters];

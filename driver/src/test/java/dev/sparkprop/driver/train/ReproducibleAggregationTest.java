@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The aggregated gradient, and a round of local steps, is the same to the last bit however
- * Spark's tasks finish: each run delays the partitions differently, so the driver (depth 1) and the tree's reduce tasks
- * (depth 2) merge partial sums in different orders.
+ * Spark's tasks finish: each run delays the partitions differently, so the partial sums reach the
+ * driver (depth 1: added in partition order) and the tree's reduce tasks (depth 2: merged exactly)
+ * in different orders.
  */
 class ReproducibleAggregationTest {
 
@@ -63,15 +64,17 @@ class ReproducibleAggregationTest {
         });
     }
 
-    /** The partition sums tree-merged, recording the order their tasks finished in. */
+    /** The partition sums totalled as the trainer does, recording the order their tasks finished in. */
     private static GradientSum aggregate(int[] delays, int depth, CompletionOrder order) throws Exception {
         // Earlier jobs' events are still on the asynchronous bus: deliver them before listening
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return partitionSums(delays).treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge,
-                    depth);
+            return DistributedTrainer.total(partitionSums(delays), depth, GradientSum::inPartitionOrder,
+                    GradientSum.empty(), GradientSum::merge);
         } finally {
+            // The job has ended, but its task events may still be on the bus
+            SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
             SparkTestSession.spark().sparkContext().removeSparkListener(order);
         }
     }
@@ -151,9 +154,10 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return partitionRounds(delays).treeAggregate(RoundSum.empty(), RoundSum::merge, RoundSum::merge, depth)
-                    .means();
+            return DistributedTrainer.total(partitionRounds(delays), depth, RoundSum::inPartitionOrder,
+                    RoundSum.empty(), RoundSum::merge).means();
         } finally {
+            SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
             SparkTestSession.spark().sparkContext().removeSparkListener(order);
         }
     }

@@ -202,7 +202,7 @@ public final class StepCosts {
         for (List<Block> part : generator.partitionsLocally(size.partitions(), BLOCK_ROWS, PRECISION)) {
             GradientSum sum = new GradientSum(params.length);
             Block block = part.get(0);
-            sum.add(backprop, w, block.slice(0, Math.min(block.rows(), size.batchRows() / size.partitions())));
+            sum.add(backprop, w, block.slice(0, Math.min(block.rows(), size.batchRows() / size.partitions())), null);
             sums.add(sum);
         }
         return sums;

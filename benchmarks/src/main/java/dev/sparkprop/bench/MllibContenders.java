@@ -34,7 +34,7 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * MLlib's models on one dataset, set up as a user would: categorical columns one-hot encoded
- * (StringIndexer + OneHotEncoder, every category kept, as sparkprop encodes them), numeric ones
+ * (StringIndexer + OneHotEncoder, one input per category, as sparkprop encodes them), numeric ones
  * as they are, all assembled into one vector, and standardised (mean 0, std 1, the training rows'
  * statistics) for the models that need it, logistic/linear regression and the MLP; the trees get
  * the unscaled vector. The encoding is fitted on the training rows only and not timed; each
@@ -72,7 +72,8 @@ final class MllibContenders {
         List<String> encoded = new ArrayList<>();
         for (String feature : features) {
             if (categorical.contains(feature)) {
-                // "keep": a category the training rows lack gets an index (and an input) of its own.
+                // "keep" gives a category the training rows lack the last index, which dropLast leaves
+                // out: one input per training category, and an unseen one all zeros, as in sparkprop.
                 stages.add(new StringIndexer().setInputCol(feature).setOutputCol(feature + "_index")
                         .setHandleInvalid("keep"));
                 indexed.add(feature + "_index");
@@ -84,7 +85,7 @@ final class MllibContenders {
         }
         if (!indexed.isEmpty()) {
             stages.add(new OneHotEncoder().setInputCols(indexed.toArray(String[]::new))
-                    .setOutputCols(encoded.toArray(String[]::new)).setDropLast(false));
+                    .setOutputCols(encoded.toArray(String[]::new)));
         }
         stages.add(new VectorAssembler().setInputCols(assembled.toArray(String[]::new)).setOutputCol(RAW));
         stages.add(new StandardScaler().setInputCol(RAW).setOutputCol(SCALED).setWithMean(true).setWithStd(true));

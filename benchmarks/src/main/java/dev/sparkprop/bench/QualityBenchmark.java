@@ -43,12 +43,15 @@ public final class QualityBenchmark {
     static final List<String> DATASETS = List.of("digits", "diabetes", "spam", "hmda", "cps1988", "ticdata");
     static final String INSTALL_HINT = "install the datasets with: bin/install-data --quality-datasets";
 
-    record Options(List<String> datasets, boolean quick, Path confDir, Path out, long seed) {
+    record Options(List<String> datasets, boolean quick, boolean warmUp, Path confDir, Path out, long seed) {
 
         static final String USAGE = """
-                usage: bin/benchmark-quality [--datasets NAME,...] [--quick] [--conf-dir DIR] [--out DIR] [--seed N]
+                usage: bin/benchmark-quality [--datasets NAME,...] [--quick] [--no-warm-up] [--conf-dir DIR]
+                                           [--out DIR] [--seed N]
                   --datasets NAMES  comma-separated, of: %s (default all)
                   --quick           for development: sparkprop 3 epochs, MLlib MLP maxIter 30, 20 trees, 20 rounds
+                  --no-warm-up      skip the untimed warm-up run on the first dataset (the JIT then warms up
+                                    during the first dataset's timed fits)
                   --conf-dir DIR    the job files <name>.conf (default conf/examples)
                   --out DIR         models and sparkprop's logs (default target/benchmark-quality)
                   --seed N          MLlib's seed (default 1; sparkprop's is training.seed in the job file)
@@ -57,6 +60,7 @@ public final class QualityBenchmark {
         static Options parse(String... args) {
             List<String> datasets = DATASETS;
             boolean quick = false;
+            boolean warmUp = true;
             Path confDir = Path.of("conf/examples");
             Path out = Path.of("target/benchmark-quality");
             long seed = 1;
@@ -65,6 +69,7 @@ public final class QualityBenchmark {
                 switch (arg) {
                     case "--datasets" -> datasets = List.of(value(args, ++i, arg).split(","));
                     case "--quick" -> quick = true;
+                    case "--no-warm-up" -> warmUp = false;
                     case "--conf-dir" -> confDir = Path.of(value(args, ++i, arg));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
@@ -80,7 +85,7 @@ public final class QualityBenchmark {
                     throw new IllegalArgumentException(confDir.resolve(name + ".conf") + " does not exist");
                 }
             }
-            return new Options(datasets, quick, confDir, out, seed);
+            return new Options(datasets, quick, warmUp, confDir, out, seed);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -120,8 +125,11 @@ public final class QualityBenchmark {
         String loadBefore = loadAverage();
         // Untimed: the JIT compiles Spark's, MLlib's and sparkprop's paths on a short run first, so
         // that the first dataset's times are not a fresh JVM's.
-        progress("warm-up (untimed): %s, sparkprop 1 epoch, MLlib 2 iterations/trees/rounds", options.datasets().get(0));
-        runDataset(spark, sc, options, options.datasets().get(0), true);
+        if (options.warmUp()) {
+            progress("warm-up (untimed): %s, sparkprop 1 epoch, MLlib 2 iterations/trees/rounds",
+                    options.datasets().get(0));
+            runDataset(spark, sc, options, options.datasets().get(0), true);
+        }
         List<Result> results = new ArrayList<>();
         for (String name : options.datasets()) {
             Result r = runDataset(spark, sc, options, name, false);

@@ -31,7 +31,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Test-set quality and training time of sparkprop against MLlib's MLP, logistic/linear
  * regression, random forest and gradient-boosted trees on real datasets, in one run. Each
- * dataset is a job file, conf/examples/&lt;name&gt;.conf, whose data.path is the dataset's
+ * dataset is a job file, conf/examples/quality/&lt;name&gt;.conf, whose data.path is the dataset's
  * train.csv; test.csv beside it is scored, and only here. sparkprop trains as
  * {@code bin/sparkprop train} does with that file (TrainJob) and is scored as
  * {@code bin/sparkprop evaluate} scores (EvaluateJob); MLlib's models get the same columns, read
@@ -52,7 +52,7 @@ public final class QualityBenchmark {
                   --quick           for development: sparkprop 3 epochs, MLlib MLP maxIter 30, 20 trees, 20 rounds
                   --no-warm-up      skip the untimed warm-up run on the first dataset (the JIT then warms up
                                     during the first dataset's timed fits)
-                  --conf-dir DIR    the job files <name>.conf (default conf/examples)
+                  --conf-dir DIR    the job files <name>.conf (default conf/examples/quality)
                   --out DIR         models and sparkprop's logs (default target/benchmark-quality)
                   --seed N          MLlib's seed (default 1; sparkprop's is training.seed in the job file)
                 Runs on local[*] unless spark.master is set.""".formatted(String.join(", ", DATASETS));
@@ -61,7 +61,7 @@ public final class QualityBenchmark {
             List<String> datasets = DATASETS;
             boolean quick = false;
             boolean warmUp = true;
-            Path confDir = Path.of("conf/examples");
+            Path confDir = Path.of("conf/examples/quality");
             Path out = Path.of("target/benchmark-quality");
             long seed = 1;
             for (int i = 0; i < args.length; i++) {
@@ -205,8 +205,10 @@ public final class QualityBenchmark {
     private static String setting(SavedModel model, int epochs) {
         Map<String, String> config = model.metadata().config();
         String batch = config.get("training.batch_rows");
-        return String.format(Locale.ROOT, "%s, %s, %s, %d epochs", model.metadata().layers(),
-                config.get("optimizer.kind"), "0".equals(batch) ? "full batch" : "batch " + batch, epochs);
+        // The effective config holds specs as quoted HOCON strings.
+        String optimizer = config.get("optimizer.kind").replace("\"", "");
+        return String.format(Locale.ROOT, "%s, %s, %s, %d epochs", model.metadata().layers(), optimizer,
+                "0".equals(batch) ? "full batch" : "batch " + batch, epochs);
     }
 
     private static PrintStream log(Path dir, String file) {
@@ -250,7 +252,8 @@ public final class QualityBenchmark {
                 + " (sparkprop: its epochs, validation passes included; MLlib: fit on cached, encoded rows);"
                 + " best: MLlib's best by macro-F1 or R²");
         out.println();
-        out.println("| dataset | task | sparkprop | s | MLP | s | LR | s | RF | s | GBT | s | best MLlib | sparkprop − best |");
+        out.println("| dataset | task | sparkprop | s | MLP | s | LR | s | RF | s | GBT | s | best MLlib"
+                + " | sparkprop − best |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             StringBuilder row = new StringBuilder();

@@ -20,9 +20,9 @@ class QualityBenchmarkTest {
     @Test
     void everyDatasetHasAJobFile() {
         QualityBenchmark.Options options = QualityBenchmark.Options.parse("--conf-dir",
-                Path.of("..", "conf", "examples").toString());
+                Path.of("..", "conf", "examples", "quality").toString());
         assertEquals(QualityBenchmark.DATASETS, options.datasets());
-        assertEquals(List.of("spam"), QualityBenchmark.Options.parse("--conf-dir", "../conf/examples",
+        assertEquals(List.of("spam"), QualityBenchmark.Options.parse("--conf-dir", "../conf/examples/quality",
                 "--datasets", "spam").datasets());
     }
 }

@@ -63,7 +63,7 @@ public final class TrainJob {
         Dataset<Row> all = read(config.data().path());
         Dataset<Row> validationRows = config.data().validationPath().map(this::read).orElse(null);
         // Printed once the data has given an auto input width its number
-        Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(all), null);
+        Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(config.data(), all), null);
         out.println("effective config:");
         out.println(prepared.config().render());
         Training.Result result = Training.run(spark, prepared, resume, progress);
@@ -93,8 +93,7 @@ public final class TrainJob {
     }
 
     /** The config's columns; data.features = [] means every column not used otherwise. */
-    private DataColumns columns(Dataset<Row> df) {
-        DataSection data = config.data();
+    public static DataColumns columns(DataSection data, Dataset<Row> df) {
         List<String> features = data.features();
         if (features.isEmpty()) {
             features = new ArrayList<>(Columns.names(df));

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /** Reads a table the way a job's data.* keys describe, with one clear error when it cannot. */
 public final class DataSource {
@@ -33,25 +34,50 @@ public final class DataSource {
      * @throws IllegalArgumentException naming the path and what to check
      */
     public static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter) {
+        return read(spark, path, format, header, delimiter, false);
+    }
+
+    /**
+     * As {@link #read}, for rows that several passes will read, as training does. A CSV whose
+     * every value is a number (or empty) is read as doubles without Spark's type-inference pass,
+     * and comes back cached (MEMORY_AND_DISK): the one pass that checks every line parses also
+     * fills the cache the later passes read. Its values are those the inferred types give, as
+     * doubles. Any other CSV (text, booleans, dates, a column with no values, a line with another
+     * number of fields) is read as {@link #read} reads it, uncached. Unpersist the rows when done.
+     */
+    public static Dataset<Row> readToTrain(SparkSession spark, String path, String format, boolean header,
+                                           String delimiter) {
+        return read(spark, path, format, header, delimiter, true);
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter,
+                                     boolean numbersToCache) {
         DataFrameReader reader = spark.read();
         try {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
-                    if (header) {
-                        checkHeader(spark, path, delimiter);
+                    // The first two lines, split by Spark's own CSV parser, as strings
+                    List<Row> first = header || numbersToCache ? spark.read().option("header", false)
+                            .option("sep", delimiter).csv(path).takeAsList(2) : List.of();
+                    if (header && !first.isEmpty()) {
+                        checkHeader(path, first.get(0));
                     }
-                    // Spark infers the types in one pass, then reads with them; a line with another number of
-                    // fields lands in the malformed-line column for the passes over the rows to report, rather
-                    // than failing a task (FAILFAST) or being read as shifted or missing values. Spark sees
-                    // a line's number of fields only when it parses all of them, whatever columns a query
-                    // reads: CSV column pruning "ignores other column values even if they are malformed".
+                    // A line with another number of fields than the header lands in the malformed-line column for
+                    // the passes over the rows to report, rather than failing a task (FAILFAST) or being read as
+                    // shifted or missing values. Spark sees a line's number of fields only when it parses all of
+                    // them, whatever columns a query reads: CSV column pruning "ignores other column values even
+                    // if they are malformed".
                     spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-                    StructType inferred = reader.option("header", header).option("sep", delimiter)
-                            .option("inferSchema", true).csv(path).schema();
-                    df = spark.read().option("header", header).option("sep", delimiter).option("mode", "PERMISSIVE")
-                            .option("columnNameOfCorruptRecord", Columns.MALFORMED)
-                            .schema(inferred.add(Columns.MALFORMED, DataTypes.StringType, true)).csv(path);
+                    int firstValues = header ? 1 : 0;
+                    df = numbersToCache && first.size() > firstValues && allNumbers(first.get(firstValues))
+                            ? numbersCached(spark, path, header, delimiter, first.get(0)) : null;
+                    if (df == null) {
+                        // Spark infers the types in one pass, then reads with them.
+                        StructType inferred = reader.option("header", header).option("sep", delimiter)
+                                .option("inferSchema", true).csv(path).schema();
+                        df = csv(spark, path, header, delimiter, inferred);
+                    }
                     break;
                 case "parquet":
                     checkParquet(spark, path);
@@ -88,18 +114,73 @@ public final class DataSource {
         }
     }
 
+    /** The CSV read PERMISSIVE with {@code types}, and the malformed-line column. */
+    private static Dataset<Row> csv(SparkSession spark, String path, boolean header, String delimiter,
+                                    StructType types) {
+        return spark.read().option("header", header).option("sep", delimiter).option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", Columns.MALFORMED)
+                .schema(types.add(Columns.MALFORMED, DataTypes.StringType, true)).csv(path);
+    }
+
+    /**
+     * The CSV with every column read as double, cached, when every line parses so; else null.
+     * Spark's inference tries integer, long, decimal and double before any other type, so a column
+     * whose every value parses as a double is inferred as one of those four, and its values as
+     * doubles are the same; the first line of values has every column's value, so none is a column
+     * without values (which inference calls string). A value that does not parse, or a line with
+     * another number of fields, makes its line malformed: one such line and the CSV is read with
+     * inferred types instead.
+     *
+     * @param firstLine the first line's fields, which name the columns when there is a header
+     */
+    private static Dataset<Row> numbersCached(SparkSession spark, String path, boolean header, String delimiter,
+                                              Row firstLine) {
+        StructType doubles = new StructType();
+        for (int i = 0; i < firstLine.size(); i++) {
+            // The names Spark's reader gives: the header's, or _c<i> without a header or for an empty name
+            String name = header && !firstLine.isNullAt(i) && !firstLine.getString(i).isEmpty()
+                    ? firstLine.getString(i) : "_c" + i;
+            doubles = doubles.add(name, DataTypes.DoubleType, true);
+        }
+        Dataset<Row> df = csv(spark, path, header, delimiter, doubles).persist(StorageLevel.MEMORY_AND_DISK());
+        // Fills the cache (Spark caches whole partitions, whatever columns a query reads), all partitions at once
+        if (df.where(Columns.col(Columns.MALFORMED).isNotNull()).count() == 0) {
+            return df;
+        }
+        df.unpersist(false);
+        return null;
+    }
+
+    /**
+     * Whether every field of {@code line} is a number to Spark's CSV reader of doubles: Java's
+     * double syntax, or its NaN and infinity spellings. An empty field is not.
+     */
+    private static boolean allNumbers(Row line) {
+        for (int i = 0; i < line.size(); i++) {
+            if (line.isNullAt(i)) {
+                return false;
+            }
+            String value = line.getString(i);
+            if (!value.equals("NaN") && !value.equals("Inf") && !value.equals("-Inf")) {
+                try {
+                    Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * Fails when the CSV header names a column twice, or names two columns alike but for case
      * (Spark matches column names case-insensitively). Spark's reader would rename them ({@code a}
      * twice becomes {@code a0} and {@code a1}) and training would go on with names the user
-     * never wrote. The header is read by Spark's own CSV parser, as the first row without a header.
+     * never wrote.
+     *
+     * @param header the first line, split by Spark's own CSV parser
      */
-    private static void checkHeader(SparkSession spark, String path, String delimiter) {
-        List<Row> first = spark.read().option("header", false).option("sep", delimiter).csv(path).takeAsList(1);
-        if (first.isEmpty()) {
-            return;
-        }
-        Row header = first.get(0);
+    private static void checkHeader(String path, Row header) {
         Map<String, List<Integer>> positions = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.getString(i);

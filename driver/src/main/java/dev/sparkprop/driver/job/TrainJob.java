@@ -61,9 +61,19 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
         Dataset<Row> all = read(config.data().path());
-        Dataset<Row> validationRows = config.data().validationPath().map(this::read).orElse(null);
+        List<Dataset<Row>> read = new ArrayList<>(List.of(all));
+        Training.Prepared prepared;
+        try {
+            Dataset<Row> validationRows = config.data().validationPath().map(this::read).orElse(null);
+            if (validationRows != null) {
+                read.add(validationRows);
+            }
+            prepared = Training.prepare(config, all, validationRows, columns(config.data(), all), null).releasing(read);
+        } catch (RuntimeException e) {
+            read.forEach(rows -> rows.unpersist(false));
+            throw e;
+        }
         // Printed once the data has given an auto input width its number
-        Training.Prepared prepared = Training.prepare(config, all, validationRows, columns(config.data(), all), null);
         out.println("effective config:");
         out.println(prepared.config().render());
         Training.Result result = Training.run(spark, prepared, resume, progress);
@@ -89,10 +99,10 @@ public final class TrainJob {
 
     private Dataset<Row> read(String path) {
         DataSection data = config.data();
-        return DataSource.read(spark, path, data.format(), data.csvHeader(), data.csvDelimiter());
+        return DataSource.readToTrain(spark, path, data.format(), data.csvHeader(), data.csvDelimiter());
     }
 
-    /** The config's columns; data.features = [] means every column not used otherwise. */
+    /** The columns {@code data} names in {@code df}; data.features = [] means every column not used otherwise. */
     public static DataColumns columns(DataSection data, Dataset<Row> df) {
         List<String> features = data.features();
         if (features.isEmpty()) {

@@ -14,11 +14,13 @@ import dev.sparkprop.driver.train.TrainerState;
 import dev.sparkprop.driver.train.TrainingDivergedException;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The one training loop, shared by {@code sparkprop train} and the Spark ML estimators: split off
@@ -54,9 +56,27 @@ public final class Training {
      * encoded data's (the config to print and to save with the model).
      *
      * @param validationRows null without validation data
+     * @param caches         rows cached for the passes of the preparation and of {@link #cache}, which
+     *                       {@link #cache} unpersists once the blocks hold them
      */
     public record Prepared(JobConfig config, TrainingSettings settings, Dataset<Row> trainRows,
-                           Dataset<Row> validationRows, PreprocessingFitter.Fitted fitted) {
+                           Dataset<Row> validationRows, PreprocessingFitter.Fitted fitted,
+                           List<Dataset<Row>> caches) {
+
+        /**
+         * These, with {@code rows} too, unpersisted once the blocks hold them: for a caller whose
+         * rows are its own, read cached for these passes ({@link DataSource#readToTrain}).
+         */
+        public Prepared releasing(List<Dataset<Row>> rows) {
+            List<Dataset<Row>> all = new ArrayList<>(caches);
+            all.addAll(rows);
+            return new Prepared(config, settings, trainRows, validationRows, fitted, List.copyOf(all));
+        }
+
+        /** Unpersists the {@link #caches}. */
+        void release() {
+            caches.forEach(rows -> rows.unpersist(false));
+        }
     }
 
     /**
@@ -75,12 +95,25 @@ public final class Training {
             trainRows = split[0];
             validationRows = split[1];
         }
-        List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.data().missing());
-        JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
-        TrainingSettings settings = TrainingSettings.of(resolved);
-        PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features, settings.network(),
-                resolved.data().standardize(), resolved.data().missing(), classes);
-        return new Prepared(resolved, settings, trainRows, validationRows, fitted);
+        // The passes below and the one that builds the blocks all read the training rows: computed once (for a
+        // split half, randomSplit sorts each partition by every column) and cached, unless they already are.
+        List<Dataset<Row>> caches = new ArrayList<>();
+        if (trainRows.storageLevel().equals(StorageLevel.NONE())) {
+            caches.add(trainRows.persist(StorageLevel.MEMORY_AND_DISK()));
+        }
+        try {
+            // Fills the cache on every core at once; the first pass below would take a partition at a time.
+            trainRows.count();
+            List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.data().missing());
+            JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
+            TrainingSettings settings = TrainingSettings.of(resolved);
+            PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features,
+                    settings.network(), resolved.data().standardize(), resolved.data().missing(), classes);
+            return new Prepared(resolved, settings, trainRows, validationRows, fitted, List.copyOf(caches));
+        } catch (RuntimeException e) {
+            caches.forEach(c -> c.unpersist(false));
+            throw e;
+        }
     }
 
     /**
@@ -108,19 +141,14 @@ public final class Training {
         NetworkSpec spec = settings.network();
         Preprocessing prep = prepared.fitted().preprocessing();
         if (resume != null && !prep.sameAs(resume.model().metadata().preprocessing())) {
+            prepared.release();
             throw new IllegalArgumentException("the data is not what the checkpoint was trained on: its"
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
-        double[] classWeights = ClassWeighting.perClass(config.training().classWeights(), spec.loss(), prep.classes(),
-                prepared.fitted().classCounts());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (TrainingData train = TrainingData.forTraining(prepared.trainRows(), config.spark().partitions(),
-                "the training data", prep, spec, settings.blockRows(), classWeights, settings.numberType());
-             TrainingData validation = prepared.validationRows() == null ? null
-                     // Class weights shape the training objective only; validation metrics stay unweighted,
-                     // as evaluate computes them.
-                     : TrainingData.fromDataFrame(prepared.validationRows(), "the validation data", prep, spec,
-                     settings.blockRows(), null, settings.numberType())) {
+        try (Cached data = cache(prepared)) {
+            TrainingData train = data.train();
+            TrainingData validation = data.validation();
             announce(progress, settings, train, validation);
             ModelTemplate template = new ModelTemplate(config, spec, prep, train.droppedByColumn());
             EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
@@ -172,6 +200,55 @@ public final class Training {
                     : Evaluation.of(sc, validation, spec, params, settings.blockRows());
             return new Result(template.with(params, epochs.history()), trainMetrics, validationMetrics,
                     result.iterations(), seconds, epochs.steps(), kept);
+        }
+    }
+
+    /**
+     * The prepared rows encoded into cached blocks, ready for the first step.
+     *
+     * @param validation null without validation rows
+     */
+    public record Cached(TrainingData train, TrainingData validation) implements AutoCloseable {
+        @Override
+        public void close() {
+            train.close();
+            if (validation != null) {
+                validation.close();
+            }
+        }
+    }
+
+    /**
+     * Encodes and caches the prepared training (and validation) rows, then unpersists the
+     * prepared {@link Prepared#caches}; closing the result uncaches the blocks.
+     */
+    public static Cached cache(Prepared prepared) {
+        try {
+            return encode(prepared);
+        } finally {
+            prepared.release();
+        }
+    }
+
+    private static Cached encode(Prepared prepared) {
+        TrainingSettings settings = prepared.settings();
+        NetworkSpec spec = settings.network();
+        Preprocessing prep = prepared.fitted().preprocessing();
+        JobConfig config = prepared.config();
+        double[] classWeights = ClassWeighting.perClass(config.training().classWeights(), spec.loss(), prep.classes(),
+                prepared.fitted().classCounts());
+        TrainingData train = TrainingData.forTraining(prepared.trainRows(), config.spark().partitions(),
+                "the training data", prep, spec, settings.blockRows(), classWeights, settings.numberType());
+        try {
+            // Class weights shape the training objective only; validation metrics stay unweighted, as
+            // evaluate computes them.
+            TrainingData validation = prepared.validationRows() == null ? null
+                    : TrainingData.fromDataFrame(prepared.validationRows(), "the validation data", prep, spec,
+                    settings.blockRows(), null, settings.numberType());
+            return new Cached(train, validation);
+        } catch (RuntimeException e) {
+            train.close();
+            throw e;
         }
     }
 

@@ -99,7 +99,7 @@ class TimeToAccuracyTest {
         TimeToAccuracy.Options options = TimeToAccuracy.Options.parse("--data", dir.resolve("absent").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccuracyData.load(null,
                 options.data(), TimeToAccuracy.INSTALL_HINT, 1, 1, 2, options.settings().network(), 1024,
-                options.precision()));
+                options.precision(), 0));
         assertTrue(e.getMessage().contains("bin/install-data --fashion-mnist"), e.getMessage());
     }
 

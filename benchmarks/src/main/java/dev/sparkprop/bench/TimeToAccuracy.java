@@ -122,7 +122,8 @@ public final class TimeToAccuracy {
                         + " --mllib-layers");
             }
             NetworkSpec spec = NetworkSpec.parse(layers, "cross_entropy");
-            if (mllibLayers[0] != spec.inputWidth() || mllibLayers[mllibLayers.length - 1] != spec.outputWidth()) {
+            // MLlib's layers matter only in the race against it
+            if (localSteps == null && mllibLayers[0] != spec.inputWidth() || mllibLayers[mllibLayers.length - 1] != spec.outputWidth()) {
                 throw new IllegalArgumentException("--mllib-layers must start with " + spec.inputWidth()
                         + " and end with " + spec.outputWidth() + ", as --layers " + layers + " does");
             }

@@ -88,11 +88,15 @@ def main():
     p.add_argument("--target", type=float, default=0.88)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seeds", type=int, default=1)
+    p.add_argument("--rows", type=float, default=1.0, help="fraction of the training rows, sampled by --seed")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     x, y = load(f"{args.data}/train.csv")
+    if args.rows < 1:
+        keep = np.random.default_rng(args.seed).random(len(y)) < args.rows
+        x, y = x[keep], y[keep]
     xt, yt = load(f"{args.data}/test.csv")
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1

@@ -6,6 +6,7 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class TimeToAccuracy {
      */
     record Options(Path data, double target, double rows, String layers, int batchRows, double learningRate,
                    int maxEpochs, int blockRows, Precision precision, int partitions, int[] mllibLayers,
-                   int mllibBlockSize, int mllibMaxIter, long seed, int[] localSteps, String outerOptimizer,
+                   int mllibBlockSize, int mllibMaxIter, long seed, int[] localSteps, List<String> outerOptimizers,
                    double validation, double validationTarget, int seeds) {
 
         static final String USAGE = """
@@ -37,7 +38,7 @@ public final class TimeToAccuracy {
                                               [--learning-rate LR] [--layers L] [--precision P] [--partitions N]
                                               [--mllib-layers L] [--mllib-max-iter N] [--mllib-block-size N]
                                               [--block-rows N] [--seed N] [--data DIR]
-                                              [--local-steps K,... [--outer-optimizer O] [--validation F]
+                                              [--local-steps K,... [--outer-optimizer O]... [--validation F]
                                                [--validation-target A] [--seeds N]]
                   --target A            test accuracy to reach (default 0.88)
                   --rows F              fraction of the training rows to use, e.g. 0.1 for a quick run (default 1;
@@ -58,11 +59,12 @@ public final class TimeToAccuracy {
                   --data DIR            holds train.csv and test.csv (default data/fashion-mnist)
                   local steps instead of MLlib (bin/benchmark-steps runs it; no MLlib race then):
                   --local-steps K,...   compare these training.local_steps values, e.g. 1,4,16,64
-                  --outer-optimizer O   training.outer_optimizer for k > 1 (default average)
-                  --validation F        choose k on a validation split of F of the training rows (default 0.2):
-                                        each k trained on the rest until the split's accuracy reaches
-                                        --validation-target; the fastest is chosen, then it and k = 1 race
-                                        to --target on the test rows; 0: every k races on the test rows
+                  --outer-optimizer O   training.outer_optimizer for k > 1 (default average); given more than
+                                        once, each is tried with each k > 1
+                  --validation F        choose k and the outer optimizer on a validation split of F of the
+                                        training rows (default 0.2): each trained on the rest until the split's
+                                        accuracy reaches --validation-target; the fastest is chosen, then it and
+                                        k = 1 race to --target on the test rows; 0: every one races on them
                   --validation-target A (default: --target)
                   --seeds N             test races per k, seeds --seed, --seed + 1, ...; the median counts
                                         (default 1)
@@ -84,7 +86,7 @@ public final class TimeToAccuracy {
             int mllibMaxIter = 320;
             long seed = 1;
             int[] localSteps = null;
-            String outerOptimizer = "average";
+            List<String> outerOptimizers = new ArrayList<>();
             double validation = 0.2;
             double validationTarget = Double.NaN;
             int seeds = 1;
@@ -108,7 +110,7 @@ public final class TimeToAccuracy {
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
                     case "--local-steps" -> localSteps = Arrays.stream(value(args, ++i, arg).split(","))
                             .mapToInt(k -> Integer.parseInt(k.trim())).toArray();
-                    case "--outer-optimizer" -> outerOptimizer = value(args, ++i, arg);
+                    case "--outer-optimizer" -> outerOptimizers.add(value(args, ++i, arg));
                     case "--validation" -> validation = Double.parseDouble(value(args, ++i, arg));
                     case "--validation-target" -> validationTarget = Double.parseDouble(value(args, ++i, arg));
                     case "--seeds" -> seeds = Integer.parseInt(value(args, ++i, arg));
@@ -135,11 +137,16 @@ public final class TimeToAccuracy {
                 throw new IllegalArgumentException("need 0 <= --validation < 1, 0 < --validation-target <= 1,"
                         + " --seeds >= 1 and at least one --local-steps value");
             }
+            if (outerOptimizers.isEmpty()) {
+                outerOptimizers.add("average");
+            }
             Options options = new Options(data, target, rows, layers, batchRows, learningRate, maxEpochs, blockRows,
                     precision, partitions, mllibLayers, mllibBlockSize, mllibMaxIter, seed, localSteps,
-                    outerOptimizer, validation, validationTarget, seeds);
+                    List.copyOf(outerOptimizers), validation, validationTarget, seeds);
             for (int k : localSteps == null ? new int[] {1} : localSteps) {
-                options.settings(k, seed);
+                for (String outer : outerOptimizers) {
+                    options.settings(k, outer, seed);
+                }
             }
             return options;
         }
@@ -153,14 +160,14 @@ public final class TimeToAccuracy {
 
         /** Validates the sparkprop settings too, with TrainingSettings' own messages. */
         TrainingSettings settings() {
-            return settings(1, seed);
+            return settings(1, outerOptimizers.get(0), seed);
         }
 
-        /** The settings with {@code k} local steps (and the outer optimizer) and another seed. */
-        TrainingSettings settings(int k, long seed) {
+        /** The settings with {@code k} local steps, outer optimizer {@code outer} and another seed. */
+        TrainingSettings settings(int k, String outer, long seed) {
             return TrainingSettings.builder(layers, "cross_entropy").initializer("he_uniform").optimizer("adam")
                     .learningRate(learningRate).epochs(maxEpochs).batchRows(batchRows).blockRows(blockRows)
-                    .precision(precision.specName()).seed(seed).localSteps(k).outerOptimizer(outerOptimizer)
+                    .precision(precision.specName()).seed(seed).localSteps(k).outerOptimizer(outer)
                     .build();
         }
     }

@@ -82,8 +82,8 @@ final class LocalStepsSweep {
                 Run best = choose(validation);
                 chosen = best.name();
                 TimeToAccuracy.progress("chosen on the validation split: %s", chosen);
-                candidates = best.k() == 1 || candidates.stream().noneMatch(c -> c.k() == 1) ? List.of(best)
-                        : List.of(candidates.get(0), best);
+                Run k1 = candidates.stream().filter(c -> c.k() == 1).findFirst().orElse(best);
+                candidates = k1 == best || best.k() == 1 ? List.of(best) : List.of(k1, best);
             }
             List<Run> test = new ArrayList<>();
             for (Run c : candidates) {

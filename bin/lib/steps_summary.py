@@ -104,4 +104,4 @@ width = max(len(w) for w, _, _ in lines)
 fwidth = max(len(f) for _, f, _ in lines)
 for what, figure, state in lines:
     print(f"{what:<{width}}  {figure:<{fwidth}}  {state}")
-print(f"(load average at the end: {open('/proc/loadavg').read().split()[0:3]})")
+print("(load average at the end: " + " ".join(open("/proc/loadavg").read().split()[:3]) + ")")

@@ -29,8 +29,11 @@ import org.apache.spark.storage.StorageLevel;
  * A directory's train.csv and test.csv (numeric columns with a header, one of them "label", the
  * others the pixels) as both contestants see them: standardised by the training rows' mean and
  * std, exactly as {@code bin/sparkprop train} does, cached as sparkprop blocks, and MLlib's
- * (features, label) frames made from those very blocks, so MLlib gets the same values
- * (float32-rounded too when sparkprop trains in float32).
+ * (features, label) frames made from those very blocks on first use, so MLlib gets the same
+ * values (float32-rounded too when sparkprop trains in float32). Optionally also a validation
+ * split of the training rows, for choosing settings without looking at the test rows: the
+ * other training rows ({@link #fit}) standardised by their own statistics, and the held-out
+ * ones ({@link #validation}) by the same.
  */
 final class AccuracyData implements AutoCloseable {
 
@@ -39,26 +42,49 @@ final class AccuracyData implements AutoCloseable {
 
     final TrainingData train;
     final TrainingData test;
-    final Dataset<Row> mllibTrain;
-    final Dataset<Row> mllibTest;
+    /** The training rows less the validation split, and that split; both null without one. */
+    final TrainingData fit;
+    final TrainingData validation;
     /** Seconds sparkprop took to encode the parsed, cached training rows into cached blocks. */
     final double blockSeconds;
+    private final SparkSession spark;
+    private Dataset<Row> mllibTrain;
+    private Dataset<Row> mllibTest;
 
-    private AccuracyData(TrainingData train, TrainingData test, Dataset<Row> mllibTrain, Dataset<Row> mllibTest,
-                         double blockSeconds) {
+    private AccuracyData(SparkSession spark, TrainingData train, TrainingData test, TrainingData fit,
+                         TrainingData validation, double blockSeconds) {
+        this.spark = spark;
         this.train = train;
         this.test = test;
-        this.mllibTrain = mllibTrain;
-        this.mllibTest = mllibTest;
+        this.fit = fit;
+        this.validation = validation;
         this.blockSeconds = blockSeconds;
     }
 
+    /** MLlib's training frame, made (and cached) on first use. */
+    Dataset<Row> mllibTrain() {
+        if (mllibTrain == null) {
+            mllibTrain = CompareWithMllib.mllibFrame(spark, train.blocks());
+        }
+        return mllibTrain;
+    }
+
+    Dataset<Row> mllibTest() {
+        if (mllibTest == null) {
+            mllibTest = CompareWithMllib.mllibFrame(spark, test.blocks());
+        }
+        return mllibTest;
+    }
+
     /**
-     * @param fraction of the training rows to keep (sampled with {@code seed}); the test rows are all kept
+     * @param fraction           of the training rows to keep (sampled with {@code seed}); the test rows are all kept
+     * @param validationFraction of the kept training rows to hold out as {@link #validation} (split with
+     *                           {@code seed}); 0 for none
      * @throws IllegalArgumentException when a file is missing, naming {@code installHint}
      */
     static AccuracyData load(SparkSession spark, Path dir, String installHint, double fraction, long seed,
-                             int partitions, NetworkSpec spec, int blockRows, Precision precision) {
+                             int partitions, NetworkSpec spec, int blockRows, Precision precision,
+                             double validationFraction) {
         requireFiles(dir, installHint);
         Path trainCsv = dir.resolve("train.csv");
         Path testCsv = dir.resolve("test.csv");
@@ -74,18 +100,31 @@ final class AccuracyData implements AutoCloseable {
         // Parsed once and cached: neither the CSV parse nor the statistics are part of a contestant's time.
         trainRows = trainRows.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK());
         trainRows.count();
-        Preprocessing prep = PreprocessingFitter.fit(trainRows, DataColumns.of(List.of(FEATURES), LABEL), spec, true)
-                .preprocessing();
+        Preprocessing prep = standardisation(trainRows, spec);
         long t0 = System.nanoTime();
         TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec, blockRows, null,
                 precision);
         double blockSeconds = (System.nanoTime() - t0) / 1e9;
+        TrainingData fit = null;
+        TrainingData validation = null;
+        if (validationFraction > 0) {
+            // randomSplit of the cached rows: the same split on every run with the same seed
+            Dataset<Row>[] split = trainRows.randomSplit(new double[] {1 - validationFraction, validationFraction},
+                    seed);
+            Preprocessing fitPrep = standardisation(split[0], spec);
+            fit = TrainingData.fromDataFrame(split[0], "the training rows less the validation split", fitPrep, spec,
+                    blockRows, null, precision);
+            validation = TrainingData.fromDataFrame(split[1], "the validation split", fitPrep, spec, blockRows,
+                    null, precision);
+        }
         trainRows.unpersist(false);
         TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns).repartition(partitions),
                 "the test data", prep, spec, blockRows, null, precision);
-        return new AccuracyData(train, test, CompareWithMllib.mllibFrame(spark, train.blocks()),
-                CompareWithMllib.mllibFrame(spark, test.blocks()),
-                blockSeconds);
+        return new AccuracyData(spark, train, test, fit, validation, blockSeconds);
+    }
+
+    private static Preprocessing standardisation(Dataset<Row> rows, NetworkSpec spec) {
+        return PreprocessingFitter.fit(rows, DataColumns.of(List.of(FEATURES), LABEL), spec, true).preprocessing();
     }
 
     /** @throws IllegalArgumentException when train.csv or test.csv is missing, naming {@code installHint} */
@@ -142,9 +181,15 @@ final class AccuracyData implements AutoCloseable {
 
     @Override
     public void close() {
-        mllibTrain.unpersist(false);
-        mllibTest.unpersist(false);
-        train.close();
-        test.close();
+        for (Dataset<Row> frame : Arrays.asList(mllibTrain, mllibTest)) {
+            if (frame != null) {
+                frame.unpersist(false);
+            }
+        }
+        for (TrainingData data : Arrays.asList(train, test, fit, validation)) {
+            if (data != null) {
+                data.close();
+            }
+        }
     }
 }

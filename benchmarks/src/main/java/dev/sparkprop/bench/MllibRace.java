@@ -37,7 +37,7 @@ final class MllibRace {
             long t0 = System.nanoTime();
             MultilayerPerceptronClassificationModel model = fit(mlp, data, maxIter);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double accuracy = evaluator.evaluate(model.transform(data.mllibTest));
+            double accuracy = evaluator.evaluate(model.transform(data.mllibTest()));
             // The objective history holds the initial loss and one value per iteration.
             int iterations = model.summary().objectiveHistory().length - 1;
             checks.add(new Race.Check(maxIter, iterations, seconds, accuracy));
@@ -54,7 +54,7 @@ final class MllibRace {
 
     private static MultilayerPerceptronClassificationModel fit(MultilayerPerceptronClassifier mlp, AccuracyData data,
                                                                int maxIter) {
-        return mlp.copy(mlp.extractParamMap()).setMaxIter(maxIter).fit(data.mllibTrain);
+        return mlp.copy(mlp.extractParamMap()).setMaxIter(maxIter).fit(data.mllibTrain());
     }
 
     /** 10, 20, 40, ... doubling, ending with the cap itself. */

@@ -2,6 +2,7 @@ package dev.sparkprop.bench;
 
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
+import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * sparkprop trained until its test accuracy, checked after every epoch, first reaches the
- * target. The training time leaves the checks out: each is timed and subtracted.
+ * sparkprop trained until its accuracy on held-out rows (the test rows, or a validation split),
+ * checked after every epoch, first reaches the target. The training time leaves the checks out:
+ * each is timed and subtracted.
  */
 final class SparkpropRace {
 
@@ -20,25 +22,34 @@ final class SparkpropRace {
     }
 
     static Race run(JavaSparkContext sc, TrainingSettings settings, AccuracyData data, double target) {
+        return run(sc, settings, data.train, data.test, "test", target);
+    }
+
+    /**
+     * @param checked the held-out rows whose accuracy is checked after each epoch
+     * @param what    what they are, for the progress lines: "test" or "validation"
+     */
+    static Race run(JavaSparkContext sc, TrainingSettings settings, TrainingData train, TrainingData checked,
+                    String what, double target) {
         DistributedTrainer trainer = new DistributedTrainer(sc, settings);
         double[] initial = settings.initialParameters();
         // Untimed warm-up of the JIT on the training loop and the evaluation, since MLlib's timed fit
         // follows earlier fits: the first few dozen iterations of a fresh JVM take about twice as long.
-        int warmUpBatch = (int) Math.max(1, (data.train.rows() + WARM_UP_ITERATIONS - 1) / WARM_UP_ITERATIONS);
-        new DistributedTrainer(sc, settings.toBuilder().epochs(1).batchRows(warmUpBatch).build()).fit(data.train);
-        accuracy(sc, settings, data, initial);
+        int warmUpBatch = (int) Math.max(1, (train.rows() + WARM_UP_ITERATIONS - 1) / WARM_UP_ITERATIONS);
+        new DistributedTrainer(sc, settings.toBuilder().epochs(1).batchRows(warmUpBatch).build()).fit(train);
+        accuracy(sc, settings, checked, initial);
         List<double[]> epochs = new ArrayList<>();
         double[] checkSeconds = {0};
         CpuMeter cpu = CpuMeter.start();
         long started = System.nanoTime();
-        DistributedTrainer.Result result = trainer.fit(data.train, initial, (epoch, params, trainLoss, trainAcc) -> {
+        DistributedTrainer.Result result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
             double trained = (System.nanoTime() - started) / 1e9 - checkSeconds[0];
             long t0 = System.nanoTime();
-            double accuracy = accuracy(sc, settings, data, params);
+            double accuracy = accuracy(sc, settings, checked, params);
             checkSeconds[0] += (System.nanoTime() - t0) / 1e9;
             epochs.add(new double[] {trained, accuracy});
-            TimeToAccuracy.progress("sparkprop epoch %d: %.1f s training, train loss %.4f, test accuracy %.4f",
-                    epoch + 1, trained, trainLoss, accuracy);
+            TimeToAccuracy.progress("sparkprop k=%d epoch %d: %.1f s training, train loss %.4f, %s accuracy %.4f",
+                    settings.localSteps(), epoch + 1, trained, trainLoss, what, accuracy);
             return accuracy < target;
         });
         double wall = (System.nanoTime() - started) / 1e9;
@@ -51,13 +62,16 @@ final class SparkpropRace {
         return new Race("sparkprop", setting(settings), "epoch", target, checks, wall, cpu.otherCores());
     }
 
-    private static double accuracy(JavaSparkContext sc, TrainingSettings settings, AccuracyData data, double[] params) {
-        return Evaluation.of(sc, data.test, settings.network(), params, settings.blockRows()).accuracy();
+    private static double accuracy(JavaSparkContext sc, TrainingSettings settings, TrainingData checked,
+                                   double[] params) {
+        return Evaluation.of(sc, checked, settings.network(), params, settings.blockRows()).accuracy();
     }
 
     static String setting(TrainingSettings s) {
-        return String.format(Locale.ROOT, "%s %s, %s lr %s, batch %d, %s", s.network().layersSpec(),
+        String local = s.localSteps() == 1 ? "" : String.format(Locale.ROOT, ", %d local steps, outer %s",
+                s.localSteps(), s.outerOptimizer().name());
+        return String.format(Locale.ROOT, "%s %s, %s lr %s, batch %d, %s%s", s.network().layersSpec(),
                 s.initializer().specName(), s.optimizer().kind().name(), s.learningRate(), s.batchRows(),
-                s.numberType().specName());
+                s.numberType().specName(), local);
     }
 }

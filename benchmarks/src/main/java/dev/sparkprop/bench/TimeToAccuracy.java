@@ -6,6 +6,7 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,15 +24,22 @@ public final class TimeToAccuracy {
 
     static final String INSTALL_HINT = "install Fashion-MNIST with: bin/install-data --fashion-mnist";
 
+    /**
+     * @param localSteps null for the race against MLlib; else the local-steps comparison of these
+     *                   values of training.local_steps ({@link LocalStepsSweep})
+     */
     record Options(Path data, double target, double rows, String layers, int batchRows, double learningRate,
                    int maxEpochs, int blockRows, Precision precision, int partitions, int[] mllibLayers,
-                   int mllibBlockSize, int mllibMaxIter, long seed) {
+                   int mllibBlockSize, int mllibMaxIter, long seed, int[] localSteps, List<String> outerOptimizers,
+                   double validation, double validationTarget, int seeds) {
 
         static final String USAGE = """
                 usage: bin/benchmark-accuracy [--target A] [--rows F] [--max-epochs N] [--batch-rows N]
                                               [--learning-rate LR] [--layers L] [--precision P] [--partitions N]
                                               [--mllib-layers L] [--mllib-max-iter N] [--mllib-block-size N]
                                               [--block-rows N] [--seed N] [--data DIR]
+                                              [--local-steps K,... [--outer-optimizer O]... [--validation F]
+                                               [--validation-target A] [--seeds N]]
                   --target A            test accuracy to reach (default 0.88)
                   --rows F              fraction of the training rows to use, e.g. 0.1 for a quick run (default 1;
                                         the test rows are always all used)
@@ -49,6 +57,17 @@ public final class TimeToAccuracy {
                   --mllib-block-size N  MLlib's blockSize (default 128)
                   --seed N              row sample and both initial weights (default 1)
                   --data DIR            holds train.csv and test.csv (default data/fashion-mnist)
+                  local steps instead of MLlib (bin/benchmark-steps runs it; no MLlib race then):
+                  --local-steps K,...   compare these training.local_steps values, e.g. 1,4,16,64
+                  --outer-optimizer O   training.outer_optimizer for k > 1 (default average); given more than
+                                        once, each is tried with each k > 1
+                  --validation F        choose k and the outer optimizer on a validation split of F of the
+                                        training rows (default 0.2): each trained on the rest until the split's
+                                        accuracy reaches --validation-target; the fastest is chosen, then it and
+                                        k = 1 race to --target on the test rows; 0: every one races on them
+                  --validation-target A (default: --target)
+                  --seeds N             test races per k, seeds --seed, --seed + 1, ...; the median counts
+                                        (default 1)
                 Runs on local[*] unless spark.master is set.""";
 
         static Options parse(String... args) {
@@ -66,6 +85,11 @@ public final class TimeToAccuracy {
             int mllibBlockSize = 128;
             int mllibMaxIter = 320;
             long seed = 1;
+            int[] localSteps = null;
+            List<String> outerOptimizers = new ArrayList<>();
+            double validation = 0.2;
+            double validationTarget = Double.NaN;
+            int seeds = 1;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -84,6 +108,12 @@ public final class TimeToAccuracy {
                     case "--mllib-block-size" -> mllibBlockSize = Integer.parseInt(value(args, ++i, arg));
                     case "--mllib-max-iter" -> mllibMaxIter = Integer.parseInt(value(args, ++i, arg));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
+                    case "--local-steps" -> localSteps = Arrays.stream(value(args, ++i, arg).split(","))
+                            .mapToInt(k -> Integer.parseInt(k.trim())).toArray();
+                    case "--outer-optimizer" -> outerOptimizers.add(value(args, ++i, arg));
+                    case "--validation" -> validation = Double.parseDouble(value(args, ++i, arg));
+                    case "--validation-target" -> validationTarget = Double.parseDouble(value(args, ++i, arg));
+                    case "--seeds" -> seeds = Integer.parseInt(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
             }
@@ -94,12 +124,31 @@ public final class TimeToAccuracy {
                         + " --mllib-layers");
             }
             NetworkSpec spec = NetworkSpec.parse(layers, "cross_entropy");
-            if (mllibLayers[0] != spec.inputWidth() || mllibLayers[mllibLayers.length - 1] != spec.outputWidth()) {
+            // MLlib's layers matter only in the race against it
+            if (localSteps == null && mllibLayers[0] != spec.inputWidth() || mllibLayers[mllibLayers.length - 1] != spec.outputWidth()) {
                 throw new IllegalArgumentException("--mllib-layers must start with " + spec.inputWidth()
                         + " and end with " + spec.outputWidth() + ", as --layers " + layers + " does");
             }
-            return new Options(data, target, rows, layers, batchRows, learningRate, maxEpochs, blockRows, precision,
-                    partitions, mllibLayers, mllibBlockSize, mllibMaxIter, seed);
+            if (Double.isNaN(validationTarget)) {
+                validationTarget = target;
+            }
+            if (!(validation >= 0 && validation < 1) || !(validationTarget > 0 && validationTarget <= 1) || seeds < 1
+                    || localSteps != null && localSteps.length == 0) {
+                throw new IllegalArgumentException("need 0 <= --validation < 1, 0 < --validation-target <= 1,"
+                        + " --seeds >= 1 and at least one --local-steps value");
+            }
+            if (outerOptimizers.isEmpty()) {
+                outerOptimizers.add("average");
+            }
+            Options options = new Options(data, target, rows, layers, batchRows, learningRate, maxEpochs, blockRows,
+                    precision, partitions, mllibLayers, mllibBlockSize, mllibMaxIter, seed, localSteps,
+                    List.copyOf(outerOptimizers), validation, validationTarget, seeds);
+            for (int k : localSteps == null ? new int[] {1} : localSteps) {
+                for (String outer : outerOptimizers) {
+                    options.settings(k, outer, seed);
+                }
+            }
+            return options;
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -111,9 +160,15 @@ public final class TimeToAccuracy {
 
         /** Validates the sparkprop settings too, with TrainingSettings' own messages. */
         TrainingSettings settings() {
+            return settings(1, outerOptimizers.get(0), seed);
+        }
+
+        /** The settings with {@code k} local steps, outer optimizer {@code outer} and another seed. */
+        TrainingSettings settings(int k, String outer, long seed) {
             return TrainingSettings.builder(layers, "cross_entropy").initializer("he_uniform").optimizer("adam")
                     .learningRate(learningRate).epochs(maxEpochs).batchRows(batchRows).blockRows(blockRows)
-                    .precision(precision.specName()).seed(seed).build();
+                    .precision(precision.specName()).seed(seed).localSteps(k).outerOptimizer(outer)
+                    .build();
         }
     }
 
@@ -148,7 +203,13 @@ public final class TimeToAccuracy {
             // Before Spark starts: a missing download should not take seconds to report.
             AccuracyData.requireFiles(options.data(), INSTALL_HINT);
             return options;
-        }, (spark, options) -> run(spark, options, options.settings(), System.out));
+        }, (spark, options) -> {
+            if (options.localSteps() == null) {
+                run(spark, options, options.settings(), System.out);
+            } else {
+                LocalStepsSweep.run(spark, options, System.out);
+            }
+        });
     }
 
     /** Runs both races on the same rows, prints the table to {@code out} and returns the result. */
@@ -157,7 +218,8 @@ public final class TimeToAccuracy {
         progress("reading %s (%s of the training rows) into %d partitions", options.data(), options.rows(),
                 options.partitions());
         try (AccuracyData data = AccuracyData.load(spark, options.data(), INSTALL_HINT, options.rows(),
-                options.seed(), options.partitions(), settings.network(), options.blockRows(), options.precision())) {
+                options.seed(), options.partitions(), settings.network(), options.blockRows(), options.precision(),
+                0)) {
             progress("%d training rows, %d test rows; sparkprop: %s", data.train.rows(), data.test.rows(),
                     SparkpropRace.setting(settings));
             Race sparkprop = SparkpropRace.run(sc, settings, data, options.target());
@@ -253,7 +315,7 @@ public final class TimeToAccuracy {
                 last.iterations(), last.accuracy(), race.bestAccuracy(), race.otherCores(), extra);
     }
 
-    private static String fmt(String format, Object... args) {
+    static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
 

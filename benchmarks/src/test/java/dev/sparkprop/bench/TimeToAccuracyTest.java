@@ -99,7 +99,7 @@ class TimeToAccuracyTest {
         TimeToAccuracy.Options options = TimeToAccuracy.Options.parse("--data", dir.resolve("absent").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccuracyData.load(null,
                 options.data(), TimeToAccuracy.INSTALL_HINT, 1, 1, 2, options.settings().network(), 1024,
-                options.precision()));
+                options.precision(), 0));
         assertTrue(e.getMessage().contains("bin/install-data --fashion-mnist"), e.getMessage());
     }
 
@@ -114,7 +114,7 @@ class TimeToAccuracyTest {
     }
 
     /** Rows of class r mod 10: a class's fixed random pattern of bright pixels, plus noise, as 0..255. */
-    private static void writeImages(Path csv, int rows, long seed) throws IOException {
+    static void writeImages(Path csv, int rows, long seed) throws IOException {
         Random patterns = new Random(0);
         boolean[][] bright = new boolean[CLASSES][PIXELS];
         for (boolean[] pattern : bright) {
@@ -141,12 +141,12 @@ class TimeToAccuracyTest {
         }
     }
 
-    private static String line(String table, String prefix) {
+    static String line(String table, String prefix) {
         return table.lines().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting '" + prefix + "' in\n" + table));
     }
 
-    private static double value(String line, String key) {
+    static double value(String line, String key) {
         for (String field : line.split(" ")) {
             if (field.startsWith(key + "=")) {
                 return Double.parseDouble(field.substring(key.length() + 1));

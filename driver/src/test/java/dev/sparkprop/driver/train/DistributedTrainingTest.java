@@ -25,7 +25,7 @@ class DistributedTrainingTest {
                 .optimizer("adam").learningRate(0.01).epochs(epochs).blockRows(16).build();
     }
 
-    private static int[] split(int rows, int partitions) {
+    static int[] unevenSplit(int rows, int partitions) {
         // Uneven on purpose: partition i gets a share proportional to i + 1.
         int[] sizes = new int[partitions];
         int total = partitions * (partitions + 1) / 2;
@@ -46,7 +46,7 @@ class DistributedTrainingTest {
         LocalTrainer.Result local = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(20))
                 .fit(init, p.block());
 
-        try (TrainingData data = partitioned(p.block(), split(200, partitions), 16)) {
+        try (TrainingData data = partitioned(p.block(), unevenSplit(200, partitions), 16)) {
             DistributedTrainer.Result distributed = new DistributedTrainer(SparkTestSession.sc(), settings)
                     .fit(data, init, (epoch, params, loss, accuracy) -> true);
 
@@ -61,7 +61,7 @@ class DistributedTrainingTest {
     void sameSeedSameModelAndAnotherSeedAnotherMiniBatchOrder() {
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 9);
         TrainingSettings settings = adam(3).toBuilder().batchRows(40).seed(5).build();
-        try (TrainingData data = partitioned(p.block(), split(300, 8), 16)) {
+        try (TrainingData data = partitioned(p.block(), unevenSplit(300, 8), 16)) {
             double[] first = train(settings, data, p.params());
             double[] second = train(settings, data, p.params());
             double[] otherSeed = train(settings.toBuilder().seed(6).build(), data, p.params());
@@ -80,7 +80,7 @@ class DistributedTrainingTest {
         Block rows = Block.unweighted(5, 3, p.block().features(), p.block().targets(), 97);
         TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name()).precision("float64")
                 .optimizer("sgd").learningRate(1e-300).epochs(2).batchRows(10).blockRows(4).build();
-        try (TrainingData data = partitioned(rows, split(97, 3), 4)) {
+        try (TrainingData data = partitioned(rows, unevenSplit(97, 3), 4)) {
             DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings)
                     .fit(data, p.params(), (epoch, params, loss, accuracy) -> true);
 
@@ -111,7 +111,7 @@ class DistributedTrainingTest {
         TrainingSettings settings = adam(3).toBuilder().batchRows(64).seed(3).build();
         DistributedTrainer.Result reference = null;
         for (int partitions : new int[] {1, 3, 8}) {
-            try (TrainingData data = partitioned(p.block(), split(300, partitions), 16)) {
+            try (TrainingData data = partitioned(p.block(), unevenSplit(300, partitions), 16)) {
                 DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings)
                         .fit(data, p.params(), (e, w, l, a) -> true);
                 assertEquals(15, result.history().size(), "ceil(300 / 64) = 5 iterations per epoch");

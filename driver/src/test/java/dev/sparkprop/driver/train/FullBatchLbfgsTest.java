@@ -240,7 +240,7 @@ class FullBatchLbfgsTest {
         double[] init = settings.initialParameters();
         double[] local = localLbfgs(p.block(), init, 10);
 
-        try (TrainingData data = partitioned(p.block(), split(200, partitions), 16)) {
+        try (TrainingData data = partitioned(p.block(), DistributedTrainingTest.unevenSplit(200, partitions), 16)) {
             DistributedTrainer trainer = new DistributedTrainer(SparkTestSession.sc(), settings);
             DistributedTrainer.Result first = trainer.fit(data, init, (epoch, w, loss, accuracy) -> true);
             DistributedTrainer.Result second = trainer.fit(data, init, (epoch, w, loss, accuracy) -> true);
@@ -276,16 +276,5 @@ class FullBatchLbfgsTest {
             at = lbfgs.iterate(w, at, state, objective).at();
         }
         return w;
-    }
-
-    private static int[] split(int rows, int partitions) {
-        int[] sizes = new int[partitions];
-        int total = partitions * (partitions + 1) / 2;
-        int used = 0;
-        for (int i = 0; i < partitions; i++) {
-            sizes[i] = i == partitions - 1 ? rows - used : rows * (i + 1) / total;
-            used += sizes[i];
-        }
-        return sizes;
     }
 }

@@ -237,10 +237,10 @@ public final class TimeToFirstStep {
             clock.end("start");
             JobConfig config = config(configFile, path, format);
             DataSection data = config.data();
-            Dataset<Row> all = DataSource.readToTrain(spark, data.path(), data.format(), data.csvHeader(),
+            DataSource.Rows all = DataSource.readToTrain(spark, data.path(), data.format(), data.csvHeader(),
                     data.csvDelimiter());
             clock.end("read");
-            Training.Prepared prepared = Training.prepare(config, all, null, TrainJob.columns(data, all), null)
+            Training.Prepared prepared = Training.prepare(config, all, null, TrainJob.columns(data, all.rows()), null)
                     .releasing(List.of(all));
             clock.end("prepare");
             try (Training.Cached cached = Training.cache(prepared)) {

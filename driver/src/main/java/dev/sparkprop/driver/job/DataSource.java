@@ -1,6 +1,9 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.train.DataFrameRows;
+import dev.sparkprop.driver.train.NumericTable;
+import dev.sparkprop.driver.train.TrainingRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /** Reads a table the way a job's data.* keys describe, with one clear error when it cannot. */
 public final class DataSource {
@@ -34,31 +36,54 @@ public final class DataSource {
      * @throws IllegalArgumentException naming the path and what to check
      */
     public static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter) {
-        return read(spark, path, format, header, delimiter, false);
+        return read(spark, path, format, header, delimiter, null);
+    }
+
+    /**
+     * Rows read to train on: the DataFrame and, for a CSV of numbers, the same rows parsed once
+     * into a cached {@link NumericTable} (else null) for the passes to read instead.
+     */
+    public record Rows(Dataset<Row> rows, NumericTable numbers) {
+
+        /** What the passes over the rows read: the table when there is one. */
+        public TrainingRows passes() {
+            return numbers != null ? numbers : new DataFrameRows(rows);
+        }
+
+        /** Unpersists what reading cached. */
+        public void release() {
+            rows.unpersist(false);
+            if (numbers != null) {
+                numbers.close();
+            }
+        }
     }
 
     /**
      * As {@link #read}, for rows that several passes will read, as training does. A CSV whose
-     * every value is a number (or empty) is read as doubles without Spark's type-inference pass,
-     * and comes back cached (MEMORY_AND_DISK): the one pass that checks every line parses also
-     * fills the cache the later passes read. Its values are those the inferred types give, as
-     * doubles. Any other CSV (text, booleans, dates, a column with no values, a line with another
-     * number of fields) is read as {@link #read} reads it, uncached. Unpersist the rows when done.
+     * every value is a number (or empty) is read as doubles without Spark's type-inference pass:
+     * parsed once into a cached {@link NumericTable}, in the pass that checks every line, beside
+     * a DataFrame of double columns for its schema. Its values are those the inferred types give,
+     * as doubles. Any other CSV (text, booleans, dates, a column with no values, a line with
+     * another number of fields) is read as {@link #read} reads it. {@link Rows#release} them when done.
      */
-    public static Dataset<Row> readToTrain(SparkSession spark, String path, String format, boolean header,
-                                           String delimiter) {
-        return read(spark, path, format, header, delimiter, true);
+    public static Rows readToTrain(SparkSession spark, String path, String format, boolean header,
+                                   String delimiter) {
+        NumericTable[] numbers = new NumericTable[1];
+        Dataset<Row> rows = read(spark, path, format, header, delimiter, numbers);
+        return new Rows(rows, numbers[0]);
     }
 
+    /** @param numbers null, or where a CSV of numbers leaves its {@link NumericTable} */
     private static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter,
-                                     boolean numbersToCache) {
+                                     NumericTable[] numbers) {
         DataFrameReader reader = spark.read();
         try {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
                     // The first two lines, split by Spark's own CSV parser, as strings
-                    List<Row> first = header || numbersToCache ? spark.read().option("header", false)
+                    List<Row> first = header || numbers != null ? spark.read().option("header", false)
                             .option("sep", delimiter).csv(path).takeAsList(2) : List.of();
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
@@ -70,8 +95,8 @@ public final class DataSource {
                     // if they are malformed".
                     spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
                     int firstValues = header ? 1 : 0;
-                    df = numbersToCache && first.size() > firstValues && allNumbers(first.get(firstValues))
-                            ? numbersCached(spark, path, header, delimiter, first.get(0)) : null;
+                    df = numbers != null && first.size() > firstValues && allNumbers(first.get(firstValues))
+                            ? numbers(spark, path, header, delimiter, first.get(0), numbers) : null;
                     if (df == null) {
                         // Spark infers the types in one pass, then reads with them.
                         StructType inferred = reader.option("header", header).option("sep", delimiter)
@@ -123,18 +148,18 @@ public final class DataSource {
     }
 
     /**
-     * The CSV with every column read as double, cached, when every line parses so; else null.
-     * Spark's inference tries integer, long, decimal and double before any other type, so a column
-     * whose every value parses as a double is inferred as one of those four, and its values as
-     * doubles are the same; the first line of values has every column's value, so none is a column
-     * without values (which inference calls string). A value that does not parse, or a line with
-     * another number of fields, makes its line malformed: one such line and the CSV is read with
-     * inferred types instead.
+     * The CSV with every column read as double, and its {@link NumericTable} in {@code numbers[0]},
+     * when every line parses so; else null. Spark's inference tries integer, long, decimal and
+     * double before any other type, so a column whose every value parses as a double is inferred
+     * as one of those four, and its values as doubles are the same; the first line of values has
+     * every column's value, so none is a column without values (which inference calls string). A
+     * value that does not parse, or a line with another number of fields, and the CSV is read
+     * with inferred types instead.
      *
      * @param firstLine the first line's fields, which name the columns when there is a header
      */
-    private static Dataset<Row> numbersCached(SparkSession spark, String path, boolean header, String delimiter,
-                                              Row firstLine) {
+    private static Dataset<Row> numbers(SparkSession spark, String path, boolean header, String delimiter,
+                                        Row firstLine, NumericTable[] numbers) {
         StructType doubles = new StructType();
         for (int i = 0; i < firstLine.size(); i++) {
             // The names Spark's reader gives: the header's, or _c<i> without a header or for an empty name
@@ -142,13 +167,11 @@ public final class DataSource {
                     ? firstLine.getString(i) : "_c" + i;
             doubles = doubles.add(name, DataTypes.DoubleType, true);
         }
-        Dataset<Row> df = csv(spark, path, header, delimiter, doubles).persist(StorageLevel.MEMORY_AND_DISK());
-        // Fills the cache (Spark caches whole partitions, whatever columns a query reads), all partitions at once
-        if (df.where(Columns.col(Columns.MALFORMED).isNotNull()).count() == 0) {
-            return df;
+        if (delimiter.length() != 1) {
+            return null;
         }
-        df.unpersist(false);
-        return null;
+        numbers[0] = NumericTable.readCsv(spark, path, header, delimiter.charAt(0), List.of(doubles.fieldNames()));
+        return numbers[0] == null ? null : csv(spark, path, header, delimiter, doubles);
     }
 
     /**

@@ -60,17 +60,18 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
-        Dataset<Row> all = read(config.data().path());
-        List<Dataset<Row>> read = new ArrayList<>(List.of(all));
+        DataSource.Rows all = read(config.data().path());
+        List<DataSource.Rows> read = new ArrayList<>(List.of(all));
         Training.Prepared prepared;
         try {
-            Dataset<Row> validationRows = config.data().validationPath().map(this::read).orElse(null);
+            DataSource.Rows validationRows = config.data().validationPath().map(this::read).orElse(null);
             if (validationRows != null) {
                 read.add(validationRows);
             }
-            prepared = Training.prepare(config, all, validationRows, columns(config.data(), all), null).releasing(read);
+            prepared = Training.prepare(config, all, validationRows, columns(config.data(), all.rows()), null)
+                    .releasing(read);
         } catch (RuntimeException e) {
-            read.forEach(rows -> rows.unpersist(false));
+            read.forEach(DataSource.Rows::release);
             throw e;
         }
         // Printed once the data has given an auto input width its number
@@ -97,7 +98,7 @@ public final class TrainJob {
         return model;
     }
 
-    private Dataset<Row> read(String path) {
+    private DataSource.Rows read(String path) {
         DataSection data = config.data();
         return DataSource.readToTrain(spark, path, data.format(), data.csvHeader(), data.csvDelimiter());
     }

@@ -6,10 +6,13 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.train.DataFrameRows;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
+import dev.sparkprop.driver.train.NumericTable;
 import dev.sparkprop.driver.train.PreprocessingFitter;
 import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.driver.train.TrainingRows;
 import dev.sparkprop.driver.train.TrainerState;
 import dev.sparkprop.driver.train.TrainingDivergedException;
 import dev.sparkprop.driver.train.TrainingSettings;
@@ -56,26 +59,25 @@ public final class Training {
      * encoded data's (the config to print and to save with the model).
      *
      * @param validationRows null without validation data
-     * @param caches         rows cached for the passes of the preparation and of {@link #cache}, which
-     *                       {@link #cache} unpersists once the blocks hold them
+     * @param releases       unpersist what was cached for the passes of the preparation and of
+     *                       {@link #cache}, which runs them once the blocks hold the rows
      */
-    public record Prepared(JobConfig config, TrainingSettings settings, Dataset<Row> trainRows,
-                           Dataset<Row> validationRows, PreprocessingFitter.Fitted fitted,
-                           List<Dataset<Row>> caches) {
+    public record Prepared(JobConfig config, TrainingSettings settings, TrainingRows trainRows,
+                           TrainingRows validationRows, PreprocessingFitter.Fitted fitted, List<Runnable> releases) {
 
         /**
          * These, with {@code rows} too, unpersisted once the blocks hold them: for a caller whose
          * rows are its own, read cached for these passes ({@link DataSource#readToTrain}).
          */
-        public Prepared releasing(List<Dataset<Row>> rows) {
-            List<Dataset<Row>> all = new ArrayList<>(caches);
-            all.addAll(rows);
+        public Prepared releasing(List<DataSource.Rows> rows) {
+            List<Runnable> all = new ArrayList<>(releases);
+            rows.forEach(r -> all.add(r::release));
             return new Prepared(config, settings, trainRows, validationRows, fitted, List.copyOf(all));
         }
 
-        /** Unpersists the {@link #caches}. */
+        /** Runs the {@link #releases}. */
         void release() {
-            caches.forEach(rows -> rows.unpersist(false));
+            releases.forEach(Runnable::run);
         }
     }
 
@@ -88,30 +90,60 @@ public final class Training {
      */
     public static Prepared prepare(JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
                                    DataColumns columns, List<String> classes) {
-        Dataset<Row> trainRows = rows;
+        return prepare(config, new DataSource.Rows(rows, null),
+                validationRows == null ? null : new DataSource.Rows(validationRows, null), columns, classes);
+    }
+
+    /**
+     * As {@link #prepare(JobConfig, Dataset, Dataset, DataColumns, List)}, for rows that may come
+     * parsed into a {@link NumericTable} too, whose passes read it instead of the DataFrame.
+     */
+    public static Prepared prepare(JobConfig config, DataSource.Rows rows, DataSource.Rows validationRows,
+                                   DataColumns columns, List<String> classes) {
         double fraction = config.data().validationFraction();
-        if (validationRows == null && fraction > 0) {
-            Dataset<Row>[] split = rows.randomSplit(new double[] {1 - fraction, fraction}, config.training().seed());
-            trainRows = split[0];
-            validationRows = split[1];
-        }
-        // The passes below and the one that builds the blocks all read the training rows: computed once (for a
-        // split half, randomSplit sorts each partition by every column) and cached, unless they already are.
-        List<Dataset<Row>> caches = new ArrayList<>();
-        if (trainRows.storageLevel().equals(StorageLevel.NONE())) {
-            caches.add(trainRows.persist(StorageLevel.MEMORY_AND_DISK()));
-        }
+        long seed = config.training().seed();
+        List<Runnable> releases = new ArrayList<>();
         try {
-            // Fills the cache on every core at once; the first pass below would take a partition at a time.
-            trainRows.count();
-            List<FeatureColumn> features = PreprocessingFitter.features(trainRows, columns, config.data().missing());
+            TrainingRows train;
+            TrainingRows validation = validationRows == null ? null : validationRows.passes();
+            // The rows whose schema gives the column types, and whose values give the categories
+            Dataset<Row> typed = rows.rows();
+            // A table reads numbers only: categories take the DataFrame's distinct values
+            if (rows.numbers() != null && columns.categorical().isEmpty()) {
+                train = rows.numbers();
+                if (validation == null && fraction > 0) {
+                    NumericTable[] split = rows.numbers().split(fraction, seed);
+                    releases.add(split[0]::close);
+                    train = split[0];
+                    validation = split[1];
+                }
+            } else {
+                Dataset<Row> trainRows = rows.rows();
+                if (validation == null && fraction > 0) {
+                    Dataset<Row>[] split = trainRows.randomSplit(new double[] {1 - fraction, fraction}, seed);
+                    trainRows = split[0];
+                    validation = new DataFrameRows(split[1]);
+                }
+                // The passes below and the one that builds the blocks all read the training rows: computed once
+                // (for a split half, randomSplit sorts each partition by every column) and cached, unless they
+                // already are.
+                if (trainRows.storageLevel().equals(StorageLevel.NONE())) {
+                    Dataset<Row> cached = trainRows.persist(StorageLevel.MEMORY_AND_DISK());
+                    releases.add(() -> cached.unpersist(false));
+                }
+                // Fills the cache on every core at once; the first pass below would take a partition at a time.
+                trainRows.count();
+                train = new DataFrameRows(trainRows);
+                typed = trainRows;
+            }
+            List<FeatureColumn> features = PreprocessingFitter.features(typed, columns, config.data().missing());
             JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
             TrainingSettings settings = TrainingSettings.of(resolved);
-            PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(trainRows, columns, features,
+            PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(train, columns, features,
                     settings.network(), resolved.data().standardize(), resolved.data().missing(), classes);
-            return new Prepared(resolved, settings, trainRows, validationRows, fitted, List.copyOf(caches));
+            return new Prepared(resolved, settings, train, validation, fitted, List.copyOf(releases));
         } catch (RuntimeException e) {
-            caches.forEach(c -> c.unpersist(false));
+            releases.forEach(Runnable::run);
             throw e;
         }
     }
@@ -243,7 +275,7 @@ public final class Training {
             // Class weights shape the training objective only; validation metrics stay unweighted, as
             // evaluate computes them.
             TrainingData validation = prepared.validationRows() == null ? null
-                    : TrainingData.fromDataFrame(prepared.validationRows(), "the validation data", prep, spec,
+                    : TrainingData.fromRows(prepared.validationRows(), "the validation data", prep, spec,
                     settings.blockRows(), null, settings.numberType());
             return new Cached(train, validation);
         } catch (RuntimeException e) {

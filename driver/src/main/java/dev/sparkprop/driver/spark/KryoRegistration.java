@@ -22,6 +22,9 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(int[].class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
+        // NumericTable's chunks of floats, and its value counts
+        kryo.register(float[].class);
+        kryo.register(java.util.HashMap.class);
         // DataProblems' lists
         kryo.register(java.util.ArrayList.class);
         // TrainingData.Totals' source partition sizes

@@ -97,7 +97,12 @@ public final class PreprocessingFitter {
      */
     public static Fitted fit(Dataset<Row> df, DataColumns columns, List<FeatureColumn> features, NetworkSpec spec,
                              boolean standardize, MissingValues missing, List<String> knownClasses) {
-        Dataset<Row> wellFormed = wellFormed(df);
+        return fit(new DataFrameRows(df), columns, features, spec, standardize, missing, knownClasses);
+    }
+
+    /** As {@link #fit(Dataset, DataColumns, List, NetworkSpec, boolean, MissingValues, List)}, for rows of any source. */
+    public static Fitted fit(TrainingRows rows, DataColumns columns, List<FeatureColumn> features, NetworkSpec spec,
+                             boolean standardize, MissingValues missing, List<String> knownClasses) {
         int width = width(features);
         if (width != spec.inputWidth()) {
             throw new IllegalArgumentException("the data encodes to " + width + " inputs (" + describe(features)
@@ -111,7 +116,7 @@ public final class PreprocessingFitter {
             if (columns.labels().size() != 1) {
                 throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
             }
-            Map<String, Long> byClass = classCounts(wellFormed, columns.labels().get(0));
+            Map<String, Long> byClass = classCounts(rows, columns.labels().get(0));
             if (knownClasses != null) {
                 byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
             }
@@ -142,7 +147,7 @@ public final class PreprocessingFitter {
             // No statistics to learn: the pass that caches the blocks checks the rows (TrainingData)
             return new Fitted(raw, counts);
         }
-        return new Fitted(withStatistics(df, raw, spec, standardize), counts);
+        return new Fitted(withStatistics(rows, raw, spec, standardize), counts);
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
@@ -201,16 +206,15 @@ public final class PreprocessingFitter {
     }
 
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
-    private static Map<String, Long> classCounts(Dataset<Row> df, String label) {
+    private static Map<String, Long> classCounts(TrainingRows rows, String label) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        List<Row> groups = df.groupBy(Columns.col(label)).count().limit(MAX_CATEGORIES + 1).collectAsList();
-        for (Row r : groups) {
-            if (r.get(0) == null) {
+        for (Map.Entry<Object, Long> group : rows.valueCounts(label, MAX_CATEGORIES + 1)) {
+            if (group.getKey() == null) {
                 DataProblems missing = new DataProblems();
-                missing.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, r.getLong(1));
+                missing.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, group.getValue());
                 missing.check("the training data");
             }
-            counts.merge(RowEncoder.key(r.get(0)), r.getLong(1), Long::sum);
+            counts.merge(RowEncoder.key(group.getKey()), group.getValue(), Long::sum);
         }
         if (counts.isEmpty()) {
             throw new IllegalArgumentException("the training data has no rows");
@@ -262,17 +266,16 @@ public final class PreprocessingFitter {
      * finds comes back with the statistics and is raised here, once (the caching pass checks
      * the same rows again and finds nothing new).
      */
-    private static Preprocessing withStatistics(Dataset<Row> df, Preprocessing raw, NetworkSpec spec,
+    private static Preprocessing withStatistics(TrainingRows rows, Preprocessing raw, NetworkSpec spec,
                                                 boolean standardize) {
-        Dataset<Row> selected = TrainingData.select(df, raw);
-        RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false,
-                Columns.indexOfMalformed(selected));
+        TrainingRows.Selected selected = rows.select(raw);
+        RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false, selected.malformedAt());
         int in = spec.inputWidth();
         int out = spec.outputWidth();
         boolean targets = spec.task().kind() == Task.Kind.REGRESSION && standardize;
         // Merged in partition order (collect keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
-        Statistics stats = selected.javaRDD().mapPartitions((Iterator<Row> it) -> {
+        Statistics stats = selected.rows().mapPartitions((Iterator<Row> it) -> {
             Statistics s = new Statistics(in, out);
             double[] x = new double[in];
             double[] y = new double[out];

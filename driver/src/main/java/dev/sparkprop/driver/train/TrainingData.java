@@ -1,8 +1,6 @@
 package dev.sparkprop.driver.train;
 
-import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
-import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -13,11 +11,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
@@ -70,49 +67,43 @@ public final class TrainingData implements AutoCloseable {
      */
     public static TrainingData fromDataFrame(Dataset<Row> df, String source, Preprocessing prep, NetworkSpec spec,
                                              int blockRows, double[] classWeights, Precision precision) {
-        Dataset<Row> selected = select(df, prep);
-        return encode(selected, -1, source, prep, spec, blockRows, classWeights, precision);
+        return fromRows(new DataFrameRows(df), source, prep, spec, blockRows, classWeights, precision);
+    }
+
+    /** {@link #fromDataFrame}, for rows of any source. */
+    public static TrainingData fromRows(TrainingRows rows, String source, Preprocessing prep, NetworkSpec spec,
+                                        int blockRows, double[] classWeights, Precision precision) {
+        return encode(rows.select(prep), source, prep, spec, blockRows, classWeights, precision);
     }
 
     /**
-     * {@link #fromDataFrame}, for the rows to train on: each row numbered by its place in
-     * {@code df}'s partitions before they are spread over {@code partitions} partitions (0: one
-     * per core of the application, Spark's default parallelism), so that a mini-batch holds the
-     * same rows whatever the partitioning ({@link RowIds}). Spreading keeps every row's
-     * partition and order the same on every run ({@link #spread}); data already in that many
+     * {@link #fromRows}, for the rows to train on: each row numbered by its place in the
+     * source's partitions before they are spread over {@code partitions} partitions (0: one per
+     * core of the application, Spark's default parallelism), so that a mini-batch holds the same
+     * rows whatever the partitioning ({@link RowIds}). Spreading keeps every row's partition and
+     * order the same on every run ({@link TrainingRows#numbered}); data already in that many
      * partitions stays where it is.
      */
+    public static TrainingData forTraining(TrainingRows rows, int partitions, String source, Preprocessing prep,
+                                           NetworkSpec spec, int blockRows, double[] classWeights,
+                                           Precision precision) {
+        int n = partitions > 0 ? partitions : SparkContext.getOrCreate().defaultParallelism();
+        return encode(rows.numbered(prep, n), source, prep, spec, blockRows, classWeights, precision);
+    }
+
+    /** {@link #forTraining(TrainingRows, int, String, Preprocessing, NetworkSpec, int, double[], Precision)} of a DataFrame. */
     public static TrainingData forTraining(Dataset<Row> df, int partitions, String source, Preprocessing prep,
                                            NetworkSpec spec, int blockRows, double[] classWeights,
                                            Precision precision) {
-        int n = partitions > 0 ? partitions : df.sparkSession().sparkContext().defaultParallelism();
-        Dataset<Row> numbered = select(df, prep).withColumn(KEY, functions.monotonically_increasing_id());
-        if (numbered.rdd().getNumPartitions() != n) {
-            numbered = spread(numbered, n);
-        }
-        return encode(numbered, numbered.schema().fieldIndex(KEY), source, prep, spec, blockRows, classWeights,
-                precision);
+        return forTraining(new DataFrameRows(df), partitions, source, prep, spec, blockRows, classWeights, precision);
     }
 
-    /** The column of a row's source key while the training rows are numbered and spread. */
-    private static final String KEY = "__sparkprop_row";
-
-    /**
-     * {@code rows} in {@code n} partitions, each in the same row order on every run. A plain
-     * repartition's reduce side reads the map outputs in the order they arrive, so its row order,
-     * and with it the rounding of each partition's sums, would vary between runs. Rows are spread
-     * by a hash of their source key and sorted by it.
-     */
-    private static Dataset<Row> spread(Dataset<Row> rows, int n) {
-        return rows.repartition(n, functions.col(KEY)).sortWithinPartitions(KEY);
-    }
-
-    /** @param keyAt the position of the rows' source key, or -1 to number them by their place in the cache */
-    private static TrainingData encode(Dataset<Row> selected, int keyAt, String source, Preprocessing prep,
+    /** Rows without a source key ({@link TrainingRows.Selected#keyAt} -1) are numbered by their place in the cache. */
+    private static TrainingData encode(TrainingRows.Selected selected, String source, Preprocessing prep,
                                        NetworkSpec spec, int blockRows, double[] classWeights, Precision precision) {
-        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false,
-                Columns.indexOfMalformed(selected));
-        JavaRDD<Object> encoded = selected.javaRDD()
+        RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false, selected.malformedAt());
+        int keyAt = selected.keyAt();
+        JavaRDD<Object> encoded = selected.rows()
                 .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision, keyAt))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -274,34 +265,6 @@ public final class TrainingData implements AutoCloseable {
     @Override
     public void close() {
         cached.unpersist(false);
-    }
-
-    /**
-     * The columns a {@link RowEncoder} reads, in its order: features, labels, weight, and
-     * {@link Columns#MALFORMED} when the data has it.
-     */
-    static Dataset<Row> select(Dataset<Row> df, Preprocessing prep) {
-        List<String> available = Columns.names(df);
-        List<String> wanted = new ArrayList<>();
-        prep.features().forEach(f -> wanted.add(f.name()));
-        wanted.addAll(prep.labels());
-        if (prep.weight() != null) {
-            wanted.add(prep.weight());
-        }
-        List<Column> selection = new ArrayList<>();
-        for (String name : wanted) {
-            if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
-            }
-            selection.add(Columns.col(name));
-        }
-        ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
-        ColumnTypes.checkTargets(df.schema(), prep);
-        if (Columns.hasMalformed(df)) {
-            selection.add(Columns.col(Columns.MALFORMED));
-        }
-        return df.select(selection.toArray(new Column[0]));
     }
 
     /**

@@ -1,0 +1,79 @@
+package dev.sparkprop.driver.train;
+
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/** Rows of a DataFrame, read through Spark SQL. */
+public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
+
+    /** The column of a row's source key while the training rows are numbered and spread. */
+    private static final String KEY = "__sparkprop_row";
+
+    @Override
+    public List<Map.Entry<Object, Long>> valueCounts(String column, int limit) {
+        Dataset<Row> wellFormed = Columns.hasMalformed(df) ? df.where(Columns.col(Columns.MALFORMED).isNull()) : df;
+        List<Map.Entry<Object, Long>> counts = new ArrayList<>();
+        for (Row r : wellFormed.groupBy(Columns.col(column)).count().limit(limit).collectAsList()) {
+            counts.add(new AbstractMap.SimpleImmutableEntry<>(r.get(0), r.getLong(1)));
+        }
+        return counts;
+    }
+
+    @Override
+    public Selected select(Preprocessing prep) {
+        Dataset<Row> selected = selectColumns(prep);
+        return new Selected(selected.javaRDD(), Columns.indexOfMalformed(selected), -1);
+    }
+
+    /**
+     * Each row numbered by its place in the DataFrame's partitions ({@code monotonically_increasing_id}),
+     * then, unless already in that many partitions, spread by a hash of its key and sorted by it: a plain
+     * repartition's reduce side reads the map outputs in the order they arrive, so its row order, and with
+     * it the rounding of each partition's sums, would vary between runs.
+     */
+    @Override
+    public Selected numbered(Preprocessing prep, int partitions) {
+        Dataset<Row> numbered = selectColumns(prep).withColumn(KEY, functions.monotonically_increasing_id());
+        if (numbered.rdd().getNumPartitions() != partitions) {
+            numbered = numbered.repartition(partitions, functions.col(KEY)).sortWithinPartitions(KEY);
+        }
+        return new Selected(numbered.javaRDD(), Columns.indexOfMalformed(numbered), numbered.schema().fieldIndex(KEY));
+    }
+
+    /**
+     * The columns a {@link RowEncoder} reads, in its order: features, labels, weight, and
+     * {@link Columns#MALFORMED} when the data has it.
+     */
+    private Dataset<Row> selectColumns(Preprocessing prep) {
+        List<String> available = Columns.names(df);
+        List<String> wanted = new ArrayList<>();
+        prep.features().forEach(f -> wanted.add(f.name()));
+        wanted.addAll(prep.labels());
+        if (prep.weight() != null) {
+            wanted.add(prep.weight());
+        }
+        List<Column> selection = new ArrayList<>();
+        for (String name : wanted) {
+            if (!available.contains(name)) {
+                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
+                        + available);
+            }
+            selection.add(Columns.col(name));
+        }
+        ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
+        ColumnTypes.checkTargets(df.schema(), prep);
+        if (Columns.hasMalformed(df)) {
+            selection.add(Columns.col(Columns.MALFORMED));
+        }
+        return df.select(selection.toArray(new Column[0]));
+    }
+}

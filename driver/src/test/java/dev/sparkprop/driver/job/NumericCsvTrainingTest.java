@@ -1,0 +1,62 @@
+package dev.sparkprop.driver.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.train.SparkTestSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A CSV of numbers trains through its {@code NumericTable} to the model, bit for bit, that the
+ * same file read by Spark's CSV reader trains to: the same validation rows, statistics, classes,
+ * row ids and partitions.
+ */
+class NumericCsvTrainingTest {
+
+    private final SparkSession spark = SparkTestSession.spark();
+
+    private double[] train(JobConfig config, boolean table) {
+        String path = config.data().path();
+        DataSource.Rows rows = table ? DataSource.readToTrain(spark, path, "csv", true, ",")
+                : new DataSource.Rows(DataSource.read(spark, path, "csv", true, ","), null);
+        if (table) {
+            assertNotNull(rows.numbers(), "wine.csv is read into a table");
+        } else {
+            assertNull(rows.numbers());
+        }
+        Training.Prepared prepared = Training.prepare(config, rows, null, TrainJob.columns(config.data(), rows.rows()),
+                null).releasing(List.of(rows));
+        ProgressLine quiet = ProgressLine.console(new PrintStream(new ByteArrayOutputStream()), null);
+        return Training.run(spark, prepared, null, quiet).model().params();
+    }
+
+    private static JobConfig job(String... more) {
+        List<String> keys = new java.util.ArrayList<>(List.of("data.path=" + SparkTestSession.dataset("wine.csv"),
+                "network.layers=auto,8:tanh,3:softmax", "network.loss=cross_entropy", "optimizer.kind=adam",
+                "optimizer.learning_rate=0.01", "training.epochs=3", "training.batch_rows=16",
+                "data.validation_fraction=0.25", "training.seed=5", "output.model_path=unused"));
+        keys.addAll(List.of(more));
+        return JobConfigLoader.load(null, keys);
+    }
+
+    @Test
+    void spreadOverMorePartitionsThanTheFileHasTrainsTheModelOfSparksReader() {
+        JobConfig config = job("spark.partitions=3");
+        assertArrayEquals(train(config, false), train(config, true));
+    }
+
+    @Test
+    void onTheFilesOwnPartitionsWithoutValidationTrainsTheModelOfSparksReader() {
+        JobConfig config = job("spark.partitions=1", "data.validation_fraction=0", "training.class_weights=balanced");
+        assertArrayEquals(train(config, false), train(config, true));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sparkprop.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.driver.spark.Columns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A table holds what Spark's CSV reader reads as doubles, numbered and split as Spark SQL numbers and splits it. */
+class NumericTableTest {
+
+    private static final List<String> NAMES = List.of("a", "b", "c");
+
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = SparkTestSession.spark();
+
+    @AfterEach
+    void defaultSplits() {
+        spark.conf().unset("spark.sql.files.maxPartitionBytes");
+    }
+
+    /** Two files with headers, blank lines, empty fields and Spark's spellings; small splits, so a file spans partitions. */
+    private Path numbers() throws IOException {
+        Random random = new Random(3);
+        for (String file : new String[] {"one.csv", "two.csv"}) {
+            List<String> lines = new ArrayList<>(List.of("a,b,c", ""));
+            for (int i = 0; i < 300; i++) {
+                String c = switch (i % 50) {
+                    case 7 -> "";
+                    case 11 -> "NaN";
+                    case 13 -> "-Inf";
+                    case 17 -> "1e400";
+                    default -> Integer.toString(random.nextInt(4));
+                };
+                lines.add(random.nextInt(5) + "," + String.format(java.util.Locale.ROOT, "%.3f", random.nextGaussian())
+                        + "," + c);
+                if (i % 97 == 5) {
+                    lines.add("   ");
+                }
+            }
+            Files.write(dir.resolve(file), lines);
+        }
+        spark.conf().set("spark.sql.files.maxPartitionBytes", "1500");
+        return dir;
+    }
+
+    private Dataset<Row> sparkRead(Path path) {
+        StructType doubles = new StructType();
+        for (String name : NAMES) {
+            doubles = doubles.add(name, DataTypes.DoubleType, true);
+        }
+        return spark.read().option("header", true).schema(doubles.add(Columns.MALFORMED, DataTypes.StringType, true))
+                .option("columnNameOfCorruptRecord", Columns.MALFORMED).csv(path.toString());
+    }
+
+    /** Each row as its key then its values, in partition order. */
+    private static List<ArrayList<Object>> keyed(JavaRDD<Row> rows, int keyAt) {
+        int width = NAMES.size();
+        return rows.map(r -> {
+            ArrayList<Object> values = new ArrayList<>(List.of(r.getLong(keyAt)));
+            for (int i = 0; i < width; i++) {
+                values.add(r.get(i));
+            }
+            return values;
+        }).collect();
+    }
+
+    private static List<ArrayList<Object>> tableRows(NumericTable table) {
+        return keyed(table.rows(new int[] {0, 1, 2}, true), 3);
+    }
+
+    private static List<ArrayList<Object>> datasetRows(Dataset<Row> df) {
+        return keyed(df.withColumn("key", functions.monotonically_increasing_id()).javaRDD(), NAMES.size() + 1);
+    }
+
+    @Test
+    void holdsTheValuesAndPlacesSparksCsvReaderGivesEveryRow() throws IOException {
+        Path path = numbers();
+        try (NumericTable table = NumericTable.readCsv(spark, path.toString(), true, ',', NAMES)) {
+            assertNotNull(table);
+            List<ArrayList<Object>> expected = datasetRows(sparkRead(path));
+            assertTrue(table.rows(new int[] {0}, false).getNumPartitions() > 3, "the files span several partitions");
+            assertEquals(600, expected.size());
+            assertEquals(expected, tableRows(table));
+        }
+    }
+
+    @Test
+    void splitDrawsTheRowsInTheOrderOfSparksRandomSplit() throws IOException {
+        Path path = numbers();
+        try (NumericTable table = NumericTable.readCsv(spark, path.toString(), true, ',', NAMES)) {
+            Dataset<Row>[] expected = sparkRead(path).randomSplit(new double[] {0.7, 0.3}, 11);
+            NumericTable[] split = table.split(0.3, 11);
+            try {
+                assertEquals(datasetRows(expected[0]), tableRows(split[0]));
+                assertEquals(datasetRows(expected[1]), tableRows(split[1]));
+                assertTrue(datasetRows(expected[1]).size() > 100);
+            } finally {
+                split[0].close();
+            }
+        }
+    }
+
+    @Test
+    void aLineThatIsNotNumbersOrHasAnotherNumberOfFieldsLeavesNoTable() throws IOException {
+        Path text = Files.write(dir.resolve("text.csv"), List.of("a,b,c", "1,2,3", "1,x,3"));
+        assertNull(NumericTable.readCsv(spark, text.toString(), true, ',', NAMES));
+        Path ragged = Files.write(dir.resolve("ragged.csv"), List.of("a,b,c", "1,2,3", "1,2"));
+        assertNull(NumericTable.readCsv(spark, ragged.toString(), true, ',', NAMES));
+        Path quoted = Files.write(dir.resolve("quoted.csv"), List.of("a,b,c", "1,\"2\",3"));
+        assertNull(NumericTable.readCsv(spark, quoted.toString(), true, ',', NAMES));
+        assertEquals(0, spark.sparkContext().getPersistentRDDs().size(), "nothing left cached");
+    }
+
+    @Test
+    void withoutAHeaderEveryLineIsARow() throws IOException {
+        Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,3", "4,,6"));
+        try (NumericTable table = NumericTable.readCsv(spark, bare.toString(), false, ',', NAMES)) {
+            assertEquals(List.of(Arrays.asList(0L, 1.0, 2.0, 3.0), Arrays.asList(1L, 4.0, null, 6.0)),
+                    tableRows(table));
+        }
+    }
+}

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -18,6 +20,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -82,9 +85,7 @@ public final class DataSource {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
-                    // The first two lines, split by Spark's own CSV parser, as strings
-                    List<Row> first = header || numbers != null ? spark.read().option("header", false)
-                            .option("sep", delimiter).csv(path).takeAsList(2) : List.of();
+                    List<String[]> first = header || numbers != null ? firstLines(spark, path, delimiter) : List.of();
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
                     }
@@ -159,12 +160,11 @@ public final class DataSource {
      * @param firstLine the first line's fields, which name the columns when there is a header
      */
     private static Dataset<Row> numbers(SparkSession spark, String path, boolean header, String delimiter,
-                                        Row firstLine, NumericTable[] numbers) {
+                                        String[] firstLine, NumericTable[] numbers) {
         StructType doubles = new StructType();
-        for (int i = 0; i < firstLine.size(); i++) {
+        for (int i = 0; i < firstLine.length; i++) {
             // The names Spark's reader gives: the header's, or _c<i> without a header or for an empty name
-            String name = header && !firstLine.isNullAt(i) && !firstLine.getString(i).isEmpty()
-                    ? firstLine.getString(i) : "_c" + i;
+            String name = header && firstLine[i] != null && !firstLine[i].isEmpty() ? firstLine[i] : "_c" + i;
             doubles = doubles.add(name, DataTypes.DoubleType, true);
         }
         if (delimiter.length() != 1) {
@@ -175,15 +175,44 @@ public final class DataSource {
     }
 
     /**
+     * The first two lines that are not blank (as Spark's CSV reader skips them), split by the
+     * CSV parser Spark's reader uses, with its default settings: Spark's own reader would plan
+     * and compile a query over every column, seconds for a table of hundreds of columns.
+     */
+    private static List<String[]> firstLines(SparkSession spark, String path, String delimiter) {
+        CsvParserSettings settings = new CsvParserSettings();
+        settings.getFormat().setDelimiter(delimiter);
+        settings.getFormat().setQuote('"');
+        settings.getFormat().setQuoteEscape('\\');
+        settings.getFormat().setComment('\0');
+        settings.setIgnoreLeadingWhitespaces(false);
+        settings.setIgnoreTrailingWhitespaces(false);
+        settings.setMaxColumns(20480);
+        settings.setMaxCharsPerColumn(-1);
+        settings.setNullValue(null);
+        settings.setEmptyValue(null);
+        CsvParser parser = new CsvParser(settings);
+        List<String[]> lines = new ArrayList<>();
+        for (String line : spark.read().text(path).as(Encoders.STRING()).takeAsList(FIRST_LINES)) {
+            if (!line.trim().isEmpty() && lines.size() < 2) {
+                lines.add(parser.parseLine(line));
+            }
+        }
+        return lines;
+    }
+
+    /** Lines read to find the first two that are not blank. */
+    private static final int FIRST_LINES = 16;
+
+    /**
      * Whether every field of {@code line} is a number to Spark's CSV reader of doubles: Java's
      * double syntax, or its NaN and infinity spellings. An empty field is not.
      */
-    private static boolean allNumbers(Row line) {
-        for (int i = 0; i < line.size(); i++) {
-            if (line.isNullAt(i)) {
+    private static boolean allNumbers(String[] line) {
+        for (String value : line) {
+            if (value == null) {
                 return false;
             }
-            String value = line.getString(i);
             if (!value.equals("NaN") && !value.equals("Inf") && !value.equals("-Inf")) {
                 try {
                     Double.parseDouble(value);
@@ -201,12 +230,12 @@ public final class DataSource {
      * twice becomes {@code a0} and {@code a1}) and training would go on with names the user
      * never wrote.
      *
-     * @param header the first line, split by Spark's own CSV parser
+     * @param header the first line, split as Spark's CSV reader splits it
      */
-    private static void checkHeader(String path, Row header) {
+    private static void checkHeader(String path, String[] header) {
         Map<String, List<Integer>> positions = new LinkedHashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.getString(i);
+        for (int i = 0; i < header.length; i++) {
+            String name = header[i];
             if (name != null && !name.isEmpty()) {
                 positions.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
             }
@@ -214,7 +243,7 @@ public final class DataSource {
         List<String> problems = new ArrayList<>();
         for (List<Integer> at : positions.values()) {
             if (at.size() > 1) {
-                List<String> names = at.stream().map(header::getString).distinct().toList();
+                List<String> names = at.stream().map(i -> header[i]).distinct().toList();
                 String columns = "(columns " + ordinals(at) + ")";
                 problems.add(names.size() == 1
                         ? "names column '" + names.get(0) + "' " + (at.size() == 2 ? "twice" : at.size() + " times")

@@ -136,7 +136,7 @@ public final class Training {
                 train = new DataFrameRows(trainRows);
                 typed = trainRows;
             }
-            List<FeatureColumn> features = PreprocessingFitter.features(typed, columns, config.data().missing());
+            List<FeatureColumn> features = PreprocessingFitter.features(typed, train, columns, config.data().missing());
             JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
             TrainingSettings settings = TrainingSettings.of(resolved);
             PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(train, columns, features,

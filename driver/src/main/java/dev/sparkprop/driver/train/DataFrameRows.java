@@ -19,6 +19,11 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
     private static final String KEY = "__sparkprop_row";
 
     @Override
+    public boolean isEmpty() {
+        return df.isEmpty();
+    }
+
+    @Override
     public List<Map.Entry<Object, Long>> valueCounts(String column, int limit) {
         Dataset<Row> wellFormed = Columns.hasMalformed(df) ? df.where(Columns.col(Columns.MALFORMED).isNull()) : df;
         List<Map.Entry<Object, Long>> counts = new ArrayList<>();

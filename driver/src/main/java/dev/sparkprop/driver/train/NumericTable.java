@@ -259,6 +259,12 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
     }
 
     @Override
+    public boolean isEmpty() {
+        Boolean side = validation;
+        return chunks.filter(c -> c.rows > 0 && (side == null || side == c.validation)).isEmpty();
+    }
+
+    @Override
     public List<Map.Entry<Object, Long>> valueCounts(String column, int limit) {
         int at = columnAt(column);
         Map<Double, Long> counts = rows(new int[] {at}, false).mapPartitions(it -> {

@@ -71,8 +71,19 @@ public final class PreprocessingFitter {
      * @throws IllegalArgumentException for a missing column, no rows, or a column that cannot be a feature
      */
     public static List<FeatureColumn> features(Dataset<Row> df, DataColumns columns, MissingValues missing) {
+        return features(df, new DataFrameRows(df), columns, missing);
+    }
+
+    /**
+     * As {@link #features(Dataset, DataColumns, MissingValues)}, with the column types and the
+     * categories from {@code df} and the rows from {@code rows}.
+     */
+    public static List<FeatureColumn> features(Dataset<Row> df, TrainingRows rows, DataColumns columns,
+                                               MissingValues missing) {
         checkColumnsExist(df, columns);
-        requireRows(df);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
         Dataset<Row> wellFormed = wellFormed(df);
         List<FeatureColumn> features = new ArrayList<>();
         for (String name : columns.features()) {
@@ -250,12 +261,6 @@ public final class PreprocessingFitter {
             return true;
         } catch (NumberFormatException e) {
             return false;
-        }
-    }
-
-    private static void requireRows(Dataset<Row> df) {
-        if (df.isEmpty()) {
-            throw new IllegalArgumentException("the training data has no rows");
         }
     }
 

@@ -20,6 +20,9 @@ public interface TrainingRows {
     record Selected(JavaRDD<Row> rows, int malformedAt, int keyAt) {
     }
 
+    /** Whether there are no rows. */
+    boolean isEmpty();
+
     /** Every distinct value of {@code column} in the well-formed rows (null for a missing one) and its row count, at most {@code limit} of them. */
     List<Map.Entry<Object, Long>> valueCounts(String column, int limit);
 

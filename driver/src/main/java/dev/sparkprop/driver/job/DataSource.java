@@ -142,12 +142,19 @@ public final class DataSource {
                     ? firstLine.getString(i) : "_c" + i;
             doubles = doubles.add(name, DataTypes.DoubleType, true);
         }
-        Dataset<Row> df = csv(spark, path, header, delimiter, doubles).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> df = csv(spark, path, header, delimiter, doubles);
+        // A second read of the same file (data.validation_path = data.path) shares the first one's cache
+        boolean ownCache = df.storageLevel().equals(StorageLevel.NONE());
+        if (ownCache) {
+            df.persist(StorageLevel.MEMORY_AND_DISK());
+        }
         // Fills the cache (Spark caches whole partitions, whatever columns a query reads), all partitions at once
         if (df.where(Columns.col(Columns.MALFORMED).isNotNull()).count() == 0) {
             return df;
         }
-        df.unpersist(false);
+        if (ownCache) {
+            df.unpersist(false);
+        }
         return null;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.train.ShownLogs;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,21 @@ class DataSourceTest {
         Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,0", "3,4,1"));
         assertEquals(List.of("_c0", "_c1", "_c2"), Columns.names(DataSource.read(spark, bare.toString(), "csv", false,
                 ",")));
+    }
+
+    @Test
+    void aFileReadTwiceToTrainIsCachedOnceWithoutSparksWarning() throws IOException {
+        // data.validation_path = data.path reads the file twice; a second persist would make Spark warn
+        Path csv = Files.write(dir.resolve("twice.csv"), List.of("a,label", "1,0", "2,1"));
+        Dataset<Row> first = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+        try (ShownLogs logs = new ShownLogs()) {
+            Dataset<Row> second = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+            assertEquals(StorageLevel.MEMORY_AND_DISK(), second.storageLevel());
+            assertEquals(List.of(), logs.events().stream().filter(e -> e.contains("cache")).toList());
+        } finally {
+            first.unpersist(false);
+        }
+        assertEquals(StorageLevel.NONE(), first.storageLevel(), "the one cache is released");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -45,7 +46,7 @@ final class AccuracyData implements AutoCloseable {
     /** The training rows less the validation split, and that split; both null without one. */
     final TrainingData fit;
     final TrainingData validation;
-    /** Seconds sparkprop took to encode the parsed, cached training rows into cached blocks. */
+    /** Seconds sparkprop took to spread the parsed, cached training rows over the partitions as cached blocks. */
     final double blockSeconds;
     private final SparkSession spark;
     private Dataset<Row> mllibTrain;
@@ -93,17 +94,20 @@ final class AccuracyData implements AutoCloseable {
             throw new IllegalArgumentException(trainCsv + " and " + testCsv + " need the same header, with a '"
                     + LABEL + "' column");
         }
-        Dataset<Row> trainRows = read(spark, trainCsv, columns);
+        Dataset<Row> trainRows = read(spark, trainCsv, columns, partitions);
         if (fraction < 1) {
             trainRows = trainRows.sample(false, fraction, seed);
         }
         // Parsed once and cached: neither the CSV parse nor the statistics are part of a contestant's time.
-        trainRows = trainRows.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        trainRows = trainRows.persist(StorageLevel.MEMORY_AND_DISK());
         trainRows.count();
         Preprocessing prep = standardisation(trainRows, spec);
         long t0 = System.nanoTime();
-        TrainingData train = TrainingData.fromDataFrame(trainRows, "the training data", prep, spec, blockRows, null,
-                precision);
+        // Spread over the partitions as bin/sparkprop train does: every row's partition, place and
+        // id the same on local[n] and on a cluster (a round-robin repartition orders each partition
+        // by when the shuffle blocks arrive, local ones first).
+        TrainingData train = TrainingData.forTraining(trainRows, partitions, "the training data", prep, spec,
+                blockRows, null, precision);
         double blockSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData fit = null;
         TrainingData validation = null;
@@ -112,14 +116,14 @@ final class AccuracyData implements AutoCloseable {
             Dataset<Row>[] split = trainRows.randomSplit(new double[] {1 - validationFraction, validationFraction},
                     seed);
             Preprocessing fitPrep = standardisation(split[0], spec);
-            fit = TrainingData.fromDataFrame(split[0], "the training rows less the validation split", fitPrep, spec,
-                    blockRows, null, precision);
+            fit = TrainingData.forTraining(split[0], partitions, "the training rows less the validation split",
+                    fitPrep, spec, blockRows, null, precision);
             validation = TrainingData.fromDataFrame(split[1], "the validation split", fitPrep, spec, blockRows,
                     null, precision);
         }
         trainRows.unpersist(false);
-        TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns).repartition(partitions),
-                "the test data", prep, spec, blockRows, null, precision);
+        TrainingData test = TrainingData.fromDataFrame(read(spark, testCsv, columns, partitions)
+                .repartition(partitions), "the test data", prep, spec, blockRows, null, precision);
         return new AccuracyData(spark, train, test, fit, validation, blockSeconds);
     }
 
@@ -151,13 +155,16 @@ final class AccuracyData implements AutoCloseable {
     /**
      * (features: the pixels as one ml Vector, label), parsed from the text: Spark's CSV reader
      * would make 784 columns, which Spark SQL takes many seconds to plan, generate code for and
-     * cache, whatever the row count.
+     * cache, whatever the row count. In file order, in Hadoop's splits for at least
+     * {@code partitions}: they depend on the file alone, where Spark SQL's depend on the
+     * application's cores, so a sample keeps the same rows on local[n] and on a cluster.
      */
-    private static Dataset<Row> read(SparkSession spark, Path csv, List<String> columns) {
+    private static Dataset<Row> read(SparkSession spark, Path csv, List<String> columns, int partitions) {
         String header = String.join(",", columns);
         int label = columns.indexOf(LABEL);
         String file = csv.toString();
-        JavaRDD<Row> rows = spark.read().textFile(csv.toAbsolutePath().toString()).javaRDD()
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .textFile(csv.toAbsolutePath().toString(), partitions)
                 .filter(line -> !line.trim().equals(header))
                 .map(line -> {
                     String[] values = line.trim().split(",");

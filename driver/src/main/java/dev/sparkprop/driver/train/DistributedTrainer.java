@@ -7,7 +7,6 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.Lbfgs;
 import dev.sparkprop.nn.optim.Updater;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * weight, the driver totals them ({@link #total}: in partition order, or exactly past aggregation
  * depth 1), divides by the global weight and takes one optimizer step. The objective does not
  * depend on how rows fall into partitions or blocks, and the result's bits not on the order
- * tasks finish in.
+ * tasks finish in. {@link EpochLoop} runs the epochs of such jobs; local steps (k > 1) run in
+ * {@link LocalStepsTrainer}, L-BFGS in {@link FullBatchLbfgs}.
  */
 public final class DistributedTrainer {
 
@@ -49,11 +49,6 @@ public final class DistributedTrainer {
      */
     public record Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations,
                          long skipped, String converged) {
-        public Result(double[] params, double[] optimizerState, List<Iteration> history, long iterations,
-                      long skipped) {
-            this(params, optimizerState, history, iterations, skipped, null);
-        }
-
         public double finalLoss() {
             return history.get(history.size() - 1).loss();
         }
@@ -155,64 +150,22 @@ public final class DistributedTrainer {
         if (settings.optimizer().kind() instanceof Lbfgs lbfgs) {
             return new FullBatchLbfgs(this, sc, settings, lbfgs).fit(data, start, iterations, listener, steps);
         }
-        double[] params = start.params().clone();
         Updater updater = settings.updater();
-        double[] state = start.optimizerState().clone();
         int slices = slices(data, settings);
-        int iterationsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
+        int iterationsPerEpoch = stepsPerEpoch(slices, settings);
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
                 + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.numberType().specName(), data.rows(),
                 data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
                 FloatElementwise.implementation());
-        List<Iteration> history = new ArrayList<>();
-        long started = System.nanoTime();
-        long iteration = start.iteration();
-        long skipped = 0;
-        boolean go = !start.finished();
-        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
-            boolean resumed = epoch == start.epoch();
-            double epochLoss = resumed ? start.epochLoss() : 0;
-            double epochCorrect = resumed ? start.epochCorrect() : 0;
-            double epochWeight = resumed ? start.epochWeight() : 0;
-            for (int k = resumed ? start.stepInEpoch() : 0; k < iterationsPerEpoch; k++, iteration++) {
-                long t0 = System.nanoTime();
-                sc.setJobDescription("sparkprop iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
-                GradientSum sum = gradient(data, params, epoch, slices, k, iteration, depth);
-                double loss = sum.meanLoss();
-                String fault = step(updater, params, state, sum, loss, iteration);
-                if (fault == null) {
-                    epochCorrect += sum.correctWeight();
-                    epochWeight += sum.weightSum();
-                    epochLoss += loss / iterationsPerEpoch;
-                } else if (settings.skipNonFinite()) {
-                    LOG.warn("sparkprop: skipped iteration {}: {}", iteration + 1, fault);
-                    skipped++;
-                } else {
-                    throw new TrainingDivergedException(iteration + 1, "iteration " + (iteration + 1) + ": " + fault
-                            + TrainingDivergedException.advice(settings.learningRate()));
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                Iteration record = new Iteration(iteration + 1, epoch, k + 1, sum.rows(), loss,
-                        updater.learningRate(iteration), seconds, fault != null);
-                history.add(record);
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug(String.format("sparkprop: iteration %d epoch %d loss %.6g elapsed %.3f s (%.3f s)"
-                            + " %.0f rows/s", record.iteration(), epoch + 1, loss, (System.nanoTime() - started) / 1e9,
-                            seconds, record.rowsPerSecond()));
-                }
-                iterations.iterationDone(record, iterationsPerEpoch);
-                if (k + 1 < iterationsPerEpoch) {
-                    steps.stepTaken(new TrainerState(params, state, iteration + 1, epoch, k + 1, epochLoss,
-                            epochCorrect, epochWeight, false), false);
-                }
-            }
-            go = listener.epochEnded(epoch, params, epochLoss, spec.task().accuracy(epochCorrect, epochWeight));
-            boolean finished = !go || epoch + 1 == settings.epochs();
-            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
-        }
-        sc.setJobDescription(null);
-        return new Result(params, state, history, iteration, skipped);
+        EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", iterationsPerEpoch, 1);
+        return loop.run(start, (params, state, epoch, slice, oneStep, iteration) -> {
+            GradientSum sum = gradient(data, params, epoch, slices, slice, iteration, depth);
+            double loss = sum.meanLoss();
+            String fault = step(updater, params, state, sum, loss, iteration);
+            return new EpochLoop.Outcome(sum.rows(), loss, updater.learningRate(iteration), sum.correctWeight(),
+                    sum.weightSum(), fault, 0, null);
+        }, iterations, listener, steps);
     }
 
     /**
@@ -243,6 +196,11 @@ public final class DistributedTrainer {
     static int slices(TrainingData data, TrainingSettings settings) {
         return settings.batchRows() == 0 ? 0
                 : (int) Math.max(1, (data.rows() + settings.batchRows() - 1) / settings.batchRows());
+    }
+
+    /** The optimizer steps per epoch: one per mini-batch; in full batch training.iterations_per_epoch, at least 1. */
+    static int stepsPerEpoch(int slices, TrainingSettings settings) {
+        return slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
     }
 
     private static int nonFinite(double[] values) {

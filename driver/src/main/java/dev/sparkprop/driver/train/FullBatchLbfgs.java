@@ -4,8 +4,6 @@ import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.L2Penalty;
 import dev.sparkprop.nn.optim.Lbfgs;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +30,8 @@ final class FullBatchLbfgs {
     private final Lbfgs lbfgs;
     private final NetworkSpec spec;
     private final L2Penalty penalty;
+    /** The objective at the run's current weights, where the next iteration starts. */
+    private Lbfgs.Evaluated<GradientSum> current;
 
     FullBatchLbfgs(DistributedTrainer trainer, JavaSparkContext sc, TrainingSettings settings, Lbfgs lbfgs) {
         this.trainer = trainer;
@@ -46,60 +46,26 @@ final class FullBatchLbfgs {
      * DistributedTrainer.EpochListener, DistributedTrainer.StepListener)}, whose checks {@code start} has passed. */
     DistributedTrainer.Result fit(TrainingData data, TrainerState start, DistributedTrainer.IterationListener iterations,
                                   DistributedTrainer.EpochListener listener, DistributedTrainer.StepListener steps) {
-        double[] params = start.params().clone();
-        double[] state = start.optimizerState().clone();
         int perEpoch = Math.max(1, settings.iterationsPerEpoch());
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions with {}, {} iterations per epoch",
                 spec, settings.numberType().specName(), data.rows(), data.partitions(), lbfgs.name(), perEpoch);
-        List<DistributedTrainer.Iteration> history = new ArrayList<>();
-        long iteration = start.iteration();
-        String converged = null;
-        boolean go = !start.finished();
-        Lbfgs.Evaluated<GradientSum> current = null;
-        if (go) {
-            sc.setJobDescription("sparkprop L-BFGS evaluation at iteration " + iteration);
-            current = evaluate(data, params);
+        if (!start.finished()) {
+            sc.setJobDescription("sparkprop L-BFGS evaluation at iteration " + start.iteration());
+            current = evaluate(data, start.params());
             if (Double.isNaN(current.value())) {
-                throw new TrainingDivergedException(iteration + 1, "iteration " + (iteration + 1) + ": the loss is "
-                        + current.payload().meanLoss() + " or its gradient not finite at the weights it starts from."
-                        + " Likely cause: inputs far from unit scale (data.standardize)");
+                throw new TrainingDivergedException(start.iteration() + 1, "iteration " + (start.iteration() + 1)
+                        + ": the loss is " + current.payload().meanLoss() + " or its gradient not finite at the"
+                        + " weights it starts from. Likely cause: inputs far from unit scale (data.standardize)");
             }
         }
-        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
-            boolean resumed = epoch == start.epoch();
-            double epochLoss = resumed ? start.epochLoss() : 0;
-            double epochCorrect = resumed ? start.epochCorrect() : 0;
-            double epochWeight = resumed ? start.epochWeight() : 0;
-            int k = resumed ? start.stepInEpoch() : 0;
-            for (; k < perEpoch && converged == null; k++, iteration++) {
-                long t0 = System.nanoTime();
-                sc.setJobDescription("sparkprop L-BFGS iteration " + (iteration + 1) + " (epoch " + (epoch + 1) + ")");
-                GradientSum at = current.payload();
-                Lbfgs.Step<GradientSum> step = lbfgs.iterate(params, current, state, x -> evaluate(data, x));
-                epochCorrect += at.correctWeight();
-                epochWeight += at.weightSum();
-                epochLoss += at.meanLoss() / perEpoch;
-                DistributedTrainer.Iteration record = new DistributedTrainer.Iteration(iteration + 1, epoch, k + 1,
-                        at.rows() * step.evaluations(), at.meanLoss(), step.alpha(), (System.nanoTime() - t0) / 1e9,
-                        false);
-                history.add(record);
-                iterations.iterationDone(record, perEpoch);
-                current = step.at();
-                converged = step.converged();
-                if (k + 1 < perEpoch && converged == null) {
-                    steps.stepTaken(new TrainerState(params, state, iteration + 1, epoch, k + 1, epochLoss,
-                            epochCorrect, epochWeight, false), false);
-                }
-            }
-            // an epoch cut short by convergence: the mean over the iterations it had
-            double trainLoss = k == perEpoch ? epochLoss : epochLoss * perEpoch / k;
-            go = listener.epochEnded(epoch, params, trainLoss, spec.task().accuracy(epochCorrect, epochWeight));
-            boolean finished = !go || converged != null || epoch + 1 == settings.epochs();
-            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
-            go = go && converged == null;
-        }
-        sc.setJobDescription(null);
-        return new DistributedTrainer.Result(params, state, history, iteration, 0, converged);
+        EpochLoop loop = new EpochLoop(sc, settings, "sparkprop L-BFGS", perEpoch, 1);
+        return loop.run(start, (params, state, epoch, k, oneStep, iteration) -> {
+            GradientSum at = current.payload();
+            Lbfgs.Step<GradientSum> step = lbfgs.iterate(params, current, state, x -> evaluate(data, x));
+            current = step.at();
+            return new EpochLoop.Outcome(at.rows() * step.evaluations(), at.meanLoss(), step.alpha(),
+                    at.correctWeight(), at.weightSum(), null, 0, step.converged());
+        }, iterations, listener, steps);
     }
 
     /**

@@ -4,9 +4,7 @@ import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.OuterOptimizer;
 import dev.sparkprop.nn.optim.Updater;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
@@ -65,72 +63,33 @@ final class LocalStepsTrainer {
                     + " values, " + settings.optimizer().kind().name() + " with training.local_steps = " + k
                     + " and training.outer_optimizer = " + outer.name() + " needs " + (innerSize + outerSize));
         }
-        double[] params = start.params().clone();
-        double[] state = start.optimizerState().clone();
         int slices = DistributedTrainer.slices(data, settings);
-        int stepsPerEpoch = slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
+        int stepsPerEpoch = DistributedTrainer.stepsPerEpoch(slices, settings);
         int roundsPerEpoch = (stepsPerEpoch + k - 1) / k;
         int depth = aggregationDepth(data, innerSize);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} local steps per job, outer {}: {} steps"
                 + " in {} jobs per epoch, treeAggregate depth {}; driver BLAS {}", spec,
                 settings.numberType().specName(), data.rows(), data.partitions(), k, outer.name(), stepsPerEpoch,
                 roundsPerEpoch, depth, BlasThreads.describe());
-        List<DistributedTrainer.Iteration> history = new ArrayList<>();
-        long iteration = start.iteration();
-        long skipped = 0;
-        boolean go = !start.finished();
-        for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
-            boolean resumed = epoch == start.epoch();
-            double epochLoss = resumed ? start.epochLoss() : 0;
-            double epochCorrect = resumed ? start.epochCorrect() : 0;
-            double epochWeight = resumed ? start.epochWeight() : 0;
-            for (int step = resumed ? start.stepInEpoch() : 0; step < stepsPerEpoch; ) {
-                int inner = Math.min(k, stepsPerEpoch - step);
-                long t0 = System.nanoTime();
-                sc.setJobDescription("sparkprop steps " + (iteration + 1) + "-" + (iteration + inner) + " (epoch "
-                        + (epoch + 1) + ")");
-                RoundSum sum = round(data, params, state, innerSize, epoch, slices, step, inner, iteration, depth);
-                if (sum.faults() > 0 && !settings.skipNonFinite()) {
-                    throw new TrainingDivergedException(iteration + 1, "steps " + (iteration + 1) + "-"
-                            + (iteration + inner) + ": " + sum.faults() + " of the tasks' local steps had a loss,"
-                            + " gradient or update that was NaN or infinite"
-                            + TrainingDivergedException.advice(settings.learningRate()));
-                }
-                RoundSum.Means means = sum.means();
-                long outerStep = (long) epoch * roundsPerEpoch + step / k;
-                String fault = outerStep(params, state, innerSize, means, outerStep);
-                double loss = means == null ? Double.NaN : means.loss();
-                if (fault == null) {
-                    skipped += sum.faults();
-                    epochCorrect += means.correct();
-                    epochWeight += means.weight();
-                    epochLoss += loss * inner / stepsPerEpoch;
-                } else if (settings.skipNonFinite()) {
-                    LOG.warn("sparkprop: skipped steps {}-{}: {}", iteration + 1, iteration + inner, fault);
-                    skipped += inner;
-                } else {
-                    throw new TrainingDivergedException(iteration + 1, "steps " + (iteration + 1) + "-"
-                            + (iteration + inner) + ": " + fault
-                            + TrainingDivergedException.advice(settings.learningRate()));
-                }
-                double rate = updater.learningRate(iteration);
-                iteration += inner;
-                step += inner;
-                DistributedTrainer.Iteration record = new DistributedTrainer.Iteration(iteration, epoch, step,
-                        sum.rows(), loss, rate, (System.nanoTime() - t0) / 1e9, fault != null);
-                history.add(record);
-                iterations.iterationDone(record, stepsPerEpoch);
-                if (step < stepsPerEpoch) {
-                    steps.stepTaken(new TrainerState(params, state, iteration, epoch, step, epochLoss, epochCorrect,
-                            epochWeight, false), false);
-                }
+        EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", stepsPerEpoch, k);
+        return loop.run(start, (params, state, epoch, step, inner, iteration) -> {
+            RoundSum sum = round(data, params, state, innerSize, epoch, slices, step, inner, iteration, depth);
+            double rate = updater.learningRate(iteration);
+            if (sum.faults() > 0 && !settings.skipNonFinite()) {
+                // a fault the loop does not skip: it ends the run before the outer step
+                return new EpochLoop.Outcome(sum.rows(), Double.NaN, rate, 0, 0, sum.faults() + " of the tasks' local"
+                        + " steps had a loss, gradient or update that was NaN or infinite", 0, null);
             }
-            go = listener.epochEnded(epoch, params, epochLoss, spec.task().accuracy(epochCorrect, epochWeight));
-            boolean finished = !go || epoch + 1 == settings.epochs();
-            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
-        }
-        sc.setJobDescription(null);
-        return new DistributedTrainer.Result(params, state, history, iteration, skipped);
+            RoundSum.Means means = sum.means();
+            long outerStep = (long) epoch * roundsPerEpoch + step / k;
+            String fault = outerStep(params, state, innerSize, means, outerStep);
+            if (fault != null) {
+                return new EpochLoop.Outcome(sum.rows(), means == null ? Double.NaN : means.loss(), rate, 0, 0, fault,
+                        0, null);
+            }
+            return new EpochLoop.Outcome(sum.rows(), means.loss(), rate, means.correct(), means.weight(), null,
+                    sum.faults(), null);
+        }, iterations, listener, steps);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.report.StepsCsv;
 import dev.sparkprop.driver.train.DistributedTrainer;
+import dev.sparkprop.driver.train.ShownLogs;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -336,40 +337,6 @@ class MainTest {
         int epochs = Integer.parseInt(r.lastLine().replaceAll(".* epochs=(\\d+) .*", "$1"));
         assertEquals(best + 3, epochs, "stopped three epochs after the best one: " + r.lastLine());
         assertTrue(epochs < 300, r.lastLine());
-    }
-    /** Log events as sparkprop's shipped config shows them (sparkprop at INFO, the rest at WARN), while open. */
-    private static final class ShownLogs implements AutoCloseable {
-        private final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final org.apache.logging.log4j.core.LoggerContext context =
-                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
-        private final org.apache.logging.log4j.core.appender.AbstractAppender appender =
-                new org.apache.logging.log4j.core.appender.AbstractAppender("shown", null, null, true,
-                        org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
-                    @Override
-                    public void append(org.apache.logging.log4j.core.LogEvent event) {
-                        events.add(event.getLevel() + " " + event.getLoggerName() + ": "
-                                + event.getMessage().getFormattedMessage());
-                    }
-                };
-
-        ShownLogs() {
-            appender.start();
-            context.getConfiguration().getRootLogger().addAppender(appender, null, null);
-            org.apache.logging.log4j.core.config.Configurator.setLevel("dev.sparkprop",
-                    org.apache.logging.log4j.Level.INFO);
-        }
-
-        List<String> events() {
-            return List.copyOf(events);
-        }
-
-        @Override
-        public void close() {
-            context.getConfiguration().removeLogger("dev.sparkprop");
-            context.getConfiguration().getRootLogger().removeAppender("shown");
-            context.updateLoggers();
-            appender.stop();
-        }
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.sparkprop.driver.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.train.ShownLogs;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +38,23 @@ class DataSourceTest {
         Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,0", "3,4,1"));
         assertEquals(List.of("_c0", "_c1", "_c2"), Columns.names(DataSource.read(spark, bare.toString(), "csv", false,
                 ",")));
+    }
+
+    @Test
+    void aFileReadTwiceToTrainGivesNoSparkCacheWarningAndIsReleasedWhole() throws IOException {
+        // data.validation_path = data.path reads the file twice; a second persist of one plan would make Spark warn
+        Path csv = Files.write(dir.resolve("twice.csv"), List.of("a,label", "1,0", "2,1"));
+        int cachedBefore = spark.sparkContext().getPersistentRDDs().size();
+        DataSource.Rows first = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+        try (ShownLogs logs = new ShownLogs()) {
+            DataSource.Rows second = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+            assertNotNull(second.numbers(), "a CSV of numbers is read into a table");
+            second.release();
+            assertEquals(List.of(), logs.events().stream().filter(e -> e.contains("cache")).toList());
+        } finally {
+            first.release();
+        }
+        assertEquals(cachedBefore, spark.sparkContext().getPersistentRDDs().size(), "nothing is left cached");
     }
 
     @Test

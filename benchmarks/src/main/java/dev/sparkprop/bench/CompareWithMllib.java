@@ -9,6 +9,8 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.Task;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -304,14 +306,28 @@ public final class CompareWithMllib {
     private static double sparkprop(JavaSparkContext sc, TrainingSettings settings, TrainingData data, Job job) {
         progress("job %s: sparkprop, adam, full batch, %s, %d iterations", job.id(), settings.numberType().specName(),
                 settings.epochs());
+        // The JIT's and the GC's time in the timed run: on 2 cores their threads take CPU from the
+        // tasks, so a run with much of either shows more "Spark overhead" than Spark costs.
+        double jit0 = jitSeconds();
+        double gc0 = ScalingBenchmark.driverGcSeconds();
+        long t0 = System.nanoTime();
         DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(data);
+        double wall = (System.nanoTime() - t0) / 1e9;
         List<DistributedTrainer.Iteration> history = result.history();
         int skip = history.size() > WARM_UP_ITERATIONS ? WARM_UP_ITERATIONS : 0;
         double[] seconds = history.subList(skip, history.size()).stream()
                 .mapToDouble(DistributedTrainer.Iteration::seconds).toArray();
-        progress("job %s: sparkprop loss %.4g -> %.4g, median %.3f s per iteration", job.id(),
-                history.get(0).loss(), result.finalLoss(), LocalCompute.median(seconds));
+        progress("job %s: sparkprop loss %.4g -> %.4g, median %.3f s per iteration; in the %.1f s run the JIT"
+                        + " compiled for %.2f s and GC took %.2f s", job.id(), history.get(0).loss(), result.finalLoss(),
+                LocalCompute.median(seconds), wall, jitSeconds() - jit0, ScalingBenchmark.driverGcSeconds() - gc0);
         return LocalCompute.median(seconds);
+    }
+
+    /** Time this JVM's JIT compiler threads have spent compiling so far (NaN where not measured). */
+    private static double jitSeconds() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() / 1e3
+                : Double.NaN;
     }
 
     /** features (ml Vector) and label (class index) of every row of the blocks, cached: MLlib's input. */

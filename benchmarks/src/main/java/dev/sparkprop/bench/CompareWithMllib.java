@@ -198,7 +198,7 @@ public final class CompareWithMllib {
 
     private static final int PEAK_GEMM_SIZE = 1024;
     private static final int WARM_UP_ITERATIONS = 2;
-    private static final int WARM_UP_JOBS = 50;
+    private static final int WARM_UP_JOBS = 300;
     private static final int WARM_UP_BLOCKS = 4;
     private static final int KERNEL_ROUNDS = 3;
 
@@ -289,7 +289,9 @@ public final class CompareWithMllib {
      * Untimed: {@value #WARM_UP_JOBS} iterations on a few blocks per partition, so that the JIT has
      * compiled Spark's scheduling path and the kernel before sparkprop is timed, as MLlib's timed
      * passes come after its earlier fits. Without it the first few dozen iterations of a fresh JVM
-     * run 20-60% slower, their tasks waiting for the CPU the compiler threads take.
+     * run 20-60% slower, their tasks waiting for the CPU the compiler threads take. After 50 such
+     * iterations job a's compiler threads still took 140-290 ms of CPU per timed iteration (on 2
+     * cores, a fifth of the tasks' CPU); after 300, 24-34 ms.
      */
     private static void warmUp(JavaSparkContext sc, TrainingSettings settings, NetworkSpec spec, Job job,
                                int partitions, Options options) {

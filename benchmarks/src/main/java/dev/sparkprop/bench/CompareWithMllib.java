@@ -9,6 +9,8 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.Task;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -196,7 +198,7 @@ public final class CompareWithMllib {
 
     private static final int PEAK_GEMM_SIZE = 1024;
     private static final int WARM_UP_ITERATIONS = 2;
-    private static final int WARM_UP_JOBS = 50;
+    private static final int WARM_UP_JOBS = 300;
     private static final int WARM_UP_BLOCKS = 4;
     private static final int KERNEL_ROUNDS = 3;
 
@@ -287,7 +289,9 @@ public final class CompareWithMllib {
      * Untimed: {@value #WARM_UP_JOBS} iterations on a few blocks per partition, so that the JIT has
      * compiled Spark's scheduling path and the kernel before sparkprop is timed, as MLlib's timed
      * passes come after its earlier fits. Without it the first few dozen iterations of a fresh JVM
-     * run 20-60% slower, their tasks waiting for the CPU the compiler threads take.
+     * run 20-60% slower, their tasks waiting for the CPU the compiler threads take. After 50 such
+     * iterations job a's compiler threads still took 140-290 ms of CPU per timed iteration (on 2
+     * cores, a fifth of the tasks' CPU); after 300, 24-34 ms.
      */
     private static void warmUp(JavaSparkContext sc, TrainingSettings settings, NetworkSpec spec, Job job,
                                int partitions, Options options) {
@@ -304,14 +308,28 @@ public final class CompareWithMllib {
     private static double sparkprop(JavaSparkContext sc, TrainingSettings settings, TrainingData data, Job job) {
         progress("job %s: sparkprop, adam, full batch, %s, %d iterations", job.id(), settings.numberType().specName(),
                 settings.epochs());
+        // The JIT's and the GC's time in the timed run: on 2 cores their threads take CPU from the
+        // tasks, so a run with much of either shows more "Spark overhead" than Spark costs.
+        double jit0 = jitSeconds();
+        double gc0 = ScalingBenchmark.driverGcSeconds();
+        long t0 = System.nanoTime();
         DistributedTrainer.Result result = new DistributedTrainer(sc, settings).fit(data);
+        double wall = (System.nanoTime() - t0) / 1e9;
         List<DistributedTrainer.Iteration> history = result.history();
         int skip = history.size() > WARM_UP_ITERATIONS ? WARM_UP_ITERATIONS : 0;
         double[] seconds = history.subList(skip, history.size()).stream()
                 .mapToDouble(DistributedTrainer.Iteration::seconds).toArray();
-        progress("job %s: sparkprop loss %.4g -> %.4g, median %.3f s per iteration", job.id(),
-                history.get(0).loss(), result.finalLoss(), LocalCompute.median(seconds));
+        progress("job %s: sparkprop loss %.4g -> %.4g, median %.3f s per iteration; in the %.1f s run the JIT"
+                        + " compiled for %.2f s and GC took %.2f s", job.id(), history.get(0).loss(), result.finalLoss(),
+                LocalCompute.median(seconds), wall, jitSeconds() - jit0, ScalingBenchmark.driverGcSeconds() - gc0);
         return LocalCompute.median(seconds);
+    }
+
+    /** Time this JVM's JIT compiler threads have spent compiling so far (NaN where not measured). */
+    private static double jitSeconds() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() / 1e3
+                : Double.NaN;
     }
 
     /** features (ml Vector) and label (class index) of every row of the blocks, cached: MLlib's input. */

@@ -266,7 +266,7 @@ public final class ScalingBenchmark {
     }
 
     /** GC time of this (the driver's) JVM so far; in local mode the executor's too. */
-    private static double driverGcSeconds() {
+    static double driverGcSeconds() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() / 1e3;
     }

@@ -68,12 +68,18 @@ public final class DataSource {
      * parsed once into a cached {@link NumericTable}, in the pass that checks every line, beside
      * a DataFrame of double columns for its schema. Its values are those the inferred types give,
      * as doubles. Any other CSV (text, booleans, dates, a column with no values, a line with
-     * another number of fields) is read as {@link #read} reads it. {@link Rows#release} them when done.
+     * another number of fields) is read as {@link #read} reads it. Data of another format whose
+     * every column is a byte, short, int, float or double also comes with its table, filled in
+     * one pass. {@link Rows#release} them when done.
      */
     public static Rows readToTrain(SparkSession spark, String path, String format, boolean header,
                                    String delimiter) {
         NumericTable[] numbers = new NumericTable[1];
         Dataset<Row> rows = read(spark, path, format, header, delimiter, numbers);
+        // Other formats whose every column is a number (a CSV of numbers is one already; any other is not)
+        if (numbers[0] == null && !format.equalsIgnoreCase("csv") && !Columns.hasMalformed(rows)) {
+            numbers[0] = NumericTable.of(rows);
+        }
         return new Rows(rows, numbers[0]);
     }
 

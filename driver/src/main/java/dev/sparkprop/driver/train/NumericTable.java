@@ -12,7 +12,18 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
+import dev.sparkprop.driver.spark.Columns;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
@@ -81,6 +92,60 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             return null;
         }
         return new NumericTable(List.copyOf(names), chunks, null);
+    }
+
+    /**
+     * The rows of {@code df} in a cached table, when every column is of a type whose values are
+     * doubles exactly (byte, short, int, float, double); else null. Its rows, order and split are
+     * {@code df}'s: the passes read the chunks instead of converting each value to an object.
+     */
+    public static NumericTable of(Dataset<Row> df) {
+        List<Column> doubles = new ArrayList<>();
+        for (StructField field : df.schema().fields()) {
+            DataType type = field.dataType();
+            if (!(type instanceof ByteType || type instanceof ShortType || type instanceof IntegerType
+                    || type instanceof FloatType || type instanceof DoubleType)) {
+                return null;
+            }
+            doubles.add(Columns.col(field.name()).cast(DataTypes.DoubleType));
+        }
+        int width = doubles.size();
+        JavaRDD<Chunk> chunks = df.select(doubles.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(it -> chunked(it, width))
+                .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
+        chunks.count();
+        return new NumericTable(List.of(df.columns()), chunks, null);
+    }
+
+    /** One partition's rows of doubles as chunks. */
+    private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, int width) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Chunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                double[] values = new double[CHUNK_ROWS * width];
+                long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
+                int r = 0;
+                for (; r < CHUNK_ROWS && rows.hasNext(); r++) {
+                    InternalRow row = rows.next();
+                    for (int i = 0, at = r * width; i < width; i++, at++) {
+                        if (row.isNullAt(i)) {
+                            nulls[at >>> 6] |= 1L << at;
+                        } else {
+                            values[at] = row.getDouble(i);
+                        }
+                    }
+                }
+                return Chunk.of(r, width, values, nulls, false);
+            }
+        };
     }
 
     /** One partition's lines as chunks; a chunk of -1 rows, and nothing after it, when a line is not numbers. */

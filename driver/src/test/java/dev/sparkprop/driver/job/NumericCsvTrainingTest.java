@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.SparkTestSession;
+import java.nio.file.Path;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
@@ -14,22 +16,27 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A CSV of numbers trains through its {@code NumericTable} to the model, bit for bit, that the
- * same file read by Spark's CSV reader trains to: the same validation rows, statistics, classes,
- * row ids and partitions.
+ * A CSV (or Parquet file) of numbers trains through its {@code NumericTable} to the model, bit for
+ * bit, that the same file read by Spark's reader trains to: the same validation rows, statistics,
+ * classes, row ids and partitions.
  */
 class NumericCsvTrainingTest {
 
     private final SparkSession spark = SparkTestSession.spark();
 
+    @TempDir
+    Path dir;
+
     private double[] train(JobConfig config, boolean table) {
         String path = config.data().path();
-        DataSource.Rows rows = table ? DataSource.readToTrain(spark, path, "csv", true, ",")
-                : new DataSource.Rows(DataSource.read(spark, path, "csv", true, ","), null);
+        String format = config.data().format();
+        DataSource.Rows rows = table ? DataSource.readToTrain(spark, path, format, true, ",")
+                : new DataSource.Rows(DataSource.read(spark, path, format, true, ","), null);
         if (table) {
-            assertNotNull(rows.numbers(), "wine.csv is read into a table");
+            assertNotNull(rows.numbers(), path + " is read into a table");
         } else {
             assertNull(rows.numbers());
         }
@@ -51,6 +58,16 @@ class NumericCsvTrainingTest {
     @Test
     void spreadOverMorePartitionsThanTheFileHasTrainsTheModelOfSparksReader() {
         JobConfig config = job("spark.partitions=3");
+        assertArrayEquals(train(config, false), train(config, true));
+    }
+
+    @Test
+    void parquetOfNumbersTrainsThroughItsTableToTheModelOfSparksReader() {
+        String parquet = dir.resolve("wine.parquet").toString();
+        // Two files: the rows land in two partitions, spread over three to train
+        DataSource.read(spark, SparkTestSession.dataset("wine.csv"), "csv", true, ",").drop(Columns.MALFORMED)
+                .repartition(2).write().parquet(parquet);
+        JobConfig config = job("spark.partitions=3", "data.path=" + parquet, "data.format=parquet");
         assertArrayEquals(train(config, false), train(config, true));
     }
 

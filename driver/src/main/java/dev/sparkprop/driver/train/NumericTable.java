@@ -12,13 +12,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
-import dev.sparkprop.driver.spark.Columns;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
@@ -100,25 +97,27 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
      * {@code df}'s: the passes read the chunks instead of converting each value to an object.
      */
     public static NumericTable of(Dataset<Row> df) {
-        List<Column> doubles = new ArrayList<>();
+        List<DataType> types = new ArrayList<>();
         for (StructField field : df.schema().fields()) {
             DataType type = field.dataType();
             if (!(type instanceof ByteType || type instanceof ShortType || type instanceof IntegerType
                     || type instanceof FloatType || type instanceof DoubleType)) {
                 return null;
             }
-            doubles.add(Columns.col(field.name()).cast(DataTypes.DoubleType));
+            types.add(type);
         }
-        int width = doubles.size();
-        JavaRDD<Chunk> chunks = df.select(doubles.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(it -> chunked(it, width))
+        // Read by type from Spark's own rows: a cast of every column would compile a projection over all of them
+        DataType[] byColumn = types.toArray(new DataType[0]);
+        JavaRDD<Chunk> chunks = df.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(it -> chunked(it, byColumn))
                 .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
         chunks.count();
         return new NumericTable(List.of(df.columns()), chunks, null);
     }
 
     /** One partition's rows of doubles as chunks. */
-    private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, int width) {
+    private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, DataType[] types) {
+        int width = types.length;
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -139,13 +138,26 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                         if (row.isNullAt(i)) {
                             nulls[at >>> 6] |= 1L << at;
                         } else {
-                            values[at] = row.getDouble(i);
+                            values[at] = value(row, i, types[i]);
                         }
                     }
                 }
                 return Chunk.of(r, width, values, nulls, false);
             }
         };
+    }
+
+    private static double value(InternalRow row, int i, DataType type) {
+        if (type instanceof DoubleType) {
+            return row.getDouble(i);
+        }
+        if (type instanceof IntegerType) {
+            return row.getInt(i);
+        }
+        if (type instanceof FloatType) {
+            return row.getFloat(i);
+        }
+        return type instanceof ShortType ? row.getShort(i) : row.getByte(i);
     }
 
     /** One partition's lines as chunks; a chunk of -1 rows, and nothing after it, when a line is not numbers. */

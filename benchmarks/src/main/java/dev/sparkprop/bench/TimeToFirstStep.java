@@ -205,8 +205,8 @@ public final class TimeToFirstStep {
         System.out.printf("time to the first step of %s on local[*] (%d cores), each run a fresh JVM%n",
                 options.config(), Runtime.getRuntime().availableProcessors());
         paths.forEach((format, path) -> System.out.printf("  %s: %s%n", format, path));
-        System.out.println("phases: start = JVM and Spark session; read = the reader and its schema (CSV: header"
-                + " check, type inference); prepare = validation split, column types, classes, statistics;"
+        System.out.println("phases: start = JVM and Spark session; read = the reader, its schema and, for numbers,"
+                + " the pass that fills the NumericTable (else, for a CSV, type inference); prepare = validation split, column types, classes, statistics;"
                 + " cache = encoding the training and validation rows into cached blocks; first step = the first"
                 + " optimizer step");
         System.out.println("wall and CPU seconds per phase (CPU: every thread of the JVM, local executors included),"

@@ -69,7 +69,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<InternalRow> lines = spark.read().text(path)
                 .select(functions.col("value"), functions.input_file_name(), functions.input_file_block_start())
                 .queryExecution().toRdd().toJavaRDD();
-        JavaRDD<Chunk> chunks = lines.mapPartitions(it -> parse(it, header, new CsvNumbers(delimiter, width), width))
+        JavaRDD<Chunk> chunks = lines.mapPartitions(it -> chunked(it, width, csvLines(header, new CsvNumbers(delimiter,
+                        width), width)))
                 .setName("sparkprop numeric CSV " + path)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each partition's rows, or -1 where a line was not numbers; the first action, so it fills the cache
@@ -109,41 +110,23 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         // Read by type from Spark's own rows: a cast of every column would compile a projection over all of them
         DataType[] byColumn = types.toArray(new DataType[0]);
         JavaRDD<Chunk> chunks = df.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(it -> chunked(it, byColumn))
+                .mapPartitions(it -> chunked(it, byColumn.length, typedRows(byColumn)))
                 .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
         chunks.count();
         return new NumericTable(List.of(df.columns()), chunks, null);
     }
 
-    /** One partition's rows of doubles as chunks. */
-    private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, DataType[] types) {
-        int width = types.length;
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Chunk next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+    /** Reads a row of Spark's typed numbers. */
+    private static RowReader typedRows(DataType[] types) {
+        return (row, values, nulls, at) -> {
+            for (int i = 0; i < types.length; i++) {
+                if (row.isNullAt(i)) {
+                    nulls[(at + i) >>> 6] |= 1L << (at + i);
+                } else {
+                    values[at + i] = value(row, i, types[i]);
                 }
-                double[] values = new double[CHUNK_ROWS * width];
-                long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
-                int r = 0;
-                for (; r < CHUNK_ROWS && rows.hasNext(); r++) {
-                    InternalRow row = rows.next();
-                    for (int i = 0, at = r * width; i < width; i++, at++) {
-                        if (row.isNullAt(i)) {
-                            nulls[at >>> 6] |= 1L << at;
-                        } else {
-                            values[at] = value(row, i, types[i]);
-                        }
-                    }
-                }
-                return Chunk.of(r, width, values, nulls, false);
             }
+            return CsvNumbers.OK;
         };
     }
 
@@ -160,15 +143,40 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         return type instanceof ShortType ? row.getShort(i) : row.getByte(i);
     }
 
-    /** One partition's lines as chunks; a chunk of -1 rows, and nothing after it, when a line is not numbers. */
-    private static Iterator<Chunk> parse(Iterator<InternalRow> lines, boolean header, CsvNumbers parser, int width) {
+    /** Writes one input row at {@code values[at..]} (and its nulls' bits): {@link CsvNumbers#OK}, BLANK (no row) or NOT_NUMBERS. */
+    @FunctionalInterface
+    private interface RowReader {
+        int read(InternalRow in, double[] values, long[] nulls, int at);
+    }
+
+    /**
+     * Reads one partition's lines (value, file name, block start): skips blank lines and, with a
+     * header, each file's first line that is not blank; a partition may hold several small files.
+     */
+    private static RowReader csvLines(boolean header, CsvNumbers parser, int width) {
+        String[] file = new String[1];
+        return (line, values, nulls, at) -> {
+            UTF8String text = line.getUTF8String(0);
+            if (header && line.getLong(2) == 0
+                    && !CsvNumbers.blank(text.getBaseObject(), text.getBaseOffset(), text.numBytes())) {
+                String name = line.getUTF8String(1).toString();
+                if (!name.equals(file[0])) {
+                    file[0] = name;
+                    return CsvNumbers.BLANK;
+                }
+            }
+            return parser.parse(text.getBaseObject(), text.getBaseOffset(), text.numBytes(), values, at, nulls);
+        };
+    }
+
+    /** One partition's rows as chunks; a chunk of -1 rows, and nothing after it, when a row is not numbers. */
+    private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, int width, RowReader reader) {
         return new Iterator<>() {
-            private String file;
             private boolean failed;
 
             @Override
             public boolean hasNext() {
-                return !failed && lines.hasNext();
+                return !failed && rows.hasNext();
             }
 
             @Override
@@ -179,20 +187,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                 double[] values = new double[CHUNK_ROWS * width];
                 long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
                 int r = 0;
-                while (r < CHUNK_ROWS && lines.hasNext()) {
-                    InternalRow line = lines.next();
-                    UTF8String text = line.getUTF8String(0);
-                    if (header && line.getLong(2) == 0
-                            && !CsvNumbers.blank(text.getBaseObject(), text.getBaseOffset(), text.numBytes())) {
-                        // A file's first line that is not blank is its header; a partition may hold several small files
-                        String name = line.getUTF8String(1).toString();
-                        if (!name.equals(file)) {
-                            file = name;
-                            continue;
-                        }
-                    }
-                    int result = parser.parse(text.getBaseObject(), text.getBaseOffset(), text.numBytes(), values,
-                            r * width, nulls);
+                while (r < CHUNK_ROWS && rows.hasNext()) {
+                    int result = reader.read(rows.next(), values, nulls, r * width);
                     if (result == CsvNumbers.NOT_NUMBERS) {
                         failed = true;
                         return new Chunk(-1, width, null, null, null, false);

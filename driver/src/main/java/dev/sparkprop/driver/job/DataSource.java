@@ -173,11 +173,15 @@ public final class DataSource {
             String name = header && firstLine[i] != null && !firstLine[i].isEmpty() ? firstLine[i] : "_c" + i;
             doubles = doubles.add(name, DataTypes.DoubleType, true);
         }
-        if (delimiter.length() != 1) {
+        // The table's parser splits on one ASCII byte; a directory partitioned Hive-style (col=value/)
+        // adds columns that only Spark's reader knows: those are read by Spark alone.
+        Dataset<Row> df = csv(spark, path, header, delimiter, doubles);
+        if (delimiter.length() != 1 || delimiter.charAt(0) > 127
+                || !Columns.names(df).equals(List.of(doubles.fieldNames()))) {
             return null;
         }
         numbers[0] = NumericTable.readCsv(spark, path, header, delimiter.charAt(0), List.of(doubles.fieldNames()));
-        return numbers[0] == null ? null : csv(spark, path, header, delimiter, doubles);
+        return numbers[0] == null ? null : df;
     }
 
     /**
@@ -190,7 +194,7 @@ public final class DataSource {
         settings.getFormat().setDelimiter(delimiter);
         settings.getFormat().setQuote('"');
         settings.getFormat().setQuoteEscape('\\');
-        settings.getFormat().setComment('\0');
+        settings.setCommentProcessingEnabled(false);
         settings.setIgnoreLeadingWhitespaces(false);
         settings.setIgnoreTrailingWhitespaces(false);
         settings.setMaxColumns(20480);
@@ -199,7 +203,7 @@ public final class DataSource {
         settings.setEmptyValue(null);
         CsvParser parser = new CsvParser(settings);
         List<String[]> lines = new ArrayList<>();
-        for (String line : spark.read().text(path).as(Encoders.STRING()).takeAsList(FIRST_LINES)) {
+        for (String line : spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES)) {
             if (!line.trim().isEmpty() && lines.size() < 2) {
                 lines.add(parser.parseLine(line));
             }

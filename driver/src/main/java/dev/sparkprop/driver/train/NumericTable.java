@@ -74,7 +74,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                 .setName("sparkprop numeric CSV " + path)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each partition's rows, or -1 where a line was not numbers; the first action, so it fills the cache
-        List<Long> sizes = chunks.mapPartitions(it -> {
+        List<Long> sizes = filled(chunks, () -> chunks.mapPartitions(it -> {
             long rows = 0;
             while (it.hasNext()) {
                 Chunk c = it.next();
@@ -84,7 +84,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                 rows += c.rows;
             }
             return List.of(rows).iterator();
-        }).collect();
+        }).collect());
         if (sizes.contains(-1L)) {
             chunks.unpersist(false);
             return null;
@@ -112,8 +112,18 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<Chunk> chunks = df.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> chunked(it, byColumn.length, typedRows(byColumn)))
                 .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
-        chunks.count();
+        filled(chunks, chunks::count);
         return new NumericTable(List.of(df.columns()), chunks, null);
+    }
+
+    /** The action that fills {@code cached}'s cache; if it fails, the cache is dropped. */
+    private static <T> T filled(JavaRDD<Chunk> cached, java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            cached.unpersist(false);
+            throw e;
+        }
     }
 
     /** Reads a row of Spark's typed numbers. */
@@ -218,7 +228,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<Chunk> sides = chunks.mapPartitionsWithIndex((partition, it) ->
                         sortAndDraw(it, width, seed + partition, bound, upper), true)
                 .setName("sparkprop split " + chunks.name()).persist(StorageLevel.MEMORY_AND_DISK());
-        sides.count();
+        filled(sides, sides::count);
         return new NumericTable[] {new NumericTable(columns, sides, false), new NumericTable(columns, sides, true)};
     }
 
@@ -334,7 +344,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
     @Override
     public boolean isEmpty() {
         Boolean side = validation;
-        return chunks.filter(c -> c.rows > 0 && (side == null || side == c.validation)).isEmpty();
+        // Rows counted in the tasks: take(1) of a chunk would ship its values
+        return chunks.map(c -> side == null || side == c.validation ? c.rows : 0).fold(0, Integer::sum) == 0;
     }
 
     @Override
@@ -342,7 +353,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         int at = columnAt(column);
         Map<Double, Long> counts = rows(new int[] {at}, false).mapPartitions(it -> {
             Map<Double, Long> partial = new HashMap<>();
-            while (it.hasNext()) {
+            // Past limit values the counts are not wanted, only that there are more (a label that is no class)
+            while (it.hasNext() && partial.size() <= limit) {
                 partial.merge((Double) it.next().get(0), 1L, Long::sum);
             }
             return List.of(partial).iterator();

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,33 @@ class DataSourceTest {
             first.release();
         }
         assertEquals(cachedBefore, spark.sparkContext().getPersistentRDDs().size(), "nothing is left cached");
+    }
+
+    @Test
+    void numbersWithANonAsciiDelimiterOrInHiveStylePartitionsAreReadBySparksReader() throws IOException {
+        Path sections = Files.write(dir.resolve("sections.csv"), List.of("a§label", "1.5§0", "3§1"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        DataSource.Rows bySection = DataSource.readToTrain(spark, sections.toString(), "csv", true, "§");
+        try {
+            assertNull(bySection.numbers(), "the table's parser splits on ASCII delimiters only");
+            assertEquals(List.of("a", "label"), Columns.names(bySection.rows()));
+            assertEquals(4.5, bySection.rows().selectExpr("sum(a)").first().getDouble(0), 0);
+        } finally {
+            bySection.release();
+        }
+        Path partitioned = dir.resolve("partitioned");
+        Files.createDirectories(partitioned.resolve("label=0"));
+        Files.createDirectories(partitioned.resolve("label=1"));
+        Files.write(partitioned.resolve("label=0/x.csv"), List.of("a,b", "1,2", "3,4"));
+        Files.write(partitioned.resolve("label=1/y.csv"), List.of("a,b", "5,6"));
+        DataSource.Rows byDirectory = DataSource.readToTrain(spark, partitioned.toString(), "csv", true, ",");
+        try {
+            assertNull(byDirectory.numbers(), "the partition column is Spark's to read");
+            assertEquals(List.of("a", "b", "label"), Columns.names(byDirectory.rows()));
+            assertEquals(1, byDirectory.rows().where("label = 1").count());
+        } finally {
+            byDirectory.release();
+        }
     }
 
     @Test

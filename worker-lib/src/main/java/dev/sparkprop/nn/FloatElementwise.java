@@ -54,13 +54,4 @@ public interface FloatElementwise {
             }
         };
     }
-
-    /** Whether the incubating vector module is resolved in this JVM; checked once. */
-    final class VectorSupport {
-        static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !Boolean.getBoolean("sparkprop.scalarActivations");
-
-        private VectorSupport() {
-        }
-    }
 }

@@ -4,6 +4,7 @@ import dev.sparkprop.nn.SpecFamily;
 import dev.sparkprop.nn.SpecKind;
 import dev.sparkprop.nn.SpecParameter;
 import dev.sparkprop.nn.SpecParameter.Range;
+import dev.sparkprop.nn.VectorSupport;
 import java.util.List;
 
 /**
@@ -317,7 +318,10 @@ public final class Optimizers {
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
         double keep1 = 1 - beta1;
         double keep2 = 1 - beta2;
-        for (int i = 0; i < n; i++) {
+        int from = VectorSupport.AVAILABLE
+                ? VectorAdam.step(w, g, state, beta1, keep1, beta2, keep2, stepSize, sqrtCorrection2, eps) : 0;
+        // VectorAdam's lanes run these operations in this order: keep the two in step
+        for (int i = from; i < n; i++) {
             double gi = g[i];
             double m = beta1 * state[i] + keep1 * gi;
             double v = beta2 * state[n + i] + keep2 * gi * gi;

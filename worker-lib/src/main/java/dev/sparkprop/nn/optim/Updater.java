@@ -5,7 +5,7 @@ import dev.sparkprop.nn.ParameterLayout;
 /**
  * One training step on the flat parameter, gradient and state arrays of a {@link ParameterLayout}:
  * gradient clipping, L2 regularisation, decoupled weight decay, then the optimizer at the
- * schedule's rate. Not thread-safe ({@link #lastGradientNorm()} is per instance).
+ * schedule's rate. Holds no state between steps.
  */
 public final class Updater {
 
@@ -17,7 +17,6 @@ public final class Updater {
     private final LearningRateSchedule schedule;
     private final L2Penalty penalty;
     private final double clipNorm;
-    private double lastGradientNorm = Double.NaN;
 
     /**
      * @param l2       L2 coefficient λ ≥ 0: adds λ·w to the gradient of each weight, the gradient
@@ -72,17 +71,8 @@ public final class Updater {
         // first, so a negative iteration fails before g is touched
         double lr = schedule.rate(iteration);
 
-        double sumOfSquares = 0;
-        for (double gi : g) {
-            sumOfSquares += gi * gi;
-        }
-        double norm = Math.sqrt(sumOfSquares);
-        lastGradientNorm = norm;
-        if (clipNorm > 0 && norm > clipNorm) {
-            double scale = clipNorm / norm;
-            for (int i = 0; i < size; i++) {
-                g[i] *= scale;
-            }
+        if (clipNorm > 0) {
+            clip(g);
         }
 
         penalty.addGradient(w, g);
@@ -100,8 +90,18 @@ public final class Updater {
         return schedule.rate(iteration);
     }
 
-    /** ‖g‖₂ of the last {@link #update}'s gradient before clipping (NaN before the first update). */
-    public double lastGradientNorm() {
-        return lastGradientNorm;
+    /** g *= clipNorm/‖g‖₂ when ‖g‖₂ > clipNorm. Only when clipping: the norm is a serial pass over g. */
+    private void clip(double[] g) {
+        double sumOfSquares = 0;
+        for (double gi : g) {
+            sumOfSquares += gi * gi;
+        }
+        double norm = Math.sqrt(sumOfSquares);
+        if (norm > clipNorm) {
+            double scale = clipNorm / norm;
+            for (int i = 0; i < size; i++) {
+                g[i] *= scale;
+            }
+        }
     }
 }

@@ -60,7 +60,6 @@ class UpdaterTest {
         // sgd at lr 1 from w = 0 steps by the clipped gradient
         assertEquals(-0.6, w[0], TOL);
         assertEquals(-0.8, w[12], TOL);
-        assertEquals(5, updater.lastGradientNorm(), TOL);
     }
 
     @Test
@@ -69,7 +68,6 @@ class UpdaterTest {
         double[] g = threeFourGradient();
         updater.update(new double[13], g, updater.newState(), 0);
         assertArrayEquals(threeFourGradient(), g, 0);
-        assertEquals(5, updater.lastGradientNorm(), TOL);
     }
 
     @Test
@@ -80,7 +78,6 @@ class UpdaterTest {
         double[] given = g.clone();
         updater.update(new double[13], g, updater.newState(), 0);
         assertArrayEquals(given, g, 0);
-        assertEquals(1e150, updater.lastGradientNorm(), 1e138);
     }
 
     @Test
@@ -92,7 +89,6 @@ class UpdaterTest {
         // weights: g = 0 + 0.5*2 = 1, w = 2 - 1*1 = 1; biases: g stays 0, w stays 2
         assertArrayEquals(byKind(1, 0), g, TOL);
         assertArrayEquals(byKind(1, 2), w, TOL);
-        assertEquals(0, updater.lastGradientNorm());
     }
 
     @Test
@@ -105,8 +101,6 @@ class UpdaterTest {
         expected[0] = 1.6;
         expected[12] = 0.8;
         assertArrayEquals(expected, g, TOL);
-        // the reported norm is of the raw gradient, before clipping and L2
-        assertEquals(5, updater.lastGradientNorm(), TOL);
     }
 
     @Test
@@ -148,10 +142,6 @@ class UpdaterTest {
         assertEquals(-0.1 * (0.1 / 0.271) / (Math.sqrt(0.001 / 0.002997001) + 1e-8), w[0], TOL);
     }
 
-    @Test
-    void lastGradientNormIsNaNBeforeTheFirstUpdate() {
-        assertTrue(Double.isNaN(sgd(1, 0, 1).lastGradientNorm()));
-    }
 
     @Test
     void newStateHoldsTheOptimizerSlotsForEveryParameter() {

@@ -88,8 +88,8 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         double[] state = Arrays.copyOfRange(initial, n, initial.length);
         PartitionRows rows = PartitionRows.read(items, blockRows, precision);
         boolean dropout = backprop.spec().hasDropout();
-        double[] wBefore = new double[n];
-        double[] stateBefore = new double[state.length];
+        double[] wBefore = skipNonFinite ? new double[n] : null;
+        double[] stateBefore = skipNonFinite ? new double[state.length] : null;
         float[] w32 = precision == Precision.FLOAT32 ? new float[n] : null;
         double lossSum = 0;
         double weightSum = 0;
@@ -118,12 +118,18 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
             double[] gradient = sum.divideByWeight();
             boolean finite = Double.isFinite(stepLoss) && allFinite(gradient);
             if (finite) {
-                System.arraycopy(w, 0, wBefore, 0, n);
-                System.arraycopy(state, 0, stateBefore, 0, state.length);
+                // Only a skipped step needs its weights back: without skipping, a fault ends the run
+                // and the driver drops this round (the copies cost a tenth of a small step)
+                if (skipNonFinite) {
+                    System.arraycopy(w, 0, wBefore, 0, n);
+                    System.arraycopy(state, 0, stateBefore, 0, state.length);
+                }
                 updater.update(w, gradient, state, firstIteration + j);
                 if (!allFinite(w)) {
-                    System.arraycopy(wBefore, 0, w, 0, n);
-                    System.arraycopy(stateBefore, 0, state, 0, state.length);
+                    if (skipNonFinite) {
+                        System.arraycopy(wBefore, 0, w, 0, n);
+                        System.arraycopy(stateBefore, 0, state, 0, state.length);
+                    }
                     finite = false;
                 }
             }

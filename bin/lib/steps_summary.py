@@ -1,6 +1,6 @@
-"""steps_summary.py DIR DATASET...: bin/benchmark-steps' summary: the `result` lines of the tta
-runs in DIR (tta-D-local2.out, tta-D-cluster.out, tta-D-pytorch.out for each data set D) set
-beside issue 14's targets. A run that is missing or did not reach its target shows as such."""
+"""steps_summary.py DIR DATASET...: bin/benchmark-steps' summary: the `result` lines of the runs
+in DIR (steps.out, and tta-D-local2.out, tta-D-cluster.out, tta-D-pytorch.out for each data set
+D) set beside issue 14's targets. A run that is missing or did not reach its target shows as such."""
 import math
 import os
 import sys
@@ -48,6 +48,12 @@ def verdict(what, figure, ratio, ok):
     lines.append((what, figure, state))
 
 
+steps = one(pick(results("steps"), size="small"))
+if steps:
+    verdict(f"small network (steps): training rows/s, k = {steps['local_steps']} over k = 1 (>= 10)",
+            f"{float(steps['local_rows_per_s']):,.0f} / {float(steps['exact_rows_per_s']):,.0f} = "
+            f"{float(steps['ratio']):.1f}x", float(steps["ratio"]), lambda r: r >= 10)
+
 for d in datasets:
     local = results(f"tta-{d}-local2")
     if not local:
@@ -67,8 +73,10 @@ for d in datasets:
     # k = 16 with the chosen outer optimizer when it was tried, else the first
     v16 = one(pick(validation, k=16, outer=outer) or pick(validation, k=16))
     if v1 and v16:
+        # Rows/s of a race to a target: a second or less of training on small sets, so only a hint;
+        # the steps section's fixed epochs measure the target
         ratio = float(v16["rows_per_s"]) / float(v1["rows_per_s"])
-        verdict(f"{d}: training rows/s, k = 16 over k = 1 (>= 10)", f"{ratio:.1f}x", ratio, lambda r: r >= 10)
+        lines.append((f"{d}: training rows/s to the validation target, k = 16 over k = 1", f"{ratio:.1f}x", ""))
     vk = one(pick(validation, k=k, outer=outer))
     if d != "fashion" and v1 and vk and k != 1:
         ratio = seconds(vk) / seconds(v1)
@@ -100,6 +108,8 @@ for d in datasets:
             verdict(f"{d}: two-worker cluster over local[2], k = {kk}, seed 1 (<= 1.5)",
                     f"{fmt(seconds(c))} / {fmt(seconds(here))} = {ratio:.2f}", ratio, lambda r: r <= 1.5)
 
+if not lines:
+    lines.append(("no results", "", ""))
 width = max(len(w) for w, _, _ in lines)
 fwidth = max(len(f) for _, f, _ in lines)
 for what, figure, state in lines:

@@ -70,7 +70,10 @@ public final class StepCosts {
             return new Options(quick);
         }
 
-        /** Rounds after the warm-up one; each round is {@link #steps} bare jobs, then an epoch of as many steps. */
+        /**
+         * Rounds after the warm-up one; each round is {@link #steps} bare jobs, then an epoch of as many
+         * steps (two for the small size, then two epochs at k = {@value StepCosts#LOCAL_STEPS}).
+         */
         int rounds(Size size) {
             return quick ? 3 : (size == SMALL ? 8 : 5);
         }
@@ -110,8 +113,23 @@ public final class StepCosts {
 
     /** One size's figures: an empty job's, the bare job's and the step's phases, and the driver's terms timed alone (ms). */
     record Measured(Size size, int params, Phases empty, Phases bare, Phases step, double exactMerge, double orderedMerge,
-                    double update, double matrixAtPeak) {
+                    double update, double matrixAtPeak, Throughput throughput) {
     }
+
+    /**
+     * Training rows per second at k = 1 and at k = {@value #LOCAL_STEPS} local steps, the same
+     * rows and rounds: of each fit's second epoch (its first epoch's end to its second's), so
+     * that a fit's setup and the first jobs' warm-up are left out, as they are once per run;
+     * null for a size where it was not measured.
+     */
+    record Throughput(double exactRowsPerSecond, double localRowsPerSecond) {
+        double ratio() {
+            return localRowsPerSecond / exactRowsPerSecond;
+        }
+    }
+
+    /** The k of issue 14's throughput target: local steps' rows/s at least 10x exact mode's. */
+    static final int LOCAL_STEPS = 16;
 
     private StepCosts() {
     }
@@ -143,7 +161,7 @@ public final class StepCosts {
         long rows = (long) size.batchRows() * steps;
         SyntheticData generator = new SyntheticData(spec, rows, 1);
         TrainingSettings settings = TrainingSettings.builder(size.layers(), LOSS).optimizer("adam")
-                .batchRows(size.batchRows()).epochs(1).blockRows(BLOCK_ROWS).precision(PRECISION.specName()).seed(1)
+                .batchRows(size.batchRows()).epochs(size == SMALL ? 2 : 1).blockRows(BLOCK_ROWS).precision(PRECISION.specName()).seed(1)
                 .build();
         SparkCosts spark = new SparkCosts(sc, size.partitions(), 1);
         float[] weights = SparkCosts.gaussianFloats(params);
@@ -154,16 +172,21 @@ public final class StepCosts {
         String emptyGroup = "empty " + size.name();
         String bareGroup = "bare " + size.name();
         String stepGroup = "step " + size.name();
+        boolean throughput = size == SMALL;
+        TrainingSettings local = settings.toBuilder().localSteps(LOCAL_STEPS).build();
+        double[] secondEpochs = new double[2];
         try (TrainingData data = TrainingData.fromBlocks(generator.rdd(sc, size.partitions(), BLOCK_ROWS, PRECISION),
                 PRECISION)) {
             for (int round = 0; round <= options.rounds(size); round++) {
                 boolean warmUp = round == 0;
-                progress("%s (%,d parameters): round %d of %d, %d bare jobs and %d steps%s", size.name(), params,
-                        round, options.rounds(size), steps, steps, warmUp ? " (warm-up)" : "");
+                progress("%s (%,d parameters): round %d of %d, %d bare jobs and %d epochs of %d steps%s%s", size.name(),
+                        params, round, options.rounds(size), steps, settings.epochs(), steps,
+                        throughput ? ", at k = 1 and at k = " + LOCAL_STEPS : "", warmUp ? " (warm-up)" : "");
                 timeJobs(sc, clock, (warmUp ? "warm-up " : "") + emptyGroup, steps, spark::emptyJobOnce,
                         warmUp ? new ArrayList<>() : emptyIntervals);
                 timeJobs(sc, clock, (warmUp ? "warm-up " : "") + bareGroup, steps,
                         () -> spark.broadcastAndAggregate(weights), warmUp ? new ArrayList<>() : bareIntervals);
+                double[] exactEnds = new double[2];
                 inGroup(sc, (warmUp ? "warm-up " : "") + stepGroup, () -> new DistributedTrainer(sc, settings).fit(
                         data, TrainerState.start(settings.initialParameters(), settings.initialOptimizerState()),
                         (iteration, perEpoch) -> {
@@ -171,9 +194,29 @@ public final class StepCosts {
                                 double end = clock.nowMs();
                                 stepIntervals.add(new double[] {end - 1e3 * iteration.seconds(), end});
                             }
-                        }, (epoch, p, loss, accuracy) -> true, (state, epochEnded) -> { }));
+                        }, (epoch, p, loss, accuracy) -> {
+                            exactEnds[epoch] = clock.nowMs();
+                            return true;
+                        }, (state, epochEnded) -> { }));
+                if (throughput) {
+                    double[] localEnds = new double[2];
+                    inGroup(sc, (warmUp ? "warm-up " : "") + "local steps " + size.name(),
+                            () -> new DistributedTrainer(sc, local).fit(data, local.initialParameters(),
+                                    (epoch, p, loss, accuracy) -> {
+                                        localEnds[epoch] = clock.nowMs();
+                                        return true;
+                                    }));
+                    if (!warmUp) {
+                        secondEpochs[0] += exactEnds[1] - exactEnds[0];
+                        secondEpochs[1] += localEnds[1] - localEnds[0];
+                    }
+                }
             }
         }
+        // the rows of all the second epochs measured, per ms
+        double epochRows = 1e3 * rows * options.rounds(size);
+        Throughput rowsPerSecond = throughput
+                ? new Throughput(epochRows / secondEpochs[0], epochRows / secondEpochs[1]) : null;
         Phases empty = Phases.of(emptyIntervals, times.timelines(sc, emptyGroup, 0), times.mean(sc, emptyGroup, 0));
         Phases bare = Phases.of(bareIntervals, times.timelines(sc, bareGroup, 0), times.mean(sc, bareGroup, 0));
         Phases step = Phases.of(stepIntervals, times.timelines(sc, stepGroup, 0), times.mean(sc, stepGroup, 0));
@@ -187,7 +230,7 @@ public final class StepCosts {
         double ordered = medianMs(200, () -> GradientSum.inPartitionOrder(parts).gradient());
         double update = 1e3 * ScalingBenchmark.driverStep(settings, 200).median();
         double matrix = 1e3 * CompareWithMllib.gemmFlops(spec, size.batchRows()) / (peak * 1e9);
-        return new Measured(size, params, empty, bare, step, exact, ordered, update, matrix);
+        return new Measured(size, params, empty, bare, step, exact, ordered, update, matrix, rowsPerSecond);
     }
 
     /** One batch's partition sums, as the tasks of a step return them (real gradients: ExactSum skips zeros). */
@@ -246,6 +289,11 @@ public final class StepCosts {
                         + " (target <= 1.25); best %.2f ms, %.2f x the bare job's best %.2f ms%n", small.step().mean(),
                 small.step().mean() / small.bare().mean(), small.bare().mean(), small.step().best(),
                 small.step().best() / small.bare().best(), small.bare().best());
+        Throughput t = small.throughput();
+        out.printf(Locale.ROOT, "small epochs: %,.0f training rows/s at k = %d local steps, %,.0f at k = 1: %.1f x"
+                + " (target >= 10)%n", t.localRowsPerSecond(), LOCAL_STEPS, t.exactRowsPerSecond(), t.ratio());
+        out.printf(Locale.ROOT, "result size=small local_steps=%d exact_rows_per_s=%.1f local_rows_per_s=%.1f"
+                + " ratio=%.3f%n", LOCAL_STEPS, t.exactRowsPerSecond(), t.localRowsPerSecond(), t.ratio());
         double floor = fashion.matrixAtPeak() + fashion.bare().mean();
         out.printf(Locale.ROOT, "fashion step: mean %.2f ms, %.2f x (gemm at peak %.2f + bare job %.2f = %.2f ms)"
                         + " (target <= 1.5); best %.2f ms%n", fashion.step().mean(), fashion.step().mean() / floor,

@@ -78,7 +78,8 @@ spark_java_command() {
 # A JVM that starts Spark loads about 11,000 classes from some 200 jars, and starting a session
 # took 7 s of CPU here, most of it finding, parsing and verifying classes. A dynamic class-data
 # sharing archive (-XX:ArchiveClassesAtExit) holds them parsed and verified; loading from it cut
-# the CPU seconds before the first step of Fashion-MNIST by a third. Classes are only loaded
+# the session's CPU seconds by 45%, those to the first step of Fashion-MNIST by 30% (the run that
+# writes it costs more CPU, and the dump at exit some seconds). Classes are only loaded
 # faster: the compiled code and the results are the same. The JVM checks the jars' sizes and
 # times itself and ignores a stale archive (its warning, on stdout, is silenced: the archive is
 # rewritten then); the time check here keeps it from going stale. It is written to a temporary

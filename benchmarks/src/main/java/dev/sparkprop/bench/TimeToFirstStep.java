@@ -45,19 +45,23 @@ import org.apache.spark.sql.SparkSession;
  * ({@link Training#prepare}: validation split, column types, classes, statistics), encode and
  * cache it ({@link Training#cache}), then take the first step. The table goes to stdout: wall and
  * CPU seconds (all of the JVM's threads, executors included on local[*]) and Spark jobs per phase;
- * with {@code --jobs}, each Spark job goes to stderr.
+ * with {@code --jobs}, each Spark job goes to stderr. With {@code --class-archive}, a format's first
+ * run writes a class-data sharing archive at exit and its later runs load classes from it, as
+ * {@code bin/sparkprop}'s first {@code train} and later commands do.
  */
 public final class TimeToFirstStep {
 
     static final String USAGE = """
             usage: java ... dev.sparkprop.bench.TimeToFirstStep [--data DIR] [--config FILE] [--formats F,...]
-                                                            [--runs N] [--jobs]
+                                                            [--runs N] [--jobs] [--class-archive]
               --data DIR      holds train.csv (default data/fashion-mnist)
               --config FILE   the job (default conf/examples/fashion-mnist.conf); its data.path and
                               data.format are replaced by the measured file's
               --formats F     csv, parquet or both (default csv,parquet)
               --runs N        fresh JVMs per format (default 1); the table shows each run
               --jobs          lists each Spark job (phase, seconds, call site) on stderr
+              --class-archive a format's first run writes a class-data sharing archive at exit
+                              (-XX:ArchiveClassesAtExit), its later runs use it
             Runs on local[*] unless spark.master is set. JVM options are the parent's.""";
 
     /** The phases, in order; each ends where the next begins. */
@@ -66,7 +70,7 @@ public final class TimeToFirstStep {
     private static final String CHILD = "--child";
     private static final String RESULT = "phase ";
 
-    record Options(Path data, Path config, List<String> formats, int runs, boolean jobs) {
+    record Options(Path data, Path config, List<String> formats, int runs, boolean jobs, boolean classArchive) {
 
         static Options parse(String... args) {
             Path data = Path.of("data/fashion-mnist");
@@ -74,6 +78,7 @@ public final class TimeToFirstStep {
             List<String> formats = List.of("csv", "parquet");
             int runs = 1;
             boolean jobs = false;
+            boolean classArchive = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -82,6 +87,7 @@ public final class TimeToFirstStep {
                     case "--formats" -> formats = List.of(value(args, ++i, arg).split(","));
                     case "--runs" -> runs = Integer.parseInt(value(args, ++i, arg));
                     case "--jobs" -> jobs = true;
+                    case "--class-archive" -> classArchive = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
             }
@@ -95,7 +101,7 @@ public final class TimeToFirstStep {
             if (!Files.isRegularFile(config)) {
                 throw new IllegalArgumentException("no job file " + config);
             }
-            return new Options(data, config, formats, runs, jobs);
+            return new Options(data, config, formats, runs, jobs, classArchive);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -138,8 +144,17 @@ public final class TimeToFirstStep {
             for (String format : options.formats()) {
                 for (int run = 1; run <= options.runs(); run++) {
                     progress("%s run %d of %d", format, run, options.runs());
-                    rows.add(String.format(Locale.ROOT, "%-8s %3d  %s", format, run, runChild(format,
-                            paths.get(format), options)));
+                    List<String> flags = List.of();
+                    String classes = "jars";
+                    if (options.classArchive()) {
+                        Path archive = temp.resolve(format + ".jsa");
+                        // The JVM's warnings about classes it cannot archive go to stdout
+                        flags = List.of(run == 1 ? "-XX:ArchiveClassesAtExit=" + archive
+                                : "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off");
+                        classes = run == 1 ? "jars>jsa" : "jsa";
+                    }
+                    rows.add(String.format(Locale.ROOT, "%-8s %3d %-8s %s", format, run, classes, runChild(format,
+                            paths.get(format), options, flags)));
                 }
             }
             print(options, paths, rows, load);
@@ -165,11 +180,12 @@ public final class TimeToFirstStep {
     }
 
     /** One measurement in a fresh JVM with this one's options and classpath; its phases' table cells. */
-    private static String runChild(String format, String path, Options options) throws IOException,
-            InterruptedException {
+    private static String runChild(String format, String path, Options options, List<String> flags)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TimeToFirstStep.class.getName(), CHILD,
                 format, path, options.config().toString(), options.jobs() ? "jobs" : "-"));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -211,12 +227,14 @@ public final class TimeToFirstStep {
                 + " optimizer step");
         System.out.println("wall and CPU seconds per phase (CPU: every thread of the JVM, local executors included),"
                 + " and its Spark jobs");
-        StringBuilder head = new StringBuilder(String.format("%-8s %3s ", "format", "run"));
+        System.out.println("classes: loaded from the jars, from the jars writing an archive at exit (jars>jsa),"
+                + " or from that archive (jsa)");
+        StringBuilder head = new StringBuilder(String.format("%-8s %3s %-8s", "format", "run", "classes"));
         for (String phase : PHASES) {
             head.append(String.format(" %-17s", phase));
         }
         System.out.println(head.append(String.format("  %-13s", "total")));
-        StringBuilder sub = new StringBuilder(String.format("%-8s %3s ", "", ""));
+        StringBuilder sub = new StringBuilder(String.format("%-8s %3s %-8s", "", "", ""));
         for (int i = 0; i < PHASES.size(); i++) {
             sub.append(String.format(" %6s %6s %3s", "wall", "cpu", "job"));
         }

@@ -119,6 +119,46 @@ final class RowEncoder implements Serializable {
 
     /** {@link #features} of a well-formed row. */
     private boolean inputs(Row row, double[] x, int xOff, DataProblems problems) {
+        int columns = columnValues(row, x, xOff, problems);
+        if ((columns & VALUE_ABSENT) != 0 && missing == MissingValues.DROP && problems != null) {
+            problems.droppedRow();
+        }
+        if ((columns & VALUE_UNUSABLE) != 0) {
+            return false;
+        }
+        if (prep.featureMean() != null) {
+            double[] mean = prep.featureMean();
+            double[] scale = prep.featureScale();
+            for (int i = 0; i < inputWidth; i++) {
+                x[xOff + i] = (x[xOff + i] - mean[i]) * scale[i];
+            }
+        }
+        if (float32) {
+            for (int i = 0; i < inputWidth; i++) {
+                if (Float.isInfinite((float) x[xOff + i])) {
+                    if (problems != null) {
+                        problems.add(Role.FEATURE, columnOfInput(i), Kind.FLOAT32_RANGE, x[xOff + i], null);
+                    }
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@link #columnValues}: a value was neither usable nor filled, so the row is not usable. */
+    private static final int VALUE_UNUSABLE = 1;
+    /** {@link #columnValues}: a value was missing or not finite, and not filled. */
+    private static final int VALUE_ABSENT = 2;
+
+    /**
+     * Writes the row's unstandardised inputs at {@code x[xOff]}: {@link #VALUE_UNUSABLE} and
+     * {@link #VALUE_ABSENT} flags. A method of its own because the JIT compiles this loop on the stack
+     * while it reads the first row, before the code after it has run: in one method with that
+     * code, the compiled loop was thrown away as soon as the first row ended (an "unstable if"),
+     * and the encoding pass went back to the interpreter for a while.
+     */
+    private int columnValues(Row row, double[] x, int xOff, DataProblems problems) {
         boolean usable = true;
         // A value that was missing or not finite, and not filled: with data.missing = "drop" the row is left out
         boolean absent = false;
@@ -174,30 +214,7 @@ final class RowEncoder implements Serializable {
             usable &= ok;
             at += column.width();
         }
-        if (absent && missing == MissingValues.DROP && problems != null) {
-            problems.droppedRow();
-        }
-        if (!usable) {
-            return false;
-        }
-        if (prep.featureMean() != null) {
-            double[] mean = prep.featureMean();
-            double[] scale = prep.featureScale();
-            for (int i = 0; i < inputWidth; i++) {
-                x[xOff + i] = (x[xOff + i] - mean[i]) * scale[i];
-            }
-        }
-        if (float32) {
-            for (int i = 0; i < inputWidth; i++) {
-                if (Float.isInfinite((float) x[xOff + i])) {
-                    if (problems != null) {
-                        problems.add(Role.FEATURE, columnOfInput(i), Kind.FLOAT32_RANGE, x[xOff + i], null);
-                    }
-                    return false;
-                }
-            }
-        }
-        return true;
+        return (usable ? 0 : VALUE_UNUSABLE) | (absent ? VALUE_ABSENT : 0);
     }
 
     /**

@@ -82,12 +82,19 @@ final class LocalCompute implements AutoCloseable {
                              Precision precision, int rounds) {
         // One Backprop (its buffers) per pool thread, as sparkprop keeps one per executor thread.
         ThreadLocal<Backprop> backprop = ThreadLocal.withInitial(() -> new Backprop(spec, blockRows, precision, true));
+        // float32 tasks get float32 parameters (DistributedTrainer broadcasts them so), not doubles
+        // that each block would convert again.
+        float[] params32 = precision == Precision.FLOAT32 ? narrow(params) : null;
         List<Callable<GradientSum>> tasks = new ArrayList<>();
         for (List<Block> part : partitions) {
             tasks.add(() -> {
                 GradientSum sum = new GradientSum(params.length);
                 for (Block block : part) {
-                    sum.add(backprop.get(), params, block);
+                    if (params32 != null) {
+                        sum.add(backprop.get(), params32, block, null);
+                    } else {
+                        sum.add(backprop.get(), params, block);
+                    }
                 }
                 return sum;
             });

@@ -2,10 +2,11 @@ package dev.sparkprop.nn;
 
 /**
  * float32 layer steps: sgemm on float buffers. Elementwise activations run on the float values
- * through {@link FloatElementwise} (SIMD where the JVM has the vector module); softmax and the
- * output head (n_L values per row, small next to the products) run in double on converted
- * copies. Each block's weight and bias gradients are formed in float by sgemm and sgemv, then
- * added into the double gradient sum.
+ * through {@link FloatElementwise} (SIMD where the JVM has the vector module), and so do softmax
+ * and the fused softmax + cross-entropy head (Math.exp on double copies took a tenth of job a's
+ * pass); other heads and softmax's Jacobian run in double on converted copies. Each block's
+ * weight and bias gradients are formed in float by sgemm and sgemv, then added into the double
+ * gradient sum.
  */
 final class FloatKernels extends Kernels {
 
@@ -113,6 +114,9 @@ final class FloatKernels extends Kernels {
         int n = layout.fanOut(l) * rows;
         if (elementwise[l] != null) {
             elementwise[l].apply(z[l], a[l], n);
+        } else if (f instanceof Softmax) {
+            // delta_l is free until the backward pass writes it.
+            Softmax.apply(z[l], a[l], delta[l], layout.fanOut(l), rows);
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);
@@ -123,6 +127,10 @@ final class FloatKernels extends Kernels {
     @Override
     double head(OutputHead head, double[] y, double[] weights, int rows, boolean withDelta) {
         int depth = spec.depth();
+        if (head instanceof OutputHead.Float32 h) {
+            return h.lossAndDelta(z[depth], a[depth], y, weights, withDelta ? delta[depth] : null, spec.outputWidth(),
+                    rows);
+        }
         int n = spec.outputWidth() * rows;
         widen(z[depth], zd, n);
         widen(a[depth], ad, n);

@@ -20,6 +20,15 @@ public abstract class OutputHead {
     /** True for the fused log-sum-exp heads. */
     public abstract boolean isFused();
 
+    /**
+     * A head that also runs on float32 z_L and a_L and writes a float32 delta_L: the float32
+     * kernels call it instead of {@link #lossAndDelta} on widened copies. The loss still sums in
+     * double.
+     */
+    interface Float32 {
+        double lossAndDelta(float[] z, float[] a, double[] y, double[] w, float[] delta, int units, int rows);
+    }
+
     /** The general Jacobian route for any (activation, loss) pair. */
     public static OutputHead general(Activation activation, Loss loss) {
         return new OutputHead() {
@@ -66,7 +75,7 @@ public abstract class OutputHead {
     }
 
     /** L = Σ_i y_i (lse(z) - z_i); ∂L/∂z_i = a_i Σ_j y_j - y_i (= a - y for one-hot y). */
-    private static final class SoftmaxCrossEntropy extends Fused {
+    private static final class SoftmaxCrossEntropy extends Fused implements Float32 {
         SoftmaxCrossEntropy(Loss.Reduction reduction) {
             super(reduction);
         }
@@ -99,6 +108,45 @@ public abstract class OutputHead {
                     double scale = w[r] * factor;
                     for (int i = off; i < off + units; i++) {
                         delta[i] = scale * (a[i] * sumY - y[i]);
+                    }
+                }
+            }
+            return total;
+        }
+
+        /**
+         * On a_L from {@link Softmax#apply(float[], float[], float[], int, int)}: there a row's largest z
+         * gets a = 1 / Σ e^(z_j - max) (rounded to float), so lse = max - log a_max needs no
+         * exponential; a_max ≥ 1/units never underflows.
+         */
+        @Override
+        public double lossAndDelta(float[] z, float[] a, double[] y, double[] w, float[] delta, int units, int rows) {
+            double factor = reduction.factor(units);
+            double total = 0;
+            for (int r = 0, off = 0; r < rows; r++, off += units) {
+                // The max in a register: comparing with z[top] would chain a load into every step.
+                int top = off;
+                float max = z[off];
+                double sumY = 0;
+                for (int i = off; i < off + units; i++) {
+                    if (z[i] > max) {
+                        max = z[i];
+                        top = i;
+                    }
+                    sumY += y[i];
+                }
+                double lse = max - Math.log(a[top]);
+                double loss = 0;
+                for (int i = off; i < off + units; i++) {
+                    if (y[i] != 0) {
+                        loss += y[i] * (lse - z[i]);
+                    }
+                }
+                double scale = w[r] * factor;
+                total += scale * loss;
+                if (delta != null) {
+                    for (int i = off; i < off + units; i++) {
+                        delta[i] = (float) (scale * (a[i] * sumY - y[i]));
                     }
                 }
             }

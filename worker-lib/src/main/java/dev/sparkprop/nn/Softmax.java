@@ -43,6 +43,53 @@ public final class Softmax implements Activation {
         }
     }
 
+    /**
+     * The float32 softmax, with {@code lo} (units x rows) as scratch: e^(z_i - max) by
+     * {@link FloatFormulas#exp} over the whole block at once (SIMD when the vector module is
+     * present, the same bits either way; Math.exp in double took most of a small output layer's
+     * time), summed in double and scaled by the double reciprocal: within 4 float ulps of the
+     * double softmax. z_i - max rounded to float is off by up to half its ulp, which is 64 ulps of
+     * e^(z_i - max) at z_i - max = -100, so that rounding error lo (exact in double) goes back in
+     * as e^hi (1 + lo). The row's max gets e^0 = 1 exactly, so its a_i is the rounded
+     * 1 / Σ_j e^(z_j - max), which the float32 cross-entropy head uses.
+     */
+    static void apply(float[] z, float[] a, float[] lo, int units, int rows) {
+        for (int r = 0, off = 0; r < rows; r++, off += units) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = off; i < off + units; i++) {
+                max = Math.max(max, z[i]);
+            }
+            for (int i = off; i < off + units; i++) {
+                double d = (double) z[i] - max;
+                float hi = (float) d;
+                a[i] = hi;
+                // d = hi = -inf (z = -inf) would make lo NaN.
+                lo[i] = hi == d ? 0f : (float) (d - hi);
+            }
+        }
+        int n = units * rows;
+        if (FloatElementwise.VectorSupport.AVAILABLE) {
+            VectorActivations.exp(a, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                a[i] = FloatFormulas.exp(a[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            a[i] = Math.fma(a[i], lo[i], a[i]);
+        }
+        for (int r = 0, off = 0; r < rows; r++, off += units) {
+            double sum = 0;
+            for (int i = off; i < off + units; i++) {
+                sum += a[i];
+            }
+            double inv = 1.0 / sum;
+            for (int i = off; i < off + units; i++) {
+                a[i] = (float) (a[i] * inv);
+            }
+        }
+    }
+
     @Override
     public void jacobianTransposeTimes(double[] z, double[] a, double[] g, int units, int rows) {
         for (int r = 0, off = 0; r < rows; r++, off += units) {

@@ -150,9 +150,12 @@ public final class Task {
 
     /** The index, 0..n-1, of the largest of v[off..off+n), the first on a tie. */
     public static int argmax(double[] v, int off, int n) {
+        // The max in a register: comparing with v[off + best] would chain a load into every step.
         int best = 0;
+        double max = v[off];
         for (int i = 1; i < n; i++) {
-            if (v[off + i] > v[off + best]) {
+            if (v[off + i] > max) {
+                max = v[off + i];
                 best = i;
             }
         }

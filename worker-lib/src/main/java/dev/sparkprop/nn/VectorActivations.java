@@ -267,6 +267,15 @@ final class VectorActivations {
         }
     }
 
+    /** x := {@link FloatFormulas#exp}(x) over [0, n), for the float32 softmax. */
+    static void exp(float[] x, int n) {
+        int bound = S.loopBound(n);
+        expInPlace(x, bound, false);
+        for (int i = bound; i < n; i++) {
+            x[i] = FloatFormulas.exp(x[i]);
+        }
+    }
+
     /**
      * x := {@link FloatFormulas#expm1}(x) when {@code minusOne}, else {@link FloatFormulas#exp}(x),
      * over [0, count): one loop for both, as they share the reduction and the polynomial.

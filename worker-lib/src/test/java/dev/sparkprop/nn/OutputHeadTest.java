@@ -35,6 +35,47 @@ class OutputHeadTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"cross_entropy", "cross_entropy:mean"})
+    void float32SoftmaxCrossEntropyHeadMatchesTheDoubleHead(String loss) {
+        int units = 4;
+        int rows = 300;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        float[] z = new float[units * rows];
+        double[] y = new double[z.length];
+        double[] w = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < units; i++) {
+                z[r * units + i] = (float) (random.nextGaussian() * (r % 3 == 0 ? 30 : 2));
+            }
+            // One-hot rows, and soft labels that do not sum to 1.
+            if (r % 2 == 0) {
+                y[r * units + random.nextInt(units)] = 1;
+            } else {
+                y[r * units + random.nextInt(units)] = 0.7;
+                y[r * units + random.nextInt(units)] += 0.5;
+            }
+            w[r] = 0.5 + r % 3;
+        }
+        z[1] = 800;
+        z[2] = -800;
+        float[] a = new float[z.length];
+        Softmax.apply(z, a, new float[z.length], units, rows);
+        float[] delta = new float[z.length];
+        OutputHead head = OutputHead.forLayer(Activations.softmax(), Losses.parse(loss), true);
+        double float32 = ((OutputHead.Float32) head).lossAndDelta(z, a, y, w, delta, units, rows);
+
+        double[] exactA = new double[z.length];
+        double[] exactDelta = new double[z.length];
+        Activations.softmax().apply(SoftmaxTest.widened(z), exactA, units, rows);
+        double exact = head.lossAndDelta(SoftmaxTest.widened(z), exactA, y, w, exactDelta, units, rows);
+        assertEquals(exact, float32, 1e-6 * Math.abs(exact));
+        for (int i = 0; i < z.length; i++) {
+            // a's float rounding, times a weight below 3 and Σy below 2.
+            assertEquals(exactDelta[i], delta[i], 1e-6, "delta " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({"cross_entropy, softmax", "binary_cross_entropy, sigmoid"})
     void fusedHeadStaysFiniteWhereTheOutputSaturates(String loss, String activation) {
         // z = ±800 puts a at exactly 0 or 1 in double; the true loss is 800 for the wrong class.

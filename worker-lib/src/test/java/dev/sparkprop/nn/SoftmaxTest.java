@@ -1,7 +1,9 @@
 package dev.sparkprop.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,45 @@ class SoftmaxTest {
         assertEquals(1 / (1 + Math.exp(-1)), a[0], 1e-15);
         assertEquals(Math.exp(-1) / (1 + Math.exp(-1)), a[1], 1e-15);
         assertEquals(0, a[2], 1e-300);
+    }
+
+    @Test
+    void float32SoftmaxIsWithinFourUlpsOfTheDoubleOneAndGivesTheSameBitsBeforeAndAfterTheJit() {
+        int units = 10;
+        int rows = 1000;
+        Random random = new Random(3);
+        float[] z = new float[units * rows];
+        for (int i = 0; i < z.length; i++) {
+            // Scales up to 60 make outputs far into the subnormals and 0 as well as near 1.
+            z[i] = (float) (random.nextGaussian() * new double[] {0.01, 1, 10, 60}[i / units % 4]);
+        }
+        z[7] = Float.NEGATIVE_INFINITY;
+        double[] exact = new double[z.length];
+        Activations.softmax().apply(widened(z), exact, units, rows);
+        float[] cold = new float[z.length];
+        Softmax.apply(z, cold, new float[z.length], units, rows);
+        double worst = 0;
+        for (int i = 0; i < z.length; i++) {
+            float reference = (float) exact[i];
+            worst = Math.max(worst, cold[i] == reference ? 0 : Math.abs((double) cold[i] - reference)
+                    / Math.ulp(reference));
+        }
+        System.out.printf("float32 softmax vs double, worst %.1f ulps%n", worst);
+        assertTrue(worst <= 4, worst + " ulps");
+        float[] hot = new float[z.length];
+        float[] scratch = new float[z.length];
+        for (int t = 0; t < 5_000; t++) {
+            Softmax.apply(z, hot, scratch, units, rows);
+        }
+        assertArrayEquals(cold, hot);
+    }
+
+    static double[] widened(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
     }
 
     /** J_ij = ∂a_i/∂z_j = a_i (δ_ij - a_j), written out in full. */

@@ -145,6 +145,25 @@ class VectorActivationsTest {
         }
     }
 
+    @Test
+    void simdExpGivesTheBitsOfTheScalarExp() {
+        // The float32 softmax's e^x: SIMD with the vector module, FloatFormulas.exp without.
+        for (float[] z : new float[][] {inputs(10_003), sweep()}) {
+            int n = z.length;
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = -Math.abs(z[i]);
+            }
+            x[n / 2] = Float.NaN;
+            float[] scalar = new float[n];
+            for (int i = 0; i < n; i++) {
+                scalar[i] = FloatFormulas.exp(x[i]);
+            }
+            VectorActivations.exp(x, n);
+            assertArrayEquals(scalar, x);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sigmoid", "tanh", "elu(1.0)", "softplus"})
     void nanInGivesNanOutOfTheSmoothActivations(String name) {

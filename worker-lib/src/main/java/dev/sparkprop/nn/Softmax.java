@@ -68,7 +68,7 @@ public final class Softmax implements Activation {
             }
         }
         int n = units * rows;
-        if (FloatElementwise.VectorSupport.AVAILABLE) {
+        if (VectorSupport.AVAILABLE) {
             VectorActivations.exp(a, n);
         } else {
             for (int i = 0; i < n; i++) {

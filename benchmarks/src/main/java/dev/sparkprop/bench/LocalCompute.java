@@ -3,6 +3,7 @@ package dev.sparkprop.bench;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -51,8 +52,8 @@ final class LocalCompute implements AutoCloseable {
             double[] a = random.doubles((long) n * n).toArray();
             double[] b = random.doubles((long) n * n).toArray();
             double[] c = new double[n * n];
-            float[] a32 = narrow(a);
-            float[] b32 = narrow(b);
+            float[] a32 = DoubleArrays.narrow(a);
+            float[] b32 = DoubleArrays.narrow(b);
             float[] c32 = new float[n * n];
             gemms.add(() -> {
                 for (int k = 0; k < GEMMS_PER_ROUND; k++) {
@@ -84,7 +85,7 @@ final class LocalCompute implements AutoCloseable {
         ThreadLocal<Backprop> backprop = ThreadLocal.withInitial(() -> new Backprop(spec, blockRows, precision, true));
         // float32 tasks get float32 parameters (DistributedTrainer broadcasts them so), not doubles
         // that each block would convert again.
-        float[] params32 = precision == Precision.FLOAT32 ? narrow(params) : null;
+        float[] params32 = precision == Precision.FLOAT32 ? DoubleArrays.narrow(params) : null;
         List<Callable<GradientSum>> tasks = new ArrayList<>();
         for (List<Block> part : partitions) {
             tasks.add(() -> {
@@ -132,14 +133,6 @@ final class LocalCompute implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    private static float[] narrow(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 
     static double median(double[] values) {

@@ -6,6 +6,7 @@ import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.Updater;
@@ -245,10 +246,7 @@ public final class ScalingBenchmark {
                 gradient[j] *= inverseWeight;
             }
             updater.update(params, gradient, state, i + 1);
-            float[] weights = new float[params.length];
-            for (int j = 0; j < weights.length; j++) {
-                weights[j] = (float) params[j];
-            }
+            float[] weights = DoubleArrays.narrow(params);
             sink += weights[weights.length - 1];
             if (i >= 0) {
                 seconds[i] = (System.nanoTime() - t0) / 1e9;

@@ -6,6 +6,7 @@ import dev.sparkprop.driver.train.TrainingData;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -237,10 +238,7 @@ public final class StepCosts {
     private static List<GradientSum> partitionSums(NetworkSpec spec, SyntheticData generator, Size size,
                                                    double[] params) {
         Backprop backprop = new Backprop(spec, BLOCK_ROWS, PRECISION, true);
-        float[] w = new float[params.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) params[i];
-        }
+        float[] w = DoubleArrays.narrow(params);
         List<GradientSum> sums = new ArrayList<>();
         for (List<Block> part : generator.partitionsLocally(size.partitions(), BLOCK_ROWS, PRECISION)) {
             GradientSum sum = new GradientSum(params.length);

@@ -127,9 +127,7 @@ public final class Block implements java.io.Serializable {
             return this;
         }
         float[] f = new float[inputWidth * rows];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) features[i];
-        }
+        DoubleArrays.narrow(features, f, f.length);
         return new Block(inputWidth, outputWidth, null, f, targets, classes, weights, rows);
     }
 

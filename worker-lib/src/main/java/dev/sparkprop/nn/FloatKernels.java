@@ -65,9 +65,7 @@ final class FloatKernels extends Kernels {
 
     @Override
     void loadParams(double[] params) {
-        for (int i = 0; i < ownW.length; i++) {
-            ownW[i] = (float) params[i];
-        }
+        DoubleArrays.narrow(params, ownW, ownW.length);
         w = ownW;
     }
 

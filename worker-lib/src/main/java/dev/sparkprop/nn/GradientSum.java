@@ -76,6 +76,20 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
+    /**
+     * Empties this sum for the next pass, keeping its gradient array: a task taking several steps
+     * adds each into one sum instead of a fresh parameter-sized array per step.
+     */
+    public GradientSum reset() {
+        if (gradient != null) {
+            java.util.Arrays.fill(gradient, 0.0);
+        }
+        loss = weight = correct = 0;
+        rows = 0;
+        exact = null;
+        return this;
+    }
+
     /** Adds {@code other}'s sums into this one, exactly, and returns this. */
     public GradientSum merge(GradientSum other) {
         if (!other.isEmpty()) {

@@ -49,4 +49,25 @@ class GradientSumTest {
         }
         org.junit.jupiter.api.Assertions.assertTrue(bytes.size() < 200, bytes.size() + " bytes");
     }
+
+    @Test
+    void aResetSumAddsAsAFreshOneDoes() {
+        NetworkSpec spec = NetworkSpec.parse("3,4:tanh,2:softmax", "cross_entropy");
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, 9, 5);
+        GradientCheck.Problem other = GradientCheck.randomProblem(spec, 6, 6);
+        Backprop backprop = new Backprop(spec, 9);
+        GradientSum fresh = new GradientSum(spec.layout().size()).add(backprop, p.params(), p.block());
+        GradientSum added = new GradientSum(spec.layout().size()).add(backprop, other.params(), other.block());
+        GradientSum merged = GradientSum.empty().merge(added).merge(added);
+        added.reset().add(backprop, p.params(), p.block());
+        merged.reset().add(backprop, p.params(), p.block());
+        for (GradientSum reused : new GradientSum[] {added, merged}) {
+            // the same additions in the same order: the same bits
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.gradient(), reused.gradient());
+            assertEquals(fresh.lossSum(), reused.lossSum(), 0);
+            assertEquals(fresh.weightSum(), reused.weightSum(), 0);
+            assertEquals(fresh.correctWeight(), reused.correctWeight(), 0);
+            assertEquals(fresh.rows(), reused.rows());
+        }
+    }
 }

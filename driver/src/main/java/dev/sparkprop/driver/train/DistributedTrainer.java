@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
@@ -231,7 +232,7 @@ public final class DistributedTrainer {
                                  int depth) {
         // A copy (in local mode the broadcast value is the very object given, and params changes),
         // in the job's precision: a float32 job ships and reads float32 weights.
-        Broadcast<?> weights = data.precision() == Precision.FLOAT32 ? sc.broadcast(toFloat32(params))
+        Broadcast<?> weights = data.precision() == Precision.FLOAT32 ? sc.broadcast(DoubleArrays.narrow(params))
                 : sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
@@ -259,14 +260,6 @@ public final class DistributedTrainer {
             return inPartitionOrder.apply(sums.collect());
         }
         return sums.treeAggregate(empty, merge, merge, depth);
-    }
-
-    private static float[] toFloat32(double[] params) {
-        float[] w = new float[params.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) params[i];
-        }
-        return w;
     }
 
     /** Partial sums merged in one place at most: a reduce task of treeAggregate, or the driver. */

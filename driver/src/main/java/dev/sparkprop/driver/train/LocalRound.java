@@ -1,12 +1,10 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.nn.Backprop;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Precision;
-import dev.sparkprop.nn.optim.LearningRateSchedules;
-import dev.sparkprop.nn.optim.Optimizer;
-import dev.sparkprop.nn.optim.Optimizers;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -80,9 +78,8 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
     public Iterator<RoundSum> call(Iterator<Object> items) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         int n = backprop.layout().size();
-        // JobConfig refuses lbfgs with local steps, so the kind is a first-order optimizer
-        Updater updater = new Updater(backprop.layout(), (Optimizer) Optimizers.parse(optimizer),
-                LearningRateSchedules.parse(schedule, learningRate), l2, clipNorm);
+        Updater updater = ExecutorCache.updater(layers, optimizer, schedule, learningRate, l2, clipNorm,
+                backprop.layout());
         double[] initial = start.value();
         double[] w = Arrays.copyOf(initial, n);
         double[] state = Arrays.copyOfRange(initial, n, initial.length);
@@ -91,19 +88,19 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         double[] wBefore = skipNonFinite ? new double[n] : null;
         double[] stateBefore = skipNonFinite ? new double[state.length] : null;
         float[] w32 = precision == Precision.FLOAT32 ? new float[n] : null;
+        // One sum for every step: reset, not a fresh parameter-sized array per step
+        GradientSum sum = new GradientSum(n);
         double lossSum = 0;
         double weightSum = 0;
         double correct = 0;
         long trained = 0;
         long faults = 0;
         for (int j = 0; j < steps; j++) {
-            GradientSum sum = new GradientSum(n);
+            sum.reset();
             long step = firstIteration + j;
             PartitionRows.BlockSink add;
             if (w32 != null) {
-                for (int i = 0; i < n; i++) {
-                    w32[i] = (float) w[i];
-                }
+                DoubleArrays.narrow(w, w32, n);
                 add = (block, rowIds) -> sum.add(backprop, w32, block, masks(rowIds, step));
             } else {
                 add = (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
@@ -116,7 +113,7 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
             double stepWeight = sum.weightSum();
             double stepCorrect = sum.correctWeight();
             double[] gradient = sum.divideByWeight();
-            boolean finite = Double.isFinite(stepLoss) && allFinite(gradient);
+            boolean finite = Double.isFinite(stepLoss) && DoubleArrays.allFinite(gradient);
             if (finite) {
                 // Only a skipped step needs its weights back: without skipping, a fault ends the run
                 // and the driver drops this round (the copies cost a tenth of a small step)
@@ -125,7 +122,7 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
                     System.arraycopy(state, 0, stateBefore, 0, state.length);
                 }
                 updater.update(w, gradient, state, firstIteration + j);
-                if (!allFinite(w)) {
+                if (!DoubleArrays.allFinite(w)) {
                     if (skipNonFinite) {
                         System.arraycopy(wBefore, 0, w, 0, n);
                         System.arraycopy(stateBefore, 0, state, 0, state.length);
@@ -154,14 +151,5 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
     /** The dropout masks of a block whose rows have {@code rowIds} at optimizer step {@code step}; none without ids. */
     private Dropout.Draw masks(long[] rowIds, long step) {
         return rowIds == null ? null : new Dropout.Draw(seed, step, rowIds);
-    }
-
-    static boolean allFinite(double[] values) {
-        for (double v : values) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.OuterOptimizer;
 import dev.sparkprop.nn.optim.Updater;
@@ -101,13 +102,13 @@ final class LocalStepsTrainer {
         if (means == null) {
             return "no task took a step with finite values";
         }
-        if (!LocalRound.allFinite(means.change()) || !Double.isFinite(means.loss())) {
+        if (!DoubleArrays.allFinite(means.change()) || !Double.isFinite(means.loss())) {
             return "the partitions' mean weight change or loss is NaN or infinite";
         }
         double[] paramsBefore = params.clone();
         double[] outerState = Arrays.copyOfRange(state, innerSize, state.length);
         outer.step(params, means.change(), outerState, outerStep);
-        if (!LocalRound.allFinite(params) || !LocalRound.allFinite(means.state())) {
+        if (!DoubleArrays.allFinite(params) || !DoubleArrays.allFinite(means.state())) {
             System.arraycopy(paramsBefore, 0, params, 0, params.length);
             return "the outer step would have made weights NaN or infinite (the loss was " + means.loss() + ")";
         }

@@ -49,7 +49,8 @@ public final class Softmax implements Activation {
      * present, the same bits either way; Math.exp in double took most of a small output layer's
      * time), summed in double and scaled by the double reciprocal: within 4 float ulps of the
      * double softmax. z_i - max rounded to float is off by up to half its ulp, which is 64 ulps of
-     * e^(z_i - max) at z_i - max = -100, so that rounding error lo (exact in double) goes back in
+     * e^(z_i - max) at z_i - max = -100, so that rounding error lo (a float, found exactly by
+     * {@link #roundingError}) goes back in
      * as e^hi (1 + lo). The row's max gets e^0 = 1 exactly, so its a_i is the rounded
      * 1 / Σ_j e^(z_j - max), which the float32 cross-entropy head uses.
      */
@@ -60,11 +61,10 @@ public final class Softmax implements Activation {
                 max = Math.max(max, z[i]);
             }
             for (int i = off; i < off + units; i++) {
-                double d = (double) z[i] - max;
-                float hi = (float) d;
+                float hi = z[i] - max;
                 a[i] = hi;
-                // d = hi = -inf (z = -inf) would make lo NaN.
-                lo[i] = hi == d ? 0f : (float) (d - hi);
+                // hi = -inf (z = -inf) would make lo NaN.
+                lo[i] = hi == Float.NEGATIVE_INFINITY ? 0f : roundingError(z[i], -max, hi);
             }
         }
         int n = units * rows;
@@ -88,6 +88,17 @@ public final class Softmax implements Activation {
                 a[i] = (float) (a[i] * inv);
             }
         }
+    }
+
+    /**
+     * x + y - s exactly, for s = x + y rounded to float (Knuth's two-sum: the error of a float
+     * addition is itself a float). Float arithmetic only: the JIT turns scalar float/double
+     * conversions into instructions that wait on each other, which made taking z_i - max in
+     * double most of the softmax's time.
+     */
+    static float roundingError(float x, float y, float s) {
+        float yPart = s - x;
+        return (x - (s - yPart)) + (y - yPart);
     }
 
     @Override

@@ -104,6 +104,24 @@ class SoftmaxTest {
         assertArrayEquals(cold, hot);
     }
 
+    @Test
+    void roundingErrorMakesTheFloatSumExactForAnyMagnitudes() {
+        Random random = new Random(5);
+        for (int t = 0; t < 100_000; t++) {
+            // Magnitudes up to 2^±40 apart: exact in double up to 2^29 apart, so the check is exact then.
+            float x = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(41) - 20));
+            float y = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(41) - 20));
+            float s = x + y;
+            double exact = (double) x + y;
+            double recovered = (double) s + Softmax.roundingError(x, y, s);
+            if (Math.abs(Math.getExponent(x) - Math.getExponent(y)) <= 29) {
+                assertEquals(exact, recovered, 0.0, x + " + " + y);
+            } else {
+                assertEquals(exact, recovered, Math.ulp(exact), x + " + " + y);
+            }
+        }
+    }
+
     static double[] widened(float[] v) {
         double[] d = new double[v.length];
         for (int i = 0; i < v.length; i++) {

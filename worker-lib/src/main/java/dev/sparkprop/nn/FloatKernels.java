@@ -102,8 +102,11 @@ final class FloatKernels extends Kernels {
     @Override
     void affine(int l, Block block, int rows) {
         int fanOut = layout.fanOut(l);
-        for (int r = 0, off = 0; r < rows; r++, off += fanOut) {
-            System.arraycopy(w, layout.biasOffset(l), z[l], off, fanOut);
+        // b_l into every column, copying the columns filled so far: log2(rows) copies instead of one a row.
+        int n = fanOut * rows;
+        System.arraycopy(w, layout.biasOffset(l), z[l], 0, fanOut);
+        for (int filled = fanOut; filled < n; filled += filled) {
+            System.arraycopy(z[l], 0, z[l], filled, Math.min(filled, n - filled));
         }
         BLAS.sgemm("N", "N", fanOut, rows, layout.fanIn(l), 1f, w, layout.weightOffset(l), fanOut,
                 input(l, block), 0, layout.fanIn(l), 1f, z[l], 0, fanOut);

@@ -23,6 +23,8 @@ final class FloatKernels extends Kernels {
     private final FloatElementwise[] elementwise;
     /** Ones, one per row: the bias gradient Σ_rows delta_l is delta_l times this vector. */
     private final float[] ones;
+    /** Per row, the softmax's scratch. */
+    private final double[] rowScale;
     /** Double copies for what runs in double: the output head, softmax, and results handed out. */
     private final double[] zd;
     private final double[] ad;
@@ -56,6 +58,7 @@ final class FloatKernels extends Kernels {
         }
         ones = new float[maxRows];
         java.util.Arrays.fill(ones, 1f);
+        rowScale = new double[maxRows];
         ownW = new float[layout.size()];
         blockGrad = new float[largestLayer];
         zd = new double[widest];
@@ -119,7 +122,7 @@ final class FloatKernels extends Kernels {
             elementwise[l].apply(z[l], a[l], n);
         } else if (f instanceof Softmax) {
             // delta_l is free until the backward pass writes it.
-            Softmax.apply(z[l], a[l], delta[l], layout.fanOut(l), rows);
+            Softmax.apply(z[l], a[l], delta[l], rowScale, layout.fanOut(l), rows);
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);

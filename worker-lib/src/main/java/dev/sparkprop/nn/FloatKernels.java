@@ -23,6 +23,8 @@ final class FloatKernels extends Kernels {
     private final FloatElementwise[] elementwise;
     /** Ones, one per row: the bias gradient Σ_rows delta_l is delta_l times this vector. */
     private final float[] ones;
+    /** Per row, the softmax's scratch. */
+    private final double[] rowScale;
     /** Double copies for what runs in double: the output head, softmax, and results handed out. */
     private final double[] zd;
     private final double[] ad;
@@ -56,6 +58,7 @@ final class FloatKernels extends Kernels {
         }
         ones = new float[maxRows];
         java.util.Arrays.fill(ones, 1f);
+        rowScale = new double[maxRows];
         ownW = new float[layout.size()];
         blockGrad = new float[largestLayer];
         zd = new double[widest];
@@ -100,8 +103,11 @@ final class FloatKernels extends Kernels {
     @Override
     void affine(int l, Block block, int rows) {
         int fanOut = layout.fanOut(l);
-        for (int r = 0, off = 0; r < rows; r++, off += fanOut) {
-            System.arraycopy(w, layout.biasOffset(l), z[l], off, fanOut);
+        // b_l into every column, copying the columns filled so far: log2(rows) copies instead of one a row.
+        int n = fanOut * rows;
+        System.arraycopy(w, layout.biasOffset(l), z[l], 0, fanOut);
+        for (int filled = fanOut; filled < n; filled += filled) {
+            System.arraycopy(z[l], 0, z[l], filled, Math.min(filled, n - filled));
         }
         BLAS.sgemm("N", "N", fanOut, rows, layout.fanIn(l), 1f, w, layout.weightOffset(l), fanOut,
                 input(l, block), 0, layout.fanIn(l), 1f, z[l], 0, fanOut);
@@ -114,7 +120,7 @@ final class FloatKernels extends Kernels {
             elementwise[l].apply(z[l], a[l], n);
         } else if (f instanceof Softmax) {
             // delta_l is free until the backward pass writes it.
-            Softmax.apply(z[l], a[l], delta[l], layout.fanOut(l), rows);
+            Softmax.apply(z[l], a[l], delta[l], rowScale, layout.fanOut(l), rows);
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);

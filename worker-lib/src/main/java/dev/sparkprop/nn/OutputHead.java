@@ -115,7 +115,7 @@ public abstract class OutputHead {
         }
 
         /**
-         * On a_L from {@link Softmax#apply(float[], float[], float[], int, int)}: there a row's largest z
+         * On a_L from {@link Softmax#apply(float[], float[], float[], double[], int, int)}: there a row's largest z
          * gets a = 1 / Σ e^(z_j - max) (rounded to float), so lse = max - log a_max needs no
          * exponential; a_max ≥ 1/units never underflows.
          */

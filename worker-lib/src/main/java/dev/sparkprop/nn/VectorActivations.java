@@ -22,9 +22,11 @@ import static dev.sparkprop.nn.FloatFormulas.LOG2E;
 import static dev.sparkprop.nn.FloatFormulas.ROUNDER;
 import static dev.sparkprop.nn.FloatFormulas.TWO_TO_MINUS_32;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -51,6 +53,9 @@ final class VectorActivations {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Doubles in the preferred shape, and floats as many (half that shape), for float/double conversions. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F_D = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
     private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -274,6 +279,20 @@ final class VectorActivations {
         for (int i = bound; i < n; i++) {
             x[i] = FloatFormulas.exp(x[i]);
         }
+    }
+
+    /**
+     * {@link Softmax#scale}: x[from + r] := (float) (x[from + r] * s[r]) for r < rows, the
+     * conversions on vectors of as many doubles as the preferred shape holds.
+     */
+    static void scale(float[] x, int from, double[] s, int rows) {
+        int bound = D.loopBound(rows);
+        for (int r = 0; r < bound; r += D.length()) {
+            DoubleVector xr = (DoubleVector) FloatVector.fromArray(F_D, x, from + r).convertShape(VectorOperators.F2D, D, 0);
+            ((FloatVector) xr.mul(DoubleVector.fromArray(D, s, r)).convertShape(VectorOperators.D2F, F_D, 0))
+                    .intoArray(x, from + r);
+        }
+        Softmax.scale(x, from, s, bound, rows);
     }
 
     /**

@@ -45,6 +45,32 @@ class Float32PrecisionTest {
         assertEquals(lossExact, lossSingle, 1e-5 * Math.abs(lossExact));
     }
 
+    @ParameterizedTest(name = "{0} rows")
+    @CsvSource({"1", "2", "7", "200"})
+    void float32PreActivationsStartFromTheBiasInEveryColumn(int rows) {
+        NetworkSpec spec = NetworkSpec.parse("6,5:tanh,3:softmax", "cross_entropy");
+        ParameterLayout layout = spec.layout();
+        GradientCheck.Problem p = GradientCheck.randomProblem(spec, rows, 31);
+        // Zero weights: z_l = 0 a_{l-1} + b_l is b_l exactly in every column.
+        double[] params = new double[layout.size()];
+        for (int l = 1; l <= spec.depth(); l++) {
+            for (int i = 0; i < layout.fanOut(l); i++) {
+                params[layout.biasOffset(l) + i] = 0.25 * (i + 1) - l;
+            }
+        }
+        Backprop float32 = new Backprop(spec, 200, Precision.FLOAT32, true).load(params);
+        float32.predict(p.block().toFloat32());
+        for (int l = 1; l <= spec.depth(); l++) {
+            double[] z = float32.preActivation(l);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < layout.fanOut(l); i++) {
+                    assertEquals(params[layout.biasOffset(l) + i], z[r * layout.fanOut(l) + i], 0.0,
+                            "layer " + l + " row " + r + " unit " + i);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} blocks")
     @CsvSource({"1", "64"})
     void blockSumsInDoubleKeepTheErrorFromGrowingWithTheRowCount(int blocks) {

@@ -87,7 +87,7 @@ class SoftmaxTest {
         double[] exact = new double[z.length];
         Activations.softmax().apply(widened(z), exact, units, rows);
         float[] cold = new float[z.length];
-        Softmax.apply(z, cold, new float[z.length], units, rows);
+        Softmax.apply(z, cold, new float[z.length], new double[rows], units, rows);
         double worst = 0;
         for (int i = 0; i < z.length; i++) {
             float reference = (float) exact[i];
@@ -99,9 +99,51 @@ class SoftmaxTest {
         float[] hot = new float[z.length];
         float[] scratch = new float[z.length];
         for (int t = 0; t < 5_000; t++) {
-            Softmax.apply(z, hot, scratch, units, rows);
+            Softmax.apply(z, hot, scratch, new double[rows], units, rows);
         }
         assertArrayEquals(cold, hot);
+    }
+
+    @Test
+    void vectorScaleGivesTheScalarLoopsBits() {
+        Random random = new Random(9);
+        int rows = 1003;
+        float[] x = new float[rows + 5];
+        double[] s = new double[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(60) - 30));
+        }
+        for (int r = 0; r < rows; r++) {
+            s[r] = 1 / (1 + 9 * random.nextDouble());
+        }
+        float[] scalar = x.clone();
+        Softmax.scale(scalar, 5, s, 0, rows);
+        float[] vector = x.clone();
+        for (int t = 0; t < 2_000; t++) {
+            // Before and after the JIT compiles it.
+            vector = x.clone();
+            VectorActivations.scale(vector, 5, s, rows);
+        }
+        assertArrayEquals(scalar, vector);
+        assertEquals((float) (x[7] * s[2]), vector[7], 0f);
+    }
+
+    @Test
+    void roundingErrorMakesTheFloatSumExactForAnyMagnitudes() {
+        Random random = new Random(5);
+        for (int t = 0; t < 100_000; t++) {
+            // Magnitudes up to 2^±40 apart: exact in double up to 2^29 apart, so the check is exact then.
+            float x = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(41) - 20));
+            float y = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(41) - 20));
+            float s = x + y;
+            double exact = (double) x + y;
+            double recovered = (double) s + Softmax.roundingError(x, y, s);
+            if (Math.abs(Math.getExponent(x) - Math.getExponent(y)) <= 29) {
+                assertEquals(exact, recovered, 0.0, x + " + " + y);
+            } else {
+                assertEquals(exact, recovered, Math.ulp(exact), x + " + " + y);
+            }
+        }
     }
 
     static double[] widened(float[] v) {

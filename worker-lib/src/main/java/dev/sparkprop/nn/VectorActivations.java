@@ -26,7 +26,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -53,9 +52,9 @@ final class VectorActivations {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Doubles in the preferred shape, and floats as many (half that shape), for float/double conversions. */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F_D = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /** The float/double conversion species, VectorDoubleArrays' (doubles in the preferred shape, floats as many). */
+    private static final VectorSpecies<Double> D = VectorDoubleArrays.D;
+    private static final VectorSpecies<Float> F_D = VectorDoubleArrays.F;
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
     private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);

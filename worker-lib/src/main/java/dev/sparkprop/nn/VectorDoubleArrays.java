@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorDoubleArrays {
 
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** As many float lanes as D has double lanes, in half the bits. */
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private VectorDoubleArrays() {

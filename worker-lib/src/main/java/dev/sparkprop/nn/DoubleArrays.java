@@ -2,7 +2,8 @@ package dev.sparkprop.nn;
 
 /**
  * Whole-array passes over float64 values that a training step makes besides its products:
- * rounding the weights to float32 for float32 products, and checking that values are finite.
+ * rounding the weights to float32 for float32 products, adding a float32 block's gradient into
+ * the double sum, and checking that values are finite.
  * SIMD lanes when the JVM has the vector module ({@link VectorDoubleArrays}): the JIT does not
  * vectorize these loops (a float conversion, an early exit), and on a small network a local
  * step ran them over every parameter three times. Either way the float32 values are the
@@ -26,6 +27,14 @@ public final class DoubleArrays {
         float[] to = new float[from.length];
         narrow(from, to, from.length);
         return to;
+    }
+
+    /** {@code to[offset + i] += from[i]} for i &lt; n: a float32 block's sums into the double gradient. */
+    public static void addWidened(float[] from, double[] to, int offset, int n) {
+        int i = VectorSupport.AVAILABLE ? VectorDoubleArrays.addWidened(from, to, offset, n) : 0;
+        for (; i < n; i++) {
+            to[offset + i] += from[i];
+        }
     }
 
     /** Whether no value is NaN or infinite. */

@@ -151,10 +151,7 @@ final class FloatKernels extends Kernels {
         int fanIn = layout.fanIn(l);
         BLAS.sgemm("N", "T", fanOut, fanIn, rows, 1f, delta[l], 0, fanOut, input(l, block), 0, fanIn, 0f, blockGrad,
                 0, fanOut);
-        int wOff = layout.weightOffset(l);
-        for (int i = 0, n = fanOut * fanIn; i < n; i++) {
-            grad[wOff + i] += blockGrad[i];
-        }
+        DoubleArrays.addWidened(blockGrad, grad, layout.weightOffset(l), fanOut * fanIn);
         // Σ_rows delta_l in float by sgemv (a block's sum, like the weight gradient's), then into double.
         BLAS.sgemv("N", fanOut, rows, 1f, delta[l], 0, fanOut, ones, 0, 1, 0f, blockGrad, 0, 1);
         int b = layout.biasOffset(l);

@@ -8,13 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link DoubleArrays}' loops as SIMD lanes, over the largest prefix that is a multiple of the
- * lane count; the caller runs the rest. Loaded only when {@link VectorSupport#AVAILABLE}.
+ * lane count; the caller runs the rest. Loaded only when {@link VectorSupport#AVAILABLE}. Public for
+ * its species, which every SIMD loop over doubles (and their float32 roundings) shares.
  */
-final class VectorDoubleArrays {
+public final class VectorDoubleArrays {
 
-    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    public static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** As many float lanes as D has double lanes, in half the bits. */
-    static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+    public static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private VectorDoubleArrays() {
@@ -25,6 +26,16 @@ final class VectorDoubleArrays {
         int bound = D.loopBound(n);
         for (int i = 0; i < bound; i += D.length()) {
             ((FloatVector) DoubleVector.fromArray(D, from, i).convertShape(VectorOperators.D2F, F, 0)).intoArray(to, i);
+        }
+        return bound;
+    }
+
+    /** Adds [0, bound) and returns bound; widening a float to a double is exact, as the cast is. */
+    static int addWidened(float[] from, double[] to, int offset, int n) {
+        int bound = D.loopBound(n);
+        for (int i = 0; i < bound; i += D.length()) {
+            DoubleVector widened = (DoubleVector) FloatVector.fromArray(F, from, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector.fromArray(D, to, offset + i).add(widened).intoArray(to, offset + i);
         }
         return bound;
     }

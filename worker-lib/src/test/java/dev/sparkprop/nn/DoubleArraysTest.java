@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Narrowing gives the (float) cast's bits, SIMD lanes and tail alike, and the finiteness check
- * finds a NaN or infinity in any place.
+ * Narrowing gives the (float) cast's bits and adding float32 values into doubles the scalar
+ * loop's, SIMD lanes and tail alike, and the finiteness check finds a NaN or infinity in any place.
  */
 class DoubleArraysTest {
 
@@ -52,6 +52,25 @@ class DoubleArraysTest {
         DoubleArrays.narrow(from, to, 21);
         for (int i = 0; i < 40; i++) {
             assertEquals(Float.floatToRawIntBits(i < 21 ? (float) from[i] : 5f), Float.floatToRawIntBits(to[i]), "at " + i);
+        }
+    }
+
+    @Test
+    void addingWidenedFloatsGivesTheScalarLoopsBitsAndTouchesOnlyItsRange() {
+        for (int n : LENGTHS) {
+            for (int offset : new int[] {0, 3}) {
+                float[] from = DoubleArrays.narrow(values(n));
+                double[] to = values(offset + n + 2);
+                double[] expected = to.clone();
+                for (int i = 0; i < n; i++) {
+                    expected[offset + i] += from[i];
+                }
+                DoubleArrays.addWidened(from, to, offset, n);
+                for (int i = 0; i < to.length; i++) {
+                    assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(to[i]),
+                            "at " + i + " of " + n + ", offset " + offset);
+                }
+            }
         }
     }
 

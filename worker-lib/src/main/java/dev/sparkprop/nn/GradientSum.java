@@ -84,6 +84,14 @@ public final class GradientSum implements Serializable {
         if (gradient != null) {
             java.util.Arrays.fill(gradient, 0.0);
         }
+        return resetTotals();
+    }
+
+    /**
+     * {@link #reset} but for the gradient array, which the caller has already set to zeros
+     * ({@link dev.sparkprop.nn.optim.Updater#updateMean} does, in the pass that reads it).
+     */
+    public GradientSum resetTotals() {
         loss = weight = correct = 0;
         rows = 0;
         exact = null;

@@ -90,30 +90,33 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         float[] w32 = precision == Precision.FLOAT32 ? new float[n] : null;
         // One sum for every step: reset, not a fresh parameter-sized array per step
         GradientSum sum = new GradientSum(n);
+        // After a taken step the update has zeroed the sum and rounded w to w32 in its own pass
+        boolean stepped = false;
         double lossSum = 0;
         double weightSum = 0;
         double correct = 0;
         long trained = 0;
         long faults = 0;
         for (int j = 0; j < steps; j++) {
-            sum.reset();
-            long step = firstIteration + j;
-            PartitionRows.BlockSink add;
-            if (w32 != null) {
-                DoubleArrays.narrow(w, w32, n);
-                add = (block, rowIds) -> sum.add(backprop, w32, block, masks(rowIds, step));
+            if (stepped) {
+                sum.resetTotals();
             } else {
-                add = (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
+                sum.reset();
+                if (w32 != null) {
+                    DoubleArrays.narrow(w, w32, n);
+                }
             }
+            stepped = false;
+            long step = firstIteration + j;
+            PartitionRows.BlockSink add = w32 != null
+                    ? (block, rowIds) -> sum.add(backprop, w32, block, masks(rowIds, step))
+                    : (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
             rows.forEachBlock(dataId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, dropout, add);
             if (!(sum.weightSum() > 0)) {
                 continue; // none of this batch's rows (or only rows of weight 0) are here
             }
             double stepLoss = sum.lossSum();
-            double stepWeight = sum.weightSum();
-            double stepCorrect = sum.correctWeight();
-            double[] gradient = sum.divideByWeight();
-            boolean finite = Double.isFinite(stepLoss) && DoubleArrays.allFinite(gradient);
+            boolean finite = Double.isFinite(stepLoss);
             if (finite) {
                 // Only a skipped step needs its weights back: without skipping, a fault ends the run
                 // and the driver drops this round (the copies cost a tenth of a small step)
@@ -121,13 +124,10 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
                     System.arraycopy(w, 0, wBefore, 0, n);
                     System.arraycopy(state, 0, stateBefore, 0, state.length);
                 }
-                updater.update(w, gradient, state, firstIteration + j);
-                if (!DoubleArrays.allFinite(w)) {
-                    if (skipNonFinite) {
-                        System.arraycopy(wBefore, 0, w, 0, n);
-                        System.arraycopy(stateBefore, 0, state, 0, state.length);
-                    }
-                    finite = false;
+                finite = updater.updateMean(w, sum.gradient(), sum.weightSum(), state, step, w32);
+                if (!finite && skipNonFinite) {
+                    System.arraycopy(wBefore, 0, w, 0, n);
+                    System.arraycopy(stateBefore, 0, state, 0, state.length);
                 }
             }
             if (!finite) {
@@ -137,9 +137,10 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
                 }
                 continue;
             }
+            stepped = true;
             lossSum += stepLoss;
-            weightSum += stepWeight;
-            correct += stepCorrect;
+            weightSum += sum.weightSum();
+            correct += sum.correctWeight();
             trained += sum.rows();
         }
         for (int i = 0; i < n; i++) {

@@ -15,6 +15,8 @@ import dev.sparkprop.nn.NetworkSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** training.local_steps > 1: each task's own steps, combined by the outer optimizer. */
 class LocalStepsTest {
@@ -112,15 +114,17 @@ class LocalStepsTest {
         }
     }
 
-    @Test
-    void aNonFiniteLocalStepStopsTheRunOrIsLeftOut() {
-        // A linear network under MSE at a learning rate of 1e30: each step multiplies the outputs by far
-        // more than 1e30, so they overflow within a few steps
+    /** sgd runs the update's passes one by one, adam the fused pass (Updater.updateMean): both find the fault. */
+    @ParameterizedTest
+    @CsvSource({"sgd, 1e30", "adam, 1e150"})
+    void aNonFiniteLocalStepStopsTheRunOrIsLeftOut(String optimizer, double learningRate) {
+        // A linear network under MSE at a huge learning rate: the weights grow by about that much a
+        // step, and the outputs and their squares overflow within a few steps
         NetworkSpec linear = NetworkSpec.parse("5,12:identity,1:identity", "mse");
         GradientCheck.Problem p = GradientCheck.randomProblem(linear, 300, 14);
         TrainingSettings settings = TrainingSettings.builder(linear.layersSpec(), linear.loss().name())
-                .precision("float64").optimizer("sgd").learningRate(1e30).epochs(2).batchRows(50).localSteps(3)
-                .blockRows(16).build();
+                .precision("float64").optimizer(optimizer).learningRate(learningRate).epochs(2).batchRows(50)
+                .localSteps(3).blockRows(16).build();
         try (TrainingData data = partitioned(p.block(), UNEVEN, 16)) {
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> fit(settings, data, p.params()));

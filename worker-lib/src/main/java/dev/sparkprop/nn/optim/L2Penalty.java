@@ -31,6 +31,11 @@ public final class L2Penalty {
         }
     }
 
+    /** Whether λ &gt; 0: else the penalty and its gradient are 0, and nothing is added. */
+    public boolean active() {
+        return l2 > 0;
+    }
+
     /** (λ/2)·Σ W² at {@code w}; 0 when λ is 0. */
     public double value(double[] w) {
         if (l2 == 0) {

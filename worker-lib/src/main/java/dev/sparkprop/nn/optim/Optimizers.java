@@ -309,25 +309,75 @@ public final class Optimizers {
     private static void adamStep(Optimizer o, double beta1, double beta2, double eps,
                                  double[] w, double[] g, double[] state, double lr, long t) {
         checkLengths(o, w, g, state);
-        if (t < 1) {
-            // 1 - β^0 = 0: the bias correction would divide by zero
-            throw new IllegalArgumentException(o.name() + " step number t is 1-based, got " + t);
+        AdamStep step = AdamStep.of(o, beta1, beta2, eps, lr, t);
+        int from = VectorSupport.AVAILABLE ? VectorAdam.step(w, g, state, step) : 0;
+        for (int i = from; i < w.length; i++) {
+            w[i] = step.updated(w[i], g[i], state, i, w.length);
         }
-        int n = w.length;
-        double stepSize = lr / (1 - Math.pow(beta1, t));
-        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
-        double keep1 = 1 - beta1;
-        double keep2 = 1 - beta2;
-        int from = VectorSupport.AVAILABLE
-                ? VectorAdam.step(w, g, state, beta1, keep1, beta2, keep2, stepSize, sqrtCorrection2, eps) : 0;
-        // VectorAdam's lanes run these operations in this order: keep the two in step
-        for (int i = from; i < n; i++) {
-            double gi = g[i];
+    }
+
+    /** Adam's or AdamW's constants for step t at rate lr ({@link AdamStep}); null for any other optimizer. */
+    static AdamStep adamConstants(Optimizer o, double lr, long t) {
+        if (o instanceof Adam a) {
+            return AdamStep.of(a, a.beta1(), a.beta2(), a.eps(), lr, t);
+        }
+        if (o instanceof AdamW a) {
+            return AdamStep.of(a, a.beta1(), a.beta2(), a.eps(), lr, t);
+        }
+        return null;
+    }
+
+    /**
+     * One Adam step's constants, and the update of one parameter in the order {@link VectorAdam}'s
+     * lanes run it (keep the two in step): m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g·g, and
+     * w - (lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε).
+     */
+    record AdamStep(double beta1, double keep1, double beta2, double keep2, double stepSize, double sqrtCorrection2,
+                    double eps) {
+
+        static AdamStep of(Optimizer o, double beta1, double beta2, double eps, double lr, long t) {
+            if (t < 1) {
+                // 1 - β^0 = 0: the bias correction would divide by zero
+                throw new IllegalArgumentException(o.name() + " step number t is 1-based, got " + t);
+            }
+            return new AdamStep(beta1, 1 - beta1, beta2, 1 - beta2, lr / (1 - Math.pow(beta1, t)),
+                    Math.sqrt(1 - Math.pow(beta2, t)), eps);
+        }
+
+        /** Stores parameter i's new m and v (slots at i and n + i) and returns its new weight. */
+        double updated(double wi, double gi, double[] state, int i, int n) {
             double m = beta1 * state[i] + keep1 * gi;
             double v = beta2 * state[n + i] + keep2 * gi * gi;
             state[i] = m;
             state[n + i] = v;
-            w[i] -= stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + eps);
+            return wi - stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + eps);
+        }
+
+        /**
+         * {@link Updater#updateMean}'s pass over [from, to): g = sum·inv, w *= keep, this step; then
+         * w32 = (float) w (unless w32 is null) and sum = 0. False when a g or a new w is NaN or
+         * infinite; the range is then partly updated.
+         */
+        boolean onMean(double[] w, double[] sum, double inv, double keep, double[] state, int from, int to,
+                       float[] w32) {
+            int i = VectorSupport.AVAILABLE ? VectorAdam.stepOnMean(w, sum, inv, keep, state, from, to, this, w32)
+                    : from;
+            if (i < 0) {
+                return false;
+            }
+            for (; i < to; i++) {
+                double gi = sum[i] * inv;
+                double wi = updated(w[i] * keep, gi, state, i, w.length);
+                if (!Double.isFinite(gi) || !Double.isFinite(wi)) {
+                    return false;
+                }
+                w[i] = wi;
+                if (w32 != null) {
+                    w32[i] = (float) wi;
+                }
+                sum[i] = 0;
+            }
+            return true;
         }
     }
 

@@ -1,18 +1,21 @@
 package dev.sparkprop.nn.optim;
 
+import dev.sparkprop.nn.VectorDoubleArrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Adam's update ({@link Optimizers}' adamStep) as SIMD lanes: the same operations in the same
- * order on each lane, all of which IEEE 754 rounds exactly (mul, add, sub, div, sqrt), so the
- * bits are the scalar loop's. The JIT does not vectorize that loop itself: m and v share the
+ * Adam's update ({@link Optimizers.AdamStep#updated}) as SIMD lanes: the same operations in the
+ * same order on each lane, all of which IEEE 754 rounds exactly (mul, add, sub, div, sqrt), so
+ * the bits are the scalar loop's. The JIT does not vectorize that loop itself: m and v share the
  * state array at offsets it cannot prove apart. Loaded only when
  * {@link dev.sparkprop.nn.VectorSupport#AVAILABLE}.
  */
 final class VectorAdam {
 
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> S = VectorDoubleArrays.D;
 
     private VectorAdam() {
     }
@@ -21,19 +24,47 @@ final class VectorAdam {
      * Steps parameters [0, bound) for the largest bound ≤ w.length that is a multiple of the
      * lane count, and returns bound; the caller steps the rest.
      */
-    static int step(double[] w, double[] g, double[] state, double beta1, double keep1, double beta2,
-                    double keep2, double stepSize, double sqrtCorrection2, double eps) {
+    static int step(double[] w, double[] g, double[] state, Optimizers.AdamStep c) {
         int n = w.length;
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += S.length()) {
             DoubleVector gi = DoubleVector.fromArray(S, g, i);
-            DoubleVector m = DoubleVector.fromArray(S, state, i).mul(beta1).add(gi.mul(keep1));
-            DoubleVector v = DoubleVector.fromArray(S, state, n + i).mul(beta2).add(gi.mul(keep2).mul(gi));
+            DoubleVector m = DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1()));
+            DoubleVector v = DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi));
             m.intoArray(state, i);
             v.intoArray(state, n + i);
-            DoubleVector.fromArray(S, w, i).sub(m.mul(stepSize).div(v.sqrt().div(sqrtCorrection2).add(eps)))
+            DoubleVector.fromArray(S, w, i).sub(m.mul(c.stepSize()).div(v.sqrt().div(c.sqrtCorrection2()).add(c.eps())))
                     .intoArray(w, i);
         }
         return bound;
+    }
+
+    /**
+     * {@link Optimizers.AdamStep#onMean} over [from, bound), bound the end of the whole lanes in
+     * [from, to): returns bound, or -1 when a g or a new w there was NaN or infinite (x·0 is ±0
+     * for a finite x and NaN otherwise, so the lanes' sum of those is 0 exactly when all are).
+     */
+    static int stepOnMean(double[] w, double[] sum, double inv, double keep, double[] state, int from, int to,
+                          Optimizers.AdamStep c, float[] w32) {
+        int n = w.length;
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector checks = zero;
+        for (int i = from; i < bound; i += S.length()) {
+            DoubleVector gi = DoubleVector.fromArray(S, sum, i).mul(inv);
+            DoubleVector m = DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1()));
+            DoubleVector v = DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi));
+            m.intoArray(state, i);
+            v.intoArray(state, n + i);
+            DoubleVector wi = DoubleVector.fromArray(S, w, i).mul(keep)
+                    .sub(m.mul(c.stepSize()).div(v.sqrt().div(c.sqrtCorrection2()).add(c.eps())));
+            wi.intoArray(w, i);
+            checks = checks.add(gi.mul(0.0)).add(wi.mul(0.0));
+            if (w32 != null) {
+                ((FloatVector) wi.convertShape(VectorOperators.D2F, VectorDoubleArrays.F, 0)).intoArray(w32, i);
+            }
+            zero.intoArray(sum, i);
+        }
+        return checks.reduceLanes(VectorOperators.ADD) == 0 ? bound : -1;
     }
 }

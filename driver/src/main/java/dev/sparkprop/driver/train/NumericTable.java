@@ -50,11 +50,14 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
     private final JavaRDD<Chunk> chunks;
     /** Null for every chunk, else the side of a split whose chunks these are. */
     private final Boolean validation;
+    /** This table's rows, counted by the action that filled its cache, so that no job asks again. */
+    private final long rows;
 
-    private NumericTable(List<String> columns, JavaRDD<Chunk> chunks, Boolean validation) {
+    private NumericTable(List<String> columns, JavaRDD<Chunk> chunks, Boolean validation, long rows) {
         this.columns = columns;
         this.chunks = chunks;
         this.validation = validation;
+        this.rows = rows;
     }
 
     /**
@@ -89,7 +92,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             chunks.unpersist(false);
             return null;
         }
-        return new NumericTable(List.copyOf(names), chunks, null);
+        return new NumericTable(List.copyOf(names), chunks, null, sizes.stream().mapToLong(Long::longValue).sum());
     }
 
     /**
@@ -112,8 +115,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<Chunk> chunks = df.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> chunked(it, byColumn.length, typedRows(byColumn)))
                 .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
-        filled(chunks, chunks::count);
-        return new NumericTable(List.of(df.columns()), chunks, null);
+        long rows = filled(chunks, () -> chunks.map(c -> (long) c.rows).fold(0L, Long::sum));
+        return new NumericTable(List.of(df.columns()), chunks, null, rows);
     }
 
     /** The action that fills {@code cached}'s cache; if it fails, the cache is dropped. */
@@ -228,8 +231,11 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<Chunk> sides = chunks.mapPartitionsWithIndex((partition, it) ->
                         sortAndDraw(it, width, seed + partition, bound, upper), true)
                 .setName("sparkprop split " + chunks.name()).persist(StorageLevel.MEMORY_AND_DISK());
-        filled(sides, sides::count);
-        return new NumericTable[] {new NumericTable(columns, sides, false), new NumericTable(columns, sides, true)};
+        // Each side's rows, counted by the action that fills the cache
+        long[] rows = filled(sides, () -> sides.map(c -> c.validation ? new long[] {0, c.rows} : new long[] {c.rows, 0})
+                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
+        return new NumericTable[] {new NumericTable(columns, sides, false, rows[0]),
+                new NumericTable(columns, sides, true, rows[1])};
     }
 
     /** One partition's rows sorted, drawn, and chunked again: its training rows' chunks, then its validation rows'. */
@@ -343,9 +349,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
 
     @Override
     public boolean isEmpty() {
-        Boolean side = validation;
-        // Rows counted in the tasks: take(1) of a chunk would ship its values
-        return chunks.map(c -> side == null || side == c.validation ? c.rows : 0).fold(0, Integer::sum) == 0;
+        return rows == 0;
     }
 
     @Override

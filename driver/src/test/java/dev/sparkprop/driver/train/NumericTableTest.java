@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -117,6 +120,39 @@ class NumericTableTest {
                 assertTrue(datasetRows(expected[1]).size() > 100);
             } finally {
                 split[0].close();
+            }
+        }
+    }
+
+    @Test
+    void whetherATableOrASideIsEmptyIsCountedWhileFillingItsCacheNotByAnotherJob() throws Exception {
+        Path path = numbers();
+        Path headerOnly = Files.write(dir.resolve("header.csv"), List.of("a,b,c"));
+        Dataset<Row> typed = sparkRead(path).drop(Columns.MALFORMED);
+        try (NumericTable table = NumericTable.readCsv(spark, path.toString(), true, ',', NAMES);
+             NumericTable none = NumericTable.readCsv(spark, headerOnly.toString(), true, ',', NAMES);
+             NumericTable ofRows = NumericTable.of(typed);
+             NumericTable ofNoRows = NumericTable.of(typed.limit(0))) {
+            NumericTable[] split = table.split(0.3, 11);
+            NumericTable[] allTraining = table.split(0, 11);
+            AtomicInteger jobs = new AtomicInteger();
+            SparkListener counter = new SparkListener() {
+                @Override
+                public void onJobStart(SparkListenerJobStart start) {
+                    jobs.incrementAndGet();
+                }
+            };
+            spark.sparkContext().addSparkListener(counter);
+            try {
+                List<Boolean> empty = List.of(table.isEmpty(), none.isEmpty(), ofRows.isEmpty(), ofNoRows.isEmpty(),
+                        split[0].isEmpty(), split[1].isEmpty(), allTraining[0].isEmpty(), allTraining[1].isEmpty());
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+                assertEquals(List.of(false, true, false, true, false, false, false, true), empty);
+                assertEquals(0, jobs.get(), "jobs run to answer isEmpty");
+            } finally {
+                spark.sparkContext().removeSparkListener(counter);
+                split[0].close();
+                allTraining[0].close();
             }
         }
     }

@@ -34,7 +34,8 @@ public final class VectorDoubleArrays {
     static int addWidened(float[] from, double[] to, int offset, int n) {
         int bound = D.loopBound(n);
         for (int i = 0; i < bound; i += D.length()) {
-            DoubleVector widened = (DoubleVector) FloatVector.fromArray(F, from, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector widened = (DoubleVector) FloatVector.fromArray(F, from, i)
+                    .convertShape(VectorOperators.F2D, D, 0);
             DoubleVector.fromArray(D, to, offset + i).add(widened).intoArray(to, offset + i);
         }
         return bound;

@@ -31,7 +31,8 @@ class LocalRoundTest {
      * the task reuses between steps (the sum, the updater, the float32 buffer) to change no bit.
      */
     @ParameterizedTest
-    @CsvSource({"float64, adamw, 0.01, 0.5", "float32, adamw, 0.01, 0.5", "float64, adam, 0, 0", "float32, adamw, 0, 0"})
+    @CsvSource({"float64, adamw, 0.01, 0.5", "float32, adamw, 0.01, 0.5",
+        "float64, adam, 0, 0", "float32, adamw, 0, 0"})
     void aRoundIsItsStepsTakenOneByOneToTheLastBit(String precision, String optimizer, double l2, double clipNorm) {
         // Without L2 and clipping, Adam's update runs as one fused pass (Updater.updateMean)
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, ROWS, 21);

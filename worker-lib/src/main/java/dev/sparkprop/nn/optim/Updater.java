@@ -108,8 +108,8 @@ public final class Updater {
         }
         double inv = 1.0 / weight;
         double lr = schedule.rate(iteration);
-        Optimizers.AdamStep adam = clipNorm == 0 && !penalty.active() ? Optimizers.adamConstants(optimizer, lr, iteration + 1)
-                : null;
+        Optimizers.AdamStep adam = clipNorm == 0 && !penalty.active()
+                ? Optimizers.adamConstants(optimizer, lr, iteration + 1) : null;
         if (adam == null) {
             for (int i = 0; i < size; i++) {
                 sum[i] *= inv;

@@ -41,8 +41,8 @@ final class VectorAdam {
 
     /**
      * {@link Optimizers.AdamStep#onMean} over [from, bound), bound the end of the whole lanes in
-     * [from, to): returns bound, or -1 when a g or a new w there was NaN or infinite (x·0 is ±0
-     * for a finite x and NaN otherwise, so the lanes' sum of those is 0 exactly when all are).
+     * [from, to): returns bound, or -1 when a g or a new w there was NaN or infinite (the check
+     * of {@link VectorDoubleArrays}' finitePrefix, a sum of x·0, on the values in registers).
      */
     static int stepOnMean(double[] w, double[] sum, double inv, double keep, double[] state, int from, int to,
                           Optimizers.AdamStep c, float[] w32) {

@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * The optimizers sparkprop offers, declared once as spec kinds, and {@link #parse} for their
  * specs: the first-order ones, each following PyTorch's update exactly (torch.optim, no
- * dampening, no AMSGrad, not centered), and full-batch {@link Lbfgs}. Each is a record, so two
- * with the same hyperparameters are equal, and holds no mutable state: everything it remembers
- * between steps is in the state array.
+ * dampening, no AMSGrad, not centered) but for a decaying state that sinks below the normal
+ * doubles, which is set to 0 ({@link #flushSubnormal}), and full-batch {@link Lbfgs}. Each is a
+ * record, so two with the same hyperparameters are equal, and holds no mutable state: everything
+ * it remembers between steps is in the state array.
  */
 public final class Optimizers {
 
@@ -140,7 +141,7 @@ public final class Optimizers {
         public void step(double[] w, double[] g, double[] state, double lr, long t) {
             checkLengths(this, w, g, state);
             for (int i = 0; i < w.length; i++) {
-                double v = momentum * state[i] + g[i];
+                double v = flushSubnormal(momentum * state[i] + g[i]);
                 state[i] = v;
                 w[i] -= lr * v;
             }
@@ -171,7 +172,7 @@ public final class Optimizers {
         public void step(double[] w, double[] g, double[] state, double lr, long t) {
             checkLengths(this, w, g, state);
             for (int i = 0; i < w.length; i++) {
-                double v = momentum * state[i] + g[i];
+                double v = flushSubnormal(momentum * state[i] + g[i]);
                 state[i] = v;
                 w[i] -= lr * (g[i] + momentum * v);
             }
@@ -268,7 +269,7 @@ public final class Optimizers {
             double keep = 1 - rho;
             for (int i = 0; i < w.length; i++) {
                 double gi = g[i];
-                double s = rho * state[i] + keep * gi * gi;
+                double s = flushSubnormal(rho * state[i] + keep * gi * gi);
                 state[i] = s;
                 w[i] -= lr * gi / (Math.sqrt(s) + eps);
             }
@@ -329,8 +330,8 @@ public final class Optimizers {
 
     /**
      * One Adam step's constants, and the update of one parameter in the order {@link VectorAdam}'s
-     * lanes run it (keep the two in step): m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g·g, and
-     * w - (lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε).
+     * lanes run it (keep the two in step): m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g·g, each
+     * {@link #flushSubnormal flushed}, and w - (lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε).
      */
     record AdamStep(double beta1, double keep1, double beta2, double keep2, double stepSize, double sqrtCorrection2,
                     double eps) {
@@ -346,8 +347,8 @@ public final class Optimizers {
 
         /** Stores parameter i's new m and v (slots at i and n + i) and returns its new weight. */
         double updated(double wi, double gi, double[] state, int i, int n) {
-            double m = beta1 * state[i] + keep1 * gi;
-            double v = beta2 * state[n + i] + keep2 * gi * gi;
+            double m = flushSubnormal(beta1 * state[i] + keep1 * gi);
+            double v = flushSubnormal(beta2 * state[n + i] + keep2 * gi * gi);
             state[i] = m;
             state[n + i] = v;
             return wi - stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + eps);
@@ -379,6 +380,20 @@ public final class Optimizers {
             }
             return true;
         }
+    }
+
+    /**
+     * x, or 0 when x is subnormal (|x| below 2^-1022). The state that decays by a factor each step
+     * (momentum's velocity, Adam's m and v, RMSprop's mean square) sinks into the subnormals after
+     * some thousands of steps whose gradient is exactly 0 (a dead ReLU unit's weights), and stays
+     * there: β·x rounds back to x a few ulps above 0. On x86 cores arithmetic on subnormals takes
+     * microcode assists: Adam's update went from 3.6 to 12 ns a parameter when a dead layer made 11%
+     * of m subnormal. Every optimizer's loop flushes (the scalar and {@link VectorAdam}'s lanes
+     * alike, so they keep one set of bits); a subnormal state moves a weight only if that weight
+     * is itself nearly as small.
+     */
+    static double flushSubnormal(double x) {
+        return Math.abs(x) < Double.MIN_NORMAL ? 0.0 : x;
     }
 
     private static void checkLengths(Optimizer o, double[] w, double[] g, double[] state) {

@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Adam's update ({@link Optimizers.AdamStep#updated}) as SIMD lanes: the same operations in the
- * same order on each lane, all of which IEEE 754 rounds exactly (mul, add, sub, div, sqrt), so
- * the bits are the scalar loop's. The JIT does not vectorize that loop itself: m and v share the
- * state array at offsets it cannot prove apart. Loaded only when
- * {@link dev.sparkprop.nn.VectorSupport#AVAILABLE}.
+ * same order on each lane, all of which IEEE 754 rounds exactly (mul, add, sub, div, sqrt; abs,
+ * compare and blend for the flush of subnormal state), so the bits are the scalar loop's. The
+ * JIT does not vectorize that loop itself: m and v share the state array at offsets it cannot
+ * prove apart. Loaded only when {@link dev.sparkprop.nn.VectorSupport#AVAILABLE}.
  */
 final class VectorAdam {
 
@@ -29,8 +29,9 @@ final class VectorAdam {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += S.length()) {
             DoubleVector gi = DoubleVector.fromArray(S, g, i);
-            DoubleVector m = DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1()));
-            DoubleVector v = DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi));
+            DoubleVector m = flushSubnormal(DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1())));
+            DoubleVector v = flushSubnormal(
+                    DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi)));
             m.intoArray(state, i);
             v.intoArray(state, n + i);
             DoubleVector.fromArray(S, w, i).sub(m.mul(c.stepSize()).div(v.sqrt().div(c.sqrtCorrection2()).add(c.eps())))
@@ -52,8 +53,9 @@ final class VectorAdam {
         DoubleVector checks = zero;
         for (int i = from; i < bound; i += S.length()) {
             DoubleVector gi = DoubleVector.fromArray(S, sum, i).mul(inv);
-            DoubleVector m = DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1()));
-            DoubleVector v = DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi));
+            DoubleVector m = flushSubnormal(DoubleVector.fromArray(S, state, i).mul(c.beta1()).add(gi.mul(c.keep1())));
+            DoubleVector v = flushSubnormal(
+                    DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi)));
             m.intoArray(state, i);
             v.intoArray(state, n + i);
             DoubleVector wi = DoubleVector.fromArray(S, w, i).mul(keep)
@@ -66,5 +68,10 @@ final class VectorAdam {
             zero.intoArray(sum, i);
         }
         return checks.reduceLanes(VectorOperators.ADD) == 0 ? bound : -1;
+    }
+
+    /** {@link Optimizers#flushSubnormal} on each lane; small enough for the JIT to inline, so no vector is boxed. */
+    private static DoubleVector flushSubnormal(DoubleVector x) {
+        return x.blend(0.0, x.abs().compare(VectorOperators.LT, Double.MIN_NORMAL));
     }
 }

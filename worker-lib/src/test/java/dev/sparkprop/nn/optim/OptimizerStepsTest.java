@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,6 +170,25 @@ class OptimizerStepsTest {
                 1 - 0.1 * 0.5 / (0.5 + 1e-10) - 0.1 * 0.25 / (Math.sqrt(0.3125) + 1e-10),
                 -2 + 0.1 * 1 / (1 + 1e-10) - 0.1 * 2 / (Math.sqrt(5) + 1e-10)}, w, TOL);
         assertEquals(0.9 - 0.1 / Math.sqrt(5), w[0], 1e-9);
+    }
+
+    @Test
+    void stateThatDecaysOnZeroGradientsEndsAtZeroNotInTheSubnormals() {
+        // Left alone, β·x rounds back to x a few ulps above 0 and every later step computes on subnormals
+        for (Optimizer o : List.of(Optimizers.momentum(0.9), Optimizers.nesterov(0.9), Optimizers.adam(0.9, 0.999, 1e-8),
+                Optimizers.adamw(0.9, 0.999, 1e-8, 0.01), Optimizers.rmsprop(0.9, 1e-8))) {
+            double[] w = start();
+            double[] state = o.initialState(2);
+            o.step(w, G1, state, LR, 1);
+            for (long t = 2; t <= 8_000; t++) {
+                o.step(w, G3, state, LR, t);
+                for (double s : state) {
+                    assertTrue(s == 0 || Math.abs(s) >= Double.MIN_NORMAL, o.name() + ", step " + t + ": " + s);
+                }
+            }
+            // 0.9^8000 is about 1e-366: the velocity, Adam's m, RMSprop's mean square went to 0
+            assertEquals(0.0, state[0], o.name());
+        }
     }
 
     @Test

@@ -25,6 +25,9 @@ class VectorAdamTest {
         Optimizer adam = Optimizers.adam(BETA1, BETA2, EPS);
         SplittableRandom random = new SplittableRandom(7);
         double[] special = {0.0, -0.0, 1e-300, -1e300, Double.MIN_VALUE, 1e154, Double.NaN, Double.POSITIVE_INFINITY};
+        // States about the smallest normal double, where the flush to 0 starts
+        double[] specialState = {0.0, -0.0, Double.MIN_VALUE, 4 * Double.MIN_VALUE, -Double.MIN_NORMAL,
+            1.05 * Double.MIN_NORMAL, 2e-308, -1e-300};
         for (int n = 0; n <= 41; n++) {
             double[] w = new double[n];
             double[] g = new double[n];
@@ -32,8 +35,13 @@ class VectorAdamTest {
             for (int i = 0; i < n; i++) {
                 w[i] = random.nextGaussian();
                 g[i] = random.nextInt(8) == 0 ? special[random.nextInt(special.length)] : random.nextGaussian() * 1e-3;
-                state[i] = random.nextGaussian() * 1e-2;
-                state[n + i] = random.nextDouble() * 1e-4;
+                boolean tiny = random.nextInt(8) == 0;
+                if (tiny && random.nextBoolean()) {
+                    g[i] = 0; // a dead unit's: the state only decays
+                }
+                state[i] = tiny ? specialState[random.nextInt(specialState.length)] : random.nextGaussian() * 1e-2;
+                state[n + i] = tiny ? Math.abs(specialState[random.nextInt(specialState.length)])
+                        : random.nextDouble() * 1e-4;
             }
             double[] expectedW = w.clone();
             double[] expectedState = state.clone();
@@ -46,18 +54,22 @@ class VectorAdamTest {
         }
     }
 
-    /** torch.optim.Adam's update as Optimizers writes it, one parameter at a time. */
+    /** torch.optim.Adam's update as Optimizers writes it (subnormal m and v flushed to 0), one parameter at a time. */
     private static void scalarAdam(double[] w, double[] g, double[] state, double lr, long t) {
         int n = w.length;
         double stepSize = lr / (1 - Math.pow(BETA1, t));
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, t));
         for (int i = 0; i < n; i++) {
-            double m = BETA1 * state[i] + (1 - BETA1) * g[i];
-            double v = BETA2 * state[n + i] + (1 - BETA2) * g[i] * g[i];
+            double m = flushed(BETA1 * state[i] + (1 - BETA1) * g[i]);
+            double v = flushed(BETA2 * state[n + i] + (1 - BETA2) * g[i] * g[i]);
             state[i] = m;
             state[n + i] = v;
             w[i] -= stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + EPS);
         }
+    }
+
+    private static double flushed(double x) {
+        return Math.abs(x) < Double.MIN_NORMAL ? 0.0 : x;
     }
 
     private static long[] bits(double[] values) {

@@ -9,11 +9,11 @@ import java.util.List;
 
 /**
  * The optimizers sparkprop offers, declared once as spec kinds, and {@link #parse} for their
- * specs: the first-order ones, each following PyTorch's update exactly (torch.optim, no
- * dampening, no AMSGrad, not centered) but for a decaying state that sinks below the normal
- * doubles, which is set to 0 ({@link #flushSubnormal}), and full-batch {@link Lbfgs}. Each is a
- * record, so two with the same hyperparameters are equal, and holds no mutable state: everything
- * it remembers between steps is in the state array.
+ * specs: full-batch {@link Lbfgs} and the first-order ones, each following PyTorch's update
+ * (torch.optim, no dampening, no AMSGrad, not centered) except that a decaying state below the
+ * normal doubles is set to 0 ({@link #flushSubnormal}). Each is a record, so two with the same
+ * hyperparameters are equal, and holds no mutable state: everything it remembers between steps
+ * is in the state array.
  */
 public final class Optimizers {
 
@@ -120,7 +120,7 @@ public final class Optimizers {
      * Classic (heavy-ball) momentum as torch.optim.SGD has it (dampening 0): v = μ·v + g;
      * w -= lr·v. One slot, v. The learning rate multiplies v rather than living inside it (as in
      * Sutskever's v = μ·v - lr·g), so a schedule also rescales the velocity already built up.
-     * μ in [0, 1); μ = 0 is SGD.
+     * μ in [0, 1); μ = 0 is SGD (but for a subnormal g, flushed).
      */
     public record Momentum(double momentum) implements Optimizer {
         public Momentum {
@@ -383,14 +383,10 @@ public final class Optimizers {
     }
 
     /**
-     * x, or 0 when x is subnormal (|x| below 2^-1022). The state that decays by a factor each step
-     * (momentum's velocity, Adam's m and v, RMSprop's mean square) sinks into the subnormals after
-     * some thousands of steps whose gradient is exactly 0 (a dead ReLU unit's weights), and stays
-     * there: β·x rounds back to x a few ulps above 0. On x86 cores arithmetic on subnormals takes
-     * microcode assists: Adam's update went from 3.6 to 12 ns a parameter when a dead layer made 11%
-     * of m subnormal. Every optimizer's loop flushes (the scalar and {@link VectorAdam}'s lanes
-     * alike, so they keep one set of bits); a subnormal state moves a weight only if that weight
-     * is itself nearly as small.
+     * x, or 0 when x is subnormal (|x| below 2^-1022), for every loop over a state that decays
+     * each step: on zero gradients (a dead ReLU unit's) such a state would sink into the
+     * subnormals and stay there, and Intel cores compute on subnormals many times slower
+     * (docs/math.md §12). {@link VectorAdam}'s lanes flush alike, so the two keep one set of bits.
      */
     static double flushSubnormal(double x) {
         return Math.abs(x) < Double.MIN_NORMAL ? 0.0 : x;

@@ -1,9 +1,11 @@
 package dev.sparkprop.nn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.nn.VectorSupport;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -47,21 +49,49 @@ class VectorAdamTest {
             double[] expectedState = state.clone();
             for (long t = 1; t <= 3; t++) {
                 adam.step(w, g, state, 0.004, t);
-                scalarAdam(expectedW, g, expectedState, 0.004, t);
+                scalarAdam(expectedW, g, expectedState, 0.004, t, BETA1, BETA2);
                 assertArrayEquals(bits(expectedW), bits(w), "w, n = " + n + ", t = " + t);
                 assertArrayEquals(bits(expectedState), bits(state), "state, n = " + n + ", t = " + t);
             }
         }
     }
 
-    /** torch.optim.Adam's update as Optimizers writes it (subnormal m and v flushed to 0), one parameter at a time. */
-    private static void scalarAdam(double[] w, double[] g, double[] state, double lr, long t) {
-        int n = w.length;
-        double stepSize = lr / (1 - Math.pow(BETA1, t));
-        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, t));
+    @Test
+    void bothFlushExactlyTheStatesBelowTheSmallestNormalDouble() {
+        // β1 = β2 = 0 makes m = g and v = g·g exactly, so g puts them on either side of 2^-1022
+        Optimizer adam = Optimizers.adam(0, 0, EPS);
+        double root = Math.sqrt(Double.MIN_NORMAL); // 2^-511, whose square is 2^-1022
+        double[] edge = {Double.MIN_NORMAL, Math.nextDown(Double.MIN_NORMAL), Double.MIN_VALUE, root,
+            Math.nextDown(root), 0.0, Double.POSITIVE_INFINITY, Double.NaN, 1e-3};
+        int n = 4 * edge.length + 3; // whole lanes and a tail on any machine's vectors
+        double[] g = new double[n];
         for (int i = 0; i < n; i++) {
-            double m = flushed(BETA1 * state[i] + (1 - BETA1) * g[i]);
-            double v = flushed(BETA2 * state[n + i] + (1 - BETA2) * g[i] * g[i]);
+            g[i] = (i % 2 == 0 ? 1 : -1) * edge[i / 2 % edge.length];
+        }
+        double[] w = new double[n];
+        Arrays.fill(w, 0.5);
+        double[] state = new double[2 * n];
+        double[] expectedW = w.clone();
+        double[] expectedState = state.clone();
+        adam.step(w, g, state, 0.004, 1);
+        scalarAdam(expectedW, g, expectedState, 0.004, 1, 0, 0);
+        assertArrayEquals(bits(expectedW), bits(w), "w");
+        assertArrayEquals(bits(expectedState), bits(state), "state");
+        assertEquals(Double.MIN_NORMAL, state[0], "m = 2^-1022 is kept");
+        assertEquals(0.0, state[2], "m = nextDown(2^-1022) is flushed");
+        assertEquals(Double.MIN_NORMAL, state[n + 6], "v = (2^-511)^2 is kept");
+        assertEquals(0.0, state[n + 8], "v = nextDown(2^-511)^2 is flushed");
+    }
+
+    /** torch.optim.Adam's update as Optimizers writes it (subnormal m and v flushed to 0), one parameter at a time. */
+    private static void scalarAdam(double[] w, double[] g, double[] state, double lr, long t, double beta1,
+                                   double beta2) {
+        int n = w.length;
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        for (int i = 0; i < n; i++) {
+            double m = flushed(beta1 * state[i] + (1 - beta1) * g[i]);
+            double v = flushed(beta2 * state[n + i] + (1 - beta2) * g[i] * g[i]);
             state[i] = m;
             state[n + i] = v;
             w[i] -= stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + EPS);

@@ -43,8 +43,8 @@ class UpdateMeanTest {
         double[] state = updater.newState();
         // The -0 gradients' parameters start with states about the smallest normal double, so
         // that both ways flush some of them to 0 in the first steps
-        double[] tiny = {Double.MIN_VALUE, Math.nextDown(Double.MIN_NORMAL), Double.MIN_NORMAL, 1.05 * Double.MIN_NORMAL,
-            2e-308};
+        double[] tiny = {Double.MIN_VALUE, Math.nextDown(Double.MIN_NORMAL), Double.MIN_NORMAL,
+            1.05 * Double.MIN_NORMAL, 2e-308};
         for (int s = 0; s < state.length; s++) {
             if (s % n % 17 == 0) {
                 state[s] = tiny[s / 17 % tiny.length];

@@ -176,7 +176,8 @@ class OptimizerStepsTest {
     void stateThatDecaysOnZeroGradientsEndsAtZeroNotInTheSubnormals() {
         // Left alone, β·x rounds back to x a few ulps above 0 and every later step computes on subnormals
         List<Optimizer> decaying = List.of(Optimizers.momentum(0.9), Optimizers.nesterov(0.9),
-                Optimizers.adam(0.9, 0.999, 1e-8), Optimizers.adamw(0.9, 0.999, 1e-8, 0.01), Optimizers.rmsprop(0.9, 1e-8));
+                Optimizers.adam(0.9, 0.999, 1e-8), Optimizers.adamw(0.9, 0.999, 1e-8, 0.01),
+                Optimizers.rmsprop(0.9, 1e-8));
         for (Optimizer o : decaying) {
             double[] w = start();
             double[] state = o.initialState(2);

@@ -142,8 +142,8 @@ class OptimizerStepsTest {
         // s = 0.1*g1² = [0.025, 0.1]; g/√s = sign(g)/√0.1, so each weight moves by 0.1*√10 ≈ 0.316 up to ε
         rmsprop.step(w, G1, s, LR, 1);
         assertArrayEquals(new double[] {0.025, 0.1}, s, TOL);
-        assertArrayEquals(new double[] {1 - 0.1 * 0.5 / (Math.sqrt(0.025) + 1e-8), -2 + 0.1 * 1 / (Math.sqrt(0.1) + 1e-8)},
-                w, TOL);
+        assertArrayEquals(new double[] {1 - 0.1 * 0.5 / (Math.sqrt(0.025) + 1e-8),
+            -2 + 0.1 * 1 / (Math.sqrt(0.1) + 1e-8)}, w, TOL);
         assertEquals(1 - 0.1 * Math.sqrt(10), w[0], 1e-7);
         double[] afterFirst = w.clone();
         // s = 0.9*[0.025, 0.1] + 0.1*[0.0625, 4] = [0.02875, 0.49]; √s = [√0.02875, 0.7]

@@ -47,6 +47,10 @@ public final class KryoRegistration implements KryoRegistrator {
         "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
         "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
         "org.apache.spark.sql.types.NullType$",
+        // a Parquet dataset's schema, which a job reads from its files' footers
+        "org.apache.spark.sql.types.ByteType$",
+        "org.apache.spark.sql.types.ShortType$",
+        "org.apache.spark.sql.types.FloatType$",
         "[Lorg.apache.spark.sql.types.DataType;",
         "org.apache.spark.sql.types.ArrayType",
         "[Lorg.apache.spark.sql.types.Metadata;",

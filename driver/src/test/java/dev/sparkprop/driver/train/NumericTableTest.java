@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +82,10 @@ class NumericTableTest {
 
     /** Each row as its key then its values, in partition order. */
     private static List<ArrayList<Object>> keyed(JavaRDD<Row> rows, int keyAt) {
-        int width = NAMES.size();
+        return keyed(rows, keyAt, NAMES.size());
+    }
+
+    private static List<ArrayList<Object>> keyed(JavaRDD<Row> rows, int keyAt, int width) {
         return rows.map(r -> {
             ArrayList<Object> values = new ArrayList<>(List.of(r.getLong(keyAt)));
             for (int i = 0; i < width; i++) {
@@ -155,6 +162,68 @@ class NumericTableTest {
                 allTraining[0].close();
             }
         }
+    }
+
+    @Test
+    void aWideParquetFileIsCopiedFromItsScansBatchesWithTheValuesAndPlacesOfItsRows() {
+        // More columns than the 100 up to which Spark hands batches on; dots in the names
+        int width = 130;
+        DataType[] kinds = {DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType, DataTypes.FloatType,
+            DataTypes.DoubleType};
+        StructType schema = new StructType();
+        for (int i = 0; i < width; i++) {
+            schema = schema.add("c." + i, kinds[i % kinds.length], true);
+        }
+        Random random = new Random(5);
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 2_600; r++) {
+            Object[] values = new Object[width];
+            for (int i = 0; i < width; i++) {
+                int k = random.nextInt(40);
+                values[i] = k == 0 ? null : value(i % kinds.length, k, random);
+            }
+            rows.add(RowFactory.create(values));
+        }
+        String path = dir.resolve("wide.parquet").toString();
+        spark.createDataFrame(rows, schema).repartition(3).write().parquet(path);
+        // Batches of 700 rows, so that chunks of 1,024 straddle them
+        spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", "700");
+        try {
+            Dataset<Row> df = spark.read().parquet(path);
+            assertNotNull(NumericTable.batches(df), "the scan's batches");
+            assertFalse(spark.conf().contains("spark.sql.codegen.maxFields"), "the setting is left unset");
+            assertNull(NumericTable.batches(df.filter(Columns.col("c.0").isNotNull())), "a plan over the scan");
+            Column[] doubles = Arrays.stream(df.columns()).map(c -> Columns.col(c).cast(DataTypes.DoubleType))
+                    .toArray(Column[]::new);
+            List<ArrayList<Object>> expected = keyed(df.select(doubles)
+                    .withColumn("key", functions.monotonically_increasing_id()).javaRDD(), width, width);
+            int[] all = new int[width];
+            Arrays.setAll(all, i -> i);
+            try (NumericTable table = NumericTable.of(df)) {
+                assertTrue(table.rows(all, false).getNumPartitions() > 1, "the files span several partitions");
+                assertEquals(2_600, expected.size());
+                assertEquals(expected, keyed(table.rows(all, true), width, width));
+            }
+        } finally {
+            spark.conf().unset("spark.sql.parquet.columnarReaderBatchSize");
+        }
+    }
+
+    /** A value of the kind-th type; not a switch expression, which would widen every number to double. */
+    private static Object value(int kind, int k, Random random) {
+        if (kind == 0) {
+            return (byte) (k - 20);
+        }
+        if (kind == 1) {
+            return (short) (k * 1000 - 7);
+        }
+        if (kind == 2) {
+            return k * 100_000 - 3;
+        }
+        if (kind == 3) {
+            return k == 1 ? Float.NaN : k == 2 ? -0.0f : (float) random.nextGaussian();
+        }
+        return k == 1 ? Double.NEGATIVE_INFINITY : k == 2 ? -0.0 : random.nextGaussian();
     }
 
     @Test

@@ -179,8 +179,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
 
     /** One partition's batches as the chunks {@link #chunked} makes of its rows, copied a column at a time. */
     private static Iterator<Chunk> chunkedBatches(Iterator<ColumnarBatch> batches, DataType[] types) {
-        int width = types.length;
-        return new Iterator<>() {
+        return new Chunker(types.length) {
             // The batch being copied, its next row and its rows. The reader refills one batch object, so a
             // batch is copied before the next is asked for; it empties the batch when asked, so `end` keeps
             // the count.
@@ -202,12 +201,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             }
 
             @Override
-            public Chunk next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                double[] values = new double[CHUNK_ROWS * width];
-                long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
+            int fill(double[] values, long[] nulls) {
                 int r = 0;
                 while (r < CHUNK_ROWS && hasNext()) {
                     int rows = Math.min(CHUNK_ROWS - r, end - next);
@@ -217,7 +211,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                     next += rows;
                     r += rows;
                 }
-                return Chunk.of(r, width, values, nulls, false);
+                return r;
             }
         };
     }
@@ -307,7 +301,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
 
     /** One partition's rows as chunks; a chunk of -1 rows, and nothing after it, when a row is not numbers. */
     private static Iterator<Chunk> chunked(Iterator<InternalRow> rows, int width, RowReader reader) {
-        return new Iterator<>() {
+        return new Chunker(width) {
             private boolean failed;
 
             @Override
@@ -316,26 +310,45 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             }
 
             @Override
-            public Chunk next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                double[] values = new double[CHUNK_ROWS * width];
-                long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
+            int fill(double[] values, long[] nulls) {
                 int r = 0;
                 while (r < CHUNK_ROWS && rows.hasNext()) {
                     int result = reader.read(rows.next(), values, nulls, r * width);
                     if (result == CsvNumbers.NOT_NUMBERS) {
                         failed = true;
-                        return new Chunk(-1, width, null, null, null, false);
+                        return -1;
                     }
                     if (result == CsvNumbers.OK) {
                         r++;
                     }
                 }
-                return Chunk.of(r, width, values, nulls, false);
+                return r;
             }
         };
+    }
+
+    /** Chunks of up to {@link #CHUNK_ROWS} rows of {@code width} values, each filled by {@link #fill}. */
+    private abstract static class Chunker implements Iterator<Chunk> {
+        final int width;
+
+        Chunker(int width) {
+            this.width = width;
+        }
+
+        /** Writes a chunk's rows into the arrays, and returns how many, or -1 when a row is not numbers. */
+        abstract int fill(double[] values, long[] nulls);
+
+        @Override
+        public final Chunk next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            double[] values = new double[CHUNK_ROWS * width];
+            long[] nulls = new long[(CHUNK_ROWS * width + 63) >>> 6];
+            int rows = fill(values, nulls);
+            return rows < 0 ? new Chunk(-1, width, null, null, null, false)
+                    : Chunk.of(rows, width, values, nulls, false);
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
-import dev.sparkprop.driver.spark.Columns;
 import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -13,16 +12,12 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ColumnVector;
-import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DoubleType;
@@ -30,6 +25,9 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
@@ -119,7 +117,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             }
             types.add(type);
         }
-        // Read by type from Spark's own rows: a cast of every column would compile a projection over all of them
+        // Read by type, from the scan's batches or Spark's rows: a cast of every column would compile a
+        // projection over all of them
         DataType[] byColumn = types.toArray(new DataType[0]);
         JavaRDD<ColumnarBatch> batches = batches(df);
         JavaRDD<Chunk> chunks = (batches != null
@@ -135,19 +134,21 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
      * The columnar batches of df's scan when df reads a columnar source as it is (a Parquet or ORC
      * file, a cached table), else null. Its rows, one value after another, cost several times
      * more: a wide row's values sit in as many column vectors, each read through two calls and a
-     * null check (Fashion-MNIST's 785 columns as Parquet: 3.6-5.2 s a pass by rows, 1.5-1.9 s by
-     * columns, warm).
+     * null check (Fashion-MNIST's 785 columns as Parquet: the read took 11.1 s by rows, 6.0 s by
+     * batches). The session's setting below changes while df is planned, which is locked against
+     * another such call; a query another thread plans then may compile wider code.
      */
-    static JavaRDD<ColumnarBatch> batches(Dataset<Row> df) {
+    static synchronized JavaRDD<ColumnarBatch> batches(Dataset<Row> df) {
         RuntimeConfig conf = df.sparkSession().conf();
         // Scans return batches only to plans of at most this many columns (100), a limit for Spark's
-        // generated code, which the copy below does not use. Planned afresh, and the RDD made, under it.
+        // generated code, which the copy below does not use. Planned afresh, and the RDD made (the
+        // reader checks again then), under it.
         String key = "spark.sql.codegen.maxFields";
         String before = conf.contains(key) ? conf.get(key) : null;
         conf.set(key, Integer.MAX_VALUE);
         try {
-            SparkPlan plan = df.select(Arrays.stream(df.columns()).map(Columns::col).toArray(Column[]::new))
-                    .queryExecution().executedPlan();
+            // "*", not the names, which duplicate columns would make ambiguous
+            SparkPlan plan = df.select(functions.col("*")).queryExecution().executedPlan();
             // Down through what turns the scan's batches into rows, and no further: a filter or a
             // projection above the scan is df's too
             while (!plan.supportsColumnar()

@@ -185,14 +185,17 @@ class NumericTableTest {
             rows.add(RowFactory.create(values));
         }
         String path = dir.resolve("wide.parquet").toString();
-        spark.createDataFrame(rows, schema).repartition(3).write().parquet(path);
-        // Batches of 700 rows, so that chunks of 1,024 straddle them
+        // Two files of 1,300 rows, each its own partition, read in batches of 700: a chunk of 1,024 rows
+        // ends inside a batch, and the next starts there
+        spark.createDataFrame(rows, schema).repartition(2).write().parquet(path);
         spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", "700");
+        spark.conf().set("spark.sql.files.openCostInBytes", Long.toString(1L << 30));
         try {
             Dataset<Row> df = spark.read().parquet(path);
             assertNotNull(NumericTable.batches(df), "the scan's batches");
             assertFalse(spark.conf().contains("spark.sql.codegen.maxFields"), "the setting is left unset");
             assertNull(NumericTable.batches(df.filter(Columns.col("c.0").isNotNull())), "a plan over the scan");
+            assertNull(NumericTable.batches(df.select(Columns.col("c.0"), Columns.col("c.0"))), "two columns c.0");
             Column[] doubles = Arrays.stream(df.columns()).map(c -> Columns.col(c).cast(DataTypes.DoubleType))
                     .toArray(Column[]::new);
             List<ArrayList<Object>> expected = keyed(df.select(doubles)
@@ -206,10 +209,11 @@ class NumericTableTest {
             }
         } finally {
             spark.conf().unset("spark.sql.parquet.columnarReaderBatchSize");
+            spark.conf().unset("spark.sql.files.openCostInBytes");
         }
     }
 
-    /** A value of the kind-th type; not a switch expression, which would widen every number to double. */
+    /** A value of the kind-th type, boxed as that type (a conditional of numbers would widen them to double). */
     private static Object value(int kind, int k, Random random) {
         if (kind == 0) {
             return (byte) (k - 20);

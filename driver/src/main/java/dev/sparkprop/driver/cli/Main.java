@@ -17,7 +17,7 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 bad usage. */
+    /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 bad usage, 130 interrupted. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -29,9 +29,33 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 1;
             }
+            if (shuttingDown()) {
+                // Ctrl-C or a signal: Spark's shutdown hook has stopped the SparkContext under the
+                // command, whose failure says only that; the outputs are written at the end, if at all.
+                commandLine.getErr().println("error: interrupted; the command stopped before writing its output"
+                        + (commandLine.getCommandName().equals("train")
+                        ? " (with training.checkpoint.path set, train --resume <that path> continues from its"
+                        + " newest checkpoint)" : ""));
+                return INTERRUPTED;
+            }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The exit status of a command stopped by Ctrl-C, as a shell reports a process SIGINT ended. */
+    static final int INTERRUPTED = 130;
+
+    /** Whether the JVM is running its shutdown hooks: they can no longer be added then. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     @Override

@@ -209,11 +209,27 @@ class CheckpointResumeTest {
     void aRunThatStoppedEarlyStaysFinishedWhenResumedWithMoreEpochs() throws IOException {
         // Patience 1 on a cosine schedule that reaches 0 after 6 of the 30 epochs: the validation loss stops
         // improving and early stopping ends the run; more epochs would not have changed that.
+        List<String> patience = job("", 100);
+        patience.addAll(List.of("training.epochs=30", "training.early_stopping.patience=1"));
+        staysFinished("patience", patience);
+        // L-BFGS's convergence ends a run as surely, early stopping off
+        List<String> converged = job("", 100);
+        converged.addAll(List.of("network.layers=13,6:tanh,3:softmax", "optimizer.kind=lbfgs(history=4,tolerance=0.05)",
+                "optimizer.schedule=constant", "training.iterations_per_epoch=2", "training.batch_rows=0",
+                "training.precision=float64", "training.epochs=30", "training.early_stopping.patience=0"));
+        staysFinished("converged", converged);
+    }
+
+    /**
+     * Trains {@code job}, which stops before its 30 epochs, then resumes its last checkpoint with
+     * training.epochs = 40: it trains nothing and saves the same model, bit for bit.
+     */
+    private void staysFinished(String name, List<String> job) throws IOException {
         SparkSession spark = SparkTestSession.spark();
-        Path root = dir.resolve("stopped");
-        List<String> job = job(root.toString(), 100);
-        job.addAll(List.of("training.epochs=30", "training.early_stopping.patience=1"));
-        SavedModel full = new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        Path root = dir.resolve(name);
+        List<String> run = new ArrayList<>(job);
+        run.add("training.checkpoint.path=" + root);
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, run), spark, QUIET).run();
         byte[] fullWeights = Files.readAllBytes(dir.resolve("model/weights.bin"));
         List<DistributedTrainer.Iteration> fullSteps = steps();
         assertTrue(full.metadata().history().size() < 30, "stopped early: " + full.metadata().history().size());

@@ -109,7 +109,7 @@ public final class Checkpoints {
                     resume.bestValues(), source + " says best_values = " + resume.bestValues());
             TrainerState state = new TrainerState(model.params(), optimizer, resume.iteration(), resume.epoch(),
                     resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
-                    resume.finished());
+                    resume.stopped());
             return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
                     steps(fs, dir, state.iteration()));
         } catch (IOException e) {
@@ -119,7 +119,7 @@ public final class Checkpoints {
 
     /** What {@value #RESUME} holds: the loop's position, early stopping's best, the lengths of the arrays beside it. */
     private record Resume(long iteration, int epoch, int stepInEpoch, double epochLoss, double epochCorrect,
-                          double epochWeight, boolean finished, int bestEpoch, double bestValue, int optimizerValues,
+                          double epochWeight, boolean stopped, int bestEpoch, double bestValue, int optimizerValues,
                           int bestValues) {
     }
 
@@ -133,7 +133,9 @@ public final class Checkpoints {
         json.put("epoch_loss", Double.toHexString(s.epochLoss()));
         json.put("epoch_correct", Double.toHexString(s.epochCorrect()));
         json.put("epoch_weight", Double.toHexString(s.epochWeight()));
-        json.put("finished", s.finished());
+        // Format 1's name for it. Checkpoints written before it meant only a stop said true at the end of
+        // the last epoch too; such a one reads as a stop, so resumed it trains nothing, as it always did.
+        json.put("finished", s.stopped());
         json.put("best_epoch", c.bestEpoch());
         json.put("best_value", Double.toHexString(c.bestValue()));
         json.put("optimizer_values", s.optimizerState().length);
@@ -212,9 +214,11 @@ public final class Checkpoints {
         }
     }
 
-    static String describe(Checkpoint c) {
+    /** Where {@code c} stands in a run of {@code epochs} epochs, and whether that run has ended there. */
+    static String describe(Checkpoint c, int epochs) {
         TrainerState s = c.state();
         return "iteration " + s.iteration() + " (epoch " + (s.epoch() + 1) + ", step " + s.stepInEpoch() + ")"
-                + (s.finished() ? ", finished" : "");
+                + (s.stopped() ? ", finished: it stopped early (early stopping or convergence), which more"
+                + " training.epochs do not undo" : s.finished(epochs) ? ", finished" : "");
     }
 }

@@ -191,9 +191,9 @@ public final class Training {
                 epochs.restore(resume);
                 stopping.restore(resume);
                 start = resume.state();
-                progress.line("resuming at " + Checkpoints.describe(resume) + (resume.steps().isEmpty()
-                        && start.iteration() > 0 ? "; the checkpoint has no record of the steps before it, so the"
-                        + " report's steps.csv starts after them" : ""));
+                progress.line("resuming at " + Checkpoints.describe(resume, settings.epochs())
+                        + (resume.steps().isEmpty() && start.iteration() > 0 ? "; the checkpoint has no record of the"
+                        + " steps before it, so the report's steps.csv starts after them" : ""));
             }
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(

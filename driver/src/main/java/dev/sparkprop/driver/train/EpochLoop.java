@@ -72,7 +72,7 @@ final class EpochLoop {
         long iteration = start.iteration();
         long skipped = 0;
         String converged = null;
-        boolean go = !start.finished();
+        boolean go = !start.stopped();
         for (int epoch = start.epoch(); epoch < settings.epochs() && go; epoch++) {
             boolean resumed = epoch == start.epoch();
             double epochLoss = resumed ? start.epochLoss() : 0;
@@ -119,9 +119,8 @@ final class EpochLoop {
             // an epoch L-BFGS's convergence cut short: the mean over the steps it had
             double trainLoss = step < stepsPerEpoch ? epochLoss * stepsPerEpoch / step : epochLoss;
             go = listener.epochEnded(epoch, params, trainLoss, task.accuracy(epochCorrect, epochWeight));
-            boolean finished = !go || converged != null || epoch + 1 == settings.epochs();
-            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, finished), true);
             go = go && converged == null;
+            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, !go), true);
         }
         sc.setJobDescription(null);
         return new DistributedTrainer.Result(params, state, history, iteration, skipped, converged);

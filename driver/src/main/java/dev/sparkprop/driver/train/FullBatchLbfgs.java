@@ -49,7 +49,7 @@ final class FullBatchLbfgs {
         int perEpoch = Math.max(1, settings.iterationsPerEpoch());
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions with {}, {} iterations per epoch",
                 spec, settings.numberType().specName(), data.rows(), data.partitions(), lbfgs.name(), perEpoch);
-        if (!start.finished()) {
+        if (!start.finished(settings.epochs())) {
             sc.setJobDescription("sparkprop L-BFGS evaluation at iteration " + start.iteration());
             current = evaluate(data, start.params());
             if (Double.isNaN(current.value())) {

@@ -13,13 +13,20 @@ package dev.sparkprop.driver.train;
  * @param epochLoss      the current epoch's sum of iteration losses / iterations per epoch so far
  * @param epochCorrect   the current epoch's summed weight of right predictions so far (Task#correctWeight)
  * @param epochWeight    the current epoch's summed row weight so far
- * @param finished       whether the run has ended (all epochs, or early stopping said stop)
+ * @param stopped        whether the run ended before its epochs ran out: early stopping said stop, or
+ *                       L-BFGS converged. Running out of epochs is not recorded but counted
+ *                       ({@link #finished}), so a run resumed with more training.epochs goes on.
  */
 public record TrainerState(double[] params, double[] optimizerState, long iteration, int epoch, int stepInEpoch,
-                           double epochLoss, double epochCorrect, double epochWeight, boolean finished) {
+                           double epochLoss, double epochCorrect, double epochWeight, boolean stopped) {
 
     /** The start of a run from {@code params}, with a fresh optimizer state. */
     public static TrainerState start(double[] params, double[] optimizerState) {
         return new TrainerState(params, optimizerState, 0, 0, 0, 0, 0, 0, false);
+    }
+
+    /** Whether a run of {@code epochs} epochs has nothing left to train from here. */
+    public boolean finished(int epochs) {
+        return stopped || epoch >= epochs;
     }
 }

@@ -14,6 +14,7 @@ import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,100 @@ class CheckpointResumeTest {
             assertEquals(metrics(full), metrics(resumed));
             assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
         }
+    }
+
+    @Test
+    void aRunThatRanOutOfEpochsResumedWithMoreTrainsThemToTheUninterruptedModelBitForBit() throws IOException {
+        moreEpochsGiveTheUninterruptedModel("plain", job("", 100), 10);
+        List<String> local = job("", 100);
+        local.addAll(List.of("training.local_steps=3", "training.outer_optimizer=nesterov"));
+        moreEpochsGiveTheUninterruptedModel("local", local, 10);
+        // L-BFGS evaluates the objective at the weights it resumes from, which a run that has nothing left skips
+        List<String> lbfgs = job("", 100);
+        lbfgs.addAll(List.of("network.layers=13,6:tanh,3:softmax", "optimizer.kind=lbfgs(history=4,tolerance=0)",
+                "optimizer.schedule=constant", "training.iterations_per_epoch=2", "training.batch_rows=0",
+                "training.precision=float64"));
+        moreEpochsGiveTheUninterruptedModel("lbfgs", lbfgs, 2);
+    }
+
+    /**
+     * Trains {@code job} for 5 epochs, then for 3 and resumes its last checkpoint with
+     * training.epochs = 5: the same weights.bin, history and steps, bit for bit. Resumed again
+     * with the same 5 epochs, it trains nothing and saves the same model.
+     *
+     * @param name          names the runs' checkpoint directories
+     * @param stepsPerEpoch the job's optimizer steps (L-BFGS iterations) per epoch
+     */
+    private void moreEpochsGiveTheUninterruptedModel(String name, List<String> job, int stepsPerEpoch)
+            throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve(name);
+        List<String> five = new ArrayList<>(job);
+        five.addAll(List.of("training.epochs=5", "training.checkpoint.path=" + dir.resolve(name + "-five")));
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, five), spark, QUIET).run();
+        byte[] fullWeights = Files.readAllBytes(dir.resolve("model/weights.bin"));
+        List<DistributedTrainer.Iteration> fullSteps = steps();
+        assertEquals(5, full.metadata().history().size(), "no early stop: 5 epochs to compare");
+        assertEquals(5 * stepsPerEpoch, fullSteps.get(fullSteps.size() - 1).iteration(), fullSteps.toString());
+
+        List<String> three = new ArrayList<>(job);
+        three.addAll(List.of("training.epochs=3", "training.checkpoint.path=" + root));
+        new TrainJob(JobConfigLoader.load(null, three), spark, QUIET).run();
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        SavedModel resumed = TrainJob.resuming(root.toString(), List.of("training.epochs=5"), spark,
+                new PrintStream(said, true, StandardCharsets.UTF_8)).run();
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("resuming at iteration " + 3 * stepsPerEpoch
+                + " (epoch 4, step 0)\n"), said.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")), job.toString());
+        assertEquals(metrics(full), metrics(resumed));
+        assertEquals(untimed(fullSteps), untimed(steps()));
+
+        said.reset();
+        SavedModel again = TrainJob.resuming(root.toString(), List.of(), spark,
+                new PrintStream(said, true, StandardCharsets.UTF_8)).run();
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("resuming at iteration " + 5 * stepsPerEpoch
+                + " (epoch 6, step 0), finished\n"), said.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")), job.toString());
+        assertEquals(metrics(full), metrics(again));
+        assertEquals(untimed(fullSteps), untimed(steps()));
+    }
+
+    @Test
+    void aRunThatStoppedEarlyStaysFinishedWhenResumedWithMoreEpochs() throws IOException {
+        // Patience 1 on a cosine schedule that reaches 0 after 6 of the 30 epochs: the validation loss stops
+        // improving and early stopping ends the run; more epochs would not have changed that.
+        List<String> patience = job("", 100);
+        patience.addAll(List.of("training.epochs=30", "training.early_stopping.patience=1"));
+        staysFinished("patience", patience);
+        // L-BFGS's convergence ends a run as surely, early stopping off
+        List<String> converged = job("", 100);
+        converged.addAll(List.of("network.layers=13,6:tanh,3:softmax", "optimizer.kind=lbfgs(history=4,tolerance=0.05)",
+                "optimizer.schedule=constant", "training.iterations_per_epoch=2", "training.batch_rows=0",
+                "training.precision=float64", "training.epochs=30", "training.early_stopping.patience=0"));
+        staysFinished("converged", converged);
+    }
+
+    /**
+     * Trains {@code job}, which stops before its 30 epochs, then resumes its last checkpoint with
+     * training.epochs = 40: it trains nothing and saves the same model, bit for bit.
+     */
+    private void staysFinished(String name, List<String> job) throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve(name);
+        List<String> run = new ArrayList<>(job);
+        run.add("training.checkpoint.path=" + root);
+        SavedModel full = new TrainJob(JobConfigLoader.load(null, run), spark, QUIET).run();
+        byte[] fullWeights = Files.readAllBytes(dir.resolve("model/weights.bin"));
+        List<DistributedTrainer.Iteration> fullSteps = steps();
+        assertTrue(full.metadata().history().size() < 30, "stopped early: " + full.metadata().history().size());
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        SavedModel resumed = TrainJob.resuming(root.toString(), List.of("training.epochs=40"), spark,
+                new PrintStream(said, true, StandardCharsets.UTF_8)).run();
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains(", finished: it stopped early"),
+                said.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")));
+        assertEquals(metrics(full), metrics(resumed));
+        assertEquals(untimed(fullSteps), untimed(steps()));
     }
 
     private static List<List<Object>> metrics(SavedModel model) {

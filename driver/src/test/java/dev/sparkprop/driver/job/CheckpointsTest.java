@@ -40,7 +40,7 @@ class CheckpointsTest {
         for (long iteration : new long[] {3, 7, 10}) {
             TrainerState s = golden.state();
             TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
-                    s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.finished());
+                    s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
             Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
                     golden.bestValue(), golden.bestParams(), golden.steps()), new Configuration());
         }

@@ -189,7 +189,7 @@ class GoldenFixturesTest {
         String checkpoint = golden.resolve("checkpoint").toString();
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, new Configuration());
         TrainerState state = c.state();
-        assertFalse(state.finished(), "taken mid-run");
+        assertFalse(state.stopped(), "taken mid-run");
         assertEquals(state.iteration(), c.steps().size(), "the record of every step before it");
         assertEquals(c.model().params().length, state.params().length);
         assertTrue(state.optimizerState().length > 0, "an optimizer with state");

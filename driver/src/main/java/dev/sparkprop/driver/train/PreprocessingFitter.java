@@ -165,18 +165,12 @@ public final class PreprocessingFitter {
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>(columns.features());
         wanted.addAll(columns.labels());
         if (columns.weight() != null) {
             wanted.add(columns.weight());
         }
-        for (String name : wanted) {
-            if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
-            }
-        }
+        wanted.forEach(name -> Columns.require(df, name));
     }
 
     /** @param text where a numeric column with text in some rows is recorded, for every such column at once */

@@ -79,6 +79,17 @@ def test_a_bad_value_is_refused_when_set_with_the_configs_message(spark):
         SparkpropClassifier(learning_rate=0.1)
 
 
+def test_a_value_of_the_wrong_type_names_the_param_and_the_type_it_takes(spark):
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(epochs=2.5)
+    assert str(e.value) == "param epochs (training.epochs): expected a whole number, got 2.5"
+    c = SparkpropClassifier()
+    with pytest.raises(SparkpropError) as e:
+        c.setFeaturesCol(3)
+    assert str(e.value) == "param featuresCol: expected a string, got 3"
+    assert not c.isSet(c.featuresCol), "the bad value changed nothing"
+
+
 def test_a_bad_value_in_a_param_map_fails_the_fit_with_the_same_message(spark):
     df = spark.createDataFrame([(Vectors.dense([0.0, 1.0]), 0.0), (Vectors.dense([1.0, 0.0]), 1.0)],
                                ["features", "label"])

@@ -83,6 +83,16 @@ final class EstimatorTraining {
     }
 
     /**
+     * Fails, with the CLI's message, unless the data has the features and label columns: before
+     * Spark's schema checks ({@code transformSchema}), whose error is Spark's own.
+     */
+    static void checkColumns(Dataset<?> dataset, String featuresCol, String labelCol) {
+        Dataset<Row> df = dataset.toDF();
+        Columns.require(df, Columns.ofParam("featuresCol", featuresCol));
+        Columns.require(df, Columns.ofParam("labelCol", labelCol));
+    }
+
+    /**
      * The data with the label column cast to double, its ml attribute kept: what Spark's
      * {@code Predictor.fit} hands to {@code train}. {@code Predictor.fit} finds the column with
      * {@code schema.apply(labelCol)}, which takes the param literally, where Spark's schema

@@ -55,6 +55,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
     @Override
     public SparkpropRegressionModel fit(Dataset<?> dataset) {
+        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol());
         transformSchema(dataset.schema(), true);
         return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
                 ParamMap.empty());

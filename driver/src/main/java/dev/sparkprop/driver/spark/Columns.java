@@ -35,6 +35,14 @@ public final class Columns {
         return names;
     }
 
+    /** Fails unless {@code df} has a column {@code name}, naming the columns it has. */
+    public static void require(Dataset<Row> df, String name) {
+        List<String> available = names(df);
+        if (!available.contains(name)) {
+            throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are " + available);
+        }
+    }
+
     /** The position of the {@link #MALFORMED} column in the data, or -1 when it has none. */
     public static int indexOfMalformed(Dataset<Row> df) {
         return Arrays.asList(df.columns()).indexOf(MALFORMED);

@@ -170,25 +170,30 @@ final class CsvNumbers {
         return negative ? -v : v;
     }
 
-    /** Spark's CSV spellings, then parseDouble; NaN when the field is none of them. */
+    /** {@link #value}; NaN when the field is not a number. */
     private static double slow(Object base, long offset, int length) {
         byte[] bytes = new byte[length];
         Platform.copyMemory(base, offset, bytes, Platform.BYTE_ARRAY_OFFSET, length);
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        switch (s) {
-            case "NaN":
-                return Double.NaN;
-            case "Inf":
-                return Double.POSITIVE_INFINITY;
-            case "-Inf":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                try {
-                    return Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    return Double.NaN;
-                }
+        try {
+            return value(new String(bytes, StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
+    }
+
+    /**
+     * The value Spark's CSV reader gives a non-empty field in a double column: Spark's spellings
+     * {@code NaN}, {@code Inf} and {@code -Inf}, else what {@link Double#parseDouble} makes of it.
+     *
+     * @throws NumberFormatException when the field is not a number, which fails Spark's reader too
+     */
+    static double value(String field) {
+        return switch (field) {
+            case "NaN" -> Double.NaN;
+            case "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(field);
+        };
     }
 
     /** Whether a field whose value came out NaN does spell NaN, rather than failing to parse. */

@@ -38,7 +38,7 @@ public final class DataProblems implements Serializable {
 
     /** What is wrong with it. */
     enum Kind {
-        MISSING, NON_FINITE, VECTOR_SIZE, UNKNOWN_CLASS, NEGATIVE, FLOAT32_RANGE, MALFORMED
+        MISSING, NON_FINITE, TEXT, VECTOR_SIZE, UNKNOWN_CLASS, NEGATIVE, FLOAT32_RANGE, MALFORMED
     }
 
     /**
@@ -229,6 +229,7 @@ public final class DataProblems implements Serializable {
         return switch (t.kind) {
             case MISSING -> column + " has missing values in " + rows;
             case NON_FINITE -> column + " has NaN or infinite values in " + rows + example;
+            case TEXT -> column + " has text where numbers belong in " + rows + " (e.g. '" + t.example + "')";
             case VECTOR_SIZE -> column + " must hold vectors of " + t.expected + " values, but " + rows + " hold "
                     + "other values" + example;
             case UNKNOWN_CLASS -> column + " has classes the model does not know in " + rows + " (e.g. '"
@@ -246,6 +247,8 @@ public final class DataProblems implements Serializable {
             case MISSING, NON_FINITE -> t.role == Role.FEATURE
                     ? "Drop or fill such rows, or train with data.missing = \"drop\" or \"impute\""
                     : "Drop such rows: data.missing fills or drops features, never labels or weights";
+            case TEXT -> "Correct such values (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing"
+                    + " value), or list the column in data.categorical if it holds categories";
             case VECTOR_SIZE -> "Give every row a vector of the size the model takes";
             case UNKNOWN_CLASS -> "Drop such rows, or train on data that has those classes";
             case NEGATIVE -> "Row weights must be 0 or more";

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -86,9 +87,11 @@ public final class PreprocessingFitter {
         }
         Dataset<Row> wellFormed = wellFormed(df);
         List<FeatureColumn> features = new ArrayList<>();
+        DataProblems text = new DataProblems();
         for (String name : columns.features()) {
-            features.add(featureColumn(wellFormed, name, columns.categorical().contains(name), missing));
+            features.add(featureColumn(wellFormed, name, columns.categorical().contains(name), missing, text));
         }
+        text.check("the training data");
         return features;
     }
 
@@ -162,22 +165,17 @@ public final class PreprocessingFitter {
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> available = Columns.names(df);
         List<String> wanted = new ArrayList<>(columns.features());
         wanted.addAll(columns.labels());
         if (columns.weight() != null) {
             wanted.add(columns.weight());
         }
-        for (String name : wanted) {
-            if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
-            }
-        }
+        wanted.forEach(name -> Columns.require(df, name));
     }
 
+    /** @param text where a numeric column with text in some rows is recorded, for every such column at once */
     private static FeatureColumn featureColumn(Dataset<Row> df, String name, boolean categorical,
-                                               MissingValues missing) {
+                                               MissingValues missing, DataProblems text) {
         StructField field = df.schema().apply(name);
         DataType type = field.dataType();
         if (categorical) {
@@ -210,8 +208,12 @@ public final class PreprocessingFitter {
             return FeatureColumn.vector(name, ((Vector) first.get(0).get(0)).size());
         }
         if (!(type instanceof NumericType)) {
-            throw new IllegalArgumentException("feature column '" + name + "' has type " + type.typeName()
-                    + "; list it in data.categorical to one-hot encode it, or exclude it from the features");
+            TextColumnValues values = type instanceof StringType ? TextColumnValues.of(df, name) : null;
+            if (values == null || !values.mostlyNumbers()) {
+                throw new IllegalArgumentException("feature column '" + name + "' has type " + type.typeName()
+                        + "; list it in data.categorical to one-hot encode it, or exclude it from the features");
+            }
+            text.add(DataProblems.Role.FEATURE, name, DataProblems.Kind.TEXT, values.example(), null, values.texts());
         }
         return FeatureColumn.numeric(name);
     }

@@ -11,6 +11,6 @@ public final class ShippedClasses {
     public static List<Class<?>> all() {
         return List.of(FeatureStatistics.class, PreprocessingFitter.Statistics.class, TrainingData.Totals.class, TrainingData.RowKeys.class,
                 DataProblems.class, DataProblems.Tally.class, DataProblems.Role.class, DataProblems.Kind.class,
-                Evaluation.Sums.class, RoundSum.class, RoundSum[].class, NumericTable.Chunk.class);
+                Evaluation.Sums.class, RoundSum.class, RoundSum[].class, NumericTable.Chunk.class, TextColumnValues.class);
     }
 }

@@ -100,6 +100,24 @@ class BadDataTest {
     }
 
     @Test
+    void textInANumericColumnIsCountedAndShownInEveryColumnThatHasIt() throws IOException {
+        // A typo, and infinity as numpy writes it: Spark reads both columns as text
+        Path data = csv("typo.csv", "a,b,label", "1,2,0", "abc,1,1", "3,inf,0", "4,1,1", "x,2,0", "6,3,1");
+        assertEquals("in the training data, feature column 'a' has text where numbers belong in 2 rows (e.g. 'abc');"
+                + " feature column 'b' has text where numbers belong in 1 row (e.g. 'inf'). Correct such values"
+                + " (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value), or list the column"
+                + " in data.categorical if it holds categories.", trainFails(data));
+    }
+
+    @Test
+    void aTextColumnOfCategoriesIsToldToBeListedAsCategorical() throws IOException {
+        // One number among the categories does not make it a numeric column
+        assertEquals("feature column 'b' has type string; list it in data.categorical to one-hot encode it, or"
+                + " exclude it from the features",
+                trainFails(csv("colours.csv", "a,b,label", "1,red,0", "2,3,1", "3,blue,0", "4,red,1")));
+    }
+
+    @Test
     void everyProblemOfTheDataIsInTheOneMessageInTheOrderOfTheRows() throws IOException {
         assertEquals("in the training data, feature column 'a' has missing values in 2 rows; feature column 'b' has"
                 + " NaN or infinite values in 1 row (e.g. NaN); weight column 'w' has negative weights in 1 row"

@@ -125,6 +125,17 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void aMissingLabelOrFeaturesColumnGetsTheClisMessageRatherThanSparks() {
+        Dataset<Row> data = irisFeatures();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,3:softmax").setLabelCol("species").fit(data));
+        assertEquals("column 'species' is not in the data; its columns are [features, label]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,3:softmax").setFeaturesCol("x").fit(data));
+        assertEquals("column 'x' is not in the data; its columns are [features, label]", e.getMessage());
+    }
+
+    @Test
     void anAutoInputWidthIsTheFeatureVectorsSize() {
         SparkpropClassificationModel model = new SparkpropClassifier().setLayers("auto,6:relu,3:softmax").setEpochs(2)
                 .fit(irisFeatures());

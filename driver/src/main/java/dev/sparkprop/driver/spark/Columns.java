@@ -81,4 +81,28 @@ public final class Columns {
     public static String quoted(String name) {
         return "`" + name.replace("`", "``") + "`";
     }
+
+    /**
+     * {@code name} as a message shows it: each control, format, unassigned, private-use or lone
+     * surrogate character as a backslash, u and its four hex digits; every other as it is. The
+     * "names" of a binary file read as CSV are raw bytes, which would garble the terminal.
+     */
+    public static String printable(String name) {
+        StringBuilder shown = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
+                shown.append(String.format("\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
+    }
+
+    /** {@code names} as a message lists them, [a, b], each {@link #printable(String)}. */
+    public static String printable(List<String> names) {
+        return names.stream().map(Columns::printable).toList().toString();
+    }
 }

@@ -69,8 +69,8 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
         List<Column> selection = new ArrayList<>();
         for (String name : wanted) {
             if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
+                throw new IllegalArgumentException("column '" + Columns.printable(name) + "' is not in the data; its"
+                        + " columns are " + Columns.printable(available));
             }
             selection.add(Columns.col(name));
         }

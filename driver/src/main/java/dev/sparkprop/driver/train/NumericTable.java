@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -562,7 +563,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
     private int columnAt(String name) {
         int at = columns.indexOf(name);
         if (at < 0) {
-            throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are " + columns);
+            throw new IllegalArgumentException("column '" + Columns.printable(name) + "' is not in the data; its"
+                    + " columns are " + Columns.printable(columns));
         }
         return at;
     }

@@ -170,8 +170,8 @@ public final class PreprocessingFitter {
         }
         for (String name : wanted) {
             if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
+                throw new IllegalArgumentException("column '" + Columns.printable(name) + "' is not in the data; its"
+                        + " columns are " + Columns.printable(available));
             }
         }
     }

@@ -157,6 +157,16 @@ class BadDataTest {
     }
 
     @Test
+    void aBinaryFileGivenAsDataHasTheBytesOfItsColumnNamesEscapedInTheMessage() throws IOException {
+        inputs.add("weights.bin");
+        Path data = Files.write(dir.resolve("weights.bin"),
+                new byte[] {'x', 0, 1, 0x1b, ',', 'y', 0x7f, '\n', '1', ',', '2', '\n'});
+        String message = trainFails(data);
+        assertTrue(message.contains("its columns are [x\\u0000\\u0001\\u001B, y\\u007F]"), message);
+        assertTrue(message.chars().noneMatch(Character::isISOControl), message);
+    }
+
+    @Test
     void aDuplicateHeaderNameIsAnErrorNamingIt() throws IOException {
         Path data = csv("twice.csv", "a,a,label", "1,2,0", "2,1,1");
         assertEquals("the CSV header of '" + data + "' names column 'a' twice (columns 1 and 2); rename one of them",

@@ -199,7 +199,8 @@ public final class QualityBenchmark {
     }
 
     private static Dataset<Row> read(SparkSession spark, DataSection data, Path csv) {
-        return DataSource.read(spark, csv.toString(), data.format(), data.csvHeader(), data.csvDelimiter());
+        return DataSource.read(spark, "data.path", csv.toString(), data.format(), data.csvHeader(),
+                data.csvDelimiter());
     }
 
     private static String setting(SavedModel model, int epochs) {

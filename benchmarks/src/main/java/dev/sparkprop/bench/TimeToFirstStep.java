@@ -171,7 +171,8 @@ public final class TimeToFirstStep {
         SparkSession spark = SparkSessions.getOrCreate("sparkprop-time-to-first-step-parquet");
         try {
             DataSection data = config(options.config(), options.data().resolve("train.csv").toString(), "csv").data();
-            Dataset<Row> rows = DataSource.read(spark, data.path(), "csv", data.csvHeader(), data.csvDelimiter());
+            Dataset<Row> rows = DataSource.read(spark, "data.path", data.path(), "csv", data.csvHeader(),
+                    data.csvDelimiter());
             rows.drop(Columns.MALFORMED).write().parquet(target.toString());
         } finally {
             spark.stop();
@@ -255,8 +256,8 @@ public final class TimeToFirstStep {
             clock.end("start");
             JobConfig config = config(configFile, path, format);
             DataSection data = config.data();
-            DataSource.Rows all = DataSource.readToTrain(spark, data.path(), data.format(), data.csvHeader(),
-                    data.csvDelimiter());
+            DataSource.Rows all = DataSource.readToTrain(spark, "data.path", data.path(), data.format(),
+                    data.csvHeader(), data.csvDelimiter());
             clock.end("read");
             Training.Prepared prepared = Training.prepare(config, all, null, TrainJob.columns(data, all.rows()), null)
                     .releasing(List.of(all));

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.cli;
 
+import dev.sparkprop.driver.config.ConfigException;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.job.TrainJob;
@@ -43,7 +44,16 @@ final class TrainCommand implements Callable<Integer> {
             Sessions.run("sparkprop train", spark -> TrainJob.resuming(resume, overrides, spark, System.out).run());
             return 0;
         }
-        JobConfig job = JobConfigLoader.load(config, overrides);
+        JobConfig job;
+        try {
+            job = JobConfigLoader.load(config, overrides);
+        } catch (ConfigException e) {
+            if (config != null || !e.lacksRequiredKey()) {
+                throw e;
+            }
+            throw new IllegalArgumentException("no job file given; give it with --config <job.conf> (e.g. --config"
+                    + " conf/examples/digits.conf), or set every required key with --set\n" + e.getMessage(), e);
+        }
         Sessions.run("sparkprop train", spark -> new TrainJob(job, spark, System.out).run());
         return 0;
     }

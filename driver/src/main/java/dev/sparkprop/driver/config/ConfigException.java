@@ -20,6 +20,11 @@ public final class ConfigException extends IllegalArgumentException {
         return problems;
     }
 
+    /** Whether a key the job must give is missing. */
+    public boolean lacksRequiredKey() {
+        return problems.stream().anyMatch(p -> p.contains(ConfigReader.REQUIRED));
+    }
+
     private static String message(List<String> problems) {
         String header = problems.size() == 1 ? "invalid job configuration:"
                 : "invalid job configuration (" + problems.size() + " problems):";

@@ -24,6 +24,9 @@ final class ConfigReader {
 
     private static final ConfigRenderOptions CONCISE = ConfigRenderOptions.concise();
 
+    /** The problem of a key a job must give. */
+    static final String REQUIRED = "is required and has no default";
+
     private final Config config;
     private final String defaultsOrigin;
     private final List<String> problems = new ArrayList<>();
@@ -44,7 +47,7 @@ final class ConfigReader {
     String required(String key) {
         String value = string(key);
         if (valid(key) && value.isBlank()) {
-            problem(key, "is required and has no default");
+            problem(key, REQUIRED);
         }
         return value;
     }

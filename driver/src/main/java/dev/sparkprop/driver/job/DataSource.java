@@ -14,6 +14,7 @@ import java.util.Map;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -33,13 +34,16 @@ public final class DataSource {
     }
 
     /**
+     * @param key       what names the path to the user (a job key such as data.path, or an option
+     *                  such as --data), for the message when it names nothing
      * @param format    csv, parquet, json or libsvm
      * @param header    csv only: the first line names the columns
      * @param delimiter csv only: the one-character field separator
      * @throws IllegalArgumentException naming the path and what to check
      */
-    public static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter) {
-        return read(spark, path, format, header, delimiter, null);
+    public static Dataset<Row> read(SparkSession spark, String key, String path, String format, boolean header,
+                                    String delimiter) {
+        return read(spark, key, path, format, header, delimiter, null);
     }
 
     /**
@@ -72,10 +76,10 @@ public final class DataSource {
      * every column is a byte, short, int, float or double also comes with its table, filled in
      * one pass. {@link Rows#release} them when done.
      */
-    public static Rows readToTrain(SparkSession spark, String path, String format, boolean header,
+    public static Rows readToTrain(SparkSession spark, String key, String path, String format, boolean header,
                                    String delimiter) {
         NumericTable[] numbers = new NumericTable[1];
-        Dataset<Row> rows = read(spark, path, format, header, delimiter, numbers);
+        Dataset<Row> rows = read(spark, key, path, format, header, delimiter, numbers);
         // Other formats whose every column is a number (a CSV of numbers is one already; any other is not)
         if (numbers[0] == null && !format.equalsIgnoreCase("csv") && !Columns.hasMalformed(rows)) {
             numbers[0] = NumericTable.of(rows);
@@ -84,10 +88,11 @@ public final class DataSource {
     }
 
     /** @param numbers null, or where a CSV of numbers leaves its {@link NumericTable} */
-    private static Dataset<Row> read(SparkSession spark, String path, String format, boolean header, String delimiter,
-                                     NumericTable[] numbers) {
+    private static Dataset<Row> read(SparkSession spark, String key, String path, String format, boolean header,
+                                     String delimiter, NumericTable[] numbers) {
         DataFrameReader reader = spark.read();
         try {
+            checkExists(spark, key, path);
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
@@ -138,12 +143,27 @@ public final class DataSource {
         } catch (Exception e) {
             // Spark's AnalysisException and SparkException carry the cause in their message.
             String reason = firstLine(e.getMessage());
-            if (reason.contains("PATH_NOT_FOUND") || reason.contains("does not exist")) {
-                throw new IllegalArgumentException("data path '" + path + "' does not exist; check the path", e);
-            }
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);
         }
+    }
+
+    /**
+     * Fails unless {@code path} names a file or directory, or as a glob matches one, found as
+     * Spark's reader finds it: by globStatus on the FileSystem of the path's scheme. Spark would
+     * log a warning with a stack trace while it looked for a missing path, before its own error.
+     */
+    private static void checkExists(SparkSession spark, String key, String path) throws IOException {
+        Path p = new Path(path);
+        FileStatus[] found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+        if (found == null || found.length == 0) {
+            throw new IllegalArgumentException(key + " '" + path + "' " + (isGlob(path) ? "matches nothing"
+                    : "does not exist") + "; check the path");
+        }
+    }
+
+    private static boolean isGlob(String path) {
+        return path.matches(".*[*?\\[{].*");
     }
 
     /** The CSV read PERMISSIVE with {@code types}, and the malformed-line column. */
@@ -275,14 +295,11 @@ public final class DataSource {
      * there is no summary file; a Parquet file ends with the magic bytes {@code PAR1}.
      */
     private static void checkParquet(SparkSession spark, String path) throws IOException {
-        if (path.matches(".*[*?\\[{].*")) {
+        if (isGlob(path)) {
             return; // a glob: Spark expands it; its files are Spark's to check
         }
         Path root = new Path(path);
         FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(root)) {
-            return; // Spark's own message says so
-        }
         List<Path> data = new ArrayList<>();
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
         while (files.hasNext()) {

@@ -12,11 +12,16 @@ final class OutputPaths {
     private OutputPaths() {
     }
 
-    /** Fails before any work when {@code path} exists and may not be replaced. */
-    static void checkWritable(String path, boolean overwrite, String key, Configuration conf) {
-        if (!overwrite && exists(path, conf)) {
-            throw new IllegalArgumentException(key + " '" + path + "' already exists; set overwrite (or choose another"
-                    + " path) to replace it");
+    /**
+     * Fails before any work when {@code path} exists and may not be replaced.
+     *
+     * @param key       what names the path to the user, e.g. output.model_path or --output
+     * @param overwrite how the user lets it be replaced, e.g. {@code add --overwrite}
+     */
+    static void checkWritable(String path, boolean mayReplace, String key, String overwrite, Configuration conf) {
+        if (!mayReplace && exists(path, conf)) {
+            throw new IllegalArgumentException(key + " '" + path + "' already exists; to replace it, " + overwrite
+                    + ", or choose another path");
         }
     }
 

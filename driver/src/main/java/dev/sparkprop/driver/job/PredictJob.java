@@ -29,10 +29,10 @@ public final class PredictJob {
             throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
         }
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        OutputPaths.checkWritable(outputPath, overwrite, "output", hadoop);
+        OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.read(spark, dataPath, format == null ? trainedOn.format() : format,
+        Dataset<Row> df = DataSource.read(spark, "--data", dataPath, format == null ? trainedOn.format() : format,
                 trainedOn.csvHeader(), trainedOn.csvDelimiter());
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
                 loaded.spec(), loaded.model().params(), trainedOn.idColumns(), loaded.config().training().blockRows(),

@@ -57,14 +57,16 @@ public final class TrainJob {
         if (output.modelPath().isEmpty()) {
             throw new IllegalArgumentException("output.model_path is not set; name the directory to write the model to");
         }
-        OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", hadoop);
-        OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", hadoop);
+        String overwrite = "set output.overwrite = true (--set output.overwrite=true)";
+        OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
+        OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
-        DataSource.Rows all = read(config.data().path());
+        DataSource.Rows all = read("data.path", config.data().path());
         List<DataSource.Rows> read = new ArrayList<>(List.of(all));
         Training.Prepared prepared;
         try {
-            DataSource.Rows validationRows = config.data().validationPath().map(this::read).orElse(null);
+            DataSource.Rows validationRows = config.data().validationPath()
+                    .map(path -> read("data.validation_path", path)).orElse(null);
             if (validationRows != null) {
                 read.add(validationRows);
             }
@@ -98,9 +100,10 @@ public final class TrainJob {
         return model;
     }
 
-    private DataSource.Rows read(String path) {
+    /** @param key the job key that names {@code path} */
+    private DataSource.Rows read(String key, String path) {
         DataSection data = config.data();
-        return DataSource.readToTrain(spark, path, data.format(), data.csvHeader(), data.csvDelimiter());
+        return DataSource.readToTrain(spark, key, path, data.format(), data.csvHeader(), data.csvDelimiter());
     }
 
     /** The columns {@code data} names in {@code df}; data.features = [] means every column not used otherwise. */

@@ -83,8 +83,9 @@ public final class FittedNetwork implements Serializable {
         List<String> read = featureColumns(featuresCol);
         for (String name : read) {
             if (!names.contains(name)) {
-                throw new IllegalArgumentException("feature column '" + name + "' is not in the data; its columns are "
-                        + names + (readsFeatureVector() ? "; set featuresCol to the column of feature vectors" : ""));
+                throw new IllegalArgumentException("feature column '" + Columns.printable(name) + "' is not in the"
+                        + " data; its columns are " + Columns.printable(names)
+                        + (readsFeatureVector() ? "; set featuresCol to the column of feature vectors" : ""));
             }
         }
         ColumnTypes.checkFeatures(schema, read, preprocessing());

@@ -37,9 +37,14 @@ public final class Columns {
 
     /** Fails unless {@code df} has a column {@code name}, naming the columns it has. */
     public static void require(Dataset<Row> df, String name) {
-        List<String> available = names(df);
+        require(names(df), name);
+    }
+
+    /** Fails unless {@code available}, the data's column names, has {@code name}, naming them. */
+    public static void require(List<String> available, String name) {
         if (!available.contains(name)) {
-            throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are " + available);
+            throw new IllegalArgumentException("column '" + printable(name) + "' is not in the data; its columns are "
+                    + printable(available));
         }
     }
 
@@ -88,5 +93,29 @@ public final class Columns {
     /** {@code name} backtick-quoted for Spark's parser, a backtick inside doubled. */
     public static String quoted(String name) {
         return "`" + name.replace("`", "``") + "`";
+    }
+
+    /**
+     * {@code name} as a message shows it: each control, format, unassigned, private-use or lone
+     * surrogate character as a backslash, u and its four hex digits; every other as it is. The
+     * "names" of a binary file read as CSV are raw bytes, which would garble the terminal.
+     */
+    public static String printable(String name) {
+        StringBuilder shown = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
+                shown.append(String.format("\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
+    }
+
+    /** {@code names} as a message lists them, [a, b], each {@link #printable(String)}. */
+    public static String printable(List<String> names) {
+        return names.stream().map(Columns::printable).toList().toString();
     }
 }

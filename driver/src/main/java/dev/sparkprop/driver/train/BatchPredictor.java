@@ -145,8 +145,8 @@ public final class BatchPredictor {
 
     private static void require(List<String> available, String name, String role) {
         if (!available.contains(name)) {
-            throw new IllegalArgumentException(role + " column '" + name + "' is not in the data; its columns are "
-                    + available);
+            throw new IllegalArgumentException(role + " column '" + Columns.printable(name) + "' is not in the data;"
+                    + " its columns are " + Columns.printable(available));
         }
     }
 

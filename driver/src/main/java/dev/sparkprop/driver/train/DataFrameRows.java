@@ -68,10 +68,7 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
         }
         List<Column> selection = new ArrayList<>();
         for (String name : wanted) {
-            if (!available.contains(name)) {
-                throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are "
-                        + available);
-            }
+            Columns.require(available, name);
             selection.add(Columns.col(name));
         }
         ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);

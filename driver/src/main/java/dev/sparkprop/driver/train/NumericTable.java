@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -560,11 +561,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
     }
 
     private int columnAt(String name) {
-        int at = columns.indexOf(name);
-        if (at < 0) {
-            throw new IllegalArgumentException("column '" + name + "' is not in the data; its columns are " + columns);
-        }
-        return at;
+        Columns.require(columns, name);
+        return columns.indexOf(name);
     }
 
     /** The table's positions of the columns a {@link RowEncoder} for {@code prep} reads, in its order. */

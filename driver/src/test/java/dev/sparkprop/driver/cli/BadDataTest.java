@@ -3,6 +3,7 @@ package dev.sparkprop.driver.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.train.ShownLogs;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,6 +152,36 @@ class BadDataTest {
                 + " (e.g. 1.0E39), which training.precision = float32 would cache as infinite. Rescale or"
                 + " log-transform the column, standardize it (data.standardize = true), or train with"
                 + " training.precision = float64.", message);
+    }
+
+    @Test
+    void aMissingPathIsOneMessageNamingItsKeyWithNoStackTraceLoggedBeforeIt() throws IOException {
+        Path good = csv("good.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,0", "4,1,1");
+        String missing = dir.resolve("nothere.csv").toString();
+        List<String> logged;
+        try (ShownLogs logs = new ShownLogs()) {
+            assertEquals("data.path '" + missing + "' does not exist; check the path", trainFails(Path.of(missing)));
+            assertEquals("data.validation_path '" + missing + "' does not exist; check the path",
+                    trainFails(good, "data.validation_path=" + missing));
+            assertEquals("--data '" + missing + "' does not exist; check the path",
+                    fails("evaluate", "--model", model.toString(), "--data", missing));
+            assertEquals("--data '" + missing + "' does not exist; check the path", fails("predict", "--model",
+                    model.toString(), "--data", missing, "--output", dir.resolve("out").toString()));
+            logged = logs.events();
+        }
+        // Spark logs a warning with the exception's stack trace while it looks for a missing path
+        assertEquals(List.of(), logged.stream().flatMap(String::lines).filter(l -> l.matches("\\s+at .*")).toList(),
+                String.join("\n", logged));
+    }
+
+    @Test
+    void aBinaryFileGivenAsDataHasTheBytesOfItsColumnNamesEscapedInTheMessage() throws IOException {
+        inputs.add("weights.bin");
+        Path data = Files.write(dir.resolve("weights.bin"),
+                new byte[] {'x', 0, 1, 0x1b, ',', 'y', 0x7f, '\n', '1', ',', '2', '\n'});
+        String message = trainFails(data);
+        assertTrue(message.contains("its columns are [x\\u0000\\u0001\\u001B, y\\u007F]"), message);
+        assertTrue(message.chars().noneMatch(Character::isISOControl), message);
     }
 
     @Test

@@ -97,6 +97,16 @@ class MainTest {
     }
 
     @Test
+    void trainWithoutAJobFileSaysSoBeforeTheKeysItLacks() {
+        Run r = run("train");
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals("error: no job file given; give it with --config <job.conf> (e.g. --config"
+                + " conf/examples/digits.conf), or set every required key with --set", lines.get(0));
+        assertTrue(lines.contains("  data.path: is required and has no default"), r.err());
+    }
+
+    @Test
     void gradcheckRejectsABadNetworkWithOneClearMessage() {
         Run r = run("gradcheck", "--layers", "5,7:swish,4:softmax", "--loss", "mse");
         assertEquals(2, r.exitCode());
@@ -145,7 +155,8 @@ class MainTest {
         Run again = run("predict", "--model", dir.resolve("model").toString(), "--data",
                 SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString());
         assertEquals(2, again.exitCode());
-        assertTrue(again.err().contains("already exists"), again.err());
+        assertEquals("error: --output '" + dir.resolve("predictions") + "' already exists; to replace it, add"
+                + " --overwrite, or choose another path", again.err().strip(), "names the option that replaces it");
     }
 
     private Path csv(String name, String... lines) throws IOException {
@@ -178,7 +189,7 @@ class MainTest {
         String net = "network.layers=2,4:tanh,2:softmax";
         String ce = "network.loss=cross_entropy";
         String good = csv("good.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,0", "4,1,1").toString();
-        trainFails("data path '" + dir.resolve("missing.csv") + "' does not exist",
+        trainFails("data.path '" + dir.resolve("missing.csv") + "' does not exist",
                 "data.path=" + dir.resolve("missing.csv"), net, ce);
         trainFails("cannot read '" + good + "' as parquet", "data.path=" + good, "data.format=parquet", net, ce);
         trainFails("column 'species' is not in the data", "data.path=" + good, "data.label=species", net, ce);
@@ -209,7 +220,9 @@ class MainTest {
 
         Run refused = run(iris("--set", "training.epochs=2"));
         assertEquals(2, refused.exitCode());
-        assertTrue(refused.err().contains("output.model_path '" + model + "' already exists"), refused.err());
+        assertEquals("error: output.model_path '" + model + "' already exists; to replace it, set output.overwrite"
+                + " = true (--set output.overwrite=true), or choose another path", refused.err().strip(),
+                "names the setting that replaces it");
         assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(model.resolve("weights.bin"))), "old model kept");
 
         Run replaced = run(iris("--set", "output.overwrite=true", "--set", "training.epochs=2"));

@@ -31,14 +31,14 @@ class DataSourceTest {
     @Test
     void readsCsvWithAnyDelimiterWithOrWithoutHeader() throws IOException {
         Path semicolons = Files.write(dir.resolve("s.csv"), List.of("a;b;label", "1.5;2;0", "3;4;1"));
-        Dataset<Row> df = DataSource.read(spark, semicolons.toString(), "csv", true, ";");
+        Dataset<Row> df = DataSource.read(spark, "data.path", semicolons.toString(), "csv", true, ";");
         assertEquals(List.of("a", "b", "label", Columns.MALFORMED), List.of(df.columns()));
         assertEquals(List.of("a", "b", "label"), Columns.names(df));
         assertEquals(1.5, df.orderBy("a").first().getDouble(0), 0);
 
         Path bare = Files.write(dir.resolve("bare.csv"), List.of("1,2,0", "3,4,1"));
-        assertEquals(List.of("_c0", "_c1", "_c2"), Columns.names(DataSource.read(spark, bare.toString(), "csv", false,
-                ",")));
+        assertEquals(List.of("_c0", "_c1", "_c2"),
+                Columns.names(DataSource.read(spark, "data.path", bare.toString(), "csv", false, ",")));
     }
 
     @Test
@@ -46,9 +46,9 @@ class DataSourceTest {
         // data.validation_path = data.path reads the file twice; a second persist of one plan would make Spark warn
         Path csv = Files.write(dir.resolve("twice.csv"), List.of("a,label", "1,0", "2,1"));
         int cachedBefore = spark.sparkContext().getPersistentRDDs().size();
-        DataSource.Rows first = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+        DataSource.Rows first = DataSource.readToTrain(spark, "data.path", csv.toString(), "csv", true, ",");
         try (ShownLogs logs = new ShownLogs()) {
-            DataSource.Rows second = DataSource.readToTrain(spark, csv.toString(), "csv", true, ",");
+            DataSource.Rows second = DataSource.readToTrain(spark, "data.path", csv.toString(), "csv", true, ",");
             assertNotNull(second.numbers(), "a CSV of numbers is read into a table");
             second.release();
             assertEquals(List.of(), logs.events().stream().filter(e -> e.contains("cache")).toList());
@@ -62,7 +62,7 @@ class DataSourceTest {
     void numbersWithANonAsciiDelimiterOrInHiveStylePartitionsAreReadBySparksReader() throws IOException {
         Path sections = Files.write(dir.resolve("sections.csv"), List.of("a§label", "1.5§0", "3§1"),
                 java.nio.charset.StandardCharsets.UTF_8);
-        DataSource.Rows bySection = DataSource.readToTrain(spark, sections.toString(), "csv", true, "§");
+        DataSource.Rows bySection = DataSource.readToTrain(spark, "data.path", sections.toString(), "csv", true, "§");
         try {
             assertNull(bySection.numbers(), "the table's parser splits on ASCII delimiters only");
             assertEquals(List.of("a", "label"), Columns.names(bySection.rows()));
@@ -75,7 +75,8 @@ class DataSourceTest {
         Files.createDirectories(partitioned.resolve("label=1"));
         Files.write(partitioned.resolve("label=0/x.csv"), List.of("a,b", "1,2", "3,4"));
         Files.write(partitioned.resolve("label=1/y.csv"), List.of("a,b", "5,6"));
-        DataSource.Rows byDirectory = DataSource.readToTrain(spark, partitioned.toString(), "csv", true, ",");
+        DataSource.Rows byDirectory = DataSource.readToTrain(spark, "data.path", partitioned.toString(), "csv", true,
+                ",");
         try {
             assertNull(byDirectory.numbers(), "the partition column is Spark's to read");
             assertEquals(List.of("a", "b", "label"), Columns.names(byDirectory.rows()));
@@ -88,7 +89,7 @@ class DataSourceTest {
     @Test
     void aCsvLineWithAnotherNumberOfFieldsIsReadIntoTheMalformedColumnWhateverColumnsAreRead() throws IOException {
         Path ragged = Files.write(dir.resolve("ragged.csv"), List.of("a,b,label", "1,2,0", "2,1,1,9", "3,3", "4,1,1"));
-        Dataset<Row> df = DataSource.read(spark, ragged.toString(), "csv", true, ",");
+        Dataset<Row> df = DataSource.read(spark, "data.path", ragged.toString(), "csv", true, ",");
         List<Row> rows = df.select(Columns.col("label"), Columns.col(Columns.MALFORMED)).collectAsList();
         assertEquals(Arrays.asList(null, "2,1,1,9", "3,3", null), rows.stream().map(r -> r.getString(1)).toList());
         assertEquals(1, df.where(Columns.col(Columns.MALFORMED).isNull()).where("label = 1").count(),
@@ -98,15 +99,15 @@ class DataSourceTest {
     @Test
     void readsParquetJsonAndLibsvm() throws IOException {
         Path json = Files.write(dir.resolve("rows.json"), List.of("{\"x\": 1.0, \"label\": 0}", "{\"x\": 2.0, \"label\": 1}"));
-        Dataset<Row> fromJson = DataSource.read(spark, json.toString(), "json", true, ",");
+        Dataset<Row> fromJson = DataSource.read(spark, "data.path", json.toString(), "json", true, ",");
         assertEquals(2, fromJson.count());
 
         String parquet = dir.resolve("rows.parquet").toString();
         fromJson.write().parquet(parquet);
-        assertEquals(2, DataSource.read(spark, parquet, "parquet", true, ",").count());
+        assertEquals(2, DataSource.read(spark, "data.path", parquet, "parquet", true, ",").count());
 
         Path libsvm = Files.write(dir.resolve("rows.libsvm"), List.of("1 1:0.5 3:2.0", "0 2:1.0 3:1.0"));
-        Dataset<Row> sparse = DataSource.read(spark, libsvm.toString(), "libsvm", true, ",");
+        Dataset<Row> sparse = DataSource.read(spark, "data.path", libsvm.toString(), "libsvm", true, ",");
         assertEquals(List.of("label", "features"), List.of(sparse.columns()));
         Vector first = (Vector) sparse.orderBy("label").first().get(1);
         assertEquals(3, first.size());
@@ -117,31 +118,36 @@ class DataSourceTest {
     void aCsvHeaderNamingAColumnTwiceIsAnErrorNamingItAndItsPositions() throws IOException {
         Path twice = Files.write(dir.resolve("twice.csv"), List.of("a,a,label", "1,2,0"));
         assertEquals("the CSV header of '" + twice + "' names column 'a' twice (columns 1 and 2); rename one of them",
-                assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, twice.toString(), "csv", true,
-                        ",")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, "data.path", twice.toString(),
+                        "csv", true, ",")).getMessage());
         Path cases = Files.write(dir.resolve("cases.csv"), List.of("A,b,a,label,b,b", "1,2,3,0,4,5"));
         assertEquals("the CSV header of '" + cases + "' names columns 'A' and 'a' (columns 1 and 3), which differ only"
                 + " in case (Spark matches column names case-insensitively), and names column 'b' 3 times (columns 2,"
                 + " 5 and 6); rename one of each", assertThrows(IllegalArgumentException.class,
-                () -> DataSource.read(spark, cases.toString(), "csv", true, ",")).getMessage());
+                () -> DataSource.read(spark, "data.path", cases.toString(), "csv", true, ",")).getMessage());
         // Without a header the names are Spark's own, _c0, _c1, ...
-        assertEquals(3, Columns.names(DataSource.read(spark, twice.toString(), "csv", false, ",")).size());
+        assertEquals(3, Columns.names(DataSource.read(spark, "data.path", twice.toString(), "csv", false, ",")).size());
     }
 
     @Test
     void unreadableInputNamesThePathAndWhatToCheck() throws IOException {
         String missing = dir.resolve("nope.csv").toString();
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DataSource.read(spark, missing, "csv", true, ","))
-                .getMessage().contains("data path '" + missing + "' does not exist"));
+        assertEquals("data.validation_path '" + missing + "' does not exist; check the path",
+                assertThrows(IllegalArgumentException.class,
+                        () -> DataSource.read(spark, "data.validation_path", missing, "csv", true, ",")).getMessage());
+        String noMatch = dir.resolve("nope-*.csv").toString();
+        assertEquals("--data '" + noMatch + "' matches nothing; check the path", assertThrows(
+                IllegalArgumentException.class, () -> DataSource.read(spark, "--data", noMatch, "csv", true, ","))
+                .getMessage());
         Path csv = Files.write(dir.resolve("rows.csv"), List.of("a,label", "1,0"));
         long failedBefore = SparkTestSession.failedTasks();
         String message = assertThrows(IllegalArgumentException.class,
-                () -> DataSource.read(spark, csv.toString(), "parquet", true, ",").count()).getMessage();
+                () -> DataSource.read(spark, "data.path", csv.toString(), "parquet", true, ",").count()).getMessage();
         assertEquals("cannot read '" + csv + "' as parquet (file:" + csv + " is not a Parquet file: it does not end"
                 + " with PAR1); check the path and the data format", message);
         assertEquals(failedBefore, SparkTestSession.failedTasks(), "found before Spark reads a footer in a task");
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> DataSource.read(spark, csv.toString(), "xlsx", true, ",")).getMessage()
+                () -> DataSource.read(spark, "data.path", csv.toString(), "xlsx", true, ",")).getMessage()
                 .contains("data format 'xlsx' is not one of csv, parquet, json, libsvm"));
     }
 }

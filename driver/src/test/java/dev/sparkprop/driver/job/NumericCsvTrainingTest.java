@@ -33,8 +33,8 @@ class NumericCsvTrainingTest {
     private double[] train(JobConfig config, boolean table) {
         String path = config.data().path();
         String format = config.data().format();
-        DataSource.Rows rows = table ? DataSource.readToTrain(spark, path, format, true, ",")
-                : new DataSource.Rows(DataSource.read(spark, path, format, true, ","), null);
+        DataSource.Rows rows = table ? DataSource.readToTrain(spark, "data.path", path, format, true, ",")
+                : new DataSource.Rows(DataSource.read(spark, "data.path", path, format, true, ","), null);
         if (table) {
             assertNotNull(rows.numbers(), path + " is read into a table");
         } else {
@@ -65,8 +65,8 @@ class NumericCsvTrainingTest {
     void parquetOfNumbersTrainsThroughItsTableToTheModelOfSparksReader() {
         String parquet = dir.resolve("wine.parquet").toString();
         // Two files: the rows land in two partitions, spread over three to train
-        DataSource.read(spark, SparkTestSession.dataset("wine.csv"), "csv", true, ",").drop(Columns.MALFORMED)
-                .repartition(2).write().parquet(parquet);
+        DataSource.read(spark, "data.path", SparkTestSession.dataset("wine.csv"), "csv", true, ",")
+                .drop(Columns.MALFORMED).repartition(2).write().parquet(parquet);
         JobConfig config = job("spark.partitions=3", "data.path=" + parquet, "data.format=parquet");
         assertArrayEquals(train(config, false), train(config, true));
     }

@@ -8,49 +8,40 @@ identifiers, so ``getattr(estimator, "optimizer.learning_rate")`` is answered by
 ``_set(**{name: value})``), and a second attribute per param would list it twice.
 """
 
-from typing import Any, Callable, Dict, Type, TypeVar
+from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from pyspark.ml.param import Param, Params, TypeConverters
 
 from sparkprop._jar import param_table
 from sparkprop.errors import SparkpropError, jvm_errors
 
-_CONVERTERS: Dict[str, Callable[[Any], Any]] = {
-    "string": TypeConverters.toString,
-    "int": TypeConverters.toInt,
-    "long": TypeConverters.toInt,
-    "double": TypeConverters.toFloat,
-    "boolean": TypeConverters.toBoolean,
-    "double[]": TypeConverters.toListFloat,
-    "string[]": TypeConverters.toListString,
-    "int[]": TypeConverters.toListInt,
-}
-
-#: What a value of each Java type is, for the message when a value is not one (as the config says it).
-_EXPECTED: Dict[str, str] = {
-    "string": "a string",
-    "int": "a whole number",
-    "long": "a whole number",
-    "double": "a number",
-    "boolean": "True or False",
-    "double[]": "a list of numbers",
-    "string[]": "a list of strings",
-    "int[]": "a list of whole numbers",
+#: Each Java type's PySpark converter, and what a value of it is, for the message when a value is
+#: not one (as the config says it).
+_CONVERTERS: Dict[str, Tuple[Callable[[Any], Any], str]] = {
+    "string": (TypeConverters.toString, "a string"),
+    "int": (TypeConverters.toInt, "a whole number"),
+    "long": (TypeConverters.toInt, "a whole number"),
+    "double": (TypeConverters.toFloat, "a number"),
+    "boolean": (TypeConverters.toBoolean, "True or False"),
+    "double[]": (TypeConverters.toListFloat, "a list of numbers"),
+    "string[]": (TypeConverters.toListString, "a list of strings"),
+    "int[]": (TypeConverters.toListInt, "a list of whole numbers"),
 }
 
 P = TypeVar("P", bound=Params)
 
 
-def _checked(convert: Callable[[Any], Any], attribute: str, name: str, java_type: str) -> Callable[[Any], Any]:
-    """``convert``, raising SparkpropError naming the param and the type it takes instead of
-    PySpark's TypeError, which names neither (``Could not convert 2.5 to int``)."""
+def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
+    """The ``java_type``'s converter, raising SparkpropError naming the param and the type it
+    takes instead of PySpark's TypeError, which names neither (``Could not convert 2.5 to int``)."""
+    convert, expected = _CONVERTERS[java_type]
 
     def check(value: Any) -> Any:
         try:
             return convert(value)
         except TypeError:
             param = attribute if name == attribute else f"{attribute} ({name})"
-            raise SparkpropError(f"param {param}: expected {_EXPECTED[java_type]}, got {value!r}") from None
+            raise SparkpropError(f"param {param}: expected {expected}, got {value!r}") from None
 
     return check
 
@@ -110,7 +101,7 @@ def define_params(java_class: str) -> Callable[[Type[P]], Type[P]]:
             if isinstance(inherited, Param) and inherited.name != name:
                 raise TypeError(f"{cls.__name__}.{attribute} is PySpark's param {inherited.name}, but {java_class}"
                                 f" names its {attribute} param {name}")
-            converter = _checked(_CONVERTERS[row["type"]], attribute, name, row["type"])
+            converter = _checked(row["type"], attribute, name)
             setattr(cls, attribute, Param(Params._dummy(), name, row["doc"], typeConverter=converter))
             suffix = attribute[0].upper() + attribute[1:]
             getter, setter = _getter(attribute), _setter(attribute)

@@ -186,22 +186,23 @@ class CheckpointResumeTest {
         List<String> three = new ArrayList<>(job);
         three.addAll(List.of("training.epochs=3", "training.checkpoint.path=" + root));
         new TrainJob(JobConfigLoader.load(null, three), spark, QUIET).run();
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
-        SavedModel resumed = TrainJob.resuming(root.toString(), List.of("training.epochs=5"), spark,
-                new PrintStream(said, true, StandardCharsets.UTF_8)).run();
-        assertTrue(said.toString(StandardCharsets.UTF_8).contains("resuming at iteration " + 3 * stepsPerEpoch
-                + " (epoch 4, step 0)\n"), said.toString(StandardCharsets.UTF_8));
-        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")), job.toString());
-        assertEquals(metrics(full), metrics(resumed));
-        assertEquals(untimed(fullSteps), untimed(steps()));
+        resumesToTheFullModel(root, List.of("training.epochs=5"),
+                "resuming at iteration " + 3 * stepsPerEpoch + " (epoch 4, step 0)\n", full, fullWeights, fullSteps);
+        resumesToTheFullModel(root, List.of(),
+                "resuming at iteration " + 5 * stepsPerEpoch + " (epoch 6, step 0), finished\n", full, fullWeights,
+                fullSteps);
+    }
 
-        said.reset();
-        SavedModel again = TrainJob.resuming(root.toString(), List.of(), spark,
-                new PrintStream(said, true, StandardCharsets.UTF_8)).run();
-        assertTrue(said.toString(StandardCharsets.UTF_8).contains("resuming at iteration " + 5 * stepsPerEpoch
-                + " (epoch 6, step 0), finished\n"), said.toString(StandardCharsets.UTF_8));
-        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")), job.toString());
-        assertEquals(metrics(full), metrics(again));
+    /** Resumes {@code root}'s newest checkpoint with {@code overrides}: it says {@code said}, and saves {@code full}'s model. */
+    private void resumesToTheFullModel(Path root, List<String> overrides, String said, SavedModel full,
+                                       byte[] fullWeights, List<DistributedTrainer.Iteration> fullSteps)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SavedModel resumed = TrainJob.resuming(root.toString(), overrides, SparkTestSession.spark(),
+                new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(said), out.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(fullWeights, Files.readAllBytes(dir.resolve("model/weights.bin")), overrides.toString());
+        assertEquals(metrics(full), metrics(resumed));
         assertEquals(untimed(fullSteps), untimed(steps()));
     }
 

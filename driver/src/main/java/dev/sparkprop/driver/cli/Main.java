@@ -21,6 +21,16 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (shuttingDown()) {
+                // Ctrl-C or a signal: Spark's shutdown hook has stopped the SparkContext under the
+                // command, whose failure, of whatever kind (a read's message included), says only
+                // that; the outputs are written at the end, if at all.
+                commandLine.getErr().println("error: interrupted; the command stopped before writing its output"
+                        + (commandLine.getCommandName().equals("train")
+                        ? " (with training.checkpoint.path set, train --resume <that path> continues from its"
+                        + " newest checkpoint)" : ""));
+                return INTERRUPTED;
+            }
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
@@ -28,15 +38,6 @@ public final class Main implements Runnable {
             if (e instanceof TrainingDivergedException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 1;
-            }
-            if (shuttingDown()) {
-                // Ctrl-C or a signal: Spark's shutdown hook has stopped the SparkContext under the
-                // command, whose failure says only that; the outputs are written at the end, if at all.
-                commandLine.getErr().println("error: interrupted; the command stopped before writing its output"
-                        + (commandLine.getCommandName().equals("train")
-                        ? " (with training.checkpoint.path set, train --resume <that path> continues from its"
-                        + " newest checkpoint)" : ""));
-                return INTERRUPTED;
             }
             throw e;
         });

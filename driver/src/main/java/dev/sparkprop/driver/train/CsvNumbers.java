@@ -54,13 +54,21 @@ final class CsvNumbers {
         }
         int field = 0;
         int start = 0;
+        // The field so far as a whole number, while it is digits only (most fields of most files,
+        // read here in the one pass that splits the line; any other goes to number())
+        long whole = 0;
+        boolean digitsOnly = true;
         for (int i = 0; i <= length; i++) {
             if (i < length) {
                 byte b = Platform.getByte(base, offset + i);
-                if (b == '"') {
-                    return NOT_NUMBERS;
-                }
                 if (b != delimiter) {
+                    if (b >= '0' && b <= '9') {
+                        whole = whole * 10 + (b - '0');
+                    } else if (b == '"') {
+                        return NOT_NUMBERS;
+                    } else {
+                        digitsOnly = false;
+                    }
                     continue;
                 }
             }
@@ -68,18 +76,24 @@ final class CsvNumbers {
                 return NOT_NUMBERS;
             }
             int at0 = at + field;
-            if (i == start) {
+            int n = i - start;
+            if (n == 0) {
                 values[at0] = 0;
                 nulls[at0 >>> 6] |= 1L << at0;
+            } else if (digitsOnly && n <= 15) {
+                // Below 10^15 < 2^53: an exact double, so parseDouble's value
+                values[at0] = whole;
             } else {
-                double v = number(base, offset + start, i - start);
-                if (Double.isNaN(v) && !isNaN(base, offset + start, i - start)) {
+                double v = number(base, offset + start, n);
+                if (Double.isNaN(v) && !isNaN(base, offset + start, n)) {
                     return NOT_NUMBERS;
                 }
                 values[at0] = v;
             }
             field++;
             start = i + 1;
+            whole = 0;
+            digitsOnly = true;
         }
         return field == width ? OK : NOT_NUMBERS;
     }

@@ -738,6 +738,12 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
             return i < positions.length && chunk.isNull(r, positions[i]);
         }
 
+        /** The value of a column that {@link #isNullAt} says is not null (a null one reads as 0), unboxed. */
+        @Override
+        public double getDouble(int i) {
+            return chunk.value(r, positions[i]);
+        }
+
         @Override
         public long getLong(int i) {
             return (Long) get(i);

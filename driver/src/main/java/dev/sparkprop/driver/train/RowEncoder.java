@@ -164,11 +164,13 @@ final class RowEncoder implements Serializable {
         boolean absent = false;
         int at = xOff;
         List<FeatureColumn> columns = prep.features();
+        // A cached table's row holds doubles, read without boxing each one (Row.get would)
+        boolean doubles = row instanceof NumericTable.ChunkRow;
         for (int c = 0; c < columns.size(); c++) {
             FeatureColumn column = columns.get(c);
-            Object value = row.get(c);
             boolean ok = true;
             if (column.categorical()) {
+                Object value = row.get(c);
                 for (int i = 0; i < column.width(); i++) {
                     x[at + i] = 0;
                 }
@@ -181,6 +183,7 @@ final class RowEncoder implements Serializable {
                     x[at + index] = 1;
                 }
             } else if (column.isVector()) {
+                Object value = row.get(c);
                 if (value == null) {
                     ok = fill(at, column.width(), x, xOff, problems, column, Kind.MISSING, null);
                     absent |= !ok;
@@ -200,11 +203,11 @@ final class RowEncoder implements Serializable {
                         }
                     }
                 }
-            } else if (value == null) {
+            } else if (row.isNullAt(c)) {
                 ok = fill(at, 1, x, xOff, problems, column, Kind.MISSING, null);
                 absent |= !ok;
             } else {
-                double d = ((Number) value).doubleValue();
+                double d = doubles ? row.getDouble(c) : ((Number) row.get(c)).doubleValue();
                 x[at] = d;
                 if (!Double.isFinite(d)) {
                     ok = fill(at, 1, x, xOff, problems, column, Kind.NON_FINITE, d);

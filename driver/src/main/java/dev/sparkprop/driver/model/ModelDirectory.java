@@ -90,6 +90,12 @@ public final class ModelDirectory {
             }
             FileSystem fs = dir.fileSystem();
             Path metadataFile = dir.file(METADATA);
+            if (!fs.exists(metadataFile)) {
+                String other = otherKind(fs, dir.path());
+                if (other != null) {
+                    throw new IllegalArgumentException(path + " is " + other);
+                }
+            }
             AtomicDirectory.requireFile(fs, metadataFile, WHOLE);
             ModelMetadata metadata = readMetadata(StrictJson.readFile(fs, metadataFile, MAX_METADATA_BYTES,
                     "model metadata"), metadataFile.toString());
@@ -101,6 +107,30 @@ public final class ModelDirectory {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the model directory " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a directory without a model's metadata is when it is another thing sparkprop or Spark
+     * writes, that a user may take for the model, with what to give instead; else null.
+     */
+    private static String otherKind(FileSystem fs, Path dir) throws IOException {
+        FileStatus[] children = fs.listStatus(dir);
+        for (FileStatus child : children) {
+            if (child.isDirectory() && child.getPath().getName().matches("checkpoint-\\d+")) {
+                return "a checkpoint directory, which train --resume continues from, not a model; the model is the"
+                        + " directory train writes at output.model_path";
+            }
+        }
+        Path stages = new Path(dir, "stages");
+        if (fs.exists(new Path(dir, "metadata")) && fs.isDirectory(stages)) {
+            for (FileStatus stage : fs.listStatus(stages)) {
+                if (stage.isDirectory() && fs.exists(new Path(stage.getPath(), METADATA))) {
+                    return "a Spark ML PipelineModel, not a sparkprop model; load it with PipelineModel.load, or give"
+                            + " its sparkprop stage, " + stage.getPath();
+                }
+            }
+        }
+        return null;
     }
 
     /** Parses metadata and checks it against its network; every problem starts with {@code source}. */

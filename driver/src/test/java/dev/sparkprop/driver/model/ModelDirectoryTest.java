@@ -239,6 +239,26 @@ class ModelDirectoryTest {
                 dir.resolve("metadata.json") + " is missing");
     }
 
+    @Test
+    void aCheckpointDirectoryOrAPipelineModelGivenForAModelIsNamedWithWhatToGiveInstead() throws IOException {
+        Path checkpoints = tmp.resolve("ckpt");
+        ModelDirectory.write(sample(), checkpoints.resolve("checkpoint-0000000009").toString(), false,
+                new Configuration());
+        assertContains(assertThrows(IllegalArgumentException.class,
+                () -> ModelDirectory.read(checkpoints.toString(), new Configuration())),
+                checkpoints + " is a checkpoint directory, which train --resume continues from, not a model");
+
+        Path pipeline = tmp.resolve("pipeline");
+        Files.createDirectories(pipeline.resolve("metadata"));
+        Files.createDirectories(pipeline.resolve("stages/0_vecAssembler_1"));
+        Path stage = pipeline.resolve("stages/1_sparkprop_2");
+        ModelDirectory.write(sample(), stage.toString(), false, new Configuration());
+        assertContains(assertThrows(IllegalArgumentException.class,
+                () -> ModelDirectory.read(pipeline.toString(), new Configuration())),
+                pipeline + " is a Spark ML PipelineModel, not a sparkprop model; load it with PipelineModel.load,"
+                        + " or give its sparkprop stage, " + "file:" + stage);
+    }
+
     private static Arguments brokenCase(String name, String file, Consumer<Path> breakIt, String problem) {
         return Arguments.of(name, file, breakIt, problem);
     }

@@ -21,6 +21,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import scala.Option;
 
 /**
  * A dense network classifier as a Spark ML estimator: labels are class indices 0..k-1 (as
@@ -99,9 +100,10 @@ public final class SparkpropClassifier
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
                     + network.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
         }
-        List<String> classes = classIndices(dataset.toDF(), config.data().labels().get(0));
+        String label = config.data().labels().get(0);
+        List<String> classes = classIndices(dataset.toDF(), label);
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
-        return new SparkpropClassificationModel(uid(), result.model());
+        return new SparkpropClassificationModel(uid(), result.model(), classNames(dataset.toDF(), label, classes.size()));
     }
 
     /** "0".."k-1": k from the label column's metadata (StringIndexer's) or its largest value. */
@@ -135,6 +137,14 @@ public final class SparkpropClassifier
             return (Integer) nominal.getNumValues().get();
         }
         return -1;
+    }
+
+    /** The label values the k indices stand for, when the label column's ml attribute names them all (StringIndexer's); else null. */
+    private static List<String> classNames(Dataset<Row> df, String label, int k) {
+        Attribute attribute = Attribute.fromStructField(df.schema().apply(label));
+        Option<String[]> values = attribute instanceof NominalAttribute nominal ? nominal.values()
+                : attribute instanceof BinaryAttribute binary ? binary.values() : Option.empty();
+        return values.isDefined() && values.get().length == k ? List.of(values.get()) : null;
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -50,6 +51,12 @@ final class ModelPersistence {
         Option<JObject> extra = classNames == null ? Option.empty() : Option.apply(classNamesJson(classNames));
         return new MLWriter() {
             @Override
+            public void save(String path) throws IOException {
+                refuseExisting(this, path);
+                super.save(path);
+            }
+
+            @Override
             public void saveImpl(String path) {
                 // MLWriter.save has already refused or removed an existing path, as overwrite() says
                 ModelDirectory.write(saved, path, false, sc().hadoopConfiguration(),
@@ -57,6 +64,29 @@ final class ModelPersistence {
                                 sparkSession(), extra));
             }
         };
+    }
+
+    /** An estimator's writer: Spark's, refusing an existing path as {@link #refuseExisting} says. */
+    static MLWriter paramsWriter(Params estimator) {
+        return new DefaultParamsWriter(estimator) {
+            @Override
+            public void save(String path) throws IOException {
+                refuseExisting(this, path);
+                super.save(path);
+            }
+        };
+    }
+
+    /**
+     * Fails, saying how to overwrite, when {@code path} exists and the writer does not overwrite:
+     * Spark's own refusal is an IOException, which Python shows with a Java stack trace.
+     */
+    private static void refuseExisting(MLWriter writer, String path) throws IOException {
+        Path target = new Path(path);
+        if (!writer.shouldOverwrite() && target.getFileSystem(writer.sc().hadoopConfiguration()).exists(target)) {
+            throw new IllegalArgumentException(path + " already exists; to replace it, save with"
+                    + " write().overwrite().save(path)");
+        }
     }
 
     private static JObject classNamesJson(List<String> classNames) {
@@ -86,9 +116,14 @@ final class ModelPersistence {
                 if (!hasSparkMetadata) {
                     return create.create(Identifiable$.MODULE$.randomUID(uidPrefix), saved, null);
                 }
+                // Any class: the model's constructor says which class loads a model of the other kind
                 DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-                        type.getName());
+                        "");
                 M model = create.create(metadata.uid(), saved, classNames(metadata.metadataJson(), path));
+                if (!metadata.className().equals(type.getName())) {
+                    throw new IllegalArgumentException(new Path(path, SPARK_METADATA) + " is the metadata of a "
+                            + metadata.className() + ", not of a " + type.getName());
+                }
                 metadata.getAndSetParams(model, Option.empty());
                 return model;
             }

@@ -18,6 +18,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -40,6 +41,10 @@ public final class SparkpropClassifier
         implements SparkpropParams<SparkpropClassifier>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
+
+    /** What the labels must be; the message of a label column that is not. */
+    private static final String TAKES_CLASS_INDICES = "SparkpropClassifier takes class indices 0, 1, ..., k-1 (index"
+            + " string labels with StringIndexer)";
 
     private final String uid;
     private final TrainingParams trainingParams;
@@ -85,7 +90,7 @@ public final class SparkpropClassifier
     /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
     @Override
     public SparkpropClassificationModel fit(Dataset<?> dataset) {
-        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol());
+        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol(), TAKES_CLASS_INDICES);
         transformSchema(dataset.schema(), true);
         return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
                 ParamMap.empty());
@@ -116,8 +121,8 @@ public final class SparkpropClassifier
             }
             double top = max.getDouble(0);
             if (top < 0 || top != Math.rint(top) || top >= Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; SparkpropClassifier"
-                        + " takes class indices 0, 1, ..., k-1 (index string labels with StringIndexer)");
+                throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; "
+                        + TAKES_CLASS_INDICES);
             }
             k = (int) top + 1;
         }
@@ -150,6 +155,11 @@ public final class SparkpropClassifier
     @Override
     public SparkpropClassifier copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return ModelPersistence.paramsWriter(this);
     }
 
     public static MLReader<SparkpropClassifier> read() {

@@ -162,6 +162,27 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void labelAndFeaturesColumnsOfTheWrongTypeSayWhatTheColumnsMustHoldRatherThanSpark() {
+        Dataset<Row> data = irisFeatures();
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(
+                data.withColumn("label", functions.concat(functions.lit("w"), functions.col("label")))));
+        assertEquals("label column 'label' holds strings; SparkpropClassifier takes class indices 0, 1, ..., k-1"
+                + " (index string labels with StringIndexer)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(
+                data.withColumn("label", functions.col("label").equalTo(1))));
+        assertTrue(e.getMessage().startsWith("label column 'label' holds booleans; "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(data.withColumn("features",
+                functions.lit(1.0))));
+        assertEquals("features column 'features' holds double, not vectors; assemble the feature columns with"
+                + " VectorAssembler", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(data.withColumn("features",
+                functions.array(functions.lit(1.0), functions.lit(2.0)))));
+        assertTrue(e.getMessage().startsWith("features column 'features' holds array<double>, not vectors"),
+                e.getMessage());
+    }
+
+    @Test
     void anAutoInputWidthIsTheFeatureVectorsSize() {
         SparkpropClassificationModel model = new SparkpropClassifier().setLayers("auto,6:relu,3:softmax").setEpochs(2)
                 .fit(irisFeatures());

@@ -1,10 +1,10 @@
 package dev.sparkprop.driver.ml;
 
-import dev.sparkprop.driver.model.ModelDirectory;
-import dev.sparkprop.driver.model.SavedModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkprop.driver.model.ModelDirectory;
+import dev.sparkprop.driver.model.SavedModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -108,7 +108,8 @@ public final class SparkpropClassifier
         String label = config.data().labels().get(0);
         List<String> classes = classIndices(dataset.toDF(), label);
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
-        return new SparkpropClassificationModel(uid(), result.model(), classNames(dataset.toDF(), label, classes.size()));
+        return new SparkpropClassificationModel(uid(), result.model(),
+                classNames(dataset.toDF(), label, classes.size()));
     }
 
     /** "0".."k-1": k from the label column's metadata (StringIndexer's) or its largest value. */
@@ -144,7 +145,10 @@ public final class SparkpropClassifier
         return -1;
     }
 
-    /** The label values the k indices stand for, when the label column's ml attribute names them all (StringIndexer's); else null. */
+    /**
+     * The label values the k class indices stand for, when the label column's ml attribute names
+     * them all (as StringIndexer's does); else null.
+     */
     private static List<String> classNames(Dataset<Row> df, String label, int k) {
         Attribute attribute = Attribute.fromStructField(df.schema().apply(label));
         Option<String[]> values = attribute instanceof NominalAttribute nominal ? nominal.values()

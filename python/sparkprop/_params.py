@@ -40,10 +40,14 @@ def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
         try:
             return convert(value)
         except TypeError:
-            param = attribute if name == attribute else f"{attribute} ({name})"
-            raise SparkpropError(f"param {param}: expected {expected}, got {value!r}") from None
+            raise SparkpropError(f"param {_shown(attribute, name)}: expected {expected}, got {value!r}") from None
 
     return check
+
+
+def _shown(attribute: str, name: str) -> str:
+    """A param as a message names it: its attribute, and its Java name when that differs."""
+    return attribute if name == attribute else f"{attribute} ({name})"
 
 
 class JavaParamsByName(Params):
@@ -58,6 +62,17 @@ class JavaParamsByName(Params):
         if attribute is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         return getattr(self, attribute)
+
+    def getOrDefault(self, param: Any) -> Any:
+        """PySpark's, with a SparkpropError saying how to set a param that is unset and has no
+        default, where PySpark raises a KeyError showing the whole param."""
+        resolved = self._resolveParam(param)
+        if not self.isDefined(resolved):
+            attribute = type(self)._attribute_of.get(resolved.name, resolved.name)
+            setter = "set" + attribute[0].upper() + attribute[1:]
+            raise SparkpropError(f"param {_shown(attribute, resolved.name)} is not set and has no default; set it"
+                                 f" with {setter}(...) or {type(self).__name__}({attribute}=...)")
+        return super().getOrDefault(resolved)
 
     def _set_checked(self: P, **kwargs: Any) -> P:
         """``_set``, once the JVM's validator accepted every value: a bad one changes nothing."""

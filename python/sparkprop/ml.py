@@ -10,7 +10,7 @@ from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _Ja
 from pyspark.ml.common import inherit_doc
 from pyspark.ml.linalg import Vector
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
-from pyspark.ml.util import HasTrainingSummary, JavaMLReadable, JavaMLReader, JavaMLWritable
+from pyspark.ml.util import HasTrainingSummary, JavaMLReadable, JavaMLReader, JavaMLWritable, JavaMLWriter
 from pyspark.ml.wrapper import JavaWrapper
 from pyspark.sql import DataFrame, SparkSession
 
@@ -54,7 +54,22 @@ class _Reader(JavaMLReader[T]):
             return super().load(path)
 
 
-class _Estimator(JavaParamsByName, JavaMLWritable):
+class _Writer(JavaMLWriter):
+    """PySpark's writer, with sparkprop's errors (e.g. a path that exists) as SparkpropError."""
+
+    def save(self, path: str) -> None:
+        with jvm_errors():
+            super().save(path)
+
+
+class _Writable(JavaMLWritable):
+    """``write()`` and ``save(path)`` with sparkprop's errors; a Pipeline's writer is PySpark's own."""
+
+    def write(self) -> _Writer:
+        return _Writer(self)
+
+
+class _Estimator(JavaParamsByName, _Writable):
     """What both estimators add to PySpark's: the JVM's params, keyword arguments, errors, reading."""
 
     _java_class: str
@@ -87,7 +102,7 @@ class _Estimator(JavaParamsByName, JavaMLWritable):
         return _Reader(cls)
 
 
-class _Model(JavaMLWritable, HasTrainingSummary["TrainingSummary"]):
+class _Model(_Writable, HasTrainingSummary["TrainingSummary"]):
     """What both models add to PySpark's: the training summary, weights and settings, errors, reading."""
 
     _java_class: str
@@ -106,8 +121,12 @@ class _Model(JavaMLWritable, HasTrainingSummary["TrainingSummary"]):
 
     def trainingSetting(self, key: str) -> Any:
         """One setting the model was trained with, as a plain value, e.g. 0.01 for optimizer.learning_rate."""
+        return self._call_java("trainingSetting", key)  # type: ignore[attr-defined]
+
+    def _call_java(self, name: str, *args: Any) -> Any:
+        # Every JVM method PySpark's models call this way (predict, predictRaw, predictProbability, ...)
         with jvm_errors():
-            return self._call_java("trainingSetting", key)  # type: ignore[attr-defined]
+            return super()._call_java(name, *args)  # type: ignore[misc]
 
     def copy(self, extra: Optional[Dict[Any, Any]] = None) -> Any:
         with jvm_errors():
@@ -184,7 +203,8 @@ class SparkpropClassificationModel(
 
     @property
     def classes(self) -> List[str]:
-        """The class names in index order: "0".."k-1" for a model fitted on label indices."""
+        """The class names in index order: the label values a StringIndexer indexed (when the label
+        column's ml attribute names them), else "0".."k-1" for a model fitted on label indices."""
         return list(self._call_java("classes"))
 
 

@@ -3,7 +3,14 @@
 import pytest
 from pyspark.ml.linalg import Vectors
 
-from sparkprop import SparkpropClassificationModel, SparkpropClassifier, SparkpropError, TrainingDivergedError
+from sparkprop import (
+    SparkpropClassificationModel,
+    SparkpropClassifier,
+    SparkpropError,
+    SparkpropRegressionModel,
+    SparkpropRegressor,
+    TrainingDivergedError,
+)
 
 
 def two_rows(spark):
@@ -45,3 +52,51 @@ def test_no_session_or_no_jar_is_explained(spark):
 
     with pytest.raises(RuntimeError, match="not on this Spark session.s classpath: pass sparkprop.s jar to spark-submit with --jars"):
         ml._java_class("dev.sparkprop.driver.ml.NoSuchClass")
+
+
+def test_saving_over_an_existing_path_says_how_to_overwrite(spark, tmp_path):
+    model = SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark))
+    estimator = SparkpropRegressor(layers="2,1:identity")
+    for stage in (model, estimator):
+        path = str(tmp_path / type(stage).__name__)
+        stage.save(path)
+        for save_again in (stage.save, stage.write().save):
+            with pytest.raises(SparkpropError) as e:
+                save_again(path)
+            assert str(e.value) == f"{path} already exists; to replace it, save with write().overwrite().save(path)"
+        stage.write().overwrite().save(path)
+
+
+def test_loading_a_model_as_the_other_kind_names_the_class_that_loads_it(spark, tmp_path):
+    path = str(tmp_path / "classifier")
+    SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark)).save(path)
+    with pytest.raises(SparkpropError) as e:
+        SparkpropRegressionModel.load(path)
+    assert str(e.value) == ("this sparkprop model is a classifier (classes [0, 1]); load it with"
+                            " SparkpropClassificationModel.load")
+    path = str(tmp_path / "regression")
+    SparkpropRegressor(layers="2,1:identity", epochs=1).fit(two_rows(spark)).save(path)
+    with pytest.raises(SparkpropError, match="^this sparkprop model is a regression model .*; load it with"
+                                             " SparkpropRegressionModel.load$"):
+        SparkpropClassificationModel.load(path)
+
+
+def test_predicting_one_vector_of_the_wrong_size_is_a_sparkprop_error(spark):
+    model = SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark))
+    three = Vectors.dense([1.0, 2.0, 3.0])
+    for predict in (model.predict, model.predictRaw, model.predictProbability):
+        with pytest.raises(SparkpropError) as e:
+            predict(three)
+        assert "\n" not in str(e.value), str(e.value)
+
+
+def test_fit_on_columns_of_the_wrong_type_says_what_they_must_hold(spark):
+    rows = two_rows(spark)
+    with pytest.raises(SparkpropError) as e:
+        SparkpropRegressor(layers="2,1:identity").fit(rows.withColumn("label", rows.label.cast("string")))
+    assert str(e.value) == "label column 'label' holds strings; regression targets are numbers"
+    scalar = spark.createDataFrame([(0.0, 0.0), (1.0, 1.0)], ["x1", "label"])
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(layers="1,2:softmax", featuresCol="x1").fit(scalar)
+    assert str(e.value) == ("features column 'x1' holds double, not vectors; assemble the feature columns with"
+                            " VectorAssembler")

@@ -112,3 +112,14 @@ def test_problems_found_at_fit_are_the_clis_message_without_a_java_stack_trace(s
     assert "pixels" in str(e.value)
     for text in (message, str(e.value)):
         assert "py4j" not in text.lower() and "\tat " not in text and "JVM stacktrace" not in text
+
+
+def test_getting_a_param_that_is_unset_without_a_default_says_how_to_set_it(spark):
+    classifier = SparkpropClassifier()
+    expected = ("param layers (network.layers) is not set and has no default; set it with setLayers(...) or"
+                " SparkpropClassifier(layers=...)")
+    for get in (classifier.getLayers, lambda: classifier.getOrDefault("network.layers")):
+        with pytest.raises(SparkpropError) as e:
+            get()
+        assert str(e.value) == expected
+    assert classifier.setLayers("2,2:softmax").getLayers() == "2,2:softmax"

@@ -3,7 +3,7 @@ by CrossValidator and TrainValidationSplit, saved and loaded with them."""
 
 from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.evaluation import MulticlassClassificationEvaluator, RegressionEvaluator
-from pyspark.ml.feature import StringIndexer, VectorAssembler
+from pyspark.ml.feature import IndexToString, StringIndexer, VectorAssembler
 from pyspark.ml.tuning import (
     CrossValidator,
     CrossValidatorModel,
@@ -11,7 +11,12 @@ from pyspark.ml.tuning import (
     TrainValidationSplit,
 )
 
-from conftest import dataset
+import re
+import subprocess
+
+from pyspark.sql import functions as F
+
+from conftest import REPO, dataset
 from sparkprop import SparkpropClassificationModel, SparkpropClassifier, SparkpropRegressionModel, SparkpropRegressor
 
 
@@ -54,6 +59,40 @@ def test_a_pipeline_learns_iris_and_its_saved_copy_predicts_the_same_in_python_a
     stage = Pipeline.load(str(tmp_path / "unfitted")).getStages()[-1]
     assert isinstance(stage, SparkpropClassifier)
     assert (stage.getLayers(), stage.getLearningRate(), stage.getEpochs()) == ("4,16:relu,3:softmax", 0.01, 30)
+
+
+def test_string_labels_indexed_by_string_indexer_come_back_from_index_to_string(spark, iris, tmp_path):
+    named = iris.withColumn("label", F.concat(F.lit("w"), F.col("label").cast("string")))
+    classifier = SparkpropClassifier(labelCol="species", layers="4,8:tanh,3:softmax", learningRate=0.05, epochs=10,
+                                     seed=7)
+    model = iris_pipeline(classifier).fit(named)
+    fitted = model.stages[-1]
+    assert fitted.classes == model.stages[0].labels == ["w0", "w1", "w2"]
+    path = str(tmp_path / "model")
+    fitted.save(path)
+    reloaded = SparkpropClassificationModel.load(path)
+    assert reloaded.classes == ["w0", "w1", "w2"]
+    rows = model.transform(named).drop("rawPrediction", "probability", "prediction")
+    predicted = IndexToString(inputCol="prediction", outputCol="predicted").transform(reloaded.transform(rows))
+    assert predicted.where("predicted = label").count() > 100
+    assert predicted.where("predicted not in ('w0', 'w1', 'w2')").count() == 0
+
+    # sparkprop evaluate and predict read the model's class indices, which the label column holds
+    parquet = str(tmp_path / "indexed.parquet")
+    rows.select("features", "species").write.parquet(parquet)
+    sparkprop = str(REPO / "bin" / "sparkprop")
+    cli = subprocess.run([sparkprop, "evaluate", "--model", path, "--data", parquet, "--format", "parquet"],
+                         capture_output=True, text=True, timeout=600)
+    assert cli.returncode == 0, cli.stderr[-3000:]
+    metrics = dict(re.findall(r"(\w+)=(\S+)", cli.stdout.strip().splitlines()[-1]))
+    accuracy = MulticlassClassificationEvaluator(labelCol="species", metricName="accuracy").evaluate(
+        reloaded.transform(rows))
+    assert metrics["accuracy"] == f"{accuracy:.4f}"
+    output = str(tmp_path / "predictions")
+    cli = subprocess.run([sparkprop, "predict", "--model", path, "--data", parquet, "--format", "parquet",
+                          "--output", output], capture_output=True, text=True, timeout=600)
+    assert cli.returncode == 0, cli.stderr[-3000:]
+    assert spark.read.parquet(output).count() == iris.count()
 
 
 def test_cross_validation_chooses_among_sparkprop_settings_and_saves_its_model(spark, iris, tmp_path):

@@ -11,12 +11,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,13 +87,31 @@ final class EstimatorTraining {
     }
 
     /**
-     * Fails, with the CLI's message, unless the data has the features and label columns: before
-     * Spark's schema checks ({@code transformSchema}), whose error is Spark's own.
+     * Fails, with the CLI's message, unless the data has the features column, of ml Vectors, and
+     * the label column, of numbers: before Spark's schema checks ({@code transformSchema}), whose
+     * errors are Spark's own.
+     *
+     * @param labels what the estimator's labels are and how to get them, e.g. "regression targets are numbers"
      */
-    static void checkColumns(Dataset<?> dataset, String featuresCol, String labelCol) {
+    static void checkColumns(Dataset<?> dataset, String featuresCol, String labelCol, String labels) {
         Dataset<Row> df = dataset.toDF();
-        Columns.require(df, Columns.ofParam("featuresCol", featuresCol));
-        Columns.require(df, Columns.ofParam("labelCol", labelCol));
+        String features = Columns.ofParam("featuresCol", featuresCol);
+        String label = Columns.ofParam("labelCol", labelCol);
+        Columns.require(df, features);
+        Columns.require(df, label);
+        DataType featuresType = df.schema().apply(features).dataType();
+        if (!(featuresType instanceof VectorUDT)) {
+            throw new IllegalArgumentException("features column '" + Columns.printable(features) + "' holds "
+                    + featuresType.simpleString() + ", not vectors; assemble the feature columns with"
+                    + " VectorAssembler");
+        }
+        DataType labelType = df.schema().apply(label).dataType();
+        if (!(labelType instanceof NumericType)) {
+            String held = labelType instanceof StringType ? "strings"
+                    : labelType instanceof BooleanType ? "booleans" : "values of type " + labelType.simpleString();
+            throw new IllegalArgumentException("label column '" + Columns.printable(label) + "' holds " + held + "; "
+                    + labels);
+        }
     }
 
     /**

@@ -1,51 +1,106 @@
 package dev.sparkprop.driver.ml;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import java.io.IOException;
-import java.util.function.BiFunction;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
+import org.json4s.JArray;
+import org.json4s.JObject;
+import org.json4s.JString;
+import org.json4s.JValue;
 import scala.Option;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Saves a sparkprop Spark ML model as a CLI model directory ({@code metadata.json},
  * {@code weights.bin}) with Spark's param metadata beside it in {@code metadata/}, all renamed
  * into place together; so {@code sparkprop evaluate} reads what {@code model.write().save()}
  * wrote, and {@code load} reads a directory {@code sparkprop train} wrote (with default
- * column params, since that has no {@code metadata/}).
+ * column params, since that has no {@code metadata/}). A classifier's class names (the label
+ * values StringIndexer indexed) are Spark ML's alone: they go in {@code metadata/} as
+ * {@value #CLASS_NAMES}, and {@code metadata.json} keeps the class indices the labels are.
  */
 final class ModelPersistence {
 
     /** Spark's param metadata directory inside a saved stage. */
     static final String SPARK_METADATA = "metadata";
+    /** The field of Spark's param metadata that holds a classifier's class names. */
+    static final String CLASS_NAMES = "classNames";
 
     private ModelPersistence() {
     }
 
-    static MLWriter writer(Params model, SavedModel saved) {
+    /**
+     * @param classNames a classifier's class names in index order, or null
+     */
+    static MLWriter writer(Params model, SavedModel saved, List<String> classNames) {
+        Option<JObject> extra = classNames == null ? Option.empty() : Option.apply(classNamesJson(classNames));
         return new MLWriter() {
+            @Override
+            public void save(String path) throws IOException {
+                refuseExisting(this, path);
+                super.save(path);
+            }
+
             @Override
             public void saveImpl(String path) {
                 // MLWriter.save has already refused or removed an existing path, as overwrite() says
                 ModelDirectory.write(saved, path, false, sc().hadoopConfiguration(),
                         (fs, directory) -> DefaultParamsWriter$.MODULE$.saveMetadata(model, directory.toString(),
-                                sparkSession()));
+                                sparkSession(), extra));
+            }
+        };
+    }
+
+    /** An estimator's writer: Spark's, refusing an existing path as {@link #refuseExisting} says. */
+    static MLWriter paramsWriter(Params estimator) {
+        return new DefaultParamsWriter(estimator) {
+            @Override
+            public void save(String path) throws IOException {
+                refuseExisting(this, path);
+                super.save(path);
             }
         };
     }
 
     /**
-     * @param create makes the model from its uid and saved form; it checks the model's kind
+     * Fails, saying how to overwrite, when {@code path} exists and the writer does not overwrite:
+     * Spark's own refusal is an IOException, which Python shows with a Java stack trace.
      */
-    static <M extends Params> MLReader<M> reader(Class<M> type, String uidPrefix,
-                                                 BiFunction<String, SavedModel, M> create) {
+    private static void refuseExisting(MLWriter writer, String path) throws IOException {
+        Path target = new Path(path);
+        if (!writer.shouldOverwrite() && target.getFileSystem(writer.sc().hadoopConfiguration()).exists(target)) {
+            throw new IllegalArgumentException(path + " already exists; to replace it, save with"
+                    + " write().overwrite().save(path)");
+        }
+    }
+
+    private static JObject classNamesJson(List<String> classNames) {
+        List<JValue> names = classNames.stream().<JValue>map(JString::new).toList();
+        JValue array = new JArray(CollectionConverters.asScala(names).toList());
+        return new JObject(CollectionConverters.asScala(List.of(new Tuple2<>(CLASS_NAMES, array))).toList());
+    }
+
+    /** Makes a model from its uid, saved form and class names (null: none saved); it checks the model's kind. */
+    interface Factory<M> {
+        M create(String uid, SavedModel saved, List<String> classNames);
+    }
+
+    static <M extends Params> MLReader<M> reader(Class<M> type, String uidPrefix, Factory<M> create) {
         return new MLReader<>() {
             @Override
             public M load(String path) {
@@ -59,14 +114,38 @@ final class ModelPersistence {
                             + e.getMessage(), e);
                 }
                 if (!hasSparkMetadata) {
-                    return create.apply(Identifiable$.MODULE$.randomUID(uidPrefix), saved);
+                    return create.create(Identifiable$.MODULE$.randomUID(uidPrefix), saved, null);
                 }
+                // Any class: the model's constructor says which class loads a model of the other kind
                 DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-                        type.getName());
-                M model = create.apply(metadata.uid(), saved);
+                        "");
+                M model = create.create(metadata.uid(), saved, classNames(metadata.metadataJson(), path));
+                if (!metadata.className().equals(type.getName())) {
+                    throw new IllegalArgumentException(new Path(path, SPARK_METADATA) + " is the metadata of a "
+                            + metadata.className() + ", not of a " + type.getName());
+                }
                 metadata.getAndSetParams(model, Option.empty());
                 return model;
             }
         };
+    }
+
+    private static List<String> classNames(String metadataJson, String path) {
+        JsonNode names;
+        try {
+            names = new ObjectMapper().readTree(metadataJson).get(CLASS_NAMES);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Spark has just parsed this JSON", e);
+        }
+        if (names == null) {
+            return null;
+        }
+        List<String> classNames = new ArrayList<>();
+        names.forEach(name -> classNames.add(name.isTextual() ? name.textValue() : null));
+        if (!names.isArray() || classNames.contains(null)) {
+            throw new IllegalArgumentException(new Path(path, SPARK_METADATA) + ": " + CLASS_NAMES
+                    + " must be a list of strings, got " + names);
+        }
+        return classNames;
     }
 }

@@ -42,19 +42,31 @@ public final class SparkpropClassificationModel
 
     private final String uid;
     private final FittedNetwork network;
+    /** What the class indices stand for (the label column's StringIndexer values), or null: the saved classes. */
+    private final List<String> classNames;
 
-    SparkpropClassificationModel(String uid, SavedModel saved) {
-        this(PendingUid.hold(uid), saved);
+    /**
+     * @param classNames the class names in index order, one per saved class, or null for the
+     *                   saved model's classes
+     */
+    SparkpropClassificationModel(String uid, SavedModel saved, List<String> classNames) {
+        this(PendingUid.hold(uid), saved, classNames);
     }
 
-    private SparkpropClassificationModel(PendingUid pending, SavedModel saved) {
+    private SparkpropClassificationModel(PendingUid pending, SavedModel saved, List<String> classNames) {
         super();
         this.uid = pending.take();
-        if (saved.metadata().preprocessing().classes() == null) {
+        List<String> classes = saved.metadata().preprocessing().classes();
+        if (classes == null) {
             throw new IllegalArgumentException("this sparkprop model is a regression model (network.loss "
                     + saved.metadata().loss() + "); load it with SparkpropRegressionModel.load");
         }
+        if (classNames != null && classNames.size() != classes.size()) {
+            throw new IllegalArgumentException("the model has " + classes.size() + " classes but "
+                    + classNames.size() + " class names " + classNames);
+        }
         this.network = new FittedNetwork(saved);
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
     }
 
     @Override
@@ -77,9 +89,13 @@ public final class SparkpropClassificationModel
         return network.spec().inputWidth();
     }
 
-    /** The class names in index order: "0".."k-1" for a model fitted on label indices. */
+    /**
+     * The class names in index order: the label values a StringIndexer indexed when the label
+     * column's ml attribute names them, else "0".."k-1" for a model fitted on label indices (a
+     * CLI-trained model's are the label values it was trained on).
+     */
     public List<String> classes() {
-        return network.preprocessing().classes();
+        return classNames != null ? classNames : network.preprocessing().classes();
     }
 
     private boolean sigmoid() {
@@ -168,13 +184,13 @@ public final class SparkpropClassificationModel
 
     @Override
     public SparkpropClassificationModel copy(ParamMap extra) {
-        SparkpropClassificationModel copy = new SparkpropClassificationModel(uid(), network.saved());
+        SparkpropClassificationModel copy = new SparkpropClassificationModel(uid(), network.saved(), classNames);
         return copyValues(copy, extra).setParent(parent());
     }
 
     @Override
     public MLWriter write() {
-        return ModelPersistence.writer(this, network.saved());
+        return ModelPersistence.writer(this, network.saved(), classNames);
     }
 
     public static MLReader<SparkpropClassificationModel> read() {

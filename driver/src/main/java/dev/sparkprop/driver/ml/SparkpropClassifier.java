@@ -18,9 +18,11 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import scala.Option;
 
 /**
  * A dense network classifier as a Spark ML estimator: labels are class indices 0..k-1 (as
@@ -39,6 +41,10 @@ public final class SparkpropClassifier
         implements SparkpropParams<SparkpropClassifier>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
+
+    /** What the labels must be; the message of a label column that is not. */
+    private static final String TAKES_CLASS_INDICES = "SparkpropClassifier takes class indices 0, 1, ..., k-1 (index"
+            + " string labels with StringIndexer)";
 
     private final String uid;
     private final TrainingParams trainingParams;
@@ -84,7 +90,7 @@ public final class SparkpropClassifier
     /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
     @Override
     public SparkpropClassificationModel fit(Dataset<?> dataset) {
-        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol());
+        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol(), TAKES_CLASS_INDICES);
         transformSchema(dataset.schema(), true);
         return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
                 ParamMap.empty());
@@ -99,9 +105,11 @@ public final class SparkpropClassifier
                     + " or binary_cross_entropy (one sigmoid output), got " + getLoss() + " with "
                     + network.outputWidth() + " outputs; for numeric targets use SparkpropRegressor");
         }
-        List<String> classes = classIndices(dataset.toDF(), config.data().labels().get(0));
+        String label = config.data().labels().get(0);
+        List<String> classes = classIndices(dataset.toDF(), label);
         Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
-        return new SparkpropClassificationModel(uid(), result.model());
+        return new SparkpropClassificationModel(uid(), result.model(),
+                classNames(dataset.toDF(), label, classes.size()));
     }
 
     /** "0".."k-1": k from the label column's metadata (StringIndexer's) or its largest value. */
@@ -114,8 +122,8 @@ public final class SparkpropClassifier
             }
             double top = max.getDouble(0);
             if (top < 0 || top != Math.rint(top) || top >= Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; SparkpropClassifier"
-                        + " takes class indices 0, 1, ..., k-1 (index string labels with StringIndexer)");
+                throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; "
+                        + TAKES_CLASS_INDICES);
             }
             k = (int) top + 1;
         }
@@ -137,9 +145,25 @@ public final class SparkpropClassifier
         return -1;
     }
 
+    /**
+     * The label values the k class indices stand for, when the label column's ml attribute names
+     * them all (as StringIndexer's does); else null.
+     */
+    private static List<String> classNames(Dataset<Row> df, String label, int k) {
+        Attribute attribute = Attribute.fromStructField(df.schema().apply(label));
+        Option<String[]> values = attribute instanceof NominalAttribute nominal ? nominal.values()
+                : attribute instanceof BinaryAttribute binary ? binary.values() : Option.empty();
+        return values.isDefined() && values.get().length == k ? List.of(values.get()) : null;
+    }
+
     @Override
     public SparkpropClassifier copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return ModelPersistence.paramsWriter(this);
     }
 
     public static MLReader<SparkpropClassifier> read() {

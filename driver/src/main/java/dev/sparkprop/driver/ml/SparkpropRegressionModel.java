@@ -99,12 +99,12 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
 
     @Override
     public MLWriter write() {
-        return ModelPersistence.writer(this, network.saved());
+        return ModelPersistence.writer(this, network.saved(), null);
     }
 
     public static MLReader<SparkpropRegressionModel> read() {
         return ModelPersistence.reader(SparkpropRegressionModel.class, "sparkpropRegressionModel",
-                SparkpropRegressionModel::new);
+                (uid, saved, classNames) -> new SparkpropRegressionModel(uid, saved));
     }
 
     public static SparkpropRegressionModel load(String path) {

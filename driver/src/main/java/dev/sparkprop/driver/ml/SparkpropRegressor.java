@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 
 /**
@@ -55,7 +56,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     /** As Spark's {@code Predictor.fit}, with the label column found as Spark's checks find it ({@link EstimatorTraining#labelAsDouble}). */
     @Override
     public SparkpropRegressionModel fit(Dataset<?> dataset) {
-        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol());
+        EstimatorTraining.checkColumns(dataset, getFeaturesCol(), getLabelCol(), "regression targets are numbers");
         transformSchema(dataset.schema(), true);
         return copyValues(train(EstimatorTraining.labelAsDouble(dataset, getLabelCol())).setParent(this),
                 ParamMap.empty());
@@ -80,6 +81,11 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     @Override
     public SparkpropRegressor copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return ModelPersistence.paramsWriter(this);
     }
 
     public static MLReader<SparkpropRegressor> read() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -74,6 +76,30 @@ class SparkpropClassifierTest {
         SparkpropClassificationModel stage = (SparkpropClassificationModel) loaded.stages()[3];
         assertEquals(30, stage.summary().totalEpochs());
         assertEquals(((SparkpropClassificationModel) model.stages()[3]).uid(), stage.uid());
+    }
+
+    @Test
+    void classesIndexedByStringIndexerKeepTheirNamesThroughSaveLoadAndIndexToString(@TempDir Path dir)
+            throws Exception {
+        Dataset<Row> data = iris();
+        PipelineModel model = pipeline(new SparkpropClassifier().setLayers("4,8:tanh,3:softmax").setLearningRate(0.05)
+                .setEpochs(10).setSeed(7)).fit(data);
+        List<String> indexed = Arrays.asList(((StringIndexerModel) model.stages()[0]).labelsArray()[0]);
+        SparkpropClassificationModel fitted = (SparkpropClassificationModel) model.stages()[3];
+        assertEquals(indexed, fitted.classes());
+        String path = dir.resolve("model").toString();
+        fitted.write().save(path);
+        SparkpropClassificationModel loaded = SparkpropClassificationModel.load(path);
+        assertEquals(indexed, loaded.classes());
+        assertEquals(indexed, loaded.copy(org.apache.spark.ml.param.ParamMap.empty()).classes());
+        // The model directory keeps the class indices the labels were, which sparkprop evaluate reads
+        assertTrue(Files.readString(Path.of(path, "metadata.json")).replaceAll("\\s", "")
+                .contains("\"classes\":[\"0\",\"1\",\"2\"]"));
+        Dataset<Row> named = new IndexToString().setInputCol("prediction").setOutputCol("name")
+                .transform(loaded.transform(model.transform(data).drop("rawPrediction", "probability", "prediction")));
+        assertEquals(data.count(), named.where(functions.col("name").equalTo(functions.col("species"))
+                .or(functions.col("name").startsWith("species-"))).count());
+        assertTrue(named.where(functions.col("name").equalTo(functions.col("species"))).count() > 100);
     }
 
     @Test
@@ -133,6 +159,27 @@ class SparkpropClassifierTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setFeaturesCol("x").fit(data));
         assertEquals("column 'x' is not in the data; its columns are [features, label]", e.getMessage());
+    }
+
+    @Test
+    void labelAndFeaturesColumnsOfTheWrongTypeSayWhatTheColumnsMustHoldRatherThanSpark() {
+        Dataset<Row> data = irisFeatures();
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(
+                data.withColumn("label", functions.concat(functions.lit("w"), functions.col("label")))));
+        assertEquals("label column 'label' holds strings; SparkpropClassifier takes class indices 0, 1, ..., k-1"
+                + " (index string labels with StringIndexer)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(
+                data.withColumn("label", functions.col("label").equalTo(1))));
+        assertTrue(e.getMessage().startsWith("label column 'label' holds booleans; "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(data.withColumn("features",
+                functions.lit(1.0))));
+        assertEquals("features column 'features' holds double, not vectors; assemble the feature columns with"
+                + " VectorAssembler", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.fit(data.withColumn("features",
+                functions.array(functions.lit(1.0), functions.lit(2.0)))));
+        assertTrue(e.getMessage().startsWith("features column 'features' holds array<double>, not vectors"),
+                e.getMessage());
     }
 
     @Test

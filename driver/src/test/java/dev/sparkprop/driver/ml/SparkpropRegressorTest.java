@@ -22,6 +22,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -127,8 +128,40 @@ class SparkpropRegressorTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new SparkpropRegressor().setLayers("2,2:softmax").setLoss("cross_entropy").fit(data));
         assertTrue(e.getMessage().contains("use SparkpropClassifier"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropRegressor().setLayers("2,1:identity")
+                .fit(data.withColumn("label", functions.col("label").cast("string"))));
+        assertEquals("label column 'label' holds strings; regression targets are numbers", e.getMessage());
         assertEquals(List.of("features", "label", "prediction"), Arrays.asList(new SparkpropRegressor()
                 .setLayers("2,1:identity").setEpochs(1).fit(data.select("features", "label")).transform(data
                         .select("features", "label")).columns()));
+    }
+
+    @Test
+    void loadingAModelAsTheOtherKindOrSavingOverAPathSaysWhatToDo(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = new VectorAssembler().setInputCols(new String[] {"x1", "x2"}).setOutputCol("features")
+                .transform(diabetes()).withColumnRenamed("target", "label").select("features", "label");
+        String regression = dir.resolve("regression").toString();
+        new SparkpropRegressor().setLayers("2,1:identity").setEpochs(1).fit(data).write().save(regression);
+        String classifier = dir.resolve("classifier").toString();
+        new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1).fit(SparkpropClassifierTest.irisFeatures())
+                .write().save(classifier);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkpropRegressionModel.load(classifier));
+        assertEquals("this sparkprop model is a classifier (classes [0, 1, 2]); load it with"
+                + " SparkpropClassificationModel.load", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropClassificationModel.load(regression));
+        assertTrue(e.getMessage().startsWith("this sparkprop model is a regression model (network.loss mse")
+                && e.getMessage().endsWith("; load it with SparkpropRegressionModel.load"), e.getMessage());
+
+        SparkpropRegressionModel model = SparkpropRegressionModel.load(regression);
+        e = assertThrows(IllegalArgumentException.class, () -> model.write().save(regression));
+        assertEquals(regression + " already exists; to replace it, save with write().overwrite().save(path)",
+                e.getMessage());
+        model.write().overwrite().save(regression);
+        String estimator = dir.resolve("estimator").toString();
+        new SparkpropRegressor().write().save(estimator);
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropRegressor().write().save(estimator));
+        assertEquals(estimator + " already exists; to replace it, save with write().overwrite().save(path)",
+                e.getMessage());
     }
 }

@@ -29,6 +29,8 @@ public final class PredictJob {
             throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
         }
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
+        OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
         OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         DataSection trainedOn = loaded.config().data();

@@ -57,6 +57,8 @@ public final class TrainJob {
         if (output.modelPath().isEmpty()) {
             throw new IllegalArgumentException("output.model_path is not set; name the directory to write the model to");
         }
+        checkApart("output.model_path", output.modelPath(), hadoop);
+        checkApart("output.report_path", output.reportPath(), hadoop);
         String overwrite = "set output.overwrite = true (--set output.overwrite=true)";
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
@@ -98,6 +100,15 @@ public final class TrainJob {
         out.printf("final %s%s epochs=%d iterations=%d seconds=%.2f%n", result.train().format("train_"),
                 validationMetrics, model.metadata().history().size(), result.iterations(), result.seconds());
         return model;
+    }
+
+    /** Fails when the output {@code key} would replace (or sit inside) the data or replace the checkpoints. */
+    private void checkApart(String key, String path, Configuration hadoop) {
+        DataSection data = config.data();
+        OutputPaths.checkApart(path, key, data.path(), "data.path", hadoop);
+        data.validationPath().ifPresent(v -> OutputPaths.checkApart(path, key, v, "data.validation_path", hadoop));
+        config.training().checkpoint().path().ifPresent(
+                c -> OutputPaths.checkNotOver(path, key, c, "training.checkpoint.path", hadoop));
     }
 
     /** @param key the job key that names {@code path} */

@@ -238,4 +238,39 @@ class BadDataTest {
         assertEquals(expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
                 "--output", dir.resolve("out").toString()));
     }
+
+    @Test
+    void anOutputThatIsContainsOrIsInsideWhatTheRunReadsIsRefusedAndNothingIsReplaced() throws IOException {
+        Path data = csv("data.csv", "a,b,label", "1,2,0", "2,1,1");
+        byte[] weights = Files.readAllBytes(model.resolve("weights.bin"));
+        String m = model.toString();
+        String d = data.toString();
+        assertEquals("--output '" + m + "' is --model '" + m + "', which this run reads; choose an output path apart"
+                + " from it", fails("predict", "--model", m, "--data", d, "--output", m, "--overwrite"));
+        assertEquals("--output '" + d + "' is --data '" + d + "', which this run reads; choose an output path apart"
+                + " from it", fails("predict", "--model", m, "--data", d, "--output", d, "--overwrite"));
+        assertEquals("--output '" + dir + "' contains --data '" + d + "', which this run reads; choose an output path"
+                + " apart from it", fails("predict", "--model", m, "--data", d, "--output", dir.toString(),
+                "--overwrite"));
+        String inside = model.resolve("predictions").toString();
+        assertEquals("--output '" + inside + "' is inside --model '" + m + "', which this run reads; choose an output"
+                + " path apart from it", fails("predict", "--model", m, "--data", d, "--output", inside));
+        // The same path spelled relative to the working directory is the same path
+        String relative = Path.of("").toAbsolutePath().relativize(data).toString();
+        assertTrue(fails("predict", "--model", m, "--data", d, "--output", relative, "--overwrite")
+                .startsWith("--output '" + relative + "' is --data '" + d + "'"));
+
+        assertEquals("output.model_path '" + d + "' is data.path '" + d + "', which this run reads; choose an output"
+                + " path apart from it", trainFails(data, "output.model_path=" + d, "output.overwrite=true"));
+        Path validation = shared.resolve("good.csv");
+        assertEquals("output.report_path '" + shared + "' contains data.validation_path '" + validation + "', which"
+                + " this run reads; choose an output path apart from it", trainFails(data,
+                "data.validation_path=" + validation, "output.report_path=" + shared, "output.overwrite=true"));
+        Path checkpoints = dir.resolve("model/checkpoints");
+        assertEquals("output.model_path '" + dir.resolve("model") + "' contains training.checkpoint.path '"
+                + checkpoints + "'; writing it would delete the checkpoints, so choose another path",
+                trainFails(data, "training.checkpoint.path=" + checkpoints));
+        assertEquals(List.of("a,b,label", "1,2,0", "2,1,1"), Files.readAllLines(data), "the data is kept");
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(model.resolve("weights.bin"))), "the model too");
+    }
 }

@@ -273,4 +273,31 @@ class BadDataTest {
         assertEquals(List.of("a,b,label", "1,2,0", "2,1,1"), Files.readAllLines(data), "the data is kept");
         assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(model.resolve("weights.bin"))), "the model too");
     }
+
+    /** Iris's features assembled into one Vector column of {@code columns}, saved as Parquet in the test's directory. */
+    private Path irisVectors(String name, String... columns) {
+        inputs.add(name);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> iris = SparkTestSession.spark().read()
+                .option("header", true).option("inferSchema", true).csv(SparkTestSession.dataset("iris.csv"));
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(columns).setOutputCol("features")
+                .transform(iris).select("features", "label").write().parquet(dir.resolve(name).toString());
+        return dir.resolve(name);
+    }
+
+    @Test
+    void featureVectorsOfAnotherSizeThanTheModelsAreRefusedBeforeAnyRowWhenTheSchemaSaysTheirSize() {
+        Path four = irisVectors("four.parquet", "x1", "x2", "x3", "x4");
+        Path three = irisVectors("three.parquet", "x1", "x2", "x3");
+        inputs.add("vector-model");
+        MainTest.Run train = MainTest.run("train", "--set", "data.path=" + four, "--set", "data.format=parquet",
+                "--set", "data.features=[features]", "--set", "network.layers=auto,3:softmax", "--set", CE,
+                "--set", "training.epochs=1", "--set", "output.model_path=" + dir.resolve("vector-model"));
+        assertEquals(0, train.exitCode(), train.out() + train.err());
+        String expected = "feature column 'features' must hold vectors of 4 values, but its schema metadata says its"
+                + " vectors hold 3; assemble the features the model was trained on";
+        String model = dir.resolve("vector-model").toString();
+        assertEquals(expected, fails("predict", "--model", model, "--data", three.toString(), "--output",
+                dir.resolve("out").toString()));
+        assertEquals(expected, fails("evaluate", "--model", model, "--data", three.toString()));
+    }
 }

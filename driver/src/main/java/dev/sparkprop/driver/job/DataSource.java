@@ -96,9 +96,15 @@ public final class DataSource {
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
-                    List<String[]> first = header || numbers != null ? firstLines(spark, path, delimiter) : List.of();
+                    FirstLines lines = header || numbers != null ? firstLines(spark, path, delimiter)
+                            : new FirstLines(List.of(), false);
+                    List<String[]> first = lines.lines();
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
+                    }
+                    if (header && first.size() == 1 && lines.whole()) {
+                        // Spark would infer every column as text, and the message would be about that
+                        throw new IllegalArgumentException(key + " '" + path + "' has no rows, only a header line");
                     }
                     // A line with another number of fields than the header lands in the malformed-line column for
                     // the passes over the rows to report, rather than failing a task (FAILFAST) or being read as
@@ -209,7 +215,7 @@ public final class DataSource {
      * CSV parser Spark's reader uses, with its default settings: Spark's own reader would plan
      * and compile a query over every column, seconds for a table of hundreds of columns.
      */
-    private static List<String[]> firstLines(SparkSession spark, String path, String delimiter) {
+    private static FirstLines firstLines(SparkSession spark, String path, String delimiter) {
         CsvParserSettings settings = new CsvParserSettings();
         settings.getFormat().setDelimiter(delimiter);
         settings.getFormat().setQuote('"');
@@ -223,12 +229,17 @@ public final class DataSource {
         settings.setEmptyValue(null);
         CsvParser parser = new CsvParser(settings);
         List<String[]> lines = new ArrayList<>();
-        for (String line : spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES)) {
+        List<String> read = spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES);
+        for (String line : read) {
             if (!line.trim().isEmpty() && lines.size() < 2) {
                 lines.add(parser.parseLine(line));
             }
         }
-        return lines;
+        return new FirstLines(lines, read.size() < FIRST_LINES);
+    }
+
+    /** @param whole whether the data has no lines beyond those read to find {@code lines} */
+    private record FirstLines(List<String[]> lines, boolean whole) {
     }
 
     /** Lines read to find the first two that are not blank. */

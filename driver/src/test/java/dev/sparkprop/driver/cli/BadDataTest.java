@@ -300,4 +300,14 @@ class BadDataTest {
                 dir.resolve("out").toString()));
         assertEquals(expected, fails("evaluate", "--model", model, "--data", three.toString()));
     }
+
+    @Test
+    void aCsvWithOnlyItsHeaderLineHasNoRowsForEveryCommand() throws IOException {
+        Path data = csv("header.csv", "a,b,label", "");
+        String expected = "'" + data + "' has no rows, only a header line";
+        assertEquals("--data " + expected, fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals("--data " + expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("out").toString()));
+        assertEquals("data.path " + expected, trainFails(data));
+    }
 }

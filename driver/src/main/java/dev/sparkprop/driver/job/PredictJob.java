@@ -34,8 +34,7 @@ public final class PredictJob {
         OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.read(spark, "--data", dataPath, format == null ? trainedOn.format() : format,
-                trainedOn.csvHeader(), trainedOn.csvDelimiter());
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
                 loaded.spec(), loaded.model().params(), trainedOn.idColumns(), loaded.config().training().blockRows(),
                 loaded.config().training().precision());

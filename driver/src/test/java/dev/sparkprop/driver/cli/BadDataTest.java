@@ -310,4 +310,20 @@ class BadDataTest {
                 "--output", dir.resolve("out").toString()));
         assertEquals("data.path " + expected, trainFails(data));
     }
+
+    @Test
+    void parquetReadAsCsvIsNamedAsParquetWithTheSettingThatReadsIt() throws IOException {
+        Path data = dir.resolve("good.parquet");
+        inputs.add("good.parquet");
+        SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(csv("good.csv", "a,b,label", "1,2,0", "2,1,1").toString()).write().parquet(data.toString());
+        String read = "'" + data + "' is Parquet, but it is read as csv ";
+        assertEquals(read + "(the model's data.format); add --format parquet",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals(read + "(the model's data.format); add --format parquet", fails("predict", "--model",
+                model.toString(), "--data", data.toString(), "--output", dir.resolve("out").toString()));
+        assertEquals(read + "(--format); give --format parquet",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString(), "--format", "csv"));
+        assertEquals(read + "(data.format); set data.format = parquet", trainFails(data));
+    }
 }

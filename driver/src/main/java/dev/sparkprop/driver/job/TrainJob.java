@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
@@ -48,7 +49,16 @@ public final class TrainJob {
      */
     public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        return new TrainJob(LoadedModel.config(c.model(), overrides), spark, out, c);
+        JobConfig config = LoadedModel.config(c.model(), overrides);
+        // The checkpoint's weights and optimizer state are those of its network; checked before any output
+        NetworkSection saved = LoadedModel.config(c.model(), List.of()).network();
+        NetworkSection resumed = config.network();
+        if (!resumed.layers().equals(saved.layers())
+                || resumed.inputWidth().isPresent() && !resumed.inputWidth().equals(saved.inputWidth())) {
+            throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
+                    + c.model().metadata().layers());
+        }
+        return new TrainJob(config, spark, out, c);
     }
 
     public SavedModel run() {

@@ -326,4 +326,12 @@ class BadDataTest {
                 fails("evaluate", "--model", model.toString(), "--data", data.toString(), "--format", "csv"));
         assertEquals(read + "(data.format); set data.format = parquet", trainFails(data));
     }
+
+    @Test
+    void aColumnNotInTheDataIsNamedWithItsRole() throws IOException {
+        Path data = csv("unlabelled.csv", "a,b", "1,2", "2,1");
+        assertEquals("label column 'label' is not in the data; its columns are [a, b]",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals("label column 'label' is not in the data; its columns are [a, b]", trainFails(data));
+    }
 }

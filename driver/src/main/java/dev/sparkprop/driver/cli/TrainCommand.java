@@ -37,6 +37,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (resume != null) {
+            if (resume.isBlank()) {
+                throw new IllegalArgumentException("--resume needs a checkpoint path");
+            }
             if (config != null) {
                 throw new IllegalArgumentException("--resume continues the checkpointed job with its own config;"
                         + " give no --config (--set still changes a key)");

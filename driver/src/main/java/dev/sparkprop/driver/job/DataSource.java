@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataFrameRows;
 import dev.sparkprop.driver.train.NumericTable;
@@ -43,8 +44,23 @@ public final class DataSource {
      */
     public static Dataset<Row> read(SparkSession spark, String key, String path, String format, boolean header,
                                     String delimiter) {
-        return read(spark, key, path, format, header, delimiter, null);
+        return read(spark, key, path, format, header, delimiter, null, DATA_FORMAT);
     }
+
+    /**
+     * As {@link #read}, for a saved model to read: in {@code format} (--format), or when that is
+     * null in the format of the data it was trained on ({@code trainedOn}), whose CSV settings
+     * apply.
+     */
+    public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
+                                            DataSection trainedOn) {
+        return read(spark, key, path, format == null ? trainedOn.format() : format, trainedOn.csvHeader(),
+                trainedOn.csvDelimiter(), null, format == null ? "(the model's data.format); add --format parquet"
+                        : "(--format); give --format parquet");
+    }
+
+    /** Where a job's format comes from, and how to read Parquet instead. */
+    private static final String DATA_FORMAT = "(data.format); set data.format = parquet";
 
     /**
      * Rows read to train on: the DataFrame and, for a CSV of numbers, the same rows parsed once
@@ -79,7 +95,7 @@ public final class DataSource {
     public static Rows readToTrain(SparkSession spark, String key, String path, String format, boolean header,
                                    String delimiter) {
         NumericTable[] numbers = new NumericTable[1];
-        Dataset<Row> rows = read(spark, key, path, format, header, delimiter, numbers);
+        Dataset<Row> rows = read(spark, key, path, format, header, delimiter, numbers, DATA_FORMAT);
         // Other formats whose every column is a number (a CSV of numbers is one already; any other is not)
         if (numbers[0] == null && !format.equalsIgnoreCase("csv") && !Columns.hasMalformed(rows)) {
             numbers[0] = NumericTable.of(rows);
@@ -87,18 +103,34 @@ public final class DataSource {
         return new Rows(rows, numbers[0]);
     }
 
-    /** @param numbers null, or where a CSV of numbers leaves its {@link NumericTable} */
+    /**
+     * @param numbers  null, or where a CSV of numbers leaves its {@link NumericTable}
+     * @param asParquet where {@code format} comes from and how to read Parquet instead, for a
+     *                 Parquet file read as CSV
+     */
     private static Dataset<Row> read(SparkSession spark, String key, String path, String format, boolean header,
-                                     String delimiter, NumericTable[] numbers) {
+                                     String delimiter, NumericTable[] numbers, String asParquet) {
         DataFrameReader reader = spark.read();
         try {
             checkExists(spark, key, path);
             Dataset<Row> df;
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "csv":
-                    List<String[]> first = header || numbers != null ? firstLines(spark, path, delimiter) : List.of();
+                    FirstLines lines = header || numbers != null ? firstLines(spark, path, delimiter)
+                            : new FirstLines(List.of(), false);
+                    List<String[]> first = lines.lines();
+                    // Parquet's magic bytes begin its first line; read as CSV, they would begin a column name
+                    if (!first.isEmpty() && first.get(0).length > 0 && first.get(0)[0] != null
+                            && first.get(0)[0].startsWith("PAR1")) {
+                        throw new IllegalArgumentException("'" + path + "' is Parquet, but it is read as csv "
+                                + asParquet);
+                    }
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
+                    }
+                    if (header && first.size() == 1 && lines.whole()) {
+                        // Spark would infer every column as text, and the message would be about that
+                        throw new IllegalArgumentException(key + " '" + path + "' has no rows, only a header line");
                     }
                     // A line with another number of fields than the header lands in the malformed-line column for
                     // the passes over the rows to report, rather than failing a task (FAILFAST) or being read as
@@ -209,7 +241,7 @@ public final class DataSource {
      * CSV parser Spark's reader uses, with its default settings: Spark's own reader would plan
      * and compile a query over every column, seconds for a table of hundreds of columns.
      */
-    private static List<String[]> firstLines(SparkSession spark, String path, String delimiter) {
+    private static FirstLines firstLines(SparkSession spark, String path, String delimiter) {
         CsvParserSettings settings = new CsvParserSettings();
         settings.getFormat().setDelimiter(delimiter);
         settings.getFormat().setQuote('"');
@@ -223,12 +255,17 @@ public final class DataSource {
         settings.setEmptyValue(null);
         CsvParser parser = new CsvParser(settings);
         List<String[]> lines = new ArrayList<>();
-        for (String line : spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES)) {
+        List<String> read = spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES);
+        for (String line : read) {
             if (!line.trim().isEmpty() && lines.size() < 2) {
                 lines.add(parser.parseLine(line));
             }
         }
-        return lines;
+        return new FirstLines(lines, read.size() < FIRST_LINES);
+    }
+
+    /** @param whole whether the data has no lines beyond those read to find {@code lines} */
+    private record FirstLines(List<String[]> lines, boolean whole) {
     }
 
     /** Lines read to find the first two that are not blank. */

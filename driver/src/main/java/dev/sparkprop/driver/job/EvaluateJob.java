@@ -25,8 +25,7 @@ public final class EvaluateJob {
     public static Evaluation run(SparkSession spark, String modelPath, String dataPath, String format, PrintStream out) {
         LoadedModel loaded = LoadedModel.read(modelPath, spark.sparkContext().hadoopConfiguration());
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.read(spark, "--data", dataPath, format == null ? trainedOn.format() : format,
-                trainedOn.csvHeader(), trainedOn.csvDelimiter());
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Preprocessing prep = loaded.model().metadata().preprocessing();
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
             prep = prep.withoutWeight();

@@ -25,6 +25,65 @@ final class OutputPaths {
         }
     }
 
+    /**
+     * Fails before any work when the output {@code path} is, contains or lies inside {@code read},
+     * a path the job reads (as Spark refuses to overwrite a path it reads from): replacing the
+     * output would delete the input, and an output inside an input directory becomes part of it.
+     * Paths are compared fully qualified on their FileSystem, with "." and ".." resolved, so "x" and
+     * "file:$PWD/x" are one.
+     *
+     * @param readKey what names {@code read} to the user, e.g. --data
+     */
+    static void checkApart(String path, String key, String read, String readKey, Configuration conf) {
+        String where = overlap(path, read, conf);
+        if (where != null) {
+            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + readKey + " '" + read
+                    + "', which this run reads; choose an output path apart from it");
+        }
+    }
+
+    /**
+     * Fails before any work when the output {@code path} is or contains the directory the job
+     * writes its checkpoints to: writing the output would delete them (an output inside that
+     * directory is kept apart from the checkpoints, which are its checkpoint-* subdirectories).
+     */
+    static void checkNotOver(String path, String key, String checkpoints, String checkpointsKey, Configuration conf) {
+        String where = overlap(path, checkpoints, conf);
+        if (where != null && !where.equals(INSIDE)) {
+            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + checkpointsKey + " '"
+                    + checkpoints + "'; writing it would delete the checkpoints, so choose another path");
+        }
+    }
+
+    private static final String INSIDE = "is inside";
+
+    /** "is", "contains" or {@link #INSIDE} for how {@code path} lies relative to {@code other}; null when apart. */
+    private static String overlap(String path, String other, Configuration conf) {
+        String a = qualified(path, conf);
+        String b = qualified(other, conf);
+        if (a.equals(b)) {
+            return "is";
+        }
+        if (b.startsWith(withSlash(a))) {
+            return "contains";
+        }
+        return a.startsWith(withSlash(b)) ? INSIDE : null;
+    }
+
+    private static String qualified(String path, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            // Through Path again: a qualified "/x" is file:///x, a qualified relative path file:/x
+            return new Path(p.getFileSystem(conf).makeQualified(p).toUri().normalize()).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static String withSlash(String uri) {
+        return uri.endsWith("/") ? uri : uri + "/";
+    }
+
     static boolean exists(String path, Configuration conf) {
         try {
             Path p = new Path(path);

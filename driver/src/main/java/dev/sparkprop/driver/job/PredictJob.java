@@ -29,11 +29,12 @@ public final class PredictJob {
             throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
         }
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
+        OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
         OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.read(spark, "--data", dataPath, format == null ? trainedOn.format() : format,
-                trainedOn.csvHeader(), trainedOn.csvDelimiter());
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
                 loaded.spec(), loaded.model().params(), trainedOn.idColumns(), loaded.config().training().blockRows(),
                 loaded.config().training().precision());

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
@@ -48,7 +49,16 @@ public final class TrainJob {
      */
     public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        return new TrainJob(LoadedModel.config(c.model(), overrides), spark, out, c);
+        JobConfig config = LoadedModel.config(c.model(), overrides);
+        // The checkpoint's weights and optimizer state are those of its network; checked before any output
+        NetworkSection saved = LoadedModel.config(c.model(), List.of()).network();
+        NetworkSection resumed = config.network();
+        if (!resumed.layers().equals(saved.layers())
+                || resumed.inputWidth().isPresent() && !resumed.inputWidth().equals(saved.inputWidth())) {
+            throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
+                    + c.model().metadata().layers());
+        }
+        return new TrainJob(config, spark, out, c);
     }
 
     public SavedModel run() {
@@ -57,6 +67,8 @@ public final class TrainJob {
         if (output.modelPath().isEmpty()) {
             throw new IllegalArgumentException("output.model_path is not set; name the directory to write the model to");
         }
+        checkApart("output.model_path", output.modelPath(), hadoop);
+        checkApart("output.report_path", output.reportPath(), hadoop);
         String overwrite = "set output.overwrite = true (--set output.overwrite=true)";
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
@@ -98,6 +110,15 @@ public final class TrainJob {
         out.printf("final %s%s epochs=%d iterations=%d seconds=%.2f%n", result.train().format("train_"),
                 validationMetrics, model.metadata().history().size(), result.iterations(), result.seconds());
         return model;
+    }
+
+    /** Fails when the output {@code key} would replace (or sit inside) the data or replace the checkpoints. */
+    private void checkApart(String key, String path, Configuration hadoop) {
+        DataSection data = config.data();
+        OutputPaths.checkApart(path, key, data.path(), "data.path", hadoop);
+        data.validationPath().ifPresent(v -> OutputPaths.checkApart(path, key, v, "data.validation_path", hadoop));
+        config.training().checkpoint().path().ifPresent(
+                c -> OutputPaths.checkNotOver(path, key, c, "training.checkpoint.path", hadoop));
     }
 
     /** @param key the job key that names {@code path} */

@@ -42,9 +42,14 @@ public final class Columns {
 
     /** Fails unless {@code available}, the data's column names, has {@code name}, naming them. */
     public static void require(List<String> available, String name) {
+        require(available, name, null);
+    }
+
+    /** As {@link #require(List, String)}, naming the column's {@code role} (e.g. label), unless null. */
+    public static void require(List<String> available, String name, String role) {
         if (!available.contains(name)) {
-            throw new IllegalArgumentException("column '" + printable(name) + "' is not in the data; its columns are "
-                    + printable(available));
+            throw new IllegalArgumentException((role == null ? "" : role + " ") + "column '" + printable(name)
+                    + "' is not in the data; its columns are " + printable(available));
         }
     }
 

@@ -54,7 +54,7 @@ public final class BatchPredictor {
         List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
         for (String id : idColumns) {
-            require(available, id, "id");
+            Columns.require(available, id, "id");
         }
         List<String> outputs = outputColumns(prep, spec);
         boolean named = prep.classes() != null;
@@ -82,7 +82,7 @@ public final class BatchPredictor {
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
         for (String f : featureColumns) {
-            require(available, f, "feature");
+            Columns.require(available, f, "feature");
             selection.add(Columns.col(f));
         }
         for (String k : kept) {
@@ -141,13 +141,6 @@ public final class BatchPredictor {
         double[] a = backprop.predict(params, precision == Precision.FLOAT32 ? block.toFloat32() : block);
         double[] z = backprop.preActivation(spec.depth());
         return new double[][] {Arrays.copyOf(a, units), Arrays.copyOf(z, units)};
-    }
-
-    private static void require(List<String> available, String name, String role) {
-        if (!available.contains(name)) {
-            throw new IllegalArgumentException(role + " column '" + Columns.printable(name) + "' is not in the data;"
-                    + " its columns are " + Columns.printable(available));
-        }
     }
 
     /** The names of the columns predictions add. */

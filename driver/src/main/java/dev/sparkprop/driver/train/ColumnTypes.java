@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -18,7 +19,9 @@ public final class ColumnTypes {
      * Fails unless {@code schema}'s columns {@code names} (the feature columns, in the
      * preprocessing's order) have the types the features read: numbers for a numeric column, ml
      * Vectors for a vector column; a categorical column takes any type. Checked once on the
-     * driver, so no row can hold text where a number belongs (the row encoder relies on it).
+     * driver, so no row can hold text where a number belongs (the row encoder relies on it). A
+     * vector column whose schema metadata gives its size (VectorAssembler's ml attributes, which
+     * Parquet keeps) must give the model's: otherwise every row would be refused.
      */
     public static void checkFeatures(StructType schema, List<String> names, Preprocessing prep) {
         for (int i = 0; i < names.size(); i++) {
@@ -30,6 +33,12 @@ public final class ColumnTypes {
                 throw new IllegalArgumentException("feature column '" + names.get(i) + "' has type "
                         + type.simpleString() + " but the model reads " + (column.isVector() ? "ml Vectors of "
                         + column.vectorSize() + " values (assemble them with VectorAssembler)" : "numbers"));
+            }
+            int size = column.isVector() ? AttributeGroup.fromStructField(schema.apply(names.get(i))).size() : -1;
+            if (size >= 0 && size != column.vectorSize()) {
+                throw new IllegalArgumentException("feature column '" + names.get(i) + "' must hold vectors of "
+                        + column.vectorSize() + " values, but its schema metadata says its vectors hold " + size
+                        + "; assemble the features the model was trained on");
             }
         }
     }

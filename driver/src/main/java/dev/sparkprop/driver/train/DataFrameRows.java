@@ -60,16 +60,11 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
      */
     private Dataset<Row> selectColumns(Preprocessing prep) {
         List<String> available = Columns.names(df);
-        List<String> wanted = new ArrayList<>();
-        prep.features().forEach(f -> wanted.add(f.name()));
-        wanted.addAll(prep.labels());
-        if (prep.weight() != null) {
-            wanted.add(prep.weight());
-        }
         List<Column> selection = new ArrayList<>();
-        for (String name : wanted) {
-            Columns.require(available, name);
-            selection.add(Columns.col(name));
+        prep.features().forEach(f -> selection.add(required(available, f.name(), "feature")));
+        prep.labels().forEach(label -> selection.add(required(available, label, "label")));
+        if (prep.weight() != null) {
+            selection.add(required(available, prep.weight(), "weight"));
         }
         ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
         ColumnTypes.checkTargets(df.schema(), prep);
@@ -77,5 +72,10 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
             selection.add(Columns.col(Columns.MALFORMED));
         }
         return df.select(selection.toArray(new Column[0]));
+    }
+
+    private static Column required(List<String> available, String name, String role) {
+        Columns.require(available, name, role);
+        return Columns.col(name);
     }
 }

@@ -230,8 +230,8 @@ public final class DataProblems implements Serializable {
             case MISSING -> column + " has missing values in " + rows;
             case NON_FINITE -> column + " has NaN or infinite values in " + rows + example;
             case TEXT -> column + " has text where numbers belong in " + rows + " (e.g. '" + t.example + "')";
-            case VECTOR_SIZE -> column + " must hold vectors of " + t.expected + " values, but " + rows + " hold "
-                    + "other values" + example;
+            case VECTOR_SIZE -> column + " must hold vectors of " + t.expected + " values, but " + rows
+                    + (t.rows == 1 ? " holds" : " hold") + " other values" + example;
             case UNKNOWN_CLASS -> column + " has classes the model does not know in " + rows + " (e.g. '"
                     + t.example + "'); its classes are " + t.expected;
             case NEGATIVE -> column + " has negative weights in " + rows + example;

@@ -165,12 +165,12 @@ public final class PreprocessingFitter {
     }
 
     private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> wanted = new ArrayList<>(columns.features());
-        wanted.addAll(columns.labels());
+        List<String> available = Columns.names(df);
+        columns.features().forEach(name -> Columns.require(available, name, "feature"));
+        columns.labels().forEach(name -> Columns.require(available, name, "label"));
         if (columns.weight() != null) {
-            wanted.add(columns.weight());
+            Columns.require(available, columns.weight(), "weight");
         }
-        wanted.forEach(name -> Columns.require(df, name));
     }
 
     /** @param text where a numeric column with text in some rows is recorded, for every such column at once */

@@ -238,4 +238,100 @@ class BadDataTest {
         assertEquals(expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
                 "--output", dir.resolve("out").toString()));
     }
+
+    @Test
+    void anOutputThatIsContainsOrIsInsideWhatTheRunReadsIsRefusedAndNothingIsReplaced() throws IOException {
+        Path data = csv("data.csv", "a,b,label", "1,2,0", "2,1,1");
+        byte[] weights = Files.readAllBytes(model.resolve("weights.bin"));
+        String m = model.toString();
+        String d = data.toString();
+        assertEquals("--output '" + m + "' is --model '" + m + "', which this run reads; choose an output path apart"
+                + " from it", fails("predict", "--model", m, "--data", d, "--output", m, "--overwrite"));
+        assertEquals("--output '" + d + "' is --data '" + d + "', which this run reads; choose an output path apart"
+                + " from it", fails("predict", "--model", m, "--data", d, "--output", d, "--overwrite"));
+        assertEquals("--output '" + dir + "' contains --data '" + d + "', which this run reads; choose an output path"
+                + " apart from it", fails("predict", "--model", m, "--data", d, "--output", dir.toString(),
+                "--overwrite"));
+        String inside = model.resolve("predictions").toString();
+        assertEquals("--output '" + inside + "' is inside --model '" + m + "', which this run reads; choose an output"
+                + " path apart from it", fails("predict", "--model", m, "--data", d, "--output", inside));
+        // The same path spelled relative to the working directory is the same path
+        String relative = Path.of("").toAbsolutePath().relativize(data).toString();
+        assertTrue(fails("predict", "--model", m, "--data", d, "--output", relative, "--overwrite")
+                .startsWith("--output '" + relative + "' is --data '" + d + "'"));
+
+        assertEquals("output.model_path '" + d + "' is data.path '" + d + "', which this run reads; choose an output"
+                + " path apart from it", trainFails(data, "output.model_path=" + d, "output.overwrite=true"));
+        Path validation = shared.resolve("good.csv");
+        assertEquals("output.report_path '" + shared + "' contains data.validation_path '" + validation + "', which"
+                + " this run reads; choose an output path apart from it", trainFails(data,
+                "data.validation_path=" + validation, "output.report_path=" + shared, "output.overwrite=true"));
+        Path checkpoints = dir.resolve("model/checkpoints");
+        assertEquals("output.model_path '" + dir.resolve("model") + "' contains training.checkpoint.path '"
+                + checkpoints + "'; writing it would delete the checkpoints, so choose another path",
+                trainFails(data, "training.checkpoint.path=" + checkpoints));
+        assertEquals(List.of("a,b,label", "1,2,0", "2,1,1"), Files.readAllLines(data), "the data is kept");
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(model.resolve("weights.bin"))), "the model too");
+    }
+
+    /** Iris's features assembled into one Vector column of {@code columns}, saved as Parquet in the test's directory. */
+    private Path irisVectors(String name, String... columns) {
+        inputs.add(name);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> iris = SparkTestSession.spark().read()
+                .option("header", true).option("inferSchema", true).csv(SparkTestSession.dataset("iris.csv"));
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(columns).setOutputCol("features")
+                .transform(iris).select("features", "label").write().parquet(dir.resolve(name).toString());
+        return dir.resolve(name);
+    }
+
+    @Test
+    void featureVectorsOfAnotherSizeThanTheModelsAreRefusedBeforeAnyRowWhenTheSchemaSaysTheirSize() {
+        Path four = irisVectors("four.parquet", "x1", "x2", "x3", "x4");
+        Path three = irisVectors("three.parquet", "x1", "x2", "x3");
+        inputs.add("vector-model");
+        MainTest.Run train = MainTest.run("train", "--set", "data.path=" + four, "--set", "data.format=parquet",
+                "--set", "data.features=[features]", "--set", "network.layers=auto,3:softmax", "--set", CE,
+                "--set", "training.epochs=1", "--set", "output.model_path=" + dir.resolve("vector-model"));
+        assertEquals(0, train.exitCode(), train.out() + train.err());
+        String expected = "feature column 'features' must hold vectors of 4 values, but its schema metadata says its"
+                + " vectors hold 3; assemble the features the model was trained on";
+        String model = dir.resolve("vector-model").toString();
+        assertEquals(expected, fails("predict", "--model", model, "--data", three.toString(), "--output",
+                dir.resolve("out").toString()));
+        assertEquals(expected, fails("evaluate", "--model", model, "--data", three.toString()));
+    }
+
+    @Test
+    void aCsvWithOnlyItsHeaderLineHasNoRowsForEveryCommand() throws IOException {
+        Path data = csv("header.csv", "a,b,label", "");
+        String expected = "'" + data + "' has no rows, only a header line";
+        assertEquals("--data " + expected, fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals("--data " + expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
+                "--output", dir.resolve("out").toString()));
+        assertEquals("data.path " + expected, trainFails(data));
+    }
+
+    @Test
+    void parquetReadAsCsvIsNamedAsParquetWithTheSettingThatReadsIt() throws IOException {
+        Path data = dir.resolve("good.parquet");
+        inputs.add("good.parquet");
+        SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(csv("good.csv", "a,b,label", "1,2,0", "2,1,1").toString()).write().parquet(data.toString());
+        String read = "'" + data + "' is Parquet, but it is read as csv ";
+        assertEquals(read + "(the model's data.format); add --format parquet",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals(read + "(the model's data.format); add --format parquet", fails("predict", "--model",
+                model.toString(), "--data", data.toString(), "--output", dir.resolve("out").toString()));
+        assertEquals(read + "(--format); give --format parquet",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString(), "--format", "csv"));
+        assertEquals(read + "(data.format); set data.format = parquet", trainFails(data));
+    }
+
+    @Test
+    void aColumnNotInTheDataIsNamedWithItsRole() throws IOException {
+        Path data = csv("unlabelled.csv", "a,b", "1,2", "2,1");
+        assertEquals("label column 'label' is not in the data; its columns are [a, b]",
+                fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        assertEquals("label column 'label' is not in the data; its columns are [a, b]", trainFails(data));
+    }
 }

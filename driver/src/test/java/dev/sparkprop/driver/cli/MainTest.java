@@ -412,4 +412,20 @@ class MainTest {
         assertTrue(page.contains("<h2>Time</h2>\n<p>3 epochs in "), page);
         assertTrue(page.contains("<tr><td>network.layers</td><td>&quot;64,64:relu,10:softmax&quot;</td></tr>"), page);
     }
+
+    @Test
+    void resumeRefusesAnotherNetworkOrNoPathInOneLineBeforeAnyOutput() {
+        Path checkpoints = dir.resolve("checkpoints");
+        Run train = run(iris("--set", "training.epochs=1", "--set", "training.checkpoint.path=" + checkpoints));
+        assertEquals(0, train.exitCode(), train.out() + train.err());
+        Run other = run("train", "--resume", checkpoints.toString(), "--set", "network.layers=4,4:relu,3:softmax",
+                "--set", "output.overwrite=true");
+        assertEquals(2, other.exitCode(), other.out() + other.err());
+        assertEquals("error: network.layers cannot change on resume; the checkpoint has 4,8:tanh,3:softmax",
+                other.err().strip());
+        assertEquals("", other.out(), "no training output");
+        Run none = run("train", "--resume", "");
+        assertEquals(2, none.exitCode(), none.out() + none.err());
+        assertEquals("error: --resume needs a checkpoint path", none.err().strip());
+    }
 }

@@ -312,4 +312,32 @@ class SparkpropClassifierTest {
         assertArrayEquals(full.weights(), resumed.weights());
         assertEquals(full.summary().epochs(), resumed.summary().epochs());
     }
+
+    @Test
+    void featureVectorsOfAnotherSizeAreRefusedByTransformWhenTheSchemaSaysTheirSize() {
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1)
+                .fit(irisFeatures());
+        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
+                .csv(SparkTestSession.dataset("iris.csv"));
+        Dataset<Row> three = new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3"})
+                .setOutputCol("features").transform(raw);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(three));
+        assertEquals("feature column 'features' must hold vectors of 4 values, but its schema metadata says its"
+                + " vectors hold 3; assemble the features the model was trained on", e.getMessage());
+    }
+
+    @Test
+    void fitCountsTheRowsWhoseFeatureVectorHasAnotherSizeWhenTheSchemaDoesNotSayIt() {
+        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
+                .csv(SparkTestSession.dataset("iris.csv")).withColumn("label", functions.col("label").cast("double"));
+        Dataset<Row> three = new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3"})
+                .setOutputCol("features").transform(raw).limit(1);
+        Dataset<Row> mixed = irisFeatures().union(three.select("features", "label"))
+                .select(functions.col("features").as("features", org.apache.spark.sql.types.Metadata.empty()),
+                        functions.col("label"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,3:softmax").setEpochs(1).fit(mixed));
+        assertTrue(e.getMessage().contains("feature column 'features' must hold vectors of 4 values, but 1 row holds"
+                + " other values (e.g. [5.1,3.5,1.4])"), e.getMessage());
+    }
 }

@@ -41,6 +41,23 @@ class DataSourceTest {
                 Columns.names(DataSource.read(spark, "data.path", bare.toString(), "csv", false, ",")));
     }
 
+    /** The first lines of one plain file, read without Spark, are the lines Spark's text reader gives. */
+    @Test
+    void aFilesLeadingLinesAreSparksTextLines() throws IOException {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < DataSource.FIRST_LINES + 5; i++) {
+            many.append("line ").append(i).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        String[] contents = {"a,b\n1,2\n", "a,b\r\n\r\n1,2\r\n", "a,b\r1,2\r\r", "\n\n  \nx\n", "é,ü\n1,2",
+            "\uFEFFa,b\n1,2\n", "", many.toString()};
+        for (int i = 0; i < contents.length; i++) {
+            Path file = Files.writeString(dir.resolve("lines" + i + ".csv"), contents[i]);
+            List<String> spark = this.spark.read().text(file.toString()).as(org.apache.spark.sql.Encoders.STRING())
+                    .takeAsList(DataSource.FIRST_LINES);
+            assertEquals(spark, DataSource.leadingLines(this.spark, file.toString()), contents[i]);
+        }
+    }
+
     @Test
     void aFileReadTwiceToTrainGivesNoSparkCacheWarningAndIsReleasedWhole() throws IOException {
         // data.validation_path = data.path reads the file twice; a second persist of one plan would make Spark warn

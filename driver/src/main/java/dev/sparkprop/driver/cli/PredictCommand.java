@@ -1,15 +1,16 @@
 package dev.sparkprop.driver.cli;
 
 import dev.sparkprop.driver.job.PredictJob;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sparkprop predict}: a saved model's predictions written as Parquet or CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes the id columns (data.id_columns of the training job) and the predictions of a saved"
-                + " model: prediction and probability_<class> per class for classification, prediction (or"
-                + " prediction_<label> per output) for regression.",
+        description = {"Writes the id columns (data.id_columns of the training job, or the --keep columns) and the"
+                + " predictions of a saved model: prediction and probability_<class> per class for classification,"
+                + " prediction (or prediction_<label> per output) for regression.",
                 "Rows with a missing or non-finite feature get null predictions; unseen categories count as none."})
 final class PredictCommand implements Callable<Integer> {
 
@@ -21,6 +22,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
     String format;
+
+    @Option(names = "--keep", split = ",", paramLabel = "<column>", description = "Input columns to copy into each"
+            + " output row before its predictions, e.g. an id to join on (default: the training job's"
+            + " data.id_columns).")
+    List<String> keep;
 
     @Option(names = "--output", required = true, description = "The directory to write the predictions to.")
     String output;
@@ -34,7 +40,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, output, outputFormat,
+        Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, keep, output, outputFormat,
                 overwrite, System.out));
         return 0;
     }

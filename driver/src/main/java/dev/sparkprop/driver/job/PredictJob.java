@@ -1,13 +1,17 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.AtomicType;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Writes a saved model's predictions for a table, as Parquet or CSV (with a header), to a
@@ -20,11 +24,13 @@ public final class PredictJob {
 
     /**
      * @param format       input format, or null for the training job's
+     * @param keep         input columns to copy beside the predictions, or null for the training
+     *                     job's data.id_columns
      * @param outputFormat parquet or csv
      * @return the number of rows written
      */
-    public static long run(SparkSession spark, String modelPath, String dataPath, String format, String outputPath,
-                           String outputFormat, boolean overwrite, PrintStream out) {
+    public static long run(SparkSession spark, String modelPath, String dataPath, String format, List<String> keep,
+                           String outputPath, String outputFormat, boolean overwrite, PrintStream out) {
         if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
             throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
         }
@@ -36,8 +42,19 @@ public final class PredictJob {
         DataSection trainedOn = loaded.config().data();
         Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
-                loaded.spec(), loaded.model().params(), trainedOn.idColumns(), loaded.config().training().blockRows(),
+                loaded.spec(), loaded.model().params(), keep == null ? trainedOn.idColumns() : keep,
+                keep == null ? "id" : "--keep", loaded.config().training().blockRows(),
                 loaded.config().training().precision());
+        if (outputFormat.equals("csv")) {
+            // Spark's CSV writer fails a task (and logs its stack trace) on a column it cannot write
+            for (StructField field : predictions.schema().fields()) {
+                if (!(field.dataType() instanceof AtomicType)) {
+                    throw new IllegalArgumentException("column '" + Columns.printable(field.name()) + "' holds "
+                            + field.dataType().simpleString() + ", which CSV cannot hold; write Parquet"
+                            + " (--output-format parquet) or keep other columns");
+                }
+            }
+        }
         String temporary = outputPath + "._tmp-" + UUID.randomUUID();
         try {
             predictions.write().format(outputFormat).option("header", true).save(temporary);

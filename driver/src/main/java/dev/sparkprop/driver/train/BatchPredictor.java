@@ -48,15 +48,25 @@ public final class BatchPredictor {
         void write(double[] a, double[] z, int off, int units, Object[] values, int at);
     }
 
-    /** The CLI's predictions: the id columns, then the named prediction and probability columns. */
+    /**
+     * The CLI's predictions: the {@code kept} columns of {@code df} (the job's id columns, or those
+     * the user names), then the named prediction and probability columns.
+     *
+     * @param keptRole what names the kept columns to the user, e.g. id
+     */
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
-                                       double[] params, List<String> idColumns, int blockRows, Precision precision) {
+                                       double[] params, List<String> kept, String keptRole, int blockRows,
+                                       Precision precision) {
         List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
-        for (String id : idColumns) {
-            Columns.require(available, id, "id");
-        }
         List<String> outputs = outputColumns(prep, spec);
+        for (String k : kept) {
+            Columns.require(available, k, keptRole);
+            if (outputs.contains(k)) {
+                throw new IllegalArgumentException(keptRole + " column '" + Columns.printable(k) + "' has the name of"
+                        + " an output column (" + Columns.printable(outputs) + "); rename it in the data");
+            }
+        }
         boolean named = prep.classes() != null;
         for (int i = 0; i < outputs.size(); i++) {
             boolean className = named && i == 0;
@@ -64,7 +74,7 @@ public final class BatchPredictor {
                     : DataTypes.DoubleType, true));
         }
         List<String> features = prep.features().stream().map(FeatureColumn::name).toList();
-        return append(spark, df, features, idColumns, prep, spec, params, blockRows, precision, fields,
+        return append(spark, df, features, kept, prep, spec, params, blockRows, precision, fields,
                 new NamedOutputs(prep, outputs.size()));
     }
 

@@ -152,6 +152,33 @@ class MainTest {
         assertEquals(1, first.getDouble(1) + first.getDouble(2) + first.getDouble(3), 1e-6);
         assertTrue(!SparkTestSession.spark().sparkContext().isStopped(), "a session the command did not start stays up");
 
+        // --keep copies input columns beside the predictions, in the rows' own order, to join on
+        Run kept = run("predict", "--model", dir.resolve("model").toString(), "--data",
+                SparkTestSession.dataset("iris.csv"), "--keep", "label,x1", "--output", dir.resolve("kept").toString(),
+                "--output-format", "csv");
+        assertEquals(0, kept.exitCode(), kept.out() + kept.err());
+        Dataset<Row> keptRows = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(dir.resolve("kept").toString());
+        assertEquals(List.of("label", "x1", "prediction", "probability_0", "probability_1", "probability_2"),
+                List.of(keptRows.columns()));
+        long right = keptRows.where("cast(label as string) = cast(prediction as string)").count();
+        assertTrue(right >= 135, right + " of 150 kept labels are the prediction");
+        // A kept column that is not there, that would clash with an output, or that CSV cannot hold
+        Path extra = dir.resolve("extra.parquet");
+        SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(SparkTestSession.dataset("iris.csv"))
+                .selectExpr("*", "label as prediction", "array(x1, x2) as pair").write().parquet(extra.toString());
+        for (String[] bad : new String[][] {{"nope", "--keep column 'nope' is not in the data"},
+            {"prediction", "--keep column 'prediction' has the name of an output column"},
+            {"pair", "column 'pair' holds array<double>, which CSV cannot hold"}}) {
+            Run refused = run("predict", "--model", dir.resolve("model").toString(), "--data", extra.toString(),
+                    "--format", "parquet", "--keep", bad[0], "--output", dir.resolve("no").toString(),
+                    "--output-format", "csv");
+            assertEquals(2, refused.exitCode(), refused.err());
+            assertTrue(refused.err().startsWith("error: " + bad[1]), refused.err());
+            assertTrue(!Files.exists(dir.resolve("no")), "nothing is written");
+        }
+
         Run again = run("predict", "--model", dir.resolve("model").toString(), "--data",
                 SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString());
         assertEquals(2, again.exitCode());

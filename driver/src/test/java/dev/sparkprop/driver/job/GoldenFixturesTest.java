@@ -97,7 +97,7 @@ class GoldenFixturesTest {
         Path golden = golden(fixture);
         String out = dir.resolve("predictions").toString();
         long rows = PredictJob.run(SparkTestSession.spark(), golden.resolve("model").toString(),
-                golden.resolve("rows.csv").toString(), null, out, "csv", false, QUIET);
+                golden.resolve("rows.csv").toString(), null, null, out, "csv", false, QUIET);
 
         List<String> expected = lines(golden.resolve("predictions.csv"));
         String[] columns = expected.get(0).split(",", -1);

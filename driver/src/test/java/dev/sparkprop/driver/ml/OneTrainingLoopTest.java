@@ -90,7 +90,7 @@ class OneTrainingLoopTest {
                 "network.loss=cross_entropy", "optimizer.learning_rate=0.05", "training.epochs=10",
                 "output.model_path=" + cliModel);
         String out = dir.resolve("predictions").toString();
-        PredictJob.run(spark, cliModel, csv, null, out, "parquet", false, QUIET);
+        PredictJob.run(spark, cliModel, csv, null, null, out, "parquet", false, QUIET);
         Map<Long, Row> byId = new java.util.HashMap<>();
         spark.read().parquet(out).collectAsList().forEach(r -> byId.put(((Number) r.get(0)).longValue(), r));
 

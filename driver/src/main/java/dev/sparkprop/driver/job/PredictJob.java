@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Writes a saved model's predictions for a table, as Parquet or CSV (with a header), to a
@@ -39,12 +40,14 @@ public final class PredictJob {
         OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
         OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
+        CollectionAccumulator<BatchPredictor.PartitionProblems> wrongSizes = spark.sparkContext()
+                .collectionAccumulator("sparkprop predict: feature vectors of another size");
         DataSection trainedOn = loaded.config().data();
         Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
                 loaded.spec(), loaded.model().params(), keep == null ? trainedOn.idColumns() : keep,
                 keep == null ? "id" : "--keep", loaded.config().training().blockRows(),
-                loaded.config().training().precision());
+                loaded.config().training().precision(), wrongSizes);
         if (outputFormat.equals("csv")) {
             // Spark's CSV writer fails a task (and logs its stack trace) on a column it cannot write
             for (StructField field : predictions.schema().fields()) {
@@ -58,6 +61,8 @@ public final class PredictJob {
         String temporary = outputPath + "._tmp-" + UUID.randomUUID();
         try {
             predictions.write().format(outputFormat).option("header", true).save(temporary);
+            // Rows the schema did not show to be unusable: refused whole rather than written as nulls
+            BatchPredictor.vectorSizeProblems(wrongSizes, "--data '" + dataPath + "'");
             OutputPaths.replace(temporary, outputPath, hadoop);
         } catch (RuntimeException e) {
             OutputPaths.deleteQuietly(temporary, hadoop);

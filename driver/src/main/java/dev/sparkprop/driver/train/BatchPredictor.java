@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,6 +27,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Adds predictions to rows, block by block on the executors, with the model's preprocessing.
@@ -53,10 +57,12 @@ public final class BatchPredictor {
      * the user names), then the named prediction and probability columns.
      *
      * @param keptRole what names the kept columns to the user, e.g. id
+     * @param wrongSizes where each partition that reads a feature vector of another size than the
+     *                   model's adds its findings, as it ends ({@link #vectorSizeProblems})
      */
     public static Dataset<Row> predict(SparkSession spark, Dataset<Row> df, Preprocessing prep, NetworkSpec spec,
                                        double[] params, List<String> kept, String keptRole, int blockRows,
-                                       Precision precision) {
+                                       Precision precision, CollectionAccumulator<PartitionProblems> wrongSizes) {
         List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
         List<String> outputs = outputColumns(prep, spec);
@@ -75,7 +81,24 @@ public final class BatchPredictor {
         }
         List<String> features = prep.features().stream().map(FeatureColumn::name).toList();
         return append(spark, df, features, kept, prep, spec, params, blockRows, precision, fields,
-                new NamedOutputs(prep, outputs.size()));
+                new NamedOutputs(prep, outputs.size()), wrongSizes);
+    }
+
+    /** A partition's problems, by its index: a retried task adds its partition's again. */
+    public record PartitionProblems(int partition, DataProblems problems) implements Serializable {
+    }
+
+    /**
+     * Fails, naming how many rows and an example, when a partition of {@link #predict} read a
+     * feature vector of another size than the model's: a row it could only give a null prediction,
+     * for want of the schema's size ({@link ColumnTypes#checkFeatures}).
+     *
+     * @param source what the rows are, e.g. --data 'x.parquet'
+     */
+    public static void vectorSizeProblems(CollectionAccumulator<PartitionProblems> wrongSizes, String source) {
+        Map<Integer, DataProblems> byPartition = new TreeMap<>();
+        wrongSizes.value().forEach(p -> byPartition.put(p.partition(), p.problems()));
+        byPartition.values().stream().reduce(DataProblems::merge).ifPresent(p -> p.check(source));
     }
 
     /**
@@ -88,6 +111,13 @@ public final class BatchPredictor {
                                       List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
                                       int blockRows, Precision precision, List<StructField> outputs,
                                       PredictionWriter writer) {
+        return append(spark, df, featureColumns, kept, prep, spec, params, blockRows, precision, outputs, writer, null);
+    }
+
+    private static Dataset<Row> append(SparkSession spark, Dataset<Row> df, List<String> featureColumns,
+                                       List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
+                                       int blockRows, Precision precision, List<StructField> outputs,
+                                       PredictionWriter writer, CollectionAccumulator<PartitionProblems> wrongSizes) {
         List<String> available = Columns.names(df);
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
@@ -118,7 +148,7 @@ public final class BatchPredictor {
         JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
             return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
-                    blockRows, outputCount);
+                    blockRows, outputCount, wrongSizes);
         });
         return spark.createDataFrame(rows, schema);
     }
@@ -186,9 +216,16 @@ public final class BatchPredictor {
         private final double[] x;
         private final List<Row> pending = new ArrayList<>();
         private int next;
+        /** The rows' problems (they get null predictions), for {@code wrongSizes}; null when not wanted. */
+        private final DataProblems problems;
+        private final CollectionAccumulator<PartitionProblems> wrongSizes;
+        private boolean reported;
 
         PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, double[] params,
-                           PredictionWriter writer, int features, int ids, int blockRows, int outputs) {
+                           PredictionWriter writer, int features, int ids, int blockRows, int outputs,
+                           CollectionAccumulator<PartitionProblems> wrongSizes) {
+            this.wrongSizes = wrongSizes;
+            this.problems = wrongSizes == null ? null : new DataProblems();
             this.in = in;
             this.encoder = encoder;
             this.backprop = backprop;
@@ -211,6 +248,13 @@ public final class BatchPredictor {
             if (in.hasNext()) {
                 fill();
             }
+            if (pending.isEmpty() && problems != null && !reported) {
+                reported = true;
+                DataProblems wrong = problems.only(DataProblems.Kind.VECTOR_SIZE);
+                if (wrong.hasProblems()) {
+                    wrongSizes.add(new PartitionProblems(TaskContext.getPartitionId(), wrong));
+                }
+            }
             return !pending.isEmpty();
         }
 
@@ -229,7 +273,7 @@ public final class BatchPredictor {
             int usable = 0;
             while (raw.size() < blockRows && in.hasNext()) {
                 Row row = in.next();
-                valid[raw.size()] = encoder.features(row, x, usable * in0, null);
+                valid[raw.size()] = encoder.features(row, x, usable * in0, problems);
                 if (valid[raw.size()]) {
                     usable++;
                 }

@@ -192,6 +192,13 @@ public final class DataProblems implements Serializable {
                 + " non-finite feature (data.missing = \"drop\"): " + String.join(", ", columns);
     }
 
+    /** A copy with only the problems of {@code kind}. */
+    DataProblems only(Kind kind) {
+        DataProblems some = new DataProblems();
+        problems.stream().filter(t -> t.kind == kind).forEach(some.problems::add);
+        return some;
+    }
+
     /**
      * @param source what the rows are, e.g. "the training data"
      * @throws InvalidDataException naming every problem found, how many rows have it, an example

@@ -299,6 +299,18 @@ class BadDataTest {
         assertEquals(expected, fails("predict", "--model", model, "--data", three.toString(), "--output",
                 dir.resolve("out").toString()));
         assertEquals(expected, fails("evaluate", "--model", model, "--data", three.toString()));
+
+        // Without the schema's size, predict finds them in its pass and writes nothing rather than nulls
+        Path bare = dir.resolve("bare.parquet");
+        inputs.add("bare.parquet");
+        SparkTestSession.spark().read().parquet(three.toString())
+                .select(org.apache.spark.sql.functions.col("features").as("features",
+                        org.apache.spark.sql.types.Metadata.empty()), org.apache.spark.sql.functions.col("label"))
+                .write().parquet(bare.toString());
+        String message = fails("predict", "--model", model, "--data", bare.toString(), "--output",
+                dir.resolve("out").toString());
+        assertTrue(message.startsWith("in --data '" + bare + "', feature column 'features' must hold vectors of 4"
+                + " values, but 150 rows hold other values (e.g. [5.1,3.5,1.4])"), message);
     }
 
     @Test

@@ -37,7 +37,8 @@ import org.apache.spark.util.CollectionAccumulator;
  * {@code prediction} (one output) or {@code prediction_<label>} per output, in original units.
  * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
  * join), unless the model imputes (data.missing = "impute"); so does a row whose vector has the
- * wrong size or whose value float32 cannot hold. An unseen category encodes as all zeros.
+ * wrong size (which {@link #predict} reports, {@link #vectorSizeProblems}) or whose value float32
+ * cannot hold. An unseen category encodes as all zeros.
  */
 public final class BatchPredictor {
 

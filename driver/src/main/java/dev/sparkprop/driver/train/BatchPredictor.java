@@ -136,7 +136,7 @@ public final class BatchPredictor {
             malformedAt = selection.size();
             selection.add(Columns.col(Columns.MALFORMED));
         }
-        ColumnTypes.checkFeatures(df.schema(), featureColumns, prep);
+        ColumnTypes.checkFeatures(df, featureColumns, prep);
         fields.addAll(outputs);
         StructType schema = DataTypes.createStructType(fields);
         RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);

@@ -6,7 +6,10 @@ import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
 /** The column types a {@link Preprocessing} reads, checked against a DataFrame's schema before any row is. */
@@ -41,6 +44,32 @@ public final class ColumnTypes {
                         + "; assemble the features the model was trained on");
             }
         }
+    }
+
+    /**
+     * {@link #checkFeatures} on {@code df}'s schema, after naming the text in a column of numbers:
+     * one value that is not a number makes Spark's CSV reader infer a column as text, and the
+     * value, not the column's type, is what the user must correct. Costs a pass over that
+     * column, only when the check is about to fail.
+     */
+    public static void checkFeatures(Dataset<Row> df, List<String> names, Preprocessing prep) {
+        for (int i = 0; i < names.size(); i++) {
+            FeatureColumn column = prep.features().get(i);
+            String name = names.get(i);
+            boolean numbersAsText = !column.categorical() && !column.isVector()
+                    && df.schema().apply(name).dataType() instanceof StringType;
+            if (!numbersAsText) {
+                continue;
+            }
+            TextColumnValues values = TextColumnValues.of(df, name);
+            if (values.texts() > 0) {
+                throw new InvalidDataException("feature column '" + name + "' has text where the model reads numbers,"
+                        + " in " + values.texts() + (values.texts() == 1 ? " row" : " rows") + " (e.g. '"
+                        + DataProblems.abbreviate(values.example()) + "'); correct such values (numbers, NaN, Inf or"
+                        + " -Inf as Spark spells them, or empty for a missing value)");
+            }
+        }
+        checkFeatures(df.schema(), names, prep);
     }
 
     /** As {@link #checkFeatures}, for the regression targets (numbers, or one Vector column) and the weight. */

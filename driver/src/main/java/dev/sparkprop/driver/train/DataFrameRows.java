@@ -66,7 +66,7 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
         if (prep.weight() != null) {
             selection.add(required(available, prep.weight(), "weight"));
         }
-        ColumnTypes.checkFeatures(df.schema(), prep.features().stream().map(FeatureColumn::name).toList(), prep);
+        ColumnTypes.checkFeatures(df, prep.features().stream().map(FeatureColumn::name).toList(), prep);
         ColumnTypes.checkTargets(df.schema(), prep);
         if (Columns.hasMalformed(df)) {
             selection.add(Columns.col(Columns.MALFORMED));

@@ -266,7 +266,7 @@ public final class DataProblems implements Serializable {
         };
     }
 
-    private static String abbreviate(String value) {
+    static String abbreviate(String value) {
         return value.length() <= 60 ? value : value.substring(0, 57) + "...";
     }
 }

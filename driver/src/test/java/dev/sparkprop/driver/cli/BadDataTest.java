@@ -232,8 +232,9 @@ class BadDataTest {
 
     @Test
     void textInANumericColumnAtEvaluateOrPredictNamesTheColumn() throws IOException {
-        Path data = csv("text.csv", "a,b,label", "1,x,0", "2,1,1");
-        String expected = "feature column 'b' has type string but the model reads numbers";
+        Path data = csv("text.csv", "a,b,label", "1,x,0", "2,1,1", "3,?,0");
+        String expected = "feature column 'b' has text where the model reads numbers, in 2 rows (e.g. 'x'); correct"
+                + " such values (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value)";
         assertEquals(expected, fails("evaluate", "--model", model.toString(), "--data", data.toString()));
         assertEquals(expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
                 "--output", dir.resolve("out").toString()));

@@ -84,37 +84,51 @@ public final class Checkpoints {
      * @throws IllegalArgumentException naming the file and the problem
      */
     public static Checkpoint read(String path, Configuration conf) {
+        Path dir = new Path(path);
+        List<Path> all = List.of();
         try {
-            Path dir = new Path(path);
             FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
             if (!fs.exists(dir)) {
                 throw new IllegalArgumentException("checkpoint " + path + " does not exist");
             }
             if (!fs.exists(new Path(dir, RESUME))) {
-                List<Path> all = checkpoints(fs, dir);
+                all = checkpoints(fs, dir);
                 if (all.isEmpty()) {
                     throw new IllegalArgumentException(path + " is neither a checkpoint (it has no " + RESUME
                             + ") nor a directory of checkpoint-<iteration> directories");
                 }
-                dir = all.get(all.size() - 1);
+                // Named under the path as given, so messages spell it as the user did
+                dir = new Path(dir, all.get(all.size() - 1).getName());
             }
-            SavedModel model = ModelDirectory.read(dir.toString(), conf);
-            Path resumeFile = new Path(dir, RESUME);
-            String source = resumeFile.toString();
-            Resume resume = StrictJson.parse(StrictJson.readFile(fs, resumeFile, MAX_RESUME_BYTES,
-                    "a checkpoint's position"), source, Checkpoints::resume);
-            double[] optimizer = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, OPTIMIZER), WHOLE),
-                    resume.optimizerValues(), source + " says optimizer_values = " + resume.optimizerValues());
-            double[] best = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, BEST), WHOLE),
-                    resume.bestValues(), source + " says best_values = " + resume.bestValues());
-            TrainerState state = new TrainerState(model.params(), optimizer, resume.iteration(), resume.epoch(),
-                    resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
-                    resume.stopped());
-            return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
-                    steps(fs, dir, state.iteration()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the checkpoint " + path + ": " + e.getMessage(), e);
+            return read(fs, dir, conf);
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e instanceof IOException ? "cannot read the checkpoint " + dir + ": " + e.getMessage()
+                    : e.getMessage();
+            // Checkpoints are written whole or not at all, but one copied in part or damaged since need
+            // not have harmed the ones before it
+            if (all.size() > 1) {
+                message += "; the checkpoint before it, " + new Path(path, all.get(all.size() - 2).getName())
+                        + ", may be whole: give it to --resume";
+            }
+            throw new IllegalArgumentException(message, e);
         }
+    }
+
+    private static Checkpoint read(FileSystem fs, Path dir, Configuration conf) throws IOException {
+        SavedModel model = ModelDirectory.read(dir.toString(), conf);
+        Path resumeFile = new Path(dir, RESUME);
+        String source = resumeFile.toString();
+        Resume resume = StrictJson.parse(StrictJson.readFile(fs, resumeFile, MAX_RESUME_BYTES,
+                "a checkpoint's position"), source, Checkpoints::resume);
+        double[] optimizer = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, OPTIMIZER), WHOLE),
+                resume.optimizerValues(), source + " says optimizer_values = " + resume.optimizerValues());
+        double[] best = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, BEST), WHOLE),
+                resume.bestValues(), source + " says best_values = " + resume.bestValues());
+        TrainerState state = new TrainerState(model.params(), optimizer, resume.iteration(), resume.epoch(),
+                resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
+                resume.stopped());
+        return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
+                steps(fs, dir, state.iteration()));
     }
 
     /** What {@value #RESUME} holds: the loop's position, early stopping's best, the lengths of the arrays beside it. */

@@ -114,6 +114,21 @@ class CheckpointsTest {
                 + " is missing; not a complete sparkprop checkpoint"), e.getMessage());
     }
 
+    @Test
+    void aDamagedNewestCheckpointUnderTheRootNamesTheOneBeforeIt() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("checkpoints"));
+        Path older = Files.move(copyOfGolden(), root.resolve("checkpoint-0000000007"));
+        Path newest = Files.move(copyOfGolden(), root.resolve("checkpoint-0000000010"));
+        Files.delete(newest.resolve(Checkpoints.OPTIMIZER));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(root.toString(), new Configuration()));
+
+        assertTrue(e.getMessage().startsWith(newest.resolve(Checkpoints.OPTIMIZER) + " is missing"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the checkpoint before it, " + older
+                + ", may be whole: give it to --resume"), e.getMessage());
+    }
+
     private Path copyOfGolden() throws IOException {
         Path copy = Files.createDirectories(tmp.resolve("checkpoint"));
         try (Stream<Path> files = Files.list(golden())) {

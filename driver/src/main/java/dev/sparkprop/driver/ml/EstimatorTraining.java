@@ -76,6 +76,17 @@ final class EstimatorTraining {
             }
             validation = rows.where(Columns.col(indicator));
             rows = rows.where(functions.not(Columns.col(indicator)));
+            // Said here, where the param is known: training would only find its data, or its validation data, empty
+            boolean noTraining = rows.isEmpty();
+            if (noTraining && !validation.isEmpty()) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is true in every row,"
+                        + " which leaves none to train on; set it true only in the rows to validate on");
+            }
+            if (!noTraining && validation.isEmpty()) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is false in every row,"
+                        + " so there is nothing to validate on; set it true in the rows to validate on, or leave the"
+                        + " param unset");
+            }
         }
         DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weightColumn(estimator), List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());

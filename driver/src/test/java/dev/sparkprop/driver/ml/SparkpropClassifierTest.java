@@ -219,6 +219,20 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void aValidationIndicatorTrueInEveryRowOrInNoneSaysSo() {
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,6:relu,3:softmax").setEpochs(1)
+                .setValidationIndicatorCol("isVal");
+        IllegalArgumentException all = assertThrows(IllegalArgumentException.class,
+                () -> classifier.fit(irisFeatures().withColumn("isVal", functions.lit(true))));
+        assertEquals("validationIndicatorCol 'isVal' is true in every row, which leaves none to train on; set it"
+                + " true only in the rows to validate on", all.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> classifier.fit(irisFeatures().withColumn("isVal", functions.lit(false))));
+        assertEquals("validationIndicatorCol 'isVal' is false in every row, so there is nothing to validate on; set"
+                + " it true in the rows to validate on, or leave the param unset", none.getMessage());
+    }
+
+    @Test
     void dottedColumnsGivenInBackticksAsSparkMlWantsThemFitTransformAndSave(@TempDir Path dir) throws Exception {
         Dataset<Row> data = irisFeatures().withColumn("w.t", functions.lit(1.0))
                 .withColumn("is.val", functions.rand(3).lt(0.2))

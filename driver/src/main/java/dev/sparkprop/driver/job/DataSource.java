@@ -1,6 +1,8 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataFrameRows;
 import dev.sparkprop.driver.train.NumericTable;
@@ -54,11 +56,22 @@ public final class DataSource {
     /**
      * As {@link #read}, for a saved model to read: in {@code format} (--format), or when that is
      * null in the format of the data it was trained on ({@code trainedOn}), whose CSV settings
-     * apply.
+     * apply. Refused up front when the model's features ({@code prep}) include a vector column
+     * and the format cannot hold one.
      */
     public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
-                                            DataSection trainedOn) {
-        return read(spark, key, path, format == null ? trainedOn.format() : format, trainedOn.csvHeader(),
+                                            DataSection trainedOn, Preprocessing prep) {
+        String effective = format == null ? trainedOn.format() : format;
+        // A model fitted through the Spark ML API reads a vector column, which only these formats hold
+        if (!effective.equals("parquet") && !effective.equals("libsvm")) {
+            prep.features().stream().filter(FeatureColumn::isVector).findFirst().ifPresent(column -> {
+                throw new IllegalArgumentException("the model reads feature column '" + Columns.printable(column.name())
+                        + "' of ml Vectors (" + column.vectorSize() + " values), which " + effective + " data cannot"
+                        + " hold; give Parquet data with that column and --format parquet, or predict in Spark with"
+                        + " the model's transform");
+            });
+        }
+        return read(spark, key, path, effective, trainedOn.csvHeader(),
                 trainedOn.csvDelimiter(), null, format == null ? "(the model's data.format); add --format parquet"
                         : "(--format); give --format parquet");
     }

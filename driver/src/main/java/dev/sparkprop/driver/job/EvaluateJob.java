@@ -25,8 +25,8 @@ public final class EvaluateJob {
     public static Evaluation run(SparkSession spark, String modelPath, String dataPath, String format, PrintStream out) {
         LoadedModel loaded = LoadedModel.read(modelPath, spark.sparkContext().hadoopConfiguration());
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
         Preprocessing prep = loaded.model().metadata().preprocessing();
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn, prep);
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
             prep = prep.withoutWeight();
         }

@@ -43,7 +43,8 @@ public final class PredictJob {
         CollectionAccumulator<BatchPredictor.PartitionProblems> wrongSizes = spark.sparkContext()
                 .collectionAccumulator("sparkprop predict: feature vectors of another size");
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn);
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn,
+                loaded.model().metadata().preprocessing());
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
                 loaded.spec(), loaded.model().params(), keep == null ? trainedOn.idColumns() : keep,
                 keep == null ? "id" : "--keep", loaded.config().training().blockRows(),

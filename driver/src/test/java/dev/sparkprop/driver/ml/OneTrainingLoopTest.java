@@ -2,6 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.config.JobConfigLoader;
@@ -13,8 +14,10 @@ import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -76,6 +79,15 @@ class OneTrainingLoopTest {
                 .evaluate(model.transform(data));
         assertEquals(accuracy, cli.accuracy(), 1e-12);
         assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+        // Without --format the model's data.format (csv for a model fitted from code) cannot hold its vectors
+        String csv = Files.writeString(dir.resolve("iris.csv"), "features,label\n").toString();
+        for (String format : Arrays.asList(null, "csv", "json")) {
+            assertEquals("the model reads feature column 'features' of ml Vectors (4 values), which "
+                    + (format == null ? "csv" : format) + " data cannot hold; give Parquet data with that column and"
+                    + " --format parquet, or predict in Spark with the model's transform",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> EvaluateJob.run(spark, saved, csv, format, QUIET)).getMessage());
+        }
     }
 
     @Test

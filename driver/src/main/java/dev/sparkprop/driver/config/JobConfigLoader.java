@@ -186,19 +186,20 @@ public final class JobConfigLoader {
             return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false));
         } catch (com.typesafe.config.ConfigException e) {
-            // the message starts with the path and line
-            problems.add("job file " + e.getMessage());
+            // the message starts with the path and line; Typesafe Config calls a missing '}' a ')'
+            problems.add("job file " + e.getMessage().replace("expecting a close parentheses ')' here, not: end of"
+                    + " file", "the file ends with a '{' still open; add the '}' that closes it"));
             return ConfigFactory.empty();
         }
     }
 
     private static Config applyOverride(Config set, String override, List<String> problems) {
         int eq = override.indexOf('=');
-        if (eq < 0) {
-            problems.add("--set " + override + ": expected key=value");
+        String key = eq < 0 ? "" : override.substring(0, eq).trim();
+        if (key.isEmpty()) {
+            problems.add("--set " + override + ": expected key=value, e.g. --set training.epochs=30");
             return set;
         }
-        String key = override.substring(0, eq).trim();
         String raw = override.substring(eq + 1).trim();
         String origin = "--set " + override;
         try {

@@ -250,9 +250,18 @@ class JobConfigLoaderTest {
                 List.of("training.epochs", "data.label=[a,", "training..seed=1")));
         assertEquals(4, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith("job file "), e.getMessage());
-        assertEquals("--set training.epochs: expected key=value", e.problems().get(1));
+        assertEquals("--set training.epochs: expected key=value, e.g. --set training.epochs=30", e.problems().get(1));
         assertTrue(e.problems().get(2).startsWith("--set data.label=[a,: 1: "), e.getMessage());
         assertTrue(e.problems().get(3).startsWith("--set training..seed=1: "), e.getMessage());
+        assertEquals(List.of("--set =5: expected key=value, e.g. --set training.epochs=30"),
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL), List.of("=5"))).problems());
+    }
+
+    @Test
+    void anUnclosedBraceIsCalledOneRatherThanAParenthesis() throws IOException {
+        String path = job("data {\n  path = \"x.csv\"\n");
+        assertEquals(List.of("job file " + path + ": 3: the file ends with a '{' still open; add the '}' that closes it"),
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of())).problems());
     }
 
     @Test

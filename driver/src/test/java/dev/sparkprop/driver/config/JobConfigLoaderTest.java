@@ -254,13 +254,15 @@ class JobConfigLoaderTest {
         assertTrue(e.problems().get(2).startsWith("--set data.label=[a,: 1: "), e.getMessage());
         assertTrue(e.problems().get(3).startsWith("--set training..seed=1: "), e.getMessage());
         assertEquals(List.of("--set =5: expected key=value, e.g. --set training.epochs=30"),
-                assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL), List.of("=5"))).problems());
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL), List.of("=5")))
+                        .problems());
     }
 
     @Test
     void anUnclosedBraceIsCalledOneRatherThanAParenthesis() throws IOException {
         String path = job("data {\n  path = \"x.csv\"\n");
-        assertEquals(List.of("job file " + path + ": 3: the file ends with a '{' still open; add the '}' that closes it"),
+        assertEquals(List.of("job file " + path + ": 3: the file ends with a '{' still open; add the '}' that"
+                + " closes it"),
                 assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of())).problems());
     }
 

@@ -19,8 +19,17 @@ public record OutputSection(String modelPath, String reportPath, boolean overwri
     static OutputSection read(ConfigReader r) {
         String modelPath = MODEL_PATH.read(r);
         String report = REPORT_PATH.read(r);
-        String reportPath = report.isEmpty() ? modelPath.replaceFirst("/+$", "") + "/report" : report;
+        String reportPath = report.isEmpty() ? defaultReportPath(modelPath) : report;
         r.record(REPORT_PATH.key(), reportPath);
         return new OutputSection(modelPath, reportPath, OVERWRITE.read(r));
+    }
+
+    /** Whether the report goes where it goes when output.report_path is "": beside the model. */
+    public boolean reportBesideModel() {
+        return reportPath.equals(defaultReportPath(modelPath));
+    }
+
+    private static String defaultReportPath(String modelPath) {
+        return modelPath.replaceFirst("/+$", "") + "/report";
     }
 }

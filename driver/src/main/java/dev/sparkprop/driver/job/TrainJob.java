@@ -49,9 +49,16 @@ public final class TrainJob {
      */
     public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        JobConfig config = LoadedModel.config(c.model(), overrides);
+        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
+        List<String> settings = new ArrayList<>();
+        if (checkpointed.output().reportBesideModel()) {
+            // Saved resolved; as "" again, it follows an output.model_path given now (unless one is given too)
+            settings.add(OutputSection.REPORT_PATH.key() + "=");
+        }
+        settings.addAll(overrides);
+        JobConfig config = LoadedModel.config(c.model(), settings);
         // The checkpoint's weights and optimizer state are those of its network; checked before any output
-        NetworkSection saved = LoadedModel.config(c.model(), List.of()).network();
+        NetworkSection saved = checkpointed.network();
         NetworkSection resumed = config.network();
         if (!resumed.layers().equals(saved.layers())
                 || resumed.inputWidth().isPresent() && !resumed.inputWidth().equals(saved.inputWidth())) {

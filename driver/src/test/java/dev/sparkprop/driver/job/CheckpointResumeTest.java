@@ -2,6 +2,7 @@ package dev.sparkprop.driver.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -270,6 +271,25 @@ class CheckpointResumeTest {
         }
         SavedModel resumed = TrainJob.resuming(root.toString(), List.of(), spark, QUIET).run();
         assertArrayEquals(full.params(), resumed.params());
+    }
+
+    @Test
+    void aResumeIntoAnotherModelPathWritesItsReportThereUnlessTheReportPathWasSet() throws IOException {
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("elsewhere");
+        new TrainJob(JobConfigLoader.load(null, job(root.toString(), 1)), spark, QUIET).run();
+        Path firstHistory = dir.resolve("model").resolve("report").resolve("history.csv");
+        byte[] before = Files.readAllBytes(firstHistory);
+
+        TrainJob.resuming(root.toString(), List.of("output.model_path=" + dir.resolve("second")), spark, QUIET).run();
+        assertTrue(Files.exists(dir.resolve("second").resolve("report").resolve("history.csv")));
+        assertArrayEquals(before, Files.readAllBytes(firstHistory), "the first run's report is untouched");
+
+        Path chosen = dir.resolve("chosen-report");
+        TrainJob.resuming(root.toString(), List.of("output.model_path=" + dir.resolve("third"),
+                "output.report_path=" + chosen), spark, QUIET).run();
+        assertTrue(Files.exists(chosen.resolve("history.csv")));
+        assertFalse(Files.exists(dir.resolve("third").resolve("report")));
     }
 
     @Test

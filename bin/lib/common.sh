@@ -21,7 +21,7 @@
 #                            ARCHIVE, a class-data sharing archive of CLASSPATH's classes, when it
 #                            is newer than CLASSPATH's jars; else, when WRITE is 1, the flags that
 #                            write it at exit to ARCHIVE.tmp.$$ (class_archive_written moves it
-#                            into place); else none
+#                            into place); else none. Removes what an interrupted run left
 #   class_archive_written ARCHIVE RC
 #                            after a run with class_archive_flags' writing flags: keeps the archive
 #                            it wrote when RC is 0 (a run that failed may have loaded few classes)
@@ -85,9 +85,13 @@ spark_java_command() {
 # rewritten then); the time check here keeps it from going stale. It is written to a temporary
 # name and renamed, as two commands may run at once.
 class_archive_flags() {
-  local archive=$1 write=$3 jars
+  local archive=$1 write=$3 jars tmp
   IFS=: read -ra jars <<<"$2"
   class_archive=()
+  # Left by a run whose JVM was signalled while it wrote the archive: its process is gone
+  for tmp in "$archive".tmp.*; do
+    [ ! -e "$tmp" ] || kill -0 "${tmp##*.}" 2>/dev/null || rm -f "$tmp"
+  done
   if [ -f "$archive" ] && [ -z "$(find "${jars[@]}" -newer "$archive" -print -quit)" ]; then
     class_archive=("-XX:SharedArchiveFile=$archive" "-Xlog:cds*=off")
   elif [ "$write" = 1 ]; then

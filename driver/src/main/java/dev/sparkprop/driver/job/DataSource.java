@@ -339,17 +339,30 @@ public final class DataSource {
      * Fails when the CSV header names a column twice, or names two columns alike but for case
      * (Spark matches column names case-insensitively). Spark's reader would rename them ({@code a}
      * twice becomes {@code a0} and {@code a1}) and training would go on with names the user
-     * never wrote.
+     * never wrote. So does a column without a name, which Spark would call {@code _c<i>}: a
+     * trailing comma, or the index column pandas' {@code to_csv} writes, which would otherwise
+     * become a feature.
      *
      * @param header the first line, split as Spark's CSV reader splits it
      */
     private static void checkHeader(String path, String[] header) {
         Map<String, List<Integer>> positions = new LinkedHashMap<>();
+        List<Integer> unnamed = new ArrayList<>();
         for (int i = 0; i < header.length; i++) {
             String name = header[i];
             if (name != null && !name.isEmpty()) {
                 positions.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
+            } else {
+                unnamed.add(i);
             }
+        }
+        if (!unnamed.isEmpty()) {
+            boolean last = unnamed.equals(List.of(header.length - 1));
+            throw new IllegalArgumentException("the CSV header of '" + path + "' has no name for column"
+                    + (unnamed.size() == 1 ? " " : "s ") + ordinals(unnamed) + " of " + header.length
+                    + (last ? " (a trailing delimiter?)" : unnamed.equals(List.of(0)) ? " (an index column?)" : "")
+                    + "; name " + (unnamed.size() == 1 ? "it" : "them") + " in the header, or remove "
+                    + (unnamed.size() == 1 ? "it" : "them") + " from every line");
         }
         List<String> problems = new ArrayList<>();
         for (List<Integer> at : positions.values()) {
@@ -413,7 +426,7 @@ public final class DataSource {
     /** 1-based positions as "1 and 2" or "1, 2 and 5". */
     private static String ordinals(List<Integer> at) {
         List<String> numbers = at.stream().map(i -> Integer.toString(i + 1)).toList();
-        return String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+        return numbers.size() == 1 ? numbers.get(0) : String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
     }
 
     private static String quotedList(List<String> names) {

@@ -132,6 +132,22 @@ class DataSourceTest {
     }
 
     @Test
+    void aCsvHeaderWithAColumnWithoutANameIsAnErrorNamingItsPosition() throws IOException {
+        Path trailing = Files.write(dir.resolve("trailing.csv"), List.of("x1,x2,label,", "1,2,0,", "2,1,1,"));
+        assertEquals("the CSV header of '" + trailing + "' has no name for column 4 of 4 (a trailing delimiter?); name"
+                + " it in the header, or remove it from every line", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, "data.path", trailing.toString(), "csv", true, ",")).getMessage());
+        Path index = Files.write(dir.resolve("index.csv"), List.of(",x1,label", "0,1,0", "1,2,1"));
+        assertEquals("the CSV header of '" + index + "' has no name for column 1 of 3 (an index column?); name it in"
+                + " the header, or remove it from every line", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.readToTrain(spark, "data.path", index.toString(), "csv", true, ",")).getMessage());
+        Path two = Files.write(dir.resolve("two.csv"), List.of("x1,,x3,,label", "1,2,3,4,0"));
+        assertEquals("the CSV header of '" + two + "' has no name for columns 2 and 4 of 5; name them in the header,"
+                + " or remove them from every line", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, "data.path", two.toString(), "csv", true, ",")).getMessage());
+    }
+
+    @Test
     void aCsvHeaderNamingAColumnTwiceIsAnErrorNamingItAndItsPositions() throws IOException {
         Path twice = Files.write(dir.resolve("twice.csv"), List.of("a,a,label", "1,2,0"));
         assertEquals("the CSV header of '" + twice + "' names column 'a' twice (columns 1 and 2); rename one of them",

@@ -294,8 +294,15 @@ public final class Training {
             }
         }
         // Local steps change what a step is, so the line says when they ran; k = 1 is the plain line.
-        String mode = settings.localSteps() == 1 ? "" : String.format(", %d local steps per job, outer %s",
-                settings.localSteps(), settings.outerOptimizer().name());
+        int k = settings.localSteps();
+        int steps = DistributedTrainer.stepsPerEpoch(train, settings);
+        // A job never spans two epochs: a k above an epoch's steps runs as that many, which is said with the fix
+        String fewer = k <= steps ? "" : String.format(" (%d here: an epoch has %d step%s; %s)", steps, steps,
+                steps == 1 ? "" : "s", settings.batchRows() == 0
+                        ? "set training.iterations_per_epoch to " + k + " or more"
+                        : "fewer training.batch_rows make more");
+        String mode = k == 1 ? "" : String.format(", %d local steps per job%s, outer %s", k, fewer,
+                settings.outerOptimizer().name());
         progress.line(String.format("training %s on %d rows in %d partitions%s%s", settings.network(), train.rows(),
                 train.partitions(), mode, validation == null ? "" : ", validating on " + validation.rows()));
     }

@@ -204,6 +204,11 @@ public final class DistributedTrainer {
         return slices > 0 ? slices : Math.max(1, settings.iterationsPerEpoch());
     }
 
+    /** {@link #stepsPerEpoch(int, TrainingSettings)} of {@code data}. */
+    public static int stepsPerEpoch(TrainingData data, TrainingSettings settings) {
+        return stepsPerEpoch(slices(data, settings), settings);
+    }
+
     private static int nonFinite(double[] values) {
         int n = 0;
         for (double v : values) {

@@ -64,4 +64,13 @@ class LocalStepsJobTest {
                 SparkTestSession.spark(), new PrintStream(new ByteArrayOutputStream())).run();
         assertFalse(Arrays.equals(model.params(), unweighted.params()));
     }
+
+    @Test
+    void aKAboveTheStepsOfAnEpochIsSaidToRunAsThemWithTheFix() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TrainJob(JobConfigLoader.load(null, job("full-batch", "training.batch_rows=0", "training.epochs=2",
+                "optimizer.kind=sgd")), SparkTestSession.spark(), new PrintStream(out, true)).run();
+        assertTrue(out.toString().contains("partitions, 4 local steps per job (1 here: an epoch has 1 step; set"
+                + " training.iterations_per_epoch to 4 or more), outer average"), out.toString());
+    }
 }

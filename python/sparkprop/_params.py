@@ -1,14 +1,15 @@
-"""The estimators' params, defined at import time from the table the JVM wrote into the jar.
+"""The estimators' and models' params, defined at import time from the table the JVM wrote into
+the jar.
 
 Each Java param becomes a Python ``Param`` with the same name, doc and default. Its attribute
 is the Java accessor's name (``learningRate`` for ``optimizer.learning_rate``), with
-``getLearningRate``/``setLearningRate`` beside it, as in Java. Dotted names are not Python
-identifiers, so ``getattr(estimator, "optimizer.learning_rate")`` is answered by
+``getLearningRate``/``setLearningRate`` beside it, as in Java (a model has the getter only).
+Dotted names are not Python identifiers, so ``getattr(estimator, "optimizer.learning_rate")`` is answered by
 ``__getattr__``: PySpark looks params up by name that way (``getOrDefault("optimizer...")``,
 ``_set(**{name: value})``), and a second attribute per param would list it twice.
 """
 
-from typing import Any, Callable, Dict, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, Tuple, Type, TypeVar
 
 from pyspark.ml.param import Param, Params, TypeConverters
 
@@ -56,6 +57,8 @@ class JavaParamsByName(Params):
 
     #: Java param name to attribute name, for the params whose names are not identifiers.
     _attribute_of: Dict[str, str] = {}
+    #: The names of the params the Java class has no setter for (a model's training params).
+    _read_only: FrozenSet[str] = frozenset()
 
     def __getattr__(self, name: str) -> Any:
         attribute = type(self)._attribute_of.get(name)
@@ -70,8 +73,10 @@ class JavaParamsByName(Params):
         if not self.isDefined(resolved):
             attribute = type(self)._attribute_of.get(resolved.name, resolved.name)
             setter = "set" + attribute[0].upper() + attribute[1:]
-            raise SparkpropError(f"param {_shown(attribute, resolved.name)} is not set and has no default; set it"
-                                 f" with {setter}(...) or {type(self).__name__}({attribute}=...)")
+            how = ""
+            if hasattr(self, setter):
+                how = f"; set it with {setter}(...) or {type(self).__name__}({attribute}=...)"
+            raise SparkpropError(f"param {_shown(attribute, resolved.name)} is not set and has no default{how}")
         return super().getOrDefault(resolved)
 
     def _set_checked(self: P, **kwargs: Any) -> P:
@@ -100,7 +105,8 @@ def _setter(attribute: str) -> Callable[..., Any]:
 
 
 def define_params(java_class: str) -> Callable[[Type[P]], Type[P]]:
-    """Class decorator: the params of ``java_class`` (its Java class name), their getters and setters.
+    """Class decorator: the params of ``java_class`` (its Java class name), their getters, and
+    the setters the Java class has (a model has none for its training params, as in Java).
 
     The params PySpark's base classes define too (``featuresCol``, ``thresholds``, ...) are
     replaced by the JVM's, which are the same params with the JVM's doc.
@@ -110,6 +116,7 @@ def define_params(java_class: str) -> Callable[[Type[P]], Type[P]]:
         rows = param_table()[java_class]
         attribute_of = {}
         defaults = {}
+        read_only = set()
         for row in rows:
             name, attribute = row["name"], row["accessor"]
             inherited = getattr(cls, attribute, None)
@@ -119,17 +126,23 @@ def define_params(java_class: str) -> Callable[[Type[P]], Type[P]]:
             converter = _checked(row["type"], attribute, name)
             setattr(cls, attribute, Param(Params._dummy(), name, row["doc"], typeConverter=converter))
             suffix = attribute[0].upper() + attribute[1:]
-            getter, setter = _getter(attribute), _setter(attribute)
-            getter.__name__, setter.__name__ = "get" + suffix, "set" + suffix
+            getter = _getter(attribute)
+            getter.__name__ = "get" + suffix
             getter.__doc__ = f"Gets the value of :py:attr:`{attribute}` ({name}) or its default."
-            setter.__doc__ = f"Sets :py:attr:`{attribute}` ({name}): {row['doc']}"
             setattr(cls, getter.__name__, getter)
-            setattr(cls, setter.__name__, setter)
+            if row["setter"]:
+                setter = _setter(attribute)
+                setter.__name__ = "set" + suffix
+                setter.__doc__ = f"Sets :py:attr:`{attribute}` ({name}): {row['doc']}"
+                setattr(cls, setter.__name__, setter)
+            else:
+                read_only.add(name)
             if name != attribute:
                 attribute_of[name] = attribute
             if "default" in row:
                 defaults[attribute] = row["default"]
         cls._attribute_of = attribute_of
+        cls._read_only = frozenset(read_only)
         cls._java_class = java_class
         cls._java_defaults = defaults
         return cls

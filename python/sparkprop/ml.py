@@ -102,8 +102,9 @@ class _Estimator(JavaParamsByName, _Writable):
         return _Reader(cls)
 
 
-class _Model(_Writable, HasTrainingSummary["TrainingSummary"]):
-    """What both models add to PySpark's: the training summary, weights and settings, errors, reading."""
+class _Model(JavaParamsByName, _Writable, HasTrainingSummary["TrainingSummary"]):
+    """What both models add to PySpark's: the JVM's params (the values the estimator was fitted
+    with, read-only as in Java), the training summary, weights and settings, errors, reading."""
 
     _java_class: str
 
@@ -122,6 +123,17 @@ class _Model(_Writable, HasTrainingSummary["TrainingSummary"]):
     def trainingSetting(self, key: str) -> Any:
         """One setting the model was trained with, as a plain value, e.g. 0.01 for optimizer.learning_rate."""
         return self._call_java("trainingSetting", key)  # type: ignore[attr-defined]
+
+    def _transfer_params_to_java(self) -> None:
+        # PySpark sends every default before each transform and copy, a few py4j round trips a
+        # param. The JVM model has the training params' defaults already (fit copies them, load
+        # restores them), and only set values can change them here, so their defaults stay home
+        defaults = self._defaultParamMap
+        self._defaultParamMap = {p: v for p, v in defaults.items() if p.name not in self._read_only}
+        try:
+            super()._transfer_params_to_java()  # type: ignore[misc]
+        finally:
+            self._defaultParamMap = defaults
 
     def _call_java(self, name: str, *args: Any) -> Any:
         # Every JVM method PySpark's models call this way (predict, predictRaw, predictProbability, ...)
@@ -188,6 +200,7 @@ class SparkpropRegressor(
 
 
 @inherit_doc
+@define_params(f"{_PACKAGE}.SparkpropClassificationModel")
 class SparkpropClassificationModel(
     _Model,
     _JavaProbabilisticClassificationModel[Vector],
@@ -196,10 +209,9 @@ class SparkpropClassificationModel(
     """A trained classifier: ``transform`` adds rawPrediction (the logits), probability and prediction.
 
     ``save`` writes the model directory ``sparkprop evaluate`` and ``predict`` read; ``load`` also
-    reads one that ``sparkprop train`` wrote.
+    reads one that ``sparkprop train`` wrote. The estimator's params are the model's, with the
+    values it was fitted with (``getLearningRate()``, ``explainParams()``).
     """
-
-    _java_class = f"{_PACKAGE}.SparkpropClassificationModel"
 
     @property
     def classes(self) -> List[str]:
@@ -209,14 +221,14 @@ class SparkpropClassificationModel(
 
 
 @inherit_doc
+@define_params(f"{_PACKAGE}.SparkpropRegressionModel")
 class SparkpropRegressionModel(
     _Model,
     _JavaRegressionModel[Vector],
     JavaMLReadable["SparkpropRegressionModel"],
 ):
-    """A trained regressor: ``transform`` adds the prediction in the target's units."""
-
-    _java_class = f"{_PACKAGE}.SparkpropRegressionModel"
+    """A trained regressor: ``transform`` adds the prediction in the target's units. Params as
+    for :py:class:`SparkpropClassificationModel`."""
 
 
 class TrainingSummary(JavaWrapper):

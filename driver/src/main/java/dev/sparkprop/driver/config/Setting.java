@@ -25,8 +25,9 @@ import java.util.function.Predicate;
  *   <li>use it ({@code config.training().foo()}; the trainer reads it as
  *       {@code settings.training().foo()});</li>
  *   <li>for a {@link #param()}, give it its accessor in {@code SparkpropParams}
- *       ({@code default IntParam foo()}), with {@code getFoo} and {@code setFoo}: Spark ML finds
- *       an estimator's params by such methods, and so does the PySpark wrapper.</li>
+ *       ({@code default IntParam foo()}) with {@code getFoo}, and {@code setFoo} in
+ *       {@code SparkpropEstimatorParams}: Spark ML finds the params of an estimator and of its
+ *       models by such methods, and so does the PySpark wrapper.</li>
  * </ol>
  * Nothing else: the job-file reader, {@code --set}, the effective config, the checks and their
  * messages, {@code TrainingSettings}, and the Spark ML param's name, type, default, doc and value

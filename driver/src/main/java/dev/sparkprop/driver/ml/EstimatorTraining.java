@@ -39,7 +39,7 @@ final class EstimatorTraining {
      * column params stand for. The I/O keys record that the data was a DataFrame and that
      * {@code fit} writes nothing.
      */
-    static JobConfig config(SparkpropParams<?> estimator, String featuresCol, String labelCol) {
+    static JobConfig config(SparkpropParams estimator, String featuresCol, String labelCol) {
         Map<String, Object> values = new LinkedHashMap<>(estimator.trainingParams().values(estimator));
         String name = estimator.getClass().getSimpleName();
         values.put("data.path", "(a DataFrame given to " + name + ".fit)");
@@ -59,7 +59,7 @@ final class EstimatorTraining {
      * @param config  {@link #config} of the estimator
      * @param classes the class names in index order, or null for regression
      */
-    static Training.Result fit(SparkpropParams<?> estimator, JobConfig config, Dataset<?> dataset,
+    static Training.Result fit(SparkpropParams estimator, JobConfig config, Dataset<?> dataset,
                                List<String> classes) {
         Dataset<Row> rows = dataset.toDF();
         Dataset<Row> validation = null;
@@ -139,7 +139,7 @@ final class EstimatorTraining {
         return df.withColumn(label, Columns.col(label).cast(DataTypes.DoubleType), attribute);
     }
 
-    private static String weightColumn(SparkpropParams<?> estimator) {
+    private static String weightColumn(SparkpropParams estimator) {
         if (!estimator.isDefined(estimator.weightCol())) {
             return null;
         }

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,10 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.param.StringArrayParam;
 
 /**
- * The estimators' params as the JVM reports them (name, Java accessor, value type,
- * documentation, default), written as JSON into the application jar by the build ({@value #RESOURCE}), so the
- * Python wrappers define the same params at import time without copying them by hand.
+ * The estimators' and models' params as the JVM reports them (name, Java accessor, value type,
+ * documentation, whether the class has a setter, default), written as JSON into the application
+ * jar by the build ({@value #RESOURCE}), so the Python wrappers define the same params at import
+ * time without copying them by hand.
  *
  * <p>{@code java ParamTable OUTPUT_FILE}
  */
@@ -47,13 +49,43 @@ public final class ParamTable {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, table());
     }
 
-    /** Estimator class name to its params, in Spark's order (by name). */
+    /** Estimator and model class name to its params, in Spark's order (by name). */
     static Map<String, List<Map<String, Object>>> table() {
         Map<String, List<Map<String, Object>>> table = new LinkedHashMap<>();
-        for (Params estimator : List.<Params>of(new SparkpropClassifier(), new SparkpropRegressor())) {
-            table.put(estimator.getClass().getName(), params(estimator));
-        }
+        put(table, new SparkpropClassifier(), SparkpropClassificationModel.class);
+        put(table, new SparkpropRegressor(), SparkpropRegressionModel.class);
         return table;
+    }
+
+    /**
+     * The estimator's params, and its model's: the same params (a model holds what its estimator
+     * was fitted with), without defaults, which a model takes from its estimator or its saved
+     * form, and with the setters the model class has.
+     */
+    private static void put(Map<String, List<Map<String, Object>>> table, Params estimator, Class<?> model) {
+        List<Map<String, Object>> rows = params(estimator);
+        table.put(estimator.getClass().getName(), rows);
+        List<Map<String, Object>> modelRows = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            String accessor = (String) row.get("accessor");
+            try {
+                model.getMethod(accessor);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(model.getSimpleName() + " lacks the accessor " + accessor + " of "
+                        + estimator.getClass().getSimpleName() + "'s param " + row.get("name"), e);
+            }
+            Map<String, Object> modelRow = new LinkedHashMap<>(row);
+            modelRow.remove("default");
+            modelRow.put("setter", hasSetter(model, accessor));
+            modelRows.add(modelRow);
+        }
+        table.put(model.getName(), modelRows);
+    }
+
+    /** Whether {@code type} has a public {@code setFoo(value)} for the accessor {@code foo}. */
+    private static boolean hasSetter(Class<?> type, String accessor) {
+        String setter = "set" + Character.toUpperCase(accessor.charAt(0)) + accessor.substring(1);
+        return Arrays.stream(type.getMethods()).anyMatch(m -> m.getName().equals(setter) && m.getParameterCount() == 1);
     }
 
     private static List<Map<String, Object>> params(Params owner) {
@@ -66,6 +98,7 @@ public final class ParamTable {
             row.put("accessor", accessor.getName());
             row.put("type", valueType(param, accessor));
             row.put("doc", param.doc());
+            row.put("setter", hasSetter(owner.getClass(), accessor.getName()));
             if (owner.hasDefault(param)) {
                 row.put("default", owner.getDefault(param).get());
             }

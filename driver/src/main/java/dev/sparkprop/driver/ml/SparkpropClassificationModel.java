@@ -36,12 +36,14 @@ import scala.Tuple3;
  */
 public final class SparkpropClassificationModel
         extends ProbabilisticClassificationModel<Vector, SparkpropClassificationModel>
-        implements MLWritable, SparkpropModel {
+        // SparkpropParams again: py4j (PySpark) finds default methods only in the interfaces a class names
+        implements MLWritable, SparkpropModel, SparkpropParams, SparkpropClassifierParams {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
     private final FittedNetwork network;
+    private final TrainingParams trainingParams;
     /** What the class indices stand for (the label column's StringIndexer values), or null: the saved classes. */
     private final List<String> classNames;
 
@@ -66,6 +68,7 @@ public final class SparkpropClassificationModel
                     + classNames.size() + " class names " + classNames);
         }
         this.network = new FittedNetwork(saved);
+        this.trainingParams = TrainingParams.ofModel(this, true, saved.metadata().config());
         this.classNames = classNames == null ? null : List.copyOf(classNames);
     }
 
@@ -77,6 +80,11 @@ public final class SparkpropClassificationModel
     @Override
     public FittedNetwork network() {
         return network;
+    }
+
+    @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
-import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -28,7 +26,7 @@ import scala.Option;
  * A dense network classifier as a Spark ML estimator: labels are class indices 0..k-1 (as
  * {@code StringIndexer} makes them) in {@code labelCol}, features an ml Vector in
  * {@code featuresCol}. Training settings are params named as the job config's keys (see
- * {@link SparkpropParams}); {@code fit} runs the same training as {@code sparkprop train}.
+ * {@link SparkpropEstimatorParams}); {@code fit} runs the same training as {@code sparkprop train}.
  *
  * <pre>{@code
  * SparkpropClassifier classifier = new SparkpropClassifier()
@@ -38,7 +36,9 @@ import scala.Option;
  */
 public final class SparkpropClassifier
         extends ProbabilisticClassifier<Vector, SparkpropClassifier, SparkpropClassificationModel>
-        implements SparkpropParams<SparkpropClassifier>, DefaultParamsWritable {
+        // SparkpropParams again: py4j (PySpark) finds default methods only in the interfaces a class names
+        implements SparkpropEstimatorParams<SparkpropClassifier>, SparkpropParams, SparkpropClassifierParams,
+        DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -60,7 +60,7 @@ public final class SparkpropClassifier
     private SparkpropClassifier(PendingUid pending) {
         super();
         this.uid = pending.take();
-        this.trainingParams = new TrainingParams(this, true, "cross_entropy");
+        this.trainingParams = TrainingParams.ofEstimator(this, true, "cross_entropy");
     }
 
     @Override
@@ -71,15 +71,6 @@ public final class SparkpropClassifier
     @Override
     public TrainingParams trainingParams() {
         return trainingParams;
-    }
-
-    /** training.class_weights: "", "balanced", or one weight per class, e.g. "1,1,5". */
-    public Param<String> classWeights() {
-        return trainingParams.get(TrainingSection.CLASS_WEIGHTS);
-    }
-
-    public String getClassWeights() {
-        return $(classWeights());
     }
 
     public SparkpropClassifier setClassWeights(String value) {

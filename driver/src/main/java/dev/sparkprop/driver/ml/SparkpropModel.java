@@ -2,8 +2,11 @@ package dev.sparkprop.driver.ml;
 
 import java.util.Map;
 
-/** What both sparkprop models offer beyond Spark's model API, from their saved form. */
-public interface SparkpropModel {
+/**
+ * What both sparkprop models offer beyond Spark's model API, from their saved form, and the
+ * training params ({@link SparkpropParams}) with the values the model was fitted with.
+ */
+public interface SparkpropModel extends SparkpropParams {
 
     /** The trained network, shared by the model and its copies. */
     FittedNetwork network();

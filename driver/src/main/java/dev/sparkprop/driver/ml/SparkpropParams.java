@@ -15,25 +15,23 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /**
- * The training params the sparkprop estimators share: one per training key of the job config,
- * named as the key, so {@code setLearningRate(0.01)} sets {@code optimizer.learning_rate} and
- * {@code explainParams()} shows the documentation of {@code reference.conf}. Each param's
- * accessor, getter and setter follow Spark's naming ({@code learningRate()},
- * {@code getLearningRate()}, {@code setLearningRate(v)}). Spark ML finds an estimator's params
- * by their accessors, so each key its declaration makes a param needs one here
- * (SparkpropParamsTest says which lacks one).
+ * The training params of the sparkprop estimators and of the models they fit: one per training
+ * key of the job config, named as the key, so {@code getLearningRate()} reads
+ * {@code optimizer.learning_rate} and {@code explainParams()} shows the documentation of
+ * {@code reference.conf}. Each param's accessor and getter follow Spark's naming
+ * ({@code learningRate()}, {@code getLearningRate()}); the estimators' setters are in
+ * {@link SparkpropEstimatorParams}. Spark ML finds a stage's params by their accessors, so each
+ * key its declaration makes a param needs one here (SparkpropParamsTest says which lacks one).
  *
- * @param <T> the estimator, returned by the setters for chaining
+ * <p>On a model, as on Spark's own models, the params hold what its estimator was fitted with
+ * ({@code fit} copies them); a model loaded from a directory that has no Spark param metadata
+ * ({@code sparkprop train}'s) has the settings it was trained with as defaults. Predictions
+ * never read them: they follow the saved model.
  */
-public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
+public interface SparkpropParams extends Params {
 
-    /** The params themselves, created by the estimator's constructor. */
+    /** The params themselves, created by the stage's constructor. */
     TrainingParams trainingParams();
-
-    @SuppressWarnings("unchecked")
-    private T self() {
-        return (T) this;
-    }
 
     /** The weight column (data.weight); not set means every row weighs 1. */
     default Param<String> weightCol() {
@@ -42,11 +40,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getWeightCol() {
         return $(weightCol());
-    }
-
-    default T setWeightCol(String value) {
-        set(weightCol(), value);
-        return self();
     }
 
     /** A checkpoint to continue from, as train --resume; not set: train from the start. */
@@ -58,11 +51,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(resumeFrom());
     }
 
-    default T setResumeFrom(String value) {
-        set(resumeFrom(), value);
-        return self();
-    }
-
     /** A boolean column, true for validation rows and false for training rows. */
     default Param<String> validationIndicatorCol() {
         return trainingParams().validationIndicatorCol;
@@ -70,11 +58,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getValidationIndicatorCol() {
         return $(validationIndicatorCol());
-    }
-
-    default T setValidationIndicatorCol(String value) {
-        set(validationIndicatorCol(), value);
-        return self();
     }
 
     /** network.layers. */
@@ -86,11 +69,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(layers());
     }
 
-    default T setLayers(String value) {
-        set(layers(), value);
-        return self();
-    }
-
     /** network.loss. */
     default Param<String> loss() {
         return trainingParams().get(NetworkSection.LOSS);
@@ -98,11 +76,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getLoss() {
         return $(loss());
-    }
-
-    default T setLoss(String value) {
-        set(loss(), value);
-        return self();
     }
 
     /** network.initializer. */
@@ -114,11 +87,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(initializer());
     }
 
-    default T setInitializer(String value) {
-        set(initializer(), value);
-        return self();
-    }
-
     /** optimizer.kind. */
     default Param<String> optimizer() {
         return trainingParams().get(OptimizerSection.KIND);
@@ -126,11 +94,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getOptimizer() {
         return $(optimizer());
-    }
-
-    default T setOptimizer(String value) {
-        set(optimizer(), value);
-        return self();
     }
 
     /** optimizer.learning_rate. */
@@ -142,11 +105,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Double) $(learningRate());
     }
 
-    default T setLearningRate(double value) {
-        set(learningRate(), value);
-        return self();
-    }
-
     /** optimizer.schedule. */
     default Param<String> schedule() {
         return trainingParams().get(OptimizerSection.SCHEDULE);
@@ -154,11 +112,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getSchedule() {
         return $(schedule());
-    }
-
-    default T setSchedule(String value) {
-        set(schedule(), value);
-        return self();
     }
 
     /** optimizer.l2. */
@@ -170,11 +123,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Double) $(l2());
     }
 
-    default T setL2(double value) {
-        set(l2(), value);
-        return self();
-    }
-
     /** optimizer.clip_norm. */
     default DoubleParam clipNorm() {
         return trainingParams().get(OptimizerSection.CLIP_NORM);
@@ -182,11 +130,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default double getClipNorm() {
         return (Double) $(clipNorm());
-    }
-
-    default T setClipNorm(double value) {
-        set(clipNorm(), value);
-        return self();
     }
 
     /** training.epochs. */
@@ -198,11 +141,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(epochs());
     }
 
-    default T setEpochs(int value) {
-        set(epochs(), value);
-        return self();
-    }
-
     /** training.batch_rows. */
     default IntParam batchRows() {
         return trainingParams().get(TrainingSection.BATCH_ROWS);
@@ -210,11 +148,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default int getBatchRows() {
         return (Integer) $(batchRows());
-    }
-
-    default T setBatchRows(int value) {
-        set(batchRows(), value);
-        return self();
     }
 
     /** training.iterations_per_epoch. */
@@ -226,11 +159,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(iterationsPerEpoch());
     }
 
-    default T setIterationsPerEpoch(int value) {
-        set(iterationsPerEpoch(), value);
-        return self();
-    }
-
     /** training.local_steps. */
     default IntParam localSteps() {
         return trainingParams().get(TrainingSection.LOCAL_STEPS);
@@ -238,11 +166,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default int getLocalSteps() {
         return (Integer) $(localSteps());
-    }
-
-    default T setLocalSteps(int value) {
-        set(localSteps(), value);
-        return self();
     }
 
     /** training.outer_optimizer. */
@@ -254,11 +177,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(outerOptimizer());
     }
 
-    default T setOuterOptimizer(String value) {
-        set(outerOptimizer(), value);
-        return self();
-    }
-
     /** training.block_rows. */
     default IntParam blockRows() {
         return trainingParams().get(TrainingSection.BLOCK_ROWS);
@@ -266,11 +184,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default int getBlockRows() {
         return (Integer) $(blockRows());
-    }
-
-    default T setBlockRows(int value) {
-        set(blockRows(), value);
-        return self();
     }
 
     /** training.precision. */
@@ -282,11 +195,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(precision());
     }
 
-    default T setPrecision(String value) {
-        set(precision(), value);
-        return self();
-    }
-
     /** training.seed. */
     default LongParam seed() {
         return trainingParams().get(TrainingSection.SEED);
@@ -294,11 +202,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default long getSeed() {
         return (Long) $(seed());
-    }
-
-    default T setSeed(long value) {
-        set(seed(), value);
-        return self();
     }
 
     /** training.early_stopping.patience. */
@@ -310,11 +213,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(earlyStoppingPatience());
     }
 
-    default T setEarlyStoppingPatience(int value) {
-        set(earlyStoppingPatience(), value);
-        return self();
-    }
-
     /** training.early_stopping.metric. */
     default Param<String> earlyStoppingMetric() {
         return trainingParams().get(EarlyStoppingSection.METRIC);
@@ -322,11 +220,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getEarlyStoppingMetric() {
         return $(earlyStoppingMetric());
-    }
-
-    default T setEarlyStoppingMetric(String value) {
-        set(earlyStoppingMetric(), value);
-        return self();
     }
 
     /** spark.partitions. */
@@ -338,11 +231,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(partitions());
     }
 
-    default T setPartitions(int value) {
-        set(partitions(), value);
-        return self();
-    }
-
     /** spark.aggregation_depth. */
     default IntParam aggregationDepth() {
         return trainingParams().get(SparkSection.AGGREGATION_DEPTH);
@@ -350,11 +238,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default int getAggregationDepth() {
         return (Integer) $(aggregationDepth());
-    }
-
-    default T setAggregationDepth(int value) {
-        set(aggregationDepth(), value);
-        return self();
     }
 
     /** data.missing: "error", "drop" or "impute". */
@@ -366,11 +249,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return $(missing());
     }
 
-    default T setMissing(String value) {
-        set(missing(), value);
-        return self();
-    }
-
     /** data.standardize. */
     default BooleanParam standardize() {
         return trainingParams().get(DataSection.STANDARDIZE);
@@ -378,11 +256,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default boolean getStandardize() {
         return (Boolean) $(standardize());
-    }
-
-    default T setStandardize(boolean value) {
-        set(standardize(), value);
-        return self();
     }
 
     /** data.validation_fraction. */
@@ -394,11 +267,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Double) $(validationFraction());
     }
 
-    default T setValidationFraction(double value) {
-        set(validationFraction(), value);
-        return self();
-    }
-
     /** training.checkpoint.path. */
     default Param<String> checkpointPath() {
         return trainingParams().get(CheckpointSection.PATH);
@@ -406,11 +274,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getCheckpointPath() {
         return $(checkpointPath());
-    }
-
-    default T setCheckpointPath(String value) {
-        set(checkpointPath(), value);
-        return self();
     }
 
     /** training.checkpoint.every_iterations. */
@@ -422,11 +285,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(checkpointEveryIterations());
     }
 
-    default T setCheckpointEveryIterations(int value) {
-        set(checkpointEveryIterations(), value);
-        return self();
-    }
-
     /** training.checkpoint.keep. */
     default IntParam checkpointKeep() {
         return trainingParams().get(CheckpointSection.KEEP);
@@ -436,11 +294,6 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
         return (Integer) $(checkpointKeep());
     }
 
-    default T setCheckpointKeep(int value) {
-        set(checkpointKeep(), value);
-        return self();
-    }
-
     /** training.on_non_finite. */
     default Param<String> onNonFinite() {
         return trainingParams().get(TrainingSection.ON_NON_FINITE);
@@ -448,10 +301,5 @@ public interface SparkpropParams<T extends SparkpropParams<T>> extends Params {
 
     default String getOnNonFinite() {
         return $(onNonFinite());
-    }
-
-    default T setOnNonFinite(String value) {
-        set(onNonFinite(), value);
-        return self();
     }
 }

@@ -22,12 +22,14 @@ import org.apache.spark.sql.types.StructType;
  * and loaded as a sparkprop model directory, like {@link SparkpropClassificationModel}.
  */
 public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
-        implements MLWritable, SparkpropModel {
+        // SparkpropParams again: py4j (PySpark) finds default methods only in the interfaces a class names
+        implements MLWritable, SparkpropModel, SparkpropParams {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
     private final FittedNetwork network;
+    private final TrainingParams trainingParams;
 
     SparkpropRegressionModel(String uid, SavedModel saved) {
         this(PendingUid.hold(uid), saved);
@@ -42,6 +44,7 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
                     + "); load it with SparkpropClassificationModel.load");
         }
         this.network = new FittedNetwork(saved);
+        this.trainingParams = TrainingParams.ofModel(this, false, saved.metadata().config());
         if (network.spec().outputWidth() != 1) {
             throw new IllegalArgumentException("this sparkprop model has " + network.spec().outputWidth() + " outputs;"
                     + " SparkpropRegressionModel predicts one, use sparkprop predict for several");
@@ -56,6 +59,11 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     @Override
     public FittedNetwork network() {
         return network;
+    }
+
+    @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
     }
 
     @Override

@@ -19,10 +19,11 @@ import org.apache.spark.sql.Dataset;
  * features an ml Vector in {@code featuresCol}, and a network ending in one output (e.g.
  * {@code "8,32:relu,1:identity"}, loss mse or huber). With data.standardize (the default) the
  * target is standardised for training and predictions come back in its units. Training
- * settings are params named as the job config's keys (see {@link SparkpropParams}).
+ * settings are params named as the job config's keys (see {@link SparkpropEstimatorParams}).
  */
 public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
-        implements SparkpropParams<SparkpropRegressor>, DefaultParamsWritable {
+        // SparkpropParams again: py4j (PySpark) finds default methods only in the interfaces a class names
+        implements SparkpropEstimatorParams<SparkpropRegressor>, SparkpropParams, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,7 +41,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     private SparkpropRegressor(PendingUid pending) {
         super();
         this.uid = pending.take();
-        this.trainingParams = new TrainingParams(this, false, "mse");
+        this.trainingParams = TrainingParams.ofEstimator(this, false, "mse");
     }
 
     @Override

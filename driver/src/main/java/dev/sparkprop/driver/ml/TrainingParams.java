@@ -7,6 +7,7 @@ import dev.sparkprop.driver.config.Setting;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -16,10 +17,10 @@ import org.apache.spark.ml.param.Params;
 import scala.Function1;
 
 /**
- * The job config's training keys as the Spark ML params of one estimator: each key whose
- * declaration ({@link Setting}) makes it a param is a param named as the key (e.g.
- * {@code optimizer.learning_rate}) with its declared type, takes the key's default and
- * documentation from {@code reference.conf}, and checks a value as the config file would.
+ * The job config's training keys as the Spark ML params of one estimator or model: each key
+ * whose declaration ({@link Setting}) makes it a param is a param named as the key (e.g.
+ * {@code optimizer.learning_rate}) with its declared type, takes the key's documentation from
+ * {@code reference.conf}, and checks a value as the config file would.
  */
 final class TrainingParams implements Serializable {
 
@@ -33,12 +34,33 @@ final class TrainingParams implements Serializable {
     final Param<String> resumeFrom;
 
     /**
-     * Creates the params for {@code owner} and sets their defaults.
+     * The params of an estimator, with the defaults of {@code reference.conf}.
      *
      * @param classification whether the owner is the classifier, which has the classification-only params
      * @param defaultLoss    this estimator's default for network.loss
      */
-    TrainingParams(Params owner, boolean classification, String defaultLoss) {
+    static TrainingParams ofEstimator(Params owner, boolean classification, String defaultLoss) {
+        return new TrainingParams(owner, classification, setting -> setting == NetworkSection.LOSS ? defaultLoss
+                // A required key (network.layers) has no default: fit reports it unset
+                : setting.required() ? null : JobConfigLoader.defaultValue(setting.key()));
+    }
+
+    /**
+     * The params of a model, with the settings it was trained with as defaults: what a model
+     * that was not fitted by an estimator here (one {@code sparkprop train} wrote) shows; {@code
+     * fit} and loading replace them with the estimator's values, set and default, as Spark's do.
+     *
+     * @param trainedWith the model's effective job config, key to rendered value
+     */
+    static TrainingParams ofModel(Params owner, boolean classification, Map<String, String> trainedWith) {
+        return new TrainingParams(owner, classification, setting -> {
+            String rendered = trainedWith.get(setting.key());
+            return rendered == null ? null : JobConfigLoader.plainValue(rendered);
+        });
+    }
+
+    /** @param defaultOf a key's default as a plain value (HOCON's), or null for none */
+    private TrainingParams(Params owner, boolean classification, Function<Setting<?>, Object> defaultOf) {
         weightCol = new Param<>(owner, "weightCol", "The column of non-negative row weights (data.weight): the loss"
                 + " is the weighted mean over rows. Not set: every row weighs 1.");
         validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "A boolean column that is true for"
@@ -54,11 +76,9 @@ final class TrainingParams implements Serializable {
             }
             Param<?> param = create(owner, setting);
             params.put(setting.key(), param);
-            // A required key (network.layers) has no default: fit reports it unset
-            if (setting == NetworkSection.LOSS) {
-                setDefault(owner, param, defaultLoss);
-            } else if (!setting.required()) {
-                setDefault(owner, param, typed(JobConfigLoader.defaultValue(setting.key()), setting.type()));
+            Object value = defaultOf.apply(setting);
+            if (value != null) {
+                setDefault(owner, param, typed(value, setting.type()));
             }
         }
     }

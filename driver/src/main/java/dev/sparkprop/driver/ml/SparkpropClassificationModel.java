@@ -110,6 +110,13 @@ public final class SparkpropClassificationModel
         return network.spec().task().kind() == Task.Kind.BINARY;
     }
 
+    /** Spark's, but NaN for features transform gives a null prediction (Spark's argmax would say class 0). */
+    @Override
+    public double predict(Vector features) {
+        Vector raw = predictRaw(features);
+        return Double.isNaN(raw.apply(0)) ? Double.NaN : raw2prediction(raw);
+    }
+
     @Override
     public Vector predictRaw(Vector features) {
         double[] z = network.predictOne(features)[1];

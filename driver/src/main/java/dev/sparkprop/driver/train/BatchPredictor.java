@@ -157,7 +157,8 @@ public final class BatchPredictor {
     /**
      * One row's network output and z_L, {@code {a_L, z_L}}, from its inputs before
      * standardisation, encoded as the batched path encodes them (a NaN or infinite input filled
-     * when the model imputes): Spark ML's single-row predict.
+     * when the model imputes; else every output NaN, where the batched path gives nulls): Spark
+     * ML's single-row predict.
      */
     public static double[][] predictOne(Preprocessing prep, NetworkSpec spec, double[] params, Precision precision,
                                         double[] inputs) {
@@ -166,8 +167,15 @@ public final class BatchPredictor {
                     + inputs.length);
         }
         double[] x = inputs.clone();
-        for (int i = 0; prep.featureFill() != null && i < x.length; i++) {
+        int units = spec.outputWidth();
+        for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i])) {
+                if (prep.featureFill() == null) {
+                    // No prediction, as transform's null for such a row: NaN, never a made-up class
+                    double[] none = new double[units];
+                    Arrays.fill(none, Double.NaN);
+                    return new double[][] {none, none.clone()};
+                }
                 x[i] = prep.featureFill()[i];
             }
         }
@@ -176,7 +184,6 @@ public final class BatchPredictor {
                 x[i] = (x[i] - prep.featureMean()[i]) * prep.featureScale()[i];
             }
         }
-        int units = spec.outputWidth();
         Block block = new Block(x.length, units, x, new double[units], new double[1], 1);
         Backprop backprop = new Backprop(spec, 1, precision, true);
         double[] a = backprop.predict(params, precision == Precision.FLOAT32 ? block.toFloat32() : block);

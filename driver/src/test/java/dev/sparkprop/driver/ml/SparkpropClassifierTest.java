@@ -23,6 +23,7 @@ import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -134,6 +135,20 @@ class SparkpropClassifierTest {
         Dataset<Row> biased = model.copy(org.apache.spark.ml.param.ParamMap.empty())
                 .setThresholds(new double[] {1e-9, 1, 1}).transform(data);
         assertEquals(data.count(), biased.where("prediction = 0").count());
+    }
+
+    @Test
+    void aSingleRowWithANonFiniteFeatureIsPredictedAsNaNAsTransformGivesNull() {
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,6:relu,3:softmax").setEpochs(1)
+                .fit(irisFeatures());
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            Vector features = Vectors.dense(5.1, bad, 1.4, 0.2);
+            assertTrue(Double.isNaN(model.predict(features)), "predict of " + features);
+            assertTrue(Arrays.stream(model.predictProbability(features).toArray()).allMatch(Double::isNaN));
+            assertTrue(Arrays.stream(model.predictRaw(features).toArray()).allMatch(Double::isNaN));
+        }
+        assertEquals(model.predict(Vectors.dense(5.1, 3.5, 1.4, 0.2)),
+                model.transform(irisFeatures().limit(1)).first().getAs("prediction"), "a finite row as before");
     }
 
     @Test

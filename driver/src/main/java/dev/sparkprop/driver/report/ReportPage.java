@@ -131,8 +131,11 @@ final class ReportPage {
                 .append(timing(seconds)).append(" s (their steps and validation passes), ")
                 .append(timing(seconds / timed)).append(" s per epoch on average");
         if (rows > 0) {
+            // With local steps, steps.csv has a line per job (of training.local_steps steps each)
+            String localSteps = run.config().getOrDefault("training.local_steps", "1");
             html.append("; ").append(timing(rows / stepSeconds)).append(" training rows/s over ")
-                    .append(run.steps().size()).append(" steps");
+                    .append(run.steps().size()).append(localSteps.equals("1") ? " steps"
+                            : " jobs (of up to " + localSteps + " local steps each)");
         }
         html.append(".</p>\n<table>\n<tr><th></th><th>Epoch ").append(run.keptEpoch()).append(" (saved)</th>")
                 .append("<th>Fastest</th><th>at epoch</th><th>Slowest</th><th>at epoch</th></tr>\n");

@@ -281,6 +281,17 @@ class TrainingReportTest {
     }
 
     @Test
+    void withLocalStepsTheTimeLineCountsJobsNotSteps() throws IOException {
+        TrainingReport.Contents r = earlyStoppedRun();
+        Map<String, String> config = new LinkedHashMap<>(r.config());
+        config.put("training.local_steps", "4");
+        TrainingReport.Contents run = new TrainingReport.Contents(r.title(), r.history(), r.keptEpoch(), r.keptWhy(),
+                r.perClass(), r.perClassRows(), config, r.steps());
+        assertTrue(write(run, "report.html").contains("2000 training rows/s over 6 jobs (of up to 4 local steps"
+                + " each)."));
+    }
+
+    @Test
     void historyFilesCarryEachEpochsSecondsAndRowsPerSecondWhereRecorded() throws IOException {
         TrainingReport.Contents run = earlyStoppedRun();
         assertEquals("""

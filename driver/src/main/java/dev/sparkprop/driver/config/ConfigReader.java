@@ -166,6 +166,10 @@ final class ConfigReader {
             return "";
         }
         String origin = config.getValue(key).origin().description();
+        if (origin.startsWith("--set ")) {
+            // A --set value parsed as HOCON has a line number, which is always 1
+            origin = origin.replaceFirst(": 1$", "");
+        }
         return origin.startsWith(defaultsOrigin) ? "" : " (" + origin + ")";
     }
 }

@@ -253,6 +253,10 @@ class JobConfigLoaderTest {
         assertEquals("--set training.epochs: expected key=value, e.g. --set training.epochs=30", e.problems().get(1));
         assertTrue(e.problems().get(2).startsWith("--set data.label=[a,: 1: "), e.getMessage());
         assertTrue(e.problems().get(3).startsWith("--set training..seed=1: "), e.getMessage());
+        ConfigException quoted = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL),
+                List.of("network.layers=\"4,8:relux,3:softmax\"")));
+        assertTrue(quoted.problems().get(0).endsWith("(--set network.layers=\"4,8:relux,3:softmax\")"),
+                quoted.getMessage());
         assertEquals(List.of("--set =5: expected key=value, e.g. --set training.epochs=30"),
                 assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL), List.of("=5")))
                         .problems());

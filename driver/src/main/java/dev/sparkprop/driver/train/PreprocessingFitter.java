@@ -145,7 +145,7 @@ public final class PreprocessingFitter {
                         + classes.size() + " classes " + abbreviate(classes) + " but the output layer "
                         + (softmax ? "has " + expected + " softmax units; give it " + classes.size()
                         : "is one sigmoid unit, which takes exactly 2 classes; use softmax with "
-                        + classes.size() + " units"));
+                        + classes.size() + " units") + notAnIndex(classes));
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();
         }
@@ -383,6 +383,19 @@ public final class PreprocessingFitter {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * When the class names are numbers and one is not a class index (a whole number from 0): the
+     * clause that names it, since such a value is more likely a typo than a class. Else "".
+     */
+    private static String notAnIndex(List<String> classes) {
+        if (!classes.stream().allMatch(c -> c.matches("-?[0-9.]+(E-?[0-9]+)?"))) {
+            return "";
+        }
+        return classes.stream().filter(c -> !c.matches("[0-9]+")).findFirst()
+                .map(c -> "; or, if the labels are class indices, correct the label " + c + ", which is not one")
+                .orElse("");
     }
 
     static String abbreviate(List<String> values) {

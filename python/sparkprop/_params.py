@@ -80,14 +80,18 @@ class JavaParamsByName(Params):
         return super().getOrDefault(resolved)
 
     def _set_checked(self: P, **kwargs: Any) -> P:
-        """``_set``, once the JVM's validator accepted every value: a bad one changes nothing."""
+        """``_set``, once the JVM's validator accepted every value: a bad one changes nothing.
+        None leaves a param unset, so its default applies (PySpark would send a null, which the
+        JVM reads as 0)."""
         with jvm_errors():
             for name, value in kwargs.items():
                 if value is not None:
                     param = getattr(self, name)
                     # Makes a Java ParamPair, which validates; the Java object itself is not changed
                     self._make_java_param_pair(param, param.typeConverter(value))  # type: ignore[attr-defined]
-        return self._set(**kwargs)
+        for name in [name for name, value in kwargs.items() if value is None]:
+            self.clear(getattr(self, name))
+        return self._set(**{name: value for name, value in kwargs.items() if value is not None})
 
 
 def _getter(attribute: str) -> Callable[[Params], Any]:

@@ -16,7 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from sparkprop._jar import jar_path
 from sparkprop._params import JavaParamsByName, define_params
-from sparkprop.errors import jvm_errors
+from sparkprop.errors import SparkpropError, jvm_errors
 
 _PACKAGE = "dev.sparkprop.driver.ml"
 T = TypeVar("T")
@@ -102,6 +102,10 @@ class _Estimator(JavaParamsByName, _Writable):
         return _Reader(cls)
 
 
+# The models' methods that take one row's features
+_ONE_ROW = ("predict", "predictRaw", "predictProbability")
+
+
 class _Model(JavaParamsByName, _Writable, HasTrainingSummary["TrainingSummary"]):
     """What both models add to PySpark's: the JVM's params (the values the estimator was fitted
     with, read-only as in Java), the training summary, weights and settings, errors, reading."""
@@ -137,6 +141,10 @@ class _Model(JavaParamsByName, _Writable, HasTrainingSummary["TrainingSummary"])
 
     def _call_java(self, name: str, *args: Any) -> Any:
         # Every JVM method PySpark's models call this way (predict, predictRaw, predictProbability, ...)
+        if name in _ONE_ROW and args and not isinstance(args[0], Vector):
+            # py4j would hand a list or an array to the JVM as something else, which fails there
+            raise SparkpropError(f"{name} takes a pyspark.ml.linalg Vector, got {type(args[0]).__name__}; wrap the"
+                                 f" values with Vectors.dense(...)")
         with jvm_errors():
             return super()._call_java(name, *args)  # type: ignore[misc]
 

@@ -90,6 +90,17 @@ def test_predicting_one_vector_of_the_wrong_size_is_a_sparkprop_error(spark):
         assert "\n" not in str(e.value), str(e.value)
 
 
+def test_predicting_a_list_or_an_array_says_to_make_it_a_vector(spark):
+    model = SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark))
+    for values in ([1.0, 2.0], (1.0, 2.0)):
+        for predict in (model.predict, model.predictRaw, model.predictProbability):
+            with pytest.raises(SparkpropError) as e:
+                predict(values)
+            assert str(e.value).endswith(f"takes a pyspark.ml.linalg Vector, got {type(values).__name__}; wrap the"
+                                         f" values with Vectors.dense(...)")
+    assert model.predict(Vectors.dense([1.0, 2.0])) in (0.0, 1.0)
+
+
 def test_fit_on_columns_of_the_wrong_type_says_what_they_must_hold(spark):
     rows = two_rows(spark)
     with pytest.raises(SparkpropError) as e:

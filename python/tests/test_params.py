@@ -123,3 +123,11 @@ def test_getting_a_param_that_is_unset_without_a_default_says_how_to_set_it(spar
             get()
         assert str(e.value) == expected
     assert classifier.setLayers("2,2:softmax").getLayers() == "2,2:softmax"
+
+
+def test_none_leaves_a_param_unset_so_its_default_applies(spark):
+    classifier = SparkpropClassifier(layers="2,2:softmax", seed=None, learningRate=None)
+    assert not classifier.isSet(classifier.seed) and classifier.getSeed() == 1
+    assert classifier.getLearningRate() == 0.001
+    assert classifier.setEpochs(3).setEpochs(None).getEpochs() == classifier.getOrDefault("training.epochs")
+    assert not classifier.isSet(classifier.epochs)

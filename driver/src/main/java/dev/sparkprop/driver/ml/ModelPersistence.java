@@ -100,6 +100,28 @@ final class ModelPersistence {
         M create(String uid, SavedModel saved, List<String> classNames);
     }
 
+    /**
+     * Spark's reader of an estimator's params, which first checks that {@code path} holds one of
+     * {@code type}: Spark's own would fail to construct a model's class from a uid, with a
+     * {@code NoSuchMethodException}.
+     */
+    static <E extends Params> MLReader<E> paramsReader(Class<E> type) {
+        return new MLReader<>() {
+            @Override
+            public E load(String path) {
+                String found = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), "").className();
+                if (!found.equals(type.getName())) {
+                    String name = found.substring(found.lastIndexOf('.') + 1);
+                    throw new IllegalArgumentException(path + " holds a saved " + name + ", not a "
+                            + type.getSimpleName() + "; load it with " + name + ".load");
+                }
+                DefaultParamsReader<E> reader = new DefaultParamsReader<>();
+                reader.session(sparkSession());
+                return reader.load(path);
+            }
+        };
+    }
+
     static <M extends Params> MLReader<M> reader(Class<M> type, String uidPrefix, Factory<M> create) {
         return new MLReader<>() {
             @Override

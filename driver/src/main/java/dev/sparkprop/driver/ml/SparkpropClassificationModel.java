@@ -113,6 +113,7 @@ public final class SparkpropClassificationModel
     /** Spark's, but NaN for features transform gives a null prediction (Spark's argmax would say class 0). */
     @Override
     public double predict(Vector features) {
+        checkedThresholds();
         Vector raw = predictRaw(features);
         return Double.isNaN(raw.apply(0)) ? Double.NaN : raw2prediction(raw);
     }
@@ -158,14 +159,20 @@ public final class SparkpropClassificationModel
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
+        double[] thresholds = checkedThresholds();
+        return network.append(dataset, getFeaturesCol(), outputFields(), new ClassOutputs(sigmoid(),
+                !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(),
+                thresholds));
+    }
+
+    /** The thresholds, or null when unset; one per class, else the message transform and predict give. */
+    private double[] checkedThresholds() {
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
         if (thresholds != null && thresholds.length != numClasses()) {
             throw new IllegalArgumentException("thresholds has " + thresholds.length + " values but the model has "
                     + numClasses() + " classes; give one per class");
         }
-        return network.append(dataset, getFeaturesCol(), outputFields(), new ClassOutputs(sigmoid(),
-                !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(),
-                thresholds));
+        return thresholds;
     }
 
     /** Spark's column order, with the ml attributes Spark's own classifiers attach. */

@@ -12,7 +12,6 @@ import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -158,7 +157,7 @@ public final class SparkpropClassifier
     }
 
     public static MLReader<SparkpropClassifier> read() {
-        return new DefaultParamsReader<>();
+        return ModelPersistence.paramsReader(SparkpropClassifier.class);
     }
 
     public static SparkpropClassifier load(String path) {

@@ -7,7 +7,6 @@ import dev.sparkprop.nn.Task;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -90,7 +89,7 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
     }
 
     public static MLReader<SparkpropRegressor> read() {
-        return new DefaultParamsReader<>();
+        return ModelPersistence.paramsReader(SparkpropRegressor.class);
     }
 
     public static SparkpropRegressor load(String path) {

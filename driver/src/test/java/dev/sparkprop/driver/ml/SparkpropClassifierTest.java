@@ -149,6 +149,13 @@ class SparkpropClassifierTest {
         }
         assertEquals(model.predict(Vectors.dense(5.1, 3.5, 1.4, 0.2)),
                 model.transform(irisFeatures().limit(1)).first().getAs("prediction"), "a finite row as before");
+        // Thresholds of another length than the classes (the estimator's setter cannot check them):
+        // transform's message, not an index out of bounds
+        SparkpropClassificationModel thresholded = new SparkpropClassifier().setLayers("4,6:relu,3:softmax")
+                .setEpochs(1).setThresholds(new double[] {0.5}).fit(irisFeatures());
+        assertEquals("thresholds has 1 values but the model has 3 classes; give one per class",
+                assertThrows(IllegalArgumentException.class,
+                        () -> thresholded.predict(Vectors.dense(5.1, 3.5, 1.4, 0.2))).getMessage());
     }
 
     @Test

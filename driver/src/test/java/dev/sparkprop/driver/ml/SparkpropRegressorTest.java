@@ -163,5 +163,13 @@ class SparkpropRegressorTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropRegressor().write().save(estimator));
         assertEquals(estimator + " already exists; to replace it, save with write().overwrite().save(path)",
                 e.getMessage());
+        // An estimator's load of a model, or of the other estimator, names the class that loads it
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressor.load(regression));
+        assertEquals(regression + " holds a saved SparkpropRegressionModel, not a SparkpropRegressor; load it with"
+                + " SparkpropRegressionModel.load", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropClassifier.load(estimator));
+        assertEquals(estimator + " holds a saved SparkpropRegressor, not a SparkpropClassifier; load it with"
+                + " SparkpropRegressor.load", e.getMessage());
+        assertEquals(1, SparkpropRegressor.load(estimator).getEpochs() > 0 ? 1 : 0, "an estimator still loads");
     }
 }

@@ -44,7 +44,8 @@ def test_transform_without_the_feature_column_says_which_column(spark):
 def test_fit_without_the_label_column_says_which_column_as_the_cli_does(spark):
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(layers="2,2:softmax", labelCol="species").fit(two_rows(spark))
-    assert str(e.value) == "column 'species' is not in the data; its columns are [features, label]"
+    assert str(e.value) == ("label column 'species' is not in the data; its columns are [features, label]; set"
+                            " labelCol to the column of labels")
 
 
 def test_no_session_or_no_jar_is_explained(spark):

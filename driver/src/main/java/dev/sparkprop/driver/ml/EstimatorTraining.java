@@ -108,8 +108,9 @@ final class EstimatorTraining {
         Dataset<Row> df = dataset.toDF();
         String features = Columns.ofParam("featuresCol", featuresCol);
         String label = Columns.ofParam("labelCol", labelCol);
-        Columns.require(df, features);
-        Columns.require(df, label);
+        List<String> columns = Columns.names(df);
+        requireParamColumn(columns, features, "features", "featuresCol", "feature vectors");
+        requireParamColumn(columns, label, "label", "labelCol", "labels");
         DataType featuresType = df.schema().apply(features).dataType();
         if (!(featuresType instanceof VectorUDT)) {
             throw new IllegalArgumentException("features column '" + Columns.printable(features) + "' holds "
@@ -122,6 +123,16 @@ final class EstimatorTraining {
                     : labelType instanceof BooleanType ? "booleans" : "values of type " + labelType.simpleString();
             throw new IllegalArgumentException("label column '" + Columns.printable(label) + "' holds " + held + "; "
                     + labels);
+        }
+    }
+
+    /** As {@link Columns#require}, naming the param that names the column. */
+    private static void requireParamColumn(List<String> columns, String name, String role, String param,
+                                           String holding) {
+        if (!columns.contains(name)) {
+            throw new IllegalArgumentException(role + " column '" + Columns.printable(name) + "' is not in the data;"
+                    + " its columns are " + Columns.printable(columns) + "; set " + param + " to the column of "
+                    + holding);
         }
     }
 

@@ -177,10 +177,12 @@ class SparkpropClassifierTest {
         Dataset<Row> data = irisFeatures();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setLabelCol("species").fit(data));
-        assertEquals("column 'species' is not in the data; its columns are [features, label]", e.getMessage());
+        assertEquals("label column 'species' is not in the data; its columns are [features, label]; set labelCol to"
+                + " the column of labels", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setFeaturesCol("x").fit(data));
-        assertEquals("column 'x' is not in the data; its columns are [features, label]", e.getMessage());
+        assertEquals("features column 'x' is not in the data; its columns are [features, label]; set featuresCol to"
+                + " the column of feature vectors", e.getMessage());
     }
 
     @Test

@@ -5,9 +5,9 @@ import dev.sparkprop.driver.model.Preprocessing;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
@@ -65,8 +65,8 @@ public final class ColumnTypes {
             if (values.texts() > 0) {
                 throw new InvalidDataException("feature column '" + name + "' has text where the model reads numbers,"
                         + " in " + values.texts() + (values.texts() == 1 ? " row" : " rows") + " (e.g. '"
-                        + DataProblems.abbreviate(values.example()) + "'); correct such values (numbers, NaN, Inf or"
-                        + " -Inf as Spark spells them, or empty for a missing value)");
+                        + DataProblems.abbreviate(values.example()) + "'); correct such values "
+                        + DataProblems.NUMBER_SPELLINGS);
             }
         }
         checkFeatures(df.schema(), names, prep);

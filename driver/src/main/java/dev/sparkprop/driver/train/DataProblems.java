@@ -249,13 +249,16 @@ public final class DataProblems implements Serializable {
         };
     }
 
+    /** What a numeric column's text may hold, as Spark parses it. */
+    static final String NUMBER_SPELLINGS = "(numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value)";
+
     private static String fix(Tally t) {
         return switch (t.kind) {
             case MISSING, NON_FINITE -> t.role == Role.FEATURE
                     ? "Drop or fill such rows, or train with data.missing = \"drop\" or \"impute\""
                     : "Drop such rows: data.missing fills or drops features, never labels or weights";
-            case TEXT -> "Correct such values (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing"
-                    + " value), or list the column in data.categorical if it holds categories";
+            case TEXT -> "Correct such values " + NUMBER_SPELLINGS + ", or list the column in data.categorical if it"
+                    + " holds categories";
             case VECTOR_SIZE -> "Give every row a vector of the size the model takes";
             case UNKNOWN_CLASS -> "Drop such rows, or train on data that has those classes";
             case NEGATIVE -> "Row weights must be 0 or more";

@@ -24,7 +24,6 @@ import static dev.sparkprop.nn.FloatFormulas.TWO_TO_MINUS_32;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,18 +37,20 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>No method here takes or returns a vector: the JIT boxes a vector that crosses a call it did
  * not inline (it stops inlining methods of ours once a compilation grows large, and these loops
- * may be inlined into large ones), which costs more than the math. So each loop is whole in its
- * method, and the formulas with e^x or e^x - 1 run as passes over chunks of {@value #CHUNK}
- * values (kept in L1 cache): the argument into a scratch array, e^x or e^x - 1 in place (one loop
- * each, shared), then the activation from it. The tail, shorter than one vector, runs
- * {@link FloatFormulas}' scalar formula. Only {@link FloatElementwise#of} touches this class,
- * after checking that the module is present.
+ * may be inlined into large ones), which costs more than the math. So the formulas with e^x or
+ * e^x - 1 share one loop, {@link #fused}, the one copy of the reduction and polynomial, which takes
+ * and stores arrays: per vector the argument, e^x or e^x - 1 and the activation stay in registers,
+ * one load and one store (as three passes through a scratch array, elu took a quarter more time,
+ * sigmoid and tanh about the same), and a loop-invariant branch picks the activation, each branch
+ * storing its own result. Softplus' value, the longest chain (e^x, a division, the atanh series),
+ * runs as two passes over chunks of {@value #CHUNK} values in L1 cache instead. The tail, shorter
+ * than one vector, runs {@link FloatFormulas}' scalar formula. Only {@link FloatElementwise#of}
+ * touches this class, after checking that the module is present.
  */
 final class VectorActivations {
 
-    /** Values a chunk of the passes; a multiple of any lane count. */
-    static final int CHUNK = 512;
-
+    /** Values of a chunk of softplus' two passes (in L1 cache); a multiple of any lane count. */
+    private static final int CHUNK = 512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** The float/double conversion species, VectorDoubleArrays' (doubles in the preferred shape, floats as many). */
@@ -129,12 +130,7 @@ final class VectorActivations {
             case SIGMOID -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    for (int from = 0; from < bound; from += CHUNK) {
-                        int count = Math.min(CHUNK, bound - from);
-                        negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count, false);
-                        sigmoidOfExp(z, from, scratch, a, count);
-                    }
+                    fused(Pass.SIGMOID, z, a, 0f, 0, bound);
                 }
 
                 @Override
@@ -148,20 +144,7 @@ final class VectorActivations {
             case TANH -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    for (int from = 0; from < bound; from += CHUNK) {
-                        int count = Math.min(CHUNK, bound - from);
-                        for (int j = 0; j < count; j += L) {
-                            FloatVector.fromArray(S, z, from + j).abs().mul(-2f).intoArray(scratch, j);
-                        }
-                        expInPlace(scratch, count, true);
-                        for (int j = 0; j < count; j += L) {
-                            // |m| / (2 + m) with z's sign bit.
-                            FloatVector m = FloatVector.fromArray(S, scratch, j);
-                            IntVector sign = FloatVector.fromArray(S, z, from + j).reinterpretAsInts().and(0x80000000);
-                            m.abs().div(m.add(TWO)).reinterpretAsInts().or(sign).reinterpretAsFloats()
-                                    .intoArray(a, from + j);
-                        }
-                    }
+                    fused(Pass.TANH, z, a, 0f, 0, bound);
                 }
 
                 @Override
@@ -175,20 +158,7 @@ final class VectorActivations {
             case ELU -> new Kernel(formula) {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
-                    for (int from = 0; from < bound; from += CHUNK) {
-                        int count = Math.min(CHUNK, bound - from);
-                        // e^z - 1 of the lanes z > 0 does not take, as the scalar formula (NaN included).
-                        for (int j = 0; j < count; j += L) {
-                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
-                            zj.blend(ZERO, zj.compare(VectorOperators.GT, 0f)).intoArray(scratch, j);
-                        }
-                        expInPlace(scratch, count, true);
-                        for (int j = 0; j < count; j += L) {
-                            FloatVector zj = FloatVector.fromArray(S, z, from + j);
-                            FloatVector.fromArray(S, scratch, j).mul(p).blend(zj, zj.compare(VectorOperators.GT, 0f))
-                                    .intoArray(a, from + j);
-                        }
-                    }
+                    fused(Pass.ELU, z, a, p, 0, bound);
                 }
 
                 @Override
@@ -205,26 +175,15 @@ final class VectorActivations {
                 @Override
                 void applyLanes(float[] z, float[] a, int bound) {
                     for (int from = 0; from < bound; from += CHUNK) {
-                        int count = Math.min(CHUNK, bound - from);
-                        negativeAbs(z, from, scratch, count);
-                        expInPlace(scratch, count, false);
-                        softplusOfExp(z, from, scratch, a, count);
+                        int to = Math.min(from + CHUNK, bound);
+                        fused(Pass.EXP_OF_MINUS_ABS, z, a, 0f, from, to);
+                        softplusOfExp(z, a, from, to);
                     }
                 }
 
                 @Override
                 void jacobianLanes(float[] z, float[] a, float[] g, int bound) {
-                    for (int from = 0; from < bound; from += CHUNK) {
-                        int count = Math.min(CHUNK, bound - from);
-                        for (int j = 0; j < count; j += L) {
-                            FloatVector.fromArray(S, a, from + j).neg().intoArray(scratch, j);
-                        }
-                        expInPlace(scratch, count, true);
-                        for (int j = 0; j < count; j += L) {
-                            FloatVector.fromArray(S, g, from + j).mul(FloatVector.fromArray(S, scratch, j).neg())
-                                    .intoArray(g, from + j);
-                        }
-                    }
+                    fused(Pass.SOFTPLUS_DERIVATIVE, a, g, 0f, 0, bound);
                 }
             };
             case OTHER -> null;
@@ -240,41 +199,10 @@ final class VectorActivations {
         }
     }
 
-    /** t[j] = -|z[from + j]| for j < count. */
-    private static void negativeAbs(float[] z, int from, float[] t, int count) {
-        for (int j = 0; j < count; j += L) {
-            FloatVector.fromArray(S, z, from + j).abs().neg().intoArray(t, j);
-        }
-    }
-
-    /** a[from + j] = {@link FloatFormulas#sigmoid} of z[from + j], given e[j] = e^-|z[from + j]|. */
-    private static void sigmoidOfExp(float[] z, int from, float[] e, float[] a, int count) {
-        for (int j = 0; j < count; j += L) {
-            FloatVector ej = FloatVector.fromArray(S, e, j);
-            FloatVector zj = FloatVector.fromArray(S, z, from + j);
-            ONE.blend(ej, zj.compare(VectorOperators.LT, 0f)).div(ej.add(ONE)).intoArray(a, from + j);
-        }
-    }
-
-    /** a[from + j] = {@link FloatFormulas#softplus} of z[from + j], given e[j] = e^-|z[from + j]|. */
-    private static void softplusOfExp(float[] z, int from, float[] e, float[] a, int count) {
-        for (int j = 0; j < count; j += L) {
-            FloatVector ej = FloatVector.fromArray(S, e, j);
-            FloatVector zj = FloatVector.fromArray(S, z, from + j);
-            FloatVector s = ej.div(ej.add(TWO));
-            FloatVector twoS = s.add(s);
-            FloatVector w = s.mul(s);
-            FloatVector atanh = A15_V.fma(w, A13_V).fma(w, A11_V).fma(w, A9_V).fma(w, A7_V).fma(w, A5_V)
-                    .fma(w, A3_V);
-            FloatVector positivePart = ZERO.blend(zj, zj.compare(VectorOperators.GT, 0f));
-            positivePart.add(twoS.mul(w).fma(atanh, twoS)).intoArray(a, from + j);
-        }
-    }
-
     /** x := {@link FloatFormulas#exp}(x) over [0, n), for the float32 softmax. */
     static void exp(float[] x, int n) {
         int bound = S.loopBound(n);
-        expInPlace(x, bound, false);
+        fused(Pass.EXP, x, x, 0f, 0, bound);
         for (int i = bound; i < n; i++) {
             x[i] = FloatFormulas.exp(x[i]);
         }
@@ -295,42 +223,94 @@ final class VectorActivations {
     }
 
     /**
-     * x := {@link FloatFormulas#expm1}(x) when {@code minusOne}, else {@link FloatFormulas#exp}(x),
-     * over [0, count): one loop for both, as they share the reduction and the polynomial.
+     * a[i] := {@link FloatFormulas#softplus}(z[i]) over [from, to), given a[i] = e^-|z[i]|: softplus'
+     * second pass (its dependency chain, e^x, a division and the atanh series, ran faster split).
      */
-    private static void expInPlace(float[] x, int count, boolean minusOne) {
+    private static void softplusOfExp(float[] z, float[] a, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            FloatVector e = FloatVector.fromArray(S, a, i);
+            FloatVector zi = FloatVector.fromArray(S, z, i);
+            // log(1 + e) = 2 atanh(u), u = e / (2 + e), as FloatFormulas.softplus (its s)
+            FloatVector u = e.div(e.add(TWO));
+            FloatVector twoU = u.add(u);
+            FloatVector w = u.mul(u);
+            FloatVector atanh = A15_V.fma(w, A13_V).fma(w, A11_V).fma(w, A9_V).fma(w, A7_V).fma(w, A5_V)
+                    .fma(w, A3_V);
+            FloatVector positivePart = ZERO.blend(zi, zi.compare(VectorOperators.GT, 0f));
+            positivePart.add(twoU.mul(w).fma(atanh, twoU)).intoArray(a, i);
+        }
+    }
+
+    /** What a {@link #fused} loop computes from e^x or e^x - 1. */
+    private enum Pass {
+        /** a = sigmoid(z) from e^-|z|. */
+        SIGMOID(false, 1f),
+        /** a = tanh(z) from e^-2|z| - 1. */
+        TANH(true, 2f),
+        /** a = elu(z) from e^-|z| - 1, which is e^z - 1 for z ≤ 0 (z > 0 leaves it unused). */
+        ELU(true, 1f),
+        /** a = e^-|z|, from which {@link #softplusOfExp} makes softplus(z). */
+        EXP_OF_MINUS_ABS(false, 1f),
+        /** g := sigmoid(z) g = -(e^-a - 1) g, from softplus' a ≥ 0. */
+        SOFTPLUS_DERIVATIVE(true, 1f),
+        /** x := e^x for the softmax's x ≤ 0. */
+        EXP(false, 1f);
+
+        final boolean minusOne;
+        /** The argument of e^x or e^x - 1 is x = -k|in| (in itself for EXP); k · is exact. */
+        final float k;
+
+        Pass(boolean minusOne, float k) {
+            this.minusOne = minusOne;
+            this.k = k;
+        }
+    }
+
+    /**
+     * One pass over [from, to): per vector, e^x ({@link FloatFormulas#exp}) or e^x - 1
+     * ({@link FloatFormulas#expm1}) of x = -k|in| (in itself for the softmax), then the pass's
+     * activation from it into out. The pass's choices are loop-invariant constants and one branch
+     * per pass; no vector is merged from two branches (that could box it).
+     */
+    private static void fused(Pass pass, float[] in, float[] out, float p, int from, int to) {
+        boolean minusOne = pass.minusOne;
         float min = minusOne ? EXPM1_MIN : EXP_MIN;
-        for (int j = 0; j < count; j += L) {
-            FloatVector xj = FloatVector.fromArray(S, x, j);
-            xj = xj.blend(min, xj.compare(VectorOperators.LT, min));
-            FloatVector t = xj.fma(LOG2E_V, ROUNDER_V);
+        int bias = minusOne ? EXPM1_BIAS : EXP_BIAS;
+        // e = (s (1 + q) - c) scale: c = 1 for e^x - 1, scale = 2^-32 for e^x (- 0 and 1 · are exact).
+        float c = minusOne ? 1f : 0f;
+        float scale = minusOne ? 1f : TWO_TO_MINUS_32;
+        int signBit = pass == Pass.EXP ? 0 : 0x80000000;
+        float k = pass.k;
+        for (int i = from; i < to; i += L) {
+            FloatVector y = FloatVector.fromArray(S, in, i);
+            FloatVector x = y.reinterpretAsInts().or(signBit).reinterpretAsFloats().mul(k);
+            x = x.blend(min, x.compare(VectorOperators.LT, min));
+            FloatVector t = x.fma(LOG2E_V, ROUNDER_V);
             FloatVector n = t.sub(ROUNDER);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xj));
+            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, x));
             // e^r - 1 in Estrin's scheme, as FloatFormulas.expm1Polynomial
             FloatVector r2 = r.mul(r);
             FloatVector low = C3_V.fma(r, C2_V);
             FloatVector high = C6_V.fma(r2, C5_V.fma(r, C4_V));
             FloatVector q = high.fma(r2, low).fma(r2, r);
-            IntVector tBits = t.reinterpretAsInts();
+            FloatVector s = t.reinterpretAsInts().add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = s.fma(q, s.sub(c)).mul(scale);
             // Each branch stores its result: a vector merged from two branches could be boxed.
-            if (minusOne) {
-                FloatVector s = tBits.add(EXPM1_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                s.fma(q, s.sub(1f)).intoArray(x, j);
-            } else {
-                FloatVector s = tBits.add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                s.fma(q, s).mul(TWO_TO_MINUS_32).intoArray(x, j);
+            switch (pass) {
+                case SIGMOID -> ONE.blend(e, y.compare(VectorOperators.LT, 0f)).div(e.add(ONE)).intoArray(out, i);
+                // |m| / (2 + m) with z's sign bit, m = e
+                case TANH -> e.abs().div(e.add(TWO)).reinterpretAsInts().or(y.reinterpretAsInts().and(0x80000000))
+                        .reinterpretAsFloats().intoArray(out, i);
+                case ELU -> e.mul(p).blend(y, y.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                case SOFTPLUS_DERIVATIVE -> FloatVector.fromArray(S, out, i).mul(e.neg()).intoArray(out, i);
+                case EXP, EXP_OF_MINUS_ABS -> e.intoArray(out, i);
             }
         }
     }
 
-    /**
-     * The whole-vector part runs in the subclass; the tail of n mod L values in the scalar formula
-     * here. Each kernel has its own scratch chunk, so a kernel serves one thread at a time (each
-     * Backprop makes its own).
-     */
+    /** The whole-vector part runs in the subclass; the tail of n mod L values in the scalar formula here. */
     private abstract static class Kernel implements FloatElementwise {
         private final FloatFormulas.Formula formula;
-        final float[] scratch = new float[CHUNK];
 
         Kernel(FloatFormulas.Formula formula) {
             this.formula = formula;

@@ -26,6 +26,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -62,6 +63,7 @@ public final class DataSource {
     public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
                                             DataSection trainedOn, Preprocessing prep) {
         String effective = format == null ? trainedOn.format() : format;
+        checkFormat(effective);
         // A model fitted through the Spark ML API reads a vector column, which only these formats hold
         if (!effective.equals("parquet") && !effective.equals("libsvm")) {
             prep.features().stream().filter(FeatureColumn::isVector).findFirst().ifPresent(column -> {
@@ -71,9 +73,55 @@ public final class DataSource {
                         + " the model's transform");
             });
         }
-        return read(spark, key, path, effective, trainedOn.csvHeader(),
+        Dataset<Row> df = read(spark, key, path, effective, trainedOn.csvHeader(),
                 trainedOn.csvDelimiter(), null, format == null ? "(the model's data.format); add --format parquet"
                         : "(--format); give --format parquet");
+        int width = prep.features().stream().filter(FeatureColumn::isVector).mapToInt(FeatureColumn::vectorSize)
+                .findFirst().orElse(0);
+        return effective.equalsIgnoreCase("libsvm") ? libsvmAtWidth(spark, df, path, width) : df;
+    }
+
+    /**
+     * A libsvm file read at {@code width} features when Spark inferred fewer: it takes a file's
+     * width from its largest index, and a file whose rows all leave the last features out (zeros,
+     * as libsvm allows) is as valid as the one the model was trained on. A file with a larger
+     * index keeps its inferred width, which the column checks then report.
+     *
+     * @param df the file as read, width inferred
+     */
+    static Dataset<Row> libsvmAtWidth(SparkSession spark, Dataset<Row> df, String path, int width) {
+        int inferred = AttributeGroup.fromStructField(df.schema().apply(LIBSVM_FEATURES)).size();
+        if (inferred < 0 || inferred >= width) {
+            return df;
+        }
+        return spark.read().format("libsvm").option("numFeatures", width).load(path);
+    }
+
+    /**
+     * As {@link #readToTrain}, for rows validated beside {@code train}: a libsvm file as wide as
+     * the training rows (see {@link #libsvmAtWidth}).
+     */
+    public static Rows readToValidate(SparkSession spark, String key, String path, String format, boolean header,
+                                      String delimiter, Rows train) {
+        Rows rows = readToTrain(spark, key, path, format, header, delimiter);
+        if (!format.equalsIgnoreCase("libsvm")) {
+            return rows;
+        }
+        int width = AttributeGroup.fromStructField(train.rows().schema().apply(LIBSVM_FEATURES)).size();
+        return new Rows(libsvmAtWidth(spark, rows.rows(), path, width), rows.numbers());
+    }
+
+    /** The vector column of Spark's libsvm reader. */
+    private static final String LIBSVM_FEATURES = "features";
+
+    private static void checkFormat(String format) {
+        if (!List.of("csv", "parquet", "json", "libsvm").contains(format.toLowerCase(Locale.ROOT))) {
+            throw unknownFormat(format);
+        }
+    }
+
+    private static IllegalArgumentException unknownFormat(String format) {
+        return new IllegalArgumentException("data format '" + format + "' is not one of csv, parquet, json, libsvm");
     }
 
     /** Where a job's format comes from, and how to read Parquet instead. */
@@ -179,8 +227,7 @@ public final class DataSource {
                     df = reader.format("libsvm").load(path);
                     break;
                 default:
-                    throw new IllegalArgumentException("data format '" + format + "' is not one of csv, parquet, json,"
-                            + " libsvm");
+                    throw unknownFormat(format);
             }
             if (Columns.names(df).isEmpty()) {
                 throw new IllegalArgumentException("'" + path + "' holds no columns as " + format

@@ -84,8 +84,10 @@ public final class TrainJob {
         List<DataSource.Rows> read = new ArrayList<>(List.of(all));
         Training.Prepared prepared;
         try {
-            DataSource.Rows validationRows = config.data().validationPath()
-                    .map(path -> read("data.validation_path", path)).orElse(null);
+            DataSection data = config.data();
+            DataSource.Rows validationRows = data.validationPath()
+                    .map(path -> DataSource.readToValidate(spark, "data.validation_path", path, data.format(),
+                            data.csvHeader(), data.csvDelimiter(), all)).orElse(null);
             if (validationRows != null) {
                 read.add(validationRows);
             }

@@ -270,6 +270,43 @@ class MainTest {
     }
 
     @Test
+    void aLibsvmFileWhoseRowsLeaveTheLastFeaturesOutIsReadAtTheModelsWidth() throws IOException {
+        // libsvm leaves zeros out, and Spark infers a file's width from its largest index: these rows never name 4
+        List<String> wide = new ArrayList<>();
+        List<String> narrow = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            double x1 = (i % 7) / 7.0;
+            double x2 = (i % 5) / 5.0;
+            String row = (x1 + x2 > 0.9 ? 1 : 0) + " 1:" + x1 + " 2:" + x2 + " 3:" + (i % 3);
+            (i % 2 == 0 ? wide : narrow).add(row + (i % 2 == 0 ? " 4:" + (i % 4 + 1) : ""));
+        }
+        Path train = Files.write(dir.resolve("train.libsvm"), wide);
+        Path rows = Files.write(dir.resolve("narrow.libsvm"), narrow);
+        Path model = dir.resolve("libsvm-model");
+        Run trained = run("train", "--set", "data.path=" + train, "--set", "data.format=libsvm",
+                "--set", "data.validation_fraction=0", "--set", "data.validation_path=" + rows,
+                "--set", "network.layers=4,4:tanh,2:softmax", "--set", "network.loss=cross_entropy",
+                "--set", "training.epochs=3", "--set", "output.model_path=" + model);
+        assertEquals(0, trained.exitCode(), trained.out() + trained.err());
+
+        Run evaluate = run("evaluate", "--model", model.toString(), "--data", rows.toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
+        assertEquals(trained.lastLine().replaceAll(".* validation_loss=(\\S+) .*", "$1"),
+                evaluate.lastLine().replaceAll("metrics loss=(\\S+) .*", "$1"),
+                "the validation rows and the evaluated ones are the same rows at the same width");
+        Run predict = run("predict", "--model", model.toString(), "--data", rows.toString(),
+                "--output", dir.resolve("libsvm-predictions").toString());
+        assertEquals(0, predict.exitCode(), predict.out() + predict.err());
+        assertEquals(30, SparkTestSession.spark().read().parquet(dir.resolve("libsvm-predictions").toString())
+                .where("prediction is not null").count());
+
+        // An unknown --format is named as such, before what a vector model's features need
+        Run unknown = run("evaluate", "--model", model.toString(), "--data", rows.toString(), "--format", "xlsx");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("error: data format 'xlsx' is not one of csv, parquet, json, libsvm", unknown.err().strip());
+    }
+
+    @Test
     void predictionsFollowTheDocumentedRulesForMissingValuesAndUnseenCategories() throws IOException {
         Path train = csv("pets.csv", "id,colour,size,label", "1,red,1.0,a", "2,blue,2.0,b", "3,red,3.0,a",
                 "4,blue,4.0,b", "5,red,1.5,a", "6,blue,3.5,b");

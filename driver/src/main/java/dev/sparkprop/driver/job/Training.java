@@ -94,6 +94,11 @@ public final class Training {
                 validationRows == null ? null : new DataSource.Rows(validationRows, null), columns, classes);
     }
 
+    private static IllegalArgumentException noTrainingRowsLeft(double fraction) {
+        return new IllegalArgumentException("data.validation_fraction = " + fraction + " left no training rows; lower"
+                + " it, or give the validation rows apart with data.validation_path");
+    }
+
     /**
      * As {@link #prepare(JobConfig, Dataset, Dataset, DataColumns, List)}, for rows that may come
      * parsed into a {@link NumericTable} too, whose passes read it instead of the DataFrame.
@@ -116,6 +121,9 @@ public final class Training {
                     releases.add(split[0]::close);
                     train = split[0];
                     validation = split[1];
+                    if (train.isEmpty() && !validation.isEmpty()) {
+                        throw noTrainingRowsLeft(fraction);
+                    }
                 }
             } else {
                 Dataset<Row> trainRows = rows.rows();
@@ -132,7 +140,9 @@ public final class Training {
                     releases.add(() -> cached.unpersist(false));
                 }
                 // Fills the cache on every core at once; the first pass below would take a partition at a time.
-                trainRows.count();
+                if (trainRows.count() == 0 && validationRows == null && validation != null && !validation.isEmpty()) {
+                    throw noTrainingRowsLeft(fraction);
+                }
                 train = new DataFrameRows(trainRows);
                 typed = trainRows;
             }
@@ -224,8 +234,10 @@ public final class Training {
             double[] params = stopping.on() ? stopping.bestParams() : result.params();
             KeptEpoch kept = stopping.kept(epochs.history(), settings.epochs());
             if (stopping.on()) {
-                progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g", stopping.bestEpoch(),
-                        stopping.metric(), stopping.bestValue()));
+                int last = epochs.history().get(epochs.history().size() - 1).epoch();
+                progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g (%s)", stopping.bestEpoch(),
+                        stopping.metric(), stopping.bestValue(), last < settings.epochs() ? "stopped after epoch " + last
+                                : "did not stop: all " + settings.epochs() + " epochs ran"));
             }
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null

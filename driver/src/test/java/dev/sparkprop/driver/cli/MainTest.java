@@ -230,6 +230,11 @@ class MainTest {
         trainFails("has only the class [0]; classification needs at least two classes",
                 "data.path=" + csv("one.csv", "a,b,label", "1,2,0", "2,1,0"), net, ce);
         trainFails("no rows", "data.path=" + csv("empty.csv", "a,b,label"), net, ce);
+        // Split off as numbers, and as rows (a categorical column)
+        trainFails("data.validation_fraction = 0.99 left no training rows; lower it, or give the validation rows apart"
+                + " with data.validation_path", "data.path=" + good, "data.validation_fraction=0.99", net, ce);
+        trainFails("data.validation_fraction = 0.99 left no training rows", "data.path=" + good,
+                "data.validation_fraction=0.99", "data.categorical=[a]", "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("the data encodes to 2 inputs (2 numeric) but network.layers starts with 5; start it with 2",
                 "data.path=" + good, "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("training.epochs", "data.path=" + good, net, ce, "training.epochs=0");
@@ -414,6 +419,7 @@ class MainTest {
         int epochs = Integer.parseInt(r.lastLine().replaceAll(".* epochs=(\\d+) .*", "$1"));
         assertEquals(best + 3, epochs, "stopped three epochs after the best one: " + r.lastLine());
         assertTrue(epochs < 300, r.lastLine());
+        assertTrue(kept.endsWith("(stopped after epoch " + epochs + ")"), kept);
     }
 
     @Test

@@ -18,8 +18,9 @@ public record DataSection(String path, String format, boolean csvHeader, String 
                           MissingValues missing, Optional<String> validationPath, double validationFraction) {
 
     public static final Setting<String> PATH = Setting.required("data.path");
-    public static final Setting<String> FORMAT = Setting.choice("data.format", List.of("csv", "parquet", "json",
-            "libsvm"), format -> format);
+    /** The formats data is read in. */
+    public static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm");
+    public static final Setting<String> FORMAT = Setting.choice("data.format", FORMATS, format -> format);
     public static final Setting<Boolean> CSV_HEADER = Setting.bool("data.csv.header");
     public static final Setting<String> CSV_DELIMITER = Setting.string("data.csv.delimiter")
             .check(delimiter -> delimiter.length() == 1, "exactly one character");

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import dev.sparkprop.nn.Task;
 import java.util.List;
 
 /**
@@ -29,6 +30,16 @@ public record EarlyStoppingSection(int patience, String metric) {
     /** Whether early stopping is on, which patience 0 turns off. */
     public boolean on() {
         return patience > 0;
+    }
+
+    /** Whether {@code metric} (one of {@link #METRICS}) is measured for a network of {@code task}, as Evaluation measures. */
+    public static boolean measuredFor(String metric, Task task) {
+        return switch (metric.substring(metric.indexOf('_') + 1)) {
+            case "loss" -> true;
+            case "accuracy" -> task.hasAccuracy();
+            case "macro_f1" -> task.hasClasses();
+            default -> task.kind() == Task.Kind.REGRESSION; // rmse, r2, mae
+        };
     }
 
     /**

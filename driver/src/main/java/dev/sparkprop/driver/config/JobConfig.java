@@ -1,10 +1,12 @@
 package dev.sparkprop.driver.config;
 
 import dev.sparkprop.nn.NetworkSpec;
-import dev.sparkprop.nn.optim.LearningRateSchedules;
+import dev.sparkprop.nn.Task;
 import dev.sparkprop.nn.optim.Lbfgs;
+import dev.sparkprop.nn.optim.LearningRateSchedules;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -61,6 +63,15 @@ public final class JobConfig {
                 && stopping.metric().startsWith("validation_") && !data.hasValidation()) {
             r.problem(EarlyStoppingSection.METRIC.key(), stopping.metric() + " needs validation data; set"
                     + " data.validation_path or data.validation_fraction, or watch train_loss");
+        }
+        if (r.valid(EarlyStoppingSection.PATIENCE.key(), EarlyStoppingSection.METRIC.key(), NetworkSection.LAYERS.key(),
+                NetworkSection.LOSS.key()) && stopping.on()
+                && !EarlyStoppingSection.measuredFor(stopping.metric(), network.task())) {
+            Task task = network.task();
+            r.problem(EarlyStoppingSection.METRIC.key(), stopping.metric() + " is not measured for a "
+                    + task.kind().name().toLowerCase(Locale.ROOT).replace('_', '-') + " network (network.loss); watch"
+                    + " one of " + String.join(", ", EarlyStoppingSection.METRICS
+                    .stream().filter(m -> EarlyStoppingSection.measuredFor(m, task)).toList()));
         }
         if (r.valid(TrainingSection.CLASS_WEIGHTS.key(), DataSection.WEIGHT.key()) && !training.classWeights().none()
                 && data.weight().isPresent()) {

@@ -115,13 +115,14 @@ public final class DataSource {
     private static final String LIBSVM_FEATURES = "features";
 
     private static void checkFormat(String format) {
-        if (!List.of("csv", "parquet", "json", "libsvm").contains(format.toLowerCase(Locale.ROOT))) {
+        if (!DataSection.FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
             throw unknownFormat(format);
         }
     }
 
     private static IllegalArgumentException unknownFormat(String format) {
-        return new IllegalArgumentException("data format '" + format + "' is not one of csv, parquet, json, libsvm");
+        return new IllegalArgumentException("data format '" + format + "' is not one of "
+                + String.join(", ", DataSection.FORMATS));
     }
 
     /** Where a job's format comes from, and how to read Parquet instead. */

@@ -289,6 +289,21 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aStoppingMetricTheTaskDoesNotMeasureIsAConfigError() throws IOException {
+        assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
+                "training.early_stopping.metric=validation_r2"), "training.early_stopping.metric: validation_r2 is not"
+                + " measured for a multiclass network (network.loss); watch one of validation_loss, validation_accuracy,"
+                + " validation_macro_f1, train_loss");
+        assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
+                "network.layers=4,1:identity", "network.loss=mse", "training.early_stopping.metric=validation_accuracy"),
+                "training.early_stopping.metric: validation_accuracy is not measured for a regression network"
+                + " (network.loss); watch one of validation_loss, validation_rmse, validation_r2, validation_mae, train_loss");
+        assertEquals("validation_r2", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
+                "data.validation_fraction=0.1", "network.layers=4,1:identity", "network.loss=mse",
+                "training.early_stopping.metric=validation_r2")).training().earlyStopping().metric());
+    }
+
+    @Test
     void classWeightsWithRowWeightIsAnError() throws IOException {
         assertProblem(List.of("training.class_weights=balanced", "data.weight=w"),
                 "training.class_weights: cannot be combined with data.weight");

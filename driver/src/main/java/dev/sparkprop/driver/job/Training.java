@@ -19,6 +19,7 @@ import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -192,6 +193,9 @@ public final class Training {
             TrainingData train = data.train();
             TrainingData validation = data.validation();
             announce(progress, settings, train, validation);
+            if (data.classWeights() != null) {
+                progress.line(classWeightsLine(prep.classes(), data.classWeights()));
+            }
             ModelTemplate template = new ModelTemplate(config, spec, prep, train.droppedByColumn());
             EarlyStopping stopping = new EarlyStopping(config.training().earlyStopping());
             EpochMetrics epochs = new EpochMetrics(sc, validation, spec, settings.blockRows(), settings.epochs(),
@@ -252,7 +256,8 @@ public final class Training {
      *
      * @param validation null without validation rows
      */
-    public record Cached(TrainingData train, TrainingData validation) implements AutoCloseable {
+    /** @param classWeights the training rows' weight per class index (training.class_weights), or null */
+    public record Cached(TrainingData train, TrainingData validation, double[] classWeights) implements AutoCloseable {
         @Override
         public void close() {
             train.close();
@@ -289,11 +294,22 @@ public final class Training {
             TrainingData validation = prepared.validationRows() == null ? null
                     : TrainingData.fromRows(prepared.validationRows(), "the validation data", prep, spec,
                     settings.blockRows(), null, settings.numberType());
-            return new Cached(train, validation);
+            return new Cached(train, validation, classWeights);
         } catch (RuntimeException e) {
             train.close();
             throw e;
         }
+    }
+
+    /** The class weights in use, which train_ metrics include and validation_ metrics leave out. */
+    static String classWeightsLine(List<String> classes, double[] weights) {
+        StringBuilder line = new StringBuilder("class weights (training.class_weights)");
+        for (int c = 0; c < weights.length; c++) {
+            line.append(c == 0 ? " " : ", ").append(classes.get(c)).append('=')
+                    .append(String.format(Locale.ROOT, "%.4g", weights[c]));
+        }
+        return line.append(": they weigh the loss and the train_ metrics; validation_ metrics are unweighted")
+                .toString();
     }
 
     /** The rows dropped (data.missing = "drop"), and what is about to train on what. */

@@ -43,6 +43,8 @@ class LocalStepsJobTest {
                 SparkTestSession.spark(), new PrintStream(out, true)).run();
         String console = out.toString();
         assertTrue(console.contains("partitions, 4 local steps per job, outer average, validating on"), console);
+        assertTrue(console.matches("(?s).*\nclass weights \\(training.class_weights\\) 0=[0-9.]+, 1=[0-9.]+, 2=[0-9.]+:"
+                + " they weigh the loss and the train_ metrics; validation_ metrics are unweighted\n.*"), console);
         // Wine's validation accuracy reaches its best within a few epochs and stops improving
         assertTrue(console.contains("early stopping: keeping epoch"), console);
         List<EpochRecord> history = model.metadata().history();

@@ -32,7 +32,10 @@ public record EarlyStoppingSection(int patience, String metric) {
         return patience > 0;
     }
 
-    /** Whether {@code metric} (one of {@link #METRICS}) is measured for a network of {@code task}, as Evaluation measures. */
+    /**
+     * Whether {@code metric} (one of {@link #METRICS}) is measured for a network of {@code task},
+     * as Evaluation measures.
+     */
     public static boolean measuredFor(String metric, Task task) {
         return switch (metric.substring(metric.indexOf('_') + 1)) {
             case "loss" -> true;

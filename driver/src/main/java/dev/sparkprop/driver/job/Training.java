@@ -239,9 +239,10 @@ public final class Training {
             KeptEpoch kept = stopping.kept(epochs.history(), settings.epochs());
             if (stopping.on()) {
                 int last = epochs.history().get(epochs.history().size() - 1).epoch();
+                String ended = last < settings.epochs() ? "stopped after epoch " + last
+                        : "did not stop: all " + settings.epochs() + " epochs ran";
                 progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g (%s)", stopping.bestEpoch(),
-                        stopping.metric(), stopping.bestValue(), last < settings.epochs() ? "stopped after epoch " + last
-                                : "did not stop: all " + settings.epochs() + " epochs ran"));
+                        stopping.metric(), stopping.bestValue(), ended));
             }
             Evaluation trainMetrics = Evaluation.of(sc, train, spec, params, settings.blockRows());
             Evaluation validationMetrics = validation == null ? null

@@ -250,7 +250,8 @@ public final class DataProblems implements Serializable {
     }
 
     /** What a numeric column's text may hold, as Spark parses it. */
-    static final String NUMBER_SPELLINGS = "(numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value)";
+    static final String NUMBER_SPELLINGS = "(numbers, NaN, Inf or -Inf as Spark spells them; a missing value"
+            + " is empty in CSV, null in JSON)";
 
     private static String fix(Tally t) {
         return switch (t.kind) {

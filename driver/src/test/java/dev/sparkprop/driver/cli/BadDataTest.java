@@ -106,8 +106,8 @@ class BadDataTest {
         Path data = csv("typo.csv", "a,b,label", "1,2,0", "abc,1,1", "3,inf,0", "4,1,1", "x,2,0", "6,3,1");
         assertEquals("in the training data, feature column 'a' has text where numbers belong in 2 rows (e.g. 'abc');"
                 + " feature column 'b' has text where numbers belong in 1 row (e.g. 'inf'). Correct such values"
-                + " (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value), or list the column"
-                + " in data.categorical if it holds categories.", trainFails(data));
+                + " (numbers, NaN, Inf or -Inf as Spark spells them; a missing value is empty in CSV, null in JSON), or"
+                + " list the column in data.categorical if it holds categories.", trainFails(data));
     }
 
     @Test
@@ -234,7 +234,8 @@ class BadDataTest {
     void textInANumericColumnAtEvaluateOrPredictNamesTheColumn() throws IOException {
         Path data = csv("text.csv", "a,b,label", "1,x,0", "2,1,1", "3,?,0");
         String expected = "feature column 'b' has text where the model reads numbers, in 2 rows (e.g. 'x'); correct"
-                + " such values (numbers, NaN, Inf or -Inf as Spark spells them, or empty for a missing value)";
+                + " such values (numbers, NaN, Inf or -Inf as Spark spells them; a missing value is empty in CSV, null"
+                + " in JSON)";
         assertEquals(expected, fails("evaluate", "--model", model.toString(), "--data", data.toString()));
         assertEquals(expected, fails("predict", "--model", model.toString(), "--data", data.toString(),
                 "--output", dir.resolve("out").toString()));

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
         description = {"Writes the id columns (data.id_columns of the training job, or the --keep columns) and the"
                 + " predictions of a saved model: prediction and probability_<class> per class for classification,"
                 + " prediction (or prediction_<label> per output) for regression.",
-                "Rows with a missing or non-finite feature get null predictions; unseen categories count as none."})
+                "Rows with a missing or non-finite feature get null predictions (the last line counts them); unseen"
+                        + " categories count as none."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "The model directory train wrote.")
@@ -40,6 +41,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PredictJob.checkOutputFormat(outputFormat);
         Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, keep, output, outputFormat,
                 overwrite, System.out));
         return 0;

@@ -4,12 +4,14 @@ import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.CollectionAccumulator;
@@ -32,9 +34,7 @@ public final class PredictJob {
      */
     public static long run(SparkSession spark, String modelPath, String dataPath, String format, List<String> keep,
                            String outputPath, String outputFormat, boolean overwrite, PrintStream out) {
-        if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
-            throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
-        }
+        checkOutputFormat(outputFormat);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
         OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
@@ -45,8 +45,9 @@ public final class PredictJob {
         DataSection trainedOn = loaded.config().data();
         Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn,
                 loaded.model().metadata().preprocessing());
+        List<String> kept = keep == null ? trainedOn.idColumns() : keep;
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
-                loaded.spec(), loaded.model().params(), keep == null ? trainedOn.idColumns() : keep,
+                loaded.spec(), loaded.model().params(), kept,
                 keep == null ? "id" : "--keep", loaded.config().training().blockRows(),
                 loaded.config().training().precision(), wrongSizes);
         if (outputFormat.equals("csv")) {
@@ -69,8 +70,23 @@ public final class PredictJob {
             OutputPaths.deleteQuietly(temporary, hadoop);
             throw e;
         }
-        long rows = spark.read().format(outputFormat).option("header", true).load(outputPath).count();
-        out.printf("wrote %d predictions of %s to %s (%s)%n", rows, loaded.spec(), outputPath, outputFormat);
+        // A row without a prediction has none in its first output column
+        String first = Arrays.stream(predictions.columns()).filter(c -> !kept.contains(c)).findFirst().orElseThrow();
+        Row counts = spark.read().format(outputFormat).option("header", true).load(outputPath)
+                .agg(functions.count(functions.lit(1)), functions.count(functions.col(first))).first();
+        long rows = counts.getLong(0);
+        long unpredicted = rows - counts.getLong(1);
+        out.printf("wrote %d predictions of %s to %s (%s)%s%n", rows, loaded.spec(), outputPath, outputFormat,
+                unpredicted == 0 ? "" : "; " + unpredicted + (unpredicted == 1 ? " row has" : " rows have")
+                        + " null predictions: a feature is missing or not finite, or a CSV line has another number"
+                        + " of fields");
         return rows;
+    }
+
+    /** Fails unless {@code outputFormat} is one predict writes; checked before Spark starts too. */
+    public static void checkOutputFormat(String outputFormat) {
+        if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
+            throw new IllegalArgumentException("output format must be parquet or csv, got '" + outputFormat + "'");
+        }
     }
 }

@@ -324,6 +324,11 @@ class MainTest {
         Run predict = run("predict", "--model", dir.resolve("pets").toString(), "--data", rows.toString(),
                 "--output", dir.resolve("out").toString(), "--output-format", "csv");
         assertEquals(0, predict.exitCode(), predict.err());
+        Run json = run("predict", "--model", dir.resolve("pets").toString(), "--data", rows.toString(),
+                "--output", dir.resolve("out-json").toString(), "--output-format", "json");
+        assertEquals("error: output format must be parquet or csv, got 'json'", json.err().strip());
+        assertTrue(predict.lastLine().endsWith("(csv); 1 row has null predictions: a feature is missing or not finite,"
+                + " or a CSV line has another number of fields"), predict.lastLine());
         List<Row> out = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
                 .csv(dir.resolve("out").toString()).orderBy("id").collectAsList();
         assertEquals(List.of(10, 11, 12), out.stream().map(r -> r.getInt(0)).toList());

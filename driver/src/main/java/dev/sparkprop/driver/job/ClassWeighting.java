@@ -23,7 +23,7 @@ final class ClassWeighting {
         }
         if (classes == null) {
             throw new IllegalArgumentException("training.class_weights applies to classification; network.loss "
-                    + loss.name() + " with these labels has no classes");
+                    + loss.name() + " with these labels has no classes; remove training.class_weights");
         }
         int k = classes.size();
         double[] weights = new double[k];

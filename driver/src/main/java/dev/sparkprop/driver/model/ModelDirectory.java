@@ -83,7 +83,8 @@ public final class ModelDirectory {
             AtomicDirectory dir = AtomicDirectory.at(path, conf);
             FileStatus status = dir.status();
             if (status == null) {
-                throw new IllegalArgumentException("model directory " + path + " does not exist");
+                throw new IllegalArgumentException("model directory " + path + " does not exist; give the"
+                        + " directory a model was written to (sparkprop train's output.model_path, or a model's save)");
             }
             if (!status.isDirectory()) {
                 throw new IllegalArgumentException(path + " is a file, not a sparkprop model directory");

@@ -128,7 +128,8 @@ final class ReportPage {
             rows += step.rows();
         }
         html.append("<h2>Time</h2>\n<p>").append(timed).append(timed == 1 ? " epoch" : " epochs").append(" in ")
-                .append(timing(seconds)).append(" s (their steps and validation passes), ")
+                .append(timing(seconds)).append(history.stream().anyMatch(r -> r.metrics().containsKey("validation_loss"))
+                        ? " s (their steps and validation passes), " : " s (their steps), ")
                 .append(timing(seconds / timed)).append(" s per epoch on average");
         if (rows > 0) {
             // With local steps, steps.csv has a line per job (of training.local_steps steps each)

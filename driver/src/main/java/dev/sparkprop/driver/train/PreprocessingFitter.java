@@ -7,6 +7,7 @@ import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.Task;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
@@ -145,7 +147,7 @@ public final class PreprocessingFitter {
                         + classes.size() + " classes " + abbreviate(classes) + " but the output layer "
                         + (softmax ? "has " + expected + " softmax units; give it " + classes.size()
                         : "is one sigmoid unit, which takes exactly 2 classes; use softmax with "
-                        + classes.size() + " units") + notAnIndex(classes));
+                        + classes.size() + " units") + notAnIndex(classes, expected));
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();
         }
@@ -389,13 +391,25 @@ public final class PreprocessingFitter {
      * When the class names are numbers and one is not a class index (a whole number from 0): the
      * clause that names it, since such a value is more likely a typo than a class. Else "".
      */
-    private static String notAnIndex(List<String> classes) {
+    private static String notAnIndex(List<String> classes, int expected) {
         if (!classes.stream().allMatch(c -> c.matches("-?[0-9.]+(E-?[0-9]+)?"))) {
             return "";
         }
-        return classes.stream().filter(c -> !c.matches("[0-9]+")).findFirst()
-                .map(c -> "; or, if the labels are class indices, correct the label " + c + ", which is not one")
-                .orElse("");
+        Optional<String> notWhole = classes.stream().filter(c -> !c.matches("[0-9]+")).findFirst();
+        if (notWhole.isPresent()) {
+            return "; or, if the labels are class indices, correct the label " + notWhole.get() + ", which is not one";
+        }
+        // Whole numbers with a gap (0 to 9, and 12): those past the output layer's last index are the likely typos
+        BigInteger units = BigInteger.valueOf(expected);
+        List<String> beyond = classes.stream().filter(c -> new BigInteger(c).compareTo(units) >= 0).toList();
+        boolean gap = classes.stream().map(BigInteger::new).anyMatch(c -> c.compareTo(
+                BigInteger.valueOf(classes.size())) >= 0);
+        if (!gap || beyond.isEmpty() || beyond.size() == classes.size()) {
+            return "";
+        }
+        return "; or, if the labels are class indices 0 to " + (expected - 1) + ", correct "
+                + (beyond.size() == 1 ? "the label " + beyond.get(0) + ", which is" : "the labels " + abbreviate(beyond)
+                + ", which are") + " out of range";
     }
 
     static String abbreviate(List<String> values) {

@@ -47,6 +47,6 @@ class ClassWeightingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassWeighting.perClass(
                 new ClassWeights(true, List.of()), Losses.parse("mse"), null, null));
         assertEquals("training.class_weights applies to classification; network.loss mse(reduction=mean) with these"
-                + " labels has no classes", e.getMessage());
+                + " labels has no classes; remove training.class_weights", e.getMessage());
     }
 }

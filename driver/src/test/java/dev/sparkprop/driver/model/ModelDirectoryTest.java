@@ -223,7 +223,8 @@ class ModelDirectoryTest {
         Path file = Files.writeString(tmp.resolve("file"), "x");
         assertContains(assertThrows(IllegalArgumentException.class,
                 () -> ModelDirectory.read(dir.toString(), new Configuration())),
-                "model directory " + dir + " does not exist");
+                "model directory " + dir + " does not exist; give the directory a model was written to"
+                + " (sparkprop train's output.model_path, or a model's save)");
         assertContains(assertThrows(IllegalArgumentException.class,
                 () -> ModelDirectory.read(file.toString(), new Configuration())),
                 file + " is a file, not a sparkprop model directory");

@@ -192,6 +192,10 @@ class TrainingDataTest {
                     new Object[] {3.0, 1, 2.0, 1.0}, new Object[] {4.0, 1, 1.5, 1.0}), AB, CLASSIFIER),
                 "has 4 classes [0, 1, 1.5, 2] but the output layer has 3 softmax units; give it 4; or, if the labels are"
                     + " class indices, correct the label 1.5, which is not one"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}, new Object[] {2.0, 1, 1.0, 1.0},
+                    new Object[] {3.0, 1, 2.0, 1.0}, new Object[] {4.0, 1, 12.0, 1.0}), AB, CLASSIFIER),
+                "has 4 classes [0, 1, 2, 12] but the output layer has 3 softmax units; give it 4; or, if the labels are"
+                    + " class indices 0 to 2, correct the label 12, which is out of range"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}), AB, CLASSIFIER), "has only the class [0]"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, -1.0}, new Object[] {2.0, 1, 1.0, 1.0},
                     new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "weight column 'w' has negative weights in 1 row (e.g. -1.0)"},

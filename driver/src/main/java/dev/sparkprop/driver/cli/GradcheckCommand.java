@@ -34,6 +34,9 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (rows < 1) {
+            throw new IllegalArgumentException("--rows must be at least 1, got " + rows);
+        }
         NetworkSpec spec = NetworkSpec.parse(layers, loss);
         GradientCheck.Problem problem = GradientCheck.randomProblem(spec, rows, seed);
         GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), problem.masks(),

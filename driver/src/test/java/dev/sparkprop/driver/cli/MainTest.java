@@ -112,6 +112,8 @@ class MainTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("unknown activation 'swish'"), r.err());
         assertEquals(1, r.err().strip().split("\n").length, "one line, no stack trace: " + r.err());
+        Run none = run("gradcheck", "--layers", "5,4:softmax", "--loss", "cross_entropy", "--rows", "0");
+        assertEquals("error: --rows must be at least 1, got 0", none.err().strip());
     }
 
     @Test

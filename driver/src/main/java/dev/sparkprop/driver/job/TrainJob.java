@@ -104,12 +104,17 @@ public final class TrainJob {
         SavedModel model = result.model();
         NetworkSpec spec = prepared.settings().network();
         String validationMetrics = "";
-        if (result.validation() != null) {
+        boolean validated = result.validation() != null;
+        if (validated) {
             validationMetrics = " " + result.validation().format("validation_");
-            out.print(result.validation().perClassTable());
+        }
+        // The same rows as the report's per-class table
+        String perClass = (validated ? result.validation() : result.train()).perClassTable();
+        if (!perClass.isEmpty()) {
+            out.print((validated ? "on the validation rows:\n" : "on the training rows (no validation rows):\n")
+                    + perClass);
         }
         ModelDirectory.write(model, output.modelPath(), output.overwrite(), hadoop);
-        boolean validated = result.validation() != null;
         TrainingReport.write(new TrainingReport.Contents("sparkprop: " + spec, model.metadata().history(),
                 result.kept().epoch(), result.kept().why(),
                 (validated ? result.validation() : result.train()).perClass(),

@@ -120,6 +120,7 @@ class MainTest {
     void trainWritesModelAndReportThenEvaluateAndPredictUseThem() throws IOException {
         Run train = run(iris());
         assertEquals(0, train.exitCode(), train.out() + train.err());
+        assertTrue(train.out().contains("\non the validation rows:\nclass "), train.out());
         assertTrue(train.out().startsWith("effective config:"), train.out());
         assertTrue(train.out().contains("epoch 40/40 train_loss="), train.out());
         String last = train.lastLine();
@@ -322,6 +323,7 @@ class MainTest {
                 "--set", "network.loss=cross_entropy", "--set", "optimizer.learning_rate=0.1",
                 "--set", "training.epochs=30", "--set", "output.model_path=" + dir.resolve("pets"));
         assertEquals(0, trained.exitCode(), trained.err());
+        assertTrue(trained.out().contains("\non the training rows (no validation rows):\nclass "), trained.out());
         Path rows = csv("new.csv", "id,colour,size", "10,red,1.0", "11,green,4.0", "12,blue,");
         Run predict = run("predict", "--model", dir.resolve("pets").toString(), "--data", rows.toString(),
                 "--output", dir.resolve("out").toString(), "--output-format", "csv");

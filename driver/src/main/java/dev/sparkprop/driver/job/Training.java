@@ -255,9 +255,9 @@ public final class Training {
     /**
      * The prepared rows encoded into cached blocks, ready for the first step.
      *
-     * @param validation null without validation rows
+     * @param validation   null without validation rows
+     * @param classWeights the training rows' weight per class index (training.class_weights), or null
      */
-    /** @param classWeights the training rows' weight per class index (training.class_weights), or null */
     public record Cached(TrainingData train, TrainingData validation, double[] classWeights) implements AutoCloseable {
         @Override
         public void close() {

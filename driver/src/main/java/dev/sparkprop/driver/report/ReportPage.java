@@ -127,9 +127,10 @@ final class ReportPage {
             stepSeconds += step.seconds();
             rows += step.rows();
         }
+        boolean validated = history.stream().anyMatch(r -> r.metrics().containsKey("validation_loss"));
         html.append("<h2>Time</h2>\n<p>").append(timed).append(timed == 1 ? " epoch" : " epochs").append(" in ")
-                .append(timing(seconds)).append(history.stream().anyMatch(r -> r.metrics().containsKey("validation_loss"))
-                        ? " s (their steps and validation passes), " : " s (their steps), ")
+                .append(timing(seconds)).append(validated ? " s (their steps and validation passes), "
+                        : " s (their steps), ")
                 .append(timing(seconds / timed)).append(" s per epoch on average");
         if (rows > 0) {
             // With local steps, steps.csv has a line per job (of training.local_steps steps each)

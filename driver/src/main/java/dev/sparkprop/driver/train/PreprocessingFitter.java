@@ -388,10 +388,11 @@ public final class PreprocessingFitter {
     }
 
     /**
-     * When the class names are numbers and one is not a class index (a whole number from 0): the
-     * clause that names it, since such a value is more likely a typo than a class. Else "".
+     * When the class names are numbers and one is not a class index (a whole number from 0), or
+     * they are whole numbers with a gap and some lie past the {@code units} output classes: the
+     * clause that names them, since such values are more likely typos than classes. Else "".
      */
-    private static String notAnIndex(List<String> classes, int expected) {
+    private static String notAnIndex(List<String> classes, int units) {
         if (!classes.stream().allMatch(c -> c.matches("-?[0-9.]+(E-?[0-9]+)?"))) {
             return "";
         }
@@ -400,16 +401,19 @@ public final class PreprocessingFitter {
             return "; or, if the labels are class indices, correct the label " + notWhole.get() + ", which is not one";
         }
         // Whole numbers with a gap (0 to 9, and 12): those past the output layer's last index are the likely typos
-        BigInteger units = BigInteger.valueOf(expected);
-        List<String> beyond = classes.stream().filter(c -> new BigInteger(c).compareTo(units) >= 0).toList();
-        boolean gap = classes.stream().map(BigInteger::new).anyMatch(c -> c.compareTo(
-                BigInteger.valueOf(classes.size())) >= 0);
+        List<String> beyond = classes.stream().filter(c -> atLeast(c, units)).toList();
+        boolean gap = classes.stream().anyMatch(c -> atLeast(c, classes.size()));
         if (!gap || beyond.isEmpty() || beyond.size() == classes.size()) {
             return "";
         }
-        return "; or, if the labels are class indices 0 to " + (expected - 1) + ", correct "
+        return "; or, if the labels are class indices 0 to " + (units - 1) + ", correct "
                 + (beyond.size() == 1 ? "the label " + beyond.get(0) + ", which is" : "the labels " + abbreviate(beyond)
                 + ", which are") + " out of range";
+    }
+
+    /** Whether the whole number {@code c}, of any length, is {@code n} or more. */
+    private static boolean atLeast(String c, int n) {
+        return new BigInteger(c).compareTo(BigInteger.valueOf(n)) >= 0;
     }
 
     static String abbreviate(List<String> values) {

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -473,13 +474,11 @@ public final class DataSource {
 
     /** 1-based positions as "1 and 2" or "1, 2 and 5". */
     private static String ordinals(List<Integer> at) {
-        List<String> numbers = at.stream().map(i -> Integer.toString(i + 1)).toList();
-        return numbers.size() == 1 ? numbers.get(0) : String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+        return Prose.list(at.stream().map(i -> Integer.toString(i + 1)).toList());
     }
 
     private static String quotedList(List<String> names) {
-        List<String> quoted = names.stream().map(n -> "'" + n + "'").toList();
-        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
+        return Prose.list(names.stream().map(n -> "'" + n + "'").toList());
     }
 
     private static String firstLine(String message) {

@@ -30,6 +30,7 @@ public final class EvaluateJob {
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
             prep = prep.withoutWeight();
         }
+        LoadedModel.requireColumns(df, prep.columns());
         int blockRows = loaded.config().training().blockRows();
         try (TrainingData data = TrainingData.fromDataFrame(df, "'" + dataPath + "'", prep, loaded.spec(), blockRows,
                 null, loaded.config().training().precision())) {

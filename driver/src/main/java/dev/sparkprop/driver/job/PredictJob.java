@@ -1,9 +1,12 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
+import dev.sparkprop.driver.model.FeatureColumn;
+import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -43,12 +46,16 @@ public final class PredictJob {
         CollectionAccumulator<BatchPredictor.PartitionProblems> wrongSizes = spark.sparkContext()
                 .collectionAccumulator("sparkprop predict: feature vectors of another size");
         DataSection trainedOn = loaded.config().data();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn,
-                loaded.model().metadata().preprocessing());
+        Preprocessing prep = loaded.model().metadata().preprocessing();
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn, prep);
         List<String> kept = keep == null ? trainedOn.idColumns() : keep;
-        Dataset<Row> predictions = BatchPredictor.predict(spark, df, loaded.model().metadata().preprocessing(),
-                loaded.spec(), loaded.model().params(), kept,
-                keep == null ? "id" : "--keep", loaded.config().training().blockRows(),
+        String keptRole = keep == null ? "id" : "--keep";
+        List<Columns.Wanted> wanted = new ArrayList<>(Columns.Wanted.all("feature",
+                prep.features().stream().map(FeatureColumn::name).toList()));
+        wanted.addAll(Columns.Wanted.all(keptRole, kept));
+        LoadedModel.requireColumns(df, wanted);
+        Dataset<Row> predictions = BatchPredictor.predict(spark, df, prep, loaded.spec(), loaded.model().params(),
+                kept, keptRole, loaded.config().training().blockRows(),
                 loaded.config().training().precision(), wrongSizes);
         if (outputFormat.equals("csv")) {
             // Spark's CSV writer fails a task (and logs its stack trace) on a column it cannot write

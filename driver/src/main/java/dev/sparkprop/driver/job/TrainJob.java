@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
@@ -13,6 +14,8 @@ import dev.sparkprop.nn.NetworkSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,8 +94,9 @@ public final class TrainJob {
             if (validationRows != null) {
                 read.add(validationRows);
             }
-            prepared = Training.prepare(config, all, validationRows, columns(config.data(), all.rows()), null)
-                    .releasing(read);
+            DataColumns columns = columns(data, all.rows());
+            checkColumns(data, columns, all.rows(), validationRows == null ? null : validationRows.rows());
+            prepared = Training.prepare(config, all, validationRows, columns, null).releasing(read);
         } catch (RuntimeException e) {
             read.forEach(DataSource.Rows::release);
             throw e;
@@ -139,6 +143,32 @@ public final class TrainJob {
     private DataSource.Rows read(String key, String path) {
         DataSection data = config.data();
         return DataSource.readToTrain(spark, key, path, data.format(), data.csvHeader(), data.csvDelimiter());
+    }
+
+    /** The key that names a column of each role in the job file. */
+    private static final Map<String, String> KEY_OF_ROLE = Map.of("feature", DataSection.FEATURES.key(),
+            "label", DataSection.LABEL.key(), "weight", DataSection.WEIGHT.key(), "id", DataSection.ID_COLUMNS.key(),
+            "excluded", DataSection.EXCLUDE.key());
+
+    /**
+     * Fails unless the training rows have every column the job names (the validation rows those
+     * training reads), naming all that are absent at once and the keys to correct: before any
+     * pass over the data.
+     */
+    private static void checkColumns(DataSection data, DataColumns columns, Dataset<Row> train,
+                                     Dataset<Row> validation) {
+        Function<List<Columns.Wanted>, String> fix = absent -> "correct " + Prose.list(
+                absent.stream().map(w -> KEY_OF_ROLE.get(w.role())).distinct().toList())
+                + (data.csvHeader() || !data.format().equalsIgnoreCase("csv") ? ""
+                        : " (data.csv.header = false names the columns _c0, _c1, ...)");
+        List<Columns.Wanted> wanted = new ArrayList<>(columns.wanted());
+        wanted.addAll(Columns.Wanted.all("id", data.idColumns()));
+        wanted.addAll(Columns.Wanted.all("excluded", data.exclude()));
+        Columns.requireAll(Columns.names(train), wanted, "the data", fix);
+        if (validation != null) {
+            Columns.requireAll(Columns.names(validation), columns.wanted(), "data.validation_path's data",
+                    absent -> "validation rows need the columns training reads from data.path's");
+        }
     }
 
     /** The columns {@code data} names in {@code df}; data.features = [] means every column not used otherwise. */

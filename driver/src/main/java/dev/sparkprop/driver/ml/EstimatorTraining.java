@@ -88,7 +88,11 @@ final class EstimatorTraining {
                         + " param unset");
             }
         }
-        DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weightColumn(estimator), List.of());
+        String weight = weightColumn(estimator);
+        if (weight != null) {
+            requireParamColumn(Columns.names(rows), weight, "weight", "weightCol", "non-negative row weights");
+        }
+        DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weight, List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
         Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
                 ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())
@@ -126,14 +130,11 @@ final class EstimatorTraining {
         }
     }
 
-    /** As {@link Columns#require}, naming the param that names the column. */
+    /** As {@link Columns#requireAll}, naming the param that names the column. */
     private static void requireParamColumn(List<String> columns, String name, String role, String param,
                                            String holding) {
-        if (!columns.contains(name)) {
-            throw new IllegalArgumentException(role + " column '" + Columns.printable(name) + "' is not in the data;"
-                    + " its columns are " + Columns.printable(columns) + "; set " + param + " to the column of "
-                    + holding);
-        }
+        Columns.requireAll(columns, List.of(new Columns.Wanted(role, name)), "the data",
+                absent -> "set " + param + " to the column of " + holding);
     }
 
     /**

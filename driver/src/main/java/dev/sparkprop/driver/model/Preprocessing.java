@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.model;
 
+import dev.sparkprop.driver.spark.Columns;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,11 @@ public record Preprocessing(List<FeatureColumn> features, double[] featureMean, 
     /** The network input width these features encode to. */
     public int inputWidth() {
         return features.stream().mapToInt(FeatureColumn::width).sum();
+    }
+
+    /** The columns it reads, as {@link Columns#requireAll} checks them. */
+    public List<Columns.Wanted> columns() {
+        return Columns.Wanted.training(features.stream().map(FeatureColumn::name).toList(), labels, weight);
     }
 
     /** The same, without a weight column: data without one weighs every row 1. */

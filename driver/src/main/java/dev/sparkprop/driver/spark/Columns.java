@@ -1,8 +1,12 @@
 package dev.sparkprop.driver.spark;
 
+import dev.sparkprop.driver.Prose;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,10 +51,51 @@ public final class Columns {
 
     /** As {@link #require(List, String)}, naming the column's {@code role} (e.g. label), unless null. */
     public static void require(List<String> available, String name, String role) {
-        if (!available.contains(name)) {
-            throw new IllegalArgumentException((role == null ? "" : role + " ") + "column '" + printable(name)
-                    + "' is not in the data; its columns are " + printable(available));
+        requireAll(available, List.of(new Wanted(role, name)), "the data", absent -> null);
+    }
+
+    /** A column a job reads: what it is to the job (feature, label, weight, id; null for nothing said) and its name. */
+    public record Wanted(String role, String name) {
+
+        /** Each of {@code names} as a column of {@code role}. */
+        public static List<Wanted> all(String role, List<String> names) {
+            return names.stream().map(name -> new Wanted(role, name)).toList();
         }
+
+        /** The columns training reads: {@code features}, {@code labels}, then {@code weight} unless null. */
+        public static List<Wanted> training(List<String> features, List<String> labels, String weight) {
+            List<Wanted> wanted = new ArrayList<>(all("feature", features));
+            wanted.addAll(all("label", labels));
+            if (weight != null) {
+                wanted.add(new Wanted("weight", weight));
+            }
+            return wanted;
+        }
+    }
+
+    /**
+     * Fails unless {@code available}, the data's column names, has every {@code wanted} column:
+     * one message names all that are absent, by role in the order wanted ("feature columns 'a',
+     * 'b' and weight column 'w' are not in the data"), then the columns the data has, then
+     * {@code fix} of the absent ones (what to change, or null to say nothing more).
+     *
+     * @param data what the data is to the user, e.g. "the data" or "data.validation_path's data"
+     */
+    public static void requireAll(List<String> available, List<Wanted> wanted, String data,
+                                  Function<List<Wanted>, String> fix) {
+        List<Wanted> absent = wanted.stream().filter(w -> !available.contains(w.name())).distinct().toList();
+        if (absent.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> byRole = new LinkedHashMap<>();
+        absent.forEach(w -> byRole.computeIfAbsent(w.role() == null ? "" : w.role() + " ", r -> new ArrayList<>())
+                .add("'" + printable(w.name()) + "'"));
+        List<String> parts = new ArrayList<>();
+        byRole.forEach((role, names) -> parts.add(role + (names.size() == 1 ? "column " : "columns ")
+                + String.join(", ", names)));
+        String then = fix.apply(absent);
+        throw new IllegalArgumentException(Prose.list(parts) + (absent.size() == 1 ? " is" : " are") + " not in " + data
+                + "; its columns are " + printable(available) + (then == null ? "" : "; " + then));
     }
 
     /** The position of the {@link #MALFORMED} column in the data, or -1 when it has none. */

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.spark.Columns;
 import java.io.Serializable;
 import java.util.List;
 
@@ -34,6 +35,11 @@ public record DataColumns(List<String> features, List<String> labels, String wei
         if (weight != null && (weight.isBlank() || features.contains(weight) || labels.contains(weight))) {
             throw new IllegalArgumentException("weight column '" + weight + "' must be a separate, named column");
         }
+    }
+
+    /** The columns as {@link Columns#requireAll} checks them. */
+    public List<Columns.Wanted> wanted() {
+        return Columns.Wanted.training(features, labels, weight);
     }
 
     public static DataColumns of(List<String> features, String label) {

@@ -59,23 +59,13 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
      * {@link Columns#MALFORMED} when the data has it.
      */
     private Dataset<Row> selectColumns(Preprocessing prep) {
-        List<String> available = Columns.names(df);
-        List<Column> selection = new ArrayList<>();
-        prep.features().forEach(f -> selection.add(required(available, f.name(), "feature")));
-        prep.labels().forEach(label -> selection.add(required(available, label, "label")));
-        if (prep.weight() != null) {
-            selection.add(required(available, prep.weight(), "weight"));
-        }
+        Columns.requireAll(Columns.names(df), prep.columns(), "the data", absent -> null);
+        List<Column> selection = new ArrayList<>(prep.columns().stream().map(c -> Columns.col(c.name())).toList());
         ColumnTypes.checkFeatures(df, prep.features().stream().map(FeatureColumn::name).toList(), prep);
         ColumnTypes.checkTargets(df.schema(), prep);
         if (Columns.hasMalformed(df)) {
             selection.add(Columns.col(Columns.MALFORMED));
         }
         return df.select(selection.toArray(new Column[0]));
-    }
-
-    private static Column required(List<String> available, String name, String role) {
-        Columns.require(available, name, role);
-        return Columns.col(name);
     }
 }

@@ -567,13 +567,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
 
     /** The table's positions of the columns a {@link RowEncoder} for {@code prep} reads, in its order. */
     private int[] positions(Preprocessing prep) {
-        List<String> wanted = new ArrayList<>();
-        prep.features().forEach(f -> wanted.add(f.name()));
-        wanted.addAll(prep.labels());
-        if (prep.weight() != null) {
-            wanted.add(prep.weight());
-        }
-        return wanted.stream().mapToInt(this::columnAt).toArray();
+        Columns.requireAll(columns, prep.columns(), "the data", absent -> null);
+        return prep.columns().stream().mapToInt(c -> columns.indexOf(c.name())).toArray();
     }
 
     private static int[] identity(int n) {

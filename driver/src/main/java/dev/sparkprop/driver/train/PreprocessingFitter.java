@@ -83,7 +83,7 @@ public final class PreprocessingFitter {
      */
     public static List<FeatureColumn> features(Dataset<Row> df, TrainingRows rows, DataColumns columns,
                                                MissingValues missing) {
-        checkColumnsExist(df, columns);
+        Columns.requireAll(Columns.names(df), columns.wanted(), "the data", absent -> null);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("the training data has no rows");
         }
@@ -164,15 +164,6 @@ public final class PreprocessingFitter {
             return new Fitted(raw, counts);
         }
         return new Fitted(withStatistics(rows, raw, spec, standardize), counts);
-    }
-
-    private static void checkColumnsExist(Dataset<Row> df, DataColumns columns) {
-        List<String> available = Columns.names(df);
-        columns.features().forEach(name -> Columns.require(available, name, "feature"));
-        columns.labels().forEach(name -> Columns.require(available, name, "label"));
-        if (columns.weight() != null) {
-            Columns.require(available, columns.weight(), "weight");
-        }
     }
 
     /** @param text where a numeric column with text in some rows is recorded, for every such column at once */

@@ -342,10 +342,30 @@ class BadDataTest {
     }
 
     @Test
-    void aColumnNotInTheDataIsNamedWithItsRole() throws IOException {
+    void aColumnNotInTheDataIsNamedWithItsRoleAndTheFix() throws IOException {
         Path data = csv("unlabelled.csv", "a,b", "1,2", "2,1");
-        assertEquals("label column 'label' is not in the data; its columns are [a, b]",
+        assertEquals("label column 'label' is not in --data; its columns are [a, b]; evaluate compares predictions"
+                + " with the labels (predict scores rows without them)",
                 fails("evaluate", "--model", model.toString(), "--data", data.toString()));
-        assertEquals("label column 'label' is not in the data; its columns are [a, b]", trainFails(data));
+        assertEquals("label column 'label' is not in the data; its columns are [a, b]; correct data.label",
+                trainFails(data));
+        Path onlyA = csv("only-a.csv", "a", "1", "2");
+        assertEquals("feature column 'b' and label column 'label' are not in --data; its columns are [a]; the model"
+                + " reads its features from the columns of those names, as in its training data; give --data with"
+                + " them; evaluate compares predictions with the labels (predict scores rows without them)",
+                fails("evaluate", "--model", model.toString(), "--data", onlyA.toString()));
+    }
+
+    @Test
+    void everyColumnTheJobNamesThatIsNotInTheDataIsNamedInOneMessage() throws IOException {
+        Path data = csv("labelled.csv", "a,b,label", "1,2,0", "2,1,1");
+        assertEquals("feature columns 'c', 'd', weight column 'w', id column 'key' and excluded column 'e' are not in"
+                + " the data; its columns are [a, b, label]; correct data.features, data.weight, data.id_columns"
+                + " and data.exclude", trainFails(data, "data.features=[a,c,d]", "data.weight=w",
+                "data.id_columns=[key]", "data.exclude=[e]"));
+        Path validation = csv("validation.csv", "a,label", "1,0");
+        assertEquals("feature column 'b' is not in data.validation_path's data; its columns are [a, label];"
+                + " validation rows need the columns training reads from data.path's",
+                trainFails(data, "data.validation_path=" + validation));
     }
 }

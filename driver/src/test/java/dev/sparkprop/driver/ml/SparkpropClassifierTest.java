@@ -173,7 +173,7 @@ class SparkpropClassifierTest {
     }
 
     @Test
-    void aMissingLabelOrFeaturesColumnGetsTheClisMessageRatherThanSparks() {
+    void aMissingLabelFeaturesOrWeightColumnGetsTheClisMessageNamingTheParam() {
         Dataset<Row> data = irisFeatures();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setLabelCol("species").fit(data));
@@ -183,6 +183,10 @@ class SparkpropClassifierTest {
                 .setLayers("4,3:softmax").setFeaturesCol("x").fit(data));
         assertEquals("features column 'x' is not in the data; its columns are [features, label]; set featuresCol to"
                 + " the column of feature vectors", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,3:softmax").setWeightCol("w").fit(data));
+        assertEquals("weight column 'w' is not in the data; its columns are [features, label]; set weightCol to"
+                + " the column of non-negative row weights", e.getMessage());
     }
 
     @Test

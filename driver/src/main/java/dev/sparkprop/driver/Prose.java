@@ -1,0 +1,16 @@
+package dev.sparkprop.driver;
+
+import java.util.List;
+
+/** Pieces of the messages users read. */
+public final class Prose {
+
+    private Prose() {
+    }
+
+    /** {@code items} as a sentence lists them: "a", "a and b", "a, b and c". */
+    public static String list(List<String> items) {
+        int last = items.size() - 1;
+        return last <= 0 ? String.join("", items) : String.join(", ", items.subList(0, last)) + " and " + items.get(last);
+    }
+}

@@ -79,20 +79,28 @@ public final class DataSource {
                         : "(--format); give --format parquet");
         int width = prep.features().stream().filter(FeatureColumn::isVector).mapToInt(FeatureColumn::vectorSize)
                 .findFirst().orElse(0);
-        return effective.equalsIgnoreCase("libsvm") ? libsvmAtWidth(spark, df, path, width) : df;
+        return effective.equalsIgnoreCase("libsvm") ? libsvmAtWidth(spark, df, key, path, width, "the model reads") : df;
     }
 
     /**
      * A libsvm file read at {@code width} features when Spark inferred fewer: it takes a file's
      * width from its largest index, and a file whose rows all leave the last features out (zeros,
      * as libsvm allows) is as valid as the one the model was trained on. A file with a larger
-     * index keeps its inferred width, which the column checks then report.
+     * index is refused: its rows have features the model has no inputs for.
      *
-     * @param df the file as read, width inferred
+     * @param df    the file as read, width inferred
+     * @param width the features the rows must have, or 0 for any number (no vector column to match)
+     * @param needs what needs that width, e.g. "the model reads"
      */
-    static Dataset<Row> libsvmAtWidth(SparkSession spark, Dataset<Row> df, String path, int width) {
+    static Dataset<Row> libsvmAtWidth(SparkSession spark, Dataset<Row> df, String key, String path, int width,
+                                      String needs) {
         int inferred = AttributeGroup.fromStructField(df.schema().apply(LIBSVM_FEATURES)).size();
-        if (inferred < 0 || inferred >= width) {
+        if (inferred > width && width > 0) {
+            throw new IllegalArgumentException(key + " '" + path + "' has feature index " + inferred + " (libsvm"
+                    + " indices count from 1), but " + needs + " " + width + " features; give rows whose"
+                    + " indices are 1 to " + width);
+        }
+        if (inferred < 0 || inferred == width) {
             return df;
         }
         return spark.read().format("libsvm").option("numFeatures", width).load(path);
@@ -109,7 +117,7 @@ public final class DataSource {
             return rows;
         }
         int width = AttributeGroup.fromStructField(train.rows().schema().apply(LIBSVM_FEATURES)).size();
-        return new Rows(libsvmAtWidth(spark, rows.rows(), path, width), rows.numbers());
+        return new Rows(libsvmAtWidth(spark, rows.rows(), key, path, width, "data.path's rows have"), rows.numbers());
     }
 
     /** The vector column of Spark's libsvm reader. */

@@ -279,7 +279,7 @@ class MainTest {
     }
 
     @Test
-    void aLibsvmFileWhoseRowsLeaveTheLastFeaturesOutIsReadAtTheModelsWidth() throws IOException {
+    void aLibsvmFileWhoseRowsLeaveTheLastFeaturesOutIsReadAtTheModelsWidthAndAWiderOneIsRefused() throws IOException {
         // libsvm leaves zeros out, and Spark infers a file's width from its largest index: these rows never name 4
         List<String> wide = new ArrayList<>();
         List<String> narrow = new ArrayList<>();
@@ -308,6 +308,13 @@ class MainTest {
         assertEquals(0, predict.exitCode(), predict.out() + predict.err());
         assertEquals(30, SparkTestSession.spark().read().parquet(dir.resolve("libsvm-predictions").toString())
                 .where("prediction is not null").count());
+
+        // A file with an index past the model's inputs is refused, naming both widths
+        Path wider = Files.write(dir.resolve("wider.libsvm"), List.of("1 1:0.5 5:1.0"));
+        Run refused = run("evaluate", "--model", model.toString(), "--data", wider.toString());
+        assertEquals(2, refused.exitCode());
+        assertEquals("error: --data '" + wider + "' has feature index 5 (libsvm indices count from 1), but the model"
+                + " reads 4 features; give rows whose indices are 1 to 4", refused.err().strip());
 
         // An unknown --format is named as such, before what a vector model's features need
         Run unknown = run("evaluate", "--model", model.toString(), "--data", rows.toString(), "--format", "xlsx");

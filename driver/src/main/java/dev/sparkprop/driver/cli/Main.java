@@ -67,8 +67,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"sparkprop " + (v == null ? "(development build)" : v)};
+            return new String[] {dev.sparkprop.driver.Version.describe(), "on Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                    + ", Scala " + scala.util.Properties$.MODULE$.versionNumberString() + ", Java "
+                    + System.getProperty("java.version")};
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.Version;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.model.ModelMetadata;
@@ -19,12 +20,7 @@ record ModelTemplate(JobConfig config, NetworkSpec spec, Preprocessing prep, Map
 
     SavedModel with(double[] params, List<EpochRecord> history) {
         return new SavedModel(new ModelMetadata(ModelMetadata.FORMAT_VERSION, spec.layersSpec(), spec.loss().name(),
-                params.length, prep, config.effective(), List.copyOf(history), droppedRows, version(), Instant.now().toString()),
+                params.length, prep, config.effective(), List.copyOf(history), droppedRows, Version.describe(), Instant.now().toString()),
                 params.clone());
-    }
-
-    static String version() {
-        String v = Training.class.getPackage().getImplementationVersion();
-        return "sparkprop " + (v == null ? "development build" : v);
     }
 }

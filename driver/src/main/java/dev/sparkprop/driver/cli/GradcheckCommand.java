@@ -3,6 +3,7 @@ package dev.sparkprop.driver.cli;
 import dev.sparkprop.nn.GradientCheck;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +39,12 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rows must be at least 1, got " + rows);
         }
         NetworkSpec spec = NetworkSpec.parse(layers, loss);
+        // netlib logs its choice of BLAS through java.util.logging, whose default handler prints two lines
+        // to the console; routed as Spark routes it in the other commands, it goes where the logging config says
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         GradientCheck.Problem problem = GradientCheck.randomProblem(spec, rows, seed);
         GradientCheck.Result result = GradientCheck.run(spec, problem.params(), problem.block(), problem.masks(),
                 !generalHead,

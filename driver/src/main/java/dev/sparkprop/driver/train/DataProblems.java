@@ -38,7 +38,7 @@ public final class DataProblems implements Serializable {
 
     /** What is wrong with it. */
     enum Kind {
-        MISSING, NON_FINITE, TEXT, VECTOR_SIZE, UNKNOWN_CLASS, NEGATIVE, FLOAT32_RANGE, MALFORMED
+        MISSING, NON_FINITE, TEXT, NUMBERS_AS_TEXT, VECTOR_SIZE, UNKNOWN_CLASS, NEGATIVE, FLOAT32_RANGE, MALFORMED
     }
 
     /**
@@ -237,6 +237,8 @@ public final class DataProblems implements Serializable {
             case MISSING -> column + " has missing values in " + rows;
             case NON_FINITE -> column + " has NaN or infinite values in " + rows + example;
             case TEXT -> column + " has text where numbers belong in " + rows + " (e.g. '" + t.example + "')";
+            case NUMBERS_AS_TEXT -> column + " holds numbers written as text in " + rows + " (e.g. \"" + t.example
+                    + "\")";
             case VECTOR_SIZE -> column + " must hold vectors of " + t.expected + " values, but " + rows
                     + (t.rows == 1 ? " holds" : " hold") + " other values" + example;
             case UNKNOWN_CLASS -> column + " has classes the model does not know in " + rows + " (e.g. '"
@@ -260,6 +262,8 @@ public final class DataProblems implements Serializable {
                     : "Drop such rows: data.missing fills or drops features, never labels or weights";
             case TEXT -> "Correct such values " + NUMBER_SPELLINGS + ", or list the column in data.categorical if it"
                     + " holds categories";
+            case NUMBERS_AS_TEXT -> "Write them as numbers: in JSON without quotes (NaN, Infinity and -Infinity"
+                    + " too, which Spark reads)";
             case VECTOR_SIZE -> "Give every row a vector of the size the model takes";
             case UNKNOWN_CLASS -> "Drop such rows, or train on data that has those classes";
             case NEGATIVE -> "Row weights must be 0 or more";

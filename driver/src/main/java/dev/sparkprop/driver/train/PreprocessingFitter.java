@@ -206,7 +206,14 @@ public final class PreprocessingFitter {
                 throw new IllegalArgumentException("feature column '" + name + "' has type " + type.typeName()
                         + "; list it in data.categorical to one-hot encode it, or exclude it from the features");
             }
-            text.add(DataProblems.Role.FEATURE, name, DataProblems.Kind.TEXT, values.example(), null, values.texts());
+            if (values.texts() > 0) {
+                text.add(DataProblems.Role.FEATURE, name, DataProblems.Kind.TEXT, values.example(), null,
+                        values.texts());
+            } else {
+                // Every value parses (a JSON column of quoted numbers), but the rows hold strings
+                text.add(DataProblems.Role.FEATURE, name, DataProblems.Kind.NUMBERS_AS_TEXT, values.numberExample(),
+                        null, values.numbers());
+            }
         }
         return FeatureColumn.numeric(name);
     }

@@ -20,6 +20,8 @@ final class TextColumnValues implements Serializable {
     private long texts;
     /** The first value that is not a number, in partition order; null when there is none. */
     private String example;
+    /** The first value that is a number, likewise. */
+    private String numberExample;
 
     /** Counts the non-empty values of {@code df}'s string column {@code column}, in one pass. */
     static TextColumnValues of(Dataset<Row> df, String column) {
@@ -36,7 +38,9 @@ final class TextColumnValues implements Serializable {
     private void add(String value) {
         try {
             CsvNumbers.value(value);
-            numbers++;
+            if (numbers++ == 0) {
+                numberExample = value;
+            }
         } catch (NumberFormatException e) {
             if (texts++ == 0) {
                 example = value;
@@ -47,6 +51,9 @@ final class TextColumnValues implements Serializable {
     /** Adds the next partition's counts; the example stays the earlier one. */
     private TextColumnValues merge(TextColumnValues later) {
         numbers += later.numbers;
+        if (numberExample == null) {
+            numberExample = later.numberExample;
+        }
         if (example == null) {
             example = later.example;
         }
@@ -69,5 +76,13 @@ final class TextColumnValues implements Serializable {
 
     String example() {
         return example;
+    }
+
+    long numbers() {
+        return numbers;
+    }
+
+    String numberExample() {
+        return numberExample;
     }
 }

@@ -223,6 +223,18 @@ class BadDataTest {
     }
 
     @Test
+    void aJsonColumnOfQuotedNumbersIsNamedApartFromOneWithText() throws IOException {
+        Path data = csv("quoted.json", "{\"a\": \"oops\", \"b\": \"NaN\", \"label\": 0}",
+                "{\"a\": 2, \"b\": \"1.5\", \"label\": 1}", "{\"a\": 3, \"b\": \"2\", \"label\": 0}");
+        assertEquals("in the training data, feature column 'a' has text where numbers belong in 1 row (e.g. 'oops');"
+                + " feature column 'b' holds numbers written as text in 3 rows (e.g. \"NaN\"). Correct such values"
+                + " (numbers, NaN, Inf or -Inf as Spark spells them; a missing value is empty in CSV, null in JSON),"
+                + " or list the column in data.categorical if it holds categories."
+                + " Write them as numbers: in JSON without quotes (NaN, Infinity and -Infinity too, which Spark"
+                + " reads).", trainFails(data, "data.format=json"));
+    }
+
+    @Test
     void aClassTheModelDoesNotKnowAtEvaluateNamesIt() throws IOException {
         Path data = csv("unknown.csv", "a,b,label", "1,2,0", "2,1,7", "3,3,9");
         assertEquals("in '" + data + "', label column 'label' has classes the model does not know in 2 rows (e.g."

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -202,6 +201,7 @@ public final class DataSource {
                     }
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
+                        CsvHeaders.checkAgree(spark, path, List.of(reader.text(path).inputFiles()), delimiter);
                     }
                     if (header && first.size() == 1 && lines.whole()) {
                         // Spark would infer every column as text, and the message would be about that
@@ -316,18 +316,7 @@ public final class DataSource {
      * and compile a query over every column, seconds for a table of hundreds of columns.
      */
     private static FirstLines firstLines(SparkSession spark, String path, String delimiter) throws IOException {
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.getFormat().setDelimiter(delimiter);
-        settings.getFormat().setQuote('"');
-        settings.getFormat().setQuoteEscape('\\');
-        settings.setCommentProcessingEnabled(false);
-        settings.setIgnoreLeadingWhitespaces(false);
-        settings.setIgnoreTrailingWhitespaces(false);
-        settings.setMaxColumns(20480);
-        settings.setMaxCharsPerColumn(-1);
-        settings.setNullValue(null);
-        settings.setEmptyValue(null);
-        CsvParser parser = new CsvParser(settings);
+        CsvParser parser = CsvHeaders.parser(delimiter);
         List<String[]> lines = new ArrayList<>();
         List<String> read = leadingLines(spark, path);
         for (String line : read) {

@@ -78,7 +78,9 @@ public final class NetworkSpec {
      * the layers and the loss before the data is read (a spec to check with, never to train).
      */
     public static NetworkSpec parseForChecks(String layers, String loss) {
-        return parse(withInputWidth(layers, 1), loss);
+        // Parsed as written, so that a message quotes the user's spec, auto included
+        Layers parsed = parseLayers(layers);
+        return new NetworkSpec(parsed.input() == AUTO_WIDTH ? 1 : parsed.input(), parsed.specs(), Losses.parse(loss));
     }
 
     /** Checks a layers spec on its own, before a loss is known; throws as {@link #parse} does. */

@@ -39,6 +39,10 @@ class NetworkSpecTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkSpec.parseForChecks("auto,16:relu,1:softmax", "cross_entropy"));
         assertTrue(e.getMessage().contains("softmax over 1 unit"), e.getMessage());
+        // A message quotes the spec as written, not with a stand-in for auto
+        e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.checkLayers("auto,16:relu,auto:softmax"));
+        assertTrue(e.getMessage().startsWith("units of layer 2 in 'auto,16:relu,auto:softmax' must be a whole number,"
+                + " got 'auto'"), e.getMessage());
     }
 
     @Test

@@ -148,6 +148,23 @@ public final class ProgressLine {
     }
 
     /**
+     * What the run does before its first step (reading, preparing, caching the data), which can
+     * take minutes on large data: on a terminal the live line, until a line replaces it; else a
+     * progress line (the log, for the command line).
+     */
+    public void phase(String what) {
+        String text = what + " ...";
+        if (mode == Mode.TERMINAL) {
+            String shown = fit(List.of(text), columns - 1);
+            terminal.print("\r" + padded(shown, liveWidth));
+            terminal.flush();
+            liveWidth = shown.length();
+        } else {
+            progress.accept(text);
+        }
+    }
+
+    /**
      * Records one optimizer step, and shows the progress if the mode's interval has passed since
      * it was last shown; nothing is formatted otherwise.
      */
@@ -212,9 +229,9 @@ public final class ProgressLine {
         long runNanos = Math.max(1, now - runStart);
         long epochRecordsLeft = ceilDiv(Math.max(0, stepsPerEpoch - step.step()), stepsPerRecord);
         long epochLeft = (long) ((double) epochNanos / epochSteps * epochRecordsLeft);
-        long runStepsLeft = (long) (epochs - 1 - step.epoch()) * ceilDiv(stepsPerEpoch, stepsPerRecord)
-                + epochRecordsLeft;
-        long runLeft = (long) ((double) runNanos / runSteps * runStepsLeft);
+        // This epoch's rest at this epoch's rate, the later epochs at the run's: the run never ends before the epoch
+        long laterRecords = (long) (epochs - 1 - step.epoch()) * ceilDiv(stepsPerEpoch, stepsPerRecord);
+        long runLeft = epochLeft + (long) ((double) runNanos / runSteps * laterRecords);
         List<String> parts = new ArrayList<>();
         parts.add(String.format(Locale.ROOT, "epoch %d/%d step %d/%d", step.epoch() + 1, epochs, step.step(),
                 stepsPerEpoch));

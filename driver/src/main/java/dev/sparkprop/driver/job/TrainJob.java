@@ -83,26 +83,30 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
-        DataSource.Rows all = read("data.path", config.data().path());
+        DataSection data = config.data();
+        progress.phase("reading data.path '" + data.path() + "' (" + data.format() + ")");
+        DataSource.Rows all = read("data.path", data.path());
         List<DataSource.Rows> read = new ArrayList<>(List.of(all));
         Training.Prepared prepared;
         try {
-            DataSection data = config.data();
-            DataSource.Rows validationRows = data.validationPath()
-                    .map(path -> DataSource.readToValidate(spark, "data.validation_path", path, data.format(),
-                            data.csvHeader(), data.csvDelimiter(), all)).orElse(null);
+            DataSource.Rows validationRows = data.validationPath().map(path -> {
+                progress.phase("reading data.validation_path '" + path + "'");
+                return DataSource.readToValidate(spark, "data.validation_path", path, data.format(),
+                        data.csvHeader(), data.csvDelimiter(), all);
+            }).orElse(null);
             if (validationRows != null) {
                 read.add(validationRows);
             }
             DataColumns columns = columns(data, all.rows());
             checkColumns(data, columns, all.rows(), validationRows == null ? null : validationRows.rows());
+            progress.phase("preparing the rows: column types, classes, statistics");
             prepared = Training.prepare(config, all, validationRows, columns, null).releasing(read);
         } catch (RuntimeException e) {
             read.forEach(DataSource.Rows::release);
             throw e;
         }
         // Printed once the data has given an auto input width its number
-        out.println("effective config:");
+        progress.line("effective config:");
         out.println(prepared.config().render());
         Training.Result result = Training.run(spark, prepared, resume, progress);
         SavedModel model = result.model();

@@ -189,6 +189,7 @@ public final class Training {
                     + " preprocessing (statistics, categories or classes) differs; resume on the same data");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        progress.phase("caching the rows as blocks of " + settings.blockRows() + " rows");
         try (Cached data = cache(prepared)) {
             TrainingData train = data.train();
             TrainingData validation = data.validation();

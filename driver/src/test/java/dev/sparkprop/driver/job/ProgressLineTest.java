@@ -88,6 +88,37 @@ class ProgressLineTest {
     }
 
     @Test
+    void aPhaseBeforeTheFirstStepIsTheLiveLineUntilALineReplacesIt() {
+        ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);
+        progress.phase("reading data.path 'big.csv' (csv)");
+        assertEquals(List.of("reading data.path 'big.csv' (csv) ..."), screen(output()));
+        progress.phase("caching");
+        assertEquals(List.of("caching ..."), screen(output()), "the shorter phase blanks the longer one");
+        progress.line("training 4,2:softmax");
+        assertEquals(List.of("training 4,2:softmax", ""), screen(output()));
+
+        List<String> lines = new ArrayList<>();
+        List<String> progressLines = new ArrayList<>();
+        ProgressLine plain = ProgressLine.plain(lines::add, progressLines::add, clock::get);
+        plain.phase("reading");
+        assertEquals(List.of("reading ..."), progressLines);
+        assertEquals(List.of(), lines, "a phase is progress, not a line of the run's output");
+    }
+
+    @Test
+    void theRunsEtaIsNeverShorterThanTheEpochsAndEqualsItInTheLastEpoch() {
+        ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);
+        steps(progress, 0, 1, 10, 10, 1, 0.5);
+        progress.line("epoch 1/2 train_loss=0.5");
+        // The last epoch's first step is slow: the epoch's rate says 9 s are left, and so must the run's
+        steps(progress, 1, 1, 1, 10, 1000, 0.25);
+        List<String> screen = screen(output());
+        assertTrue(screen.get(1).startsWith("epoch 2/2 step 1/10  loss 0.2500  elapsed 0:01  epoch ETA 0:09"),
+                screen.get(1));
+        assertTrue(screen.get(1).endsWith("run ETA 0:09"), screen.get(1));
+    }
+
+    @Test
     void withLocalStepsTheLineCountsStepsAndItsEtasJobs() {
         // training.local_steps = 4: a record per job of 4 steps (the last of the epoch's 10 steps 2), 1 s each
         ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);

@@ -14,13 +14,27 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status;
+        try {
+            status = run(args);
+        } catch (OutOfMemoryError e) {
+            // The driver's own work: picocli hands only Exceptions to the handler
+            System.err.println("error: " + outOfMemoryMessage());
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 bad usage, 130 interrupted. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (outOfMemory(e)) {
+                // A task's OutOfMemoryError also makes Spark exit the JVM (local mode runs tasks in it),
+                // which would otherwise read as an interrupt
+                commandLine.getErr().println("error: " + outOfMemoryMessage());
+                return 1;
+            }
             if (shuttingDown()) {
                 // Ctrl-C or a signal: Spark's shutdown hook has stopped the SparkContext under the
                 // command, whose failure, of whatever kind (a read's message included), says only
@@ -42,6 +56,23 @@ public final class Main implements Runnable {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** Whether {@code e}, one of its causes, or a task failure it reports is Java running out of heap. */
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("java.lang.OutOfMemoryError")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String outOfMemoryMessage() {
+        return "Java ran out of heap memory (its largest heap here: " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB). Give it more: with bin/sparkprop, which runs Spark local[*] in its own JVM,"
+                + " SPARKPROP_JAVA_OPTS=-Xmx<size> (e.g. -Xmx16g); with spark-submit, --driver-memory and, on a"
+                + " cluster, --executor-memory";
     }
 
     /** The exit status of a command stopped by Ctrl-C, as a shell reports a process SIGINT ended. */

@@ -226,6 +226,13 @@ public final class JobConfigLoader {
         }
         String closest = known.stream()
                 .min(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).orElseThrow();
+        if (key.startsWith("spark.") && distance(key, closest) > 2) {
+            // spark.driver.memory, spark.master, ...: Spark's own configuration, which a job file does not hold
+            return key + ": unknown key; the job's spark.* keys are " + known.stream().filter(k -> k.startsWith(
+                    "spark.")).sorted().toList() + ". Spark's own settings go to Spark: to spark-submit (--conf "
+                    + key + "=..., --driver-memory), or to bin/sparkprop as JVM options, e.g."
+                    + " SPARKPROP_JAVA_OPTS='-Xmx8g -Dspark.master=local[2]'";
+        }
         return key + ": unknown key; did you mean " + closest + "?";
     }
 

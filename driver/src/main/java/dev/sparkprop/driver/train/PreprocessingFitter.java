@@ -20,10 +20,17 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.AtomicType;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Learns a {@link Preprocessing} from training rows with Spark: the categories of each
@@ -176,6 +183,11 @@ public final class PreprocessingFitter {
                 throw new IllegalArgumentException("feature column '" + name + "' holds vectors and cannot be"
                         + " categorical; remove it from data.categorical");
             }
+            if (!(type instanceof AtomicType)) {
+                // Every row of an array or struct column would be a category of its own
+                throw new IllegalArgumentException("feature column '" + name + "' holds " + type.simpleString()
+                        + ", which are not categories; remove it from data.categorical, and " + asNumbers(type));
+            }
             List<Row> values = df.select(Columns.col(name)).distinct().limit(MAX_CATEGORIES + 2).collectAsList();
             List<String> categories = new ArrayList<>(values.stream().filter(r -> !r.isNullAt(0))
                     .map(r -> RowEncoder.key(r.get(0))).distinct().sorted().toList());
@@ -203,8 +215,10 @@ public final class PreprocessingFitter {
         if (!(type instanceof NumericType)) {
             TextColumnValues values = type instanceof StringType ? TextColumnValues.of(df, name) : null;
             if (values == null || !values.mostlyNumbers()) {
-                throw new IllegalArgumentException("feature column '" + name + "' has type " + type.typeName()
-                        + "; list it in data.categorical to one-hot encode it, or exclude it from the features");
+                throw new IllegalArgumentException("feature column '" + name + "' has type " + type.simpleString()
+                        + "; " + (type instanceof StringType || type instanceof BooleanType
+                        ? "list it in data.categorical to one-hot encode it, or exclude it from the features"
+                        : asNumbers(type)));
             }
             if (values.texts() > 0) {
                 text.add(DataProblems.Role.FEATURE, name, DataProblems.Kind.TEXT, values.example(), null,
@@ -216,6 +230,22 @@ public final class PreprocessingFitter {
             }
         }
         return FeatureColumn.numeric(name);
+    }
+
+    /** How a column of {@code type}, which is neither numbers nor categories, becomes features. */
+    private static String asNumbers(DataType type) {
+        if (type instanceof DateType || type instanceof TimestampType || type instanceof TimestampNTZType) {
+            return "turn it into numbers first (e.g. its unix time, or its year, month and day as columns of their"
+                    + " own), or exclude it from the features";
+        }
+        if (type instanceof ArrayType array && array.elementType() instanceof NumericType) {
+            return "turn it into an ml Vector first (array_to_vector in org.apache.spark.ml.functions and"
+                    + " pyspark.ml.functions), or exclude it from the features";
+        }
+        if (type instanceof StructType) {
+            return "select its fields as columns of their own, or exclude it from the features";
+        }
+        return "exclude it from the features";
     }
 
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */

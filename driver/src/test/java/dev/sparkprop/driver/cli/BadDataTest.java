@@ -223,6 +223,59 @@ class BadDataTest {
     }
 
     @Test
+    void csvFilesWhoseHeadersDifferAreRefusedNamingAFileRatherThanReadByPosition() throws IOException {
+        Files.createDirectories(dir.resolve("drift"));
+        inputs.add("drift");
+        csv("drift/part-0.csv", "x1,x2,label", "1,2,0", "2,1,1");
+        csv("drift/part-1.csv", "x2,x1,label", "2,1,0", "1,2,1");
+        Path drift = dir.resolve("drift");
+        assertEquals("the CSV files of '" + drift + "' have 2 different headers: 'x1,x2,label' ('part-0.csv') and"
+                + " 'x2,x1,label' ('part-1.csv'); Spark would read every file's columns in the order of one of them."
+                + " Give every file the same header, or keep other files out of the directory", trainFails(drift));
+        // A file of prose among the parts is named too, rather than read as a header and a row
+        csv("drift/part-1.csv", "x1,x2,label", "2,1,0", "1,2,1");
+        csv("drift/README.txt", "These files hold the drift data.", "Columns: x1, x2, label.");
+        assertEquals("the CSV files of '" + drift + "' have 2 different headers: 'These files hold the drift data.'"
+                + " ('README.txt') and 'x1,x2,label' (2 files, e.g. 'part-0.csv'); Spark would read every file's"
+                + " columns in the order of one of them. Give every file the same header, or keep other files out"
+                + " of the directory", trainFails(drift));
+    }
+
+    @Test
+    void parquetDataWithAColumnOfEveryTypeItHoldsIsReadWhateverColumnsTrain() {
+        Path data = dir.resolve("every-type.parquet");
+        SparkTestSession.spark().sql("select true as b, cast(id as tinyint) as i8, cast(id as smallint) as i16,"
+                + " cast(id as int) as i32, id as i64, cast(id as float) as f32, cast(id as double) as f64,"
+                + " cast(id as decimal(10, 2)) as dec, 'x' as str, cast('x' as binary) as bin, date'2026-01-01' as"
+                + " day, timestamp_seconds(id) as ts, cast(timestamp_seconds(id) as timestamp_ntz) as ntz,"
+                + " array(1.0, 2.0) as arr, map('k', id) as m, named_struct('x', id) as st, id % 2 as label"
+                + " from range(8)").write().parquet(data.toString());
+        long failedBefore = SparkTestSession.failedTasks();
+        MainTest.Run trained = MainTest.run("train", "--set", "data.path=" + data, "--set", "data.format=parquet",
+                "--set", "data.features=[i32,f64]", "--set", NET, "--set", CE, "--set", "training.epochs=1",
+                "--set", "output.model_path=" + dir.resolve("every-type-model"));
+        assertEquals(0, trained.exitCode(), trained.out() + trained.err());
+        assertEquals(failedBefore, SparkTestSession.failedTasks(), "no Spark task may fail: " + trained.err());
+        inputs.add("every-type.parquet");
+        inputs.add("every-type-model");
+    }
+
+    @Test
+    void aColumnOfTimestampsOrArraysIsToldHowToBecomeNumbersNotToBeOneHotEncoded() {
+        Path data = dir.resolve("typed.parquet");
+        inputs.add("typed.parquet");
+        SparkTestSession.spark().sql("select cast(id as double) as a, timestamp_seconds(id * 86400) as ts,"
+                + " array(cast(id as double), 2.0) as emb, id % 2 as label from range(4)").write().parquet(data.toString());
+        assertEquals("feature column 'ts' has type timestamp; turn it into numbers first (e.g. its unix time, or its"
+                + " year, month and day as columns of their own), or exclude it from the features",
+                trainFails(data, "data.format=parquet", "data.features=[a,ts]"));
+        assertEquals("feature column 'emb' holds array<double>, which are not categories; remove it from"
+                + " data.categorical, and turn it into an ml Vector first (array_to_vector in"
+                + " org.apache.spark.ml.functions and pyspark.ml.functions), or exclude it from the features",
+                trainFails(data, "data.format=parquet", "data.features=[a,emb]", "data.categorical=[emb]"));
+    }
+
+    @Test
     void aJsonColumnOfQuotedNumbersIsNamedApartFromOneWithText() throws IOException {
         Path data = csv("quoted.json", "{\"a\": \"oops\", \"b\": \"NaN\", \"label\": 0}",
                 "{\"a\": 2, \"b\": \"1.5\", \"label\": 1}", "{\"a\": 3, \"b\": \"2\", \"label\": 0}");

@@ -249,6 +249,11 @@ public final class DataSource {
         } catch (Exception e) {
             // Spark's AnalysisException and SparkException carry the cause in their message.
             String reason = firstLine(e.getMessage());
+            if (reason.contains("[COLUMN_ALREADY_EXISTS]")) {
+                // Not a wrong path or format: names that differ only in case, or a name given twice
+                throw new IllegalArgumentException("'" + path + "' has two columns of one name to Spark, which"
+                        + " matches names case-insensitively (" + reason + "); rename one of them", e);
+            }
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);
         }

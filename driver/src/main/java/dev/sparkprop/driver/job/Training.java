@@ -335,6 +335,15 @@ public final class Training {
                 settings.outerOptimizer().name());
         progress.line(String.format("training %s on %d rows in %d partitions%s%s", settings.network(), train.rows(),
                 train.partitions(), mode, validation == null ? "" : ", validating on " + validation.rows()));
+        long onDisk = train.bytesOnDisk() + (validation == null ? 0 : validation.bytesOnDisk());
+        if (onDisk > 0) {
+            // Said once here: Spark's MemoryStore warns at every pass that reads them back
+            long all = train.cachedBytes() + (validation == null ? 0 : validation.cachedBytes());
+            progress.line(String.format(Locale.ROOT, "the cached blocks take %d MiB, of which %d MiB did not fit in"
+                    + " Spark's storage memory and are read from disk at every pass, which is slower; give Spark more"
+                    + " memory (bin/sparkprop: SPARKPROP_JAVA_OPTS=-Xmx<size>; spark-submit: --driver-memory in local"
+                    + " mode, --executor-memory on a cluster)", all >> 20, onDisk >> 20));
+        }
     }
 
 }

@@ -228,12 +228,23 @@ public final class TrainingData implements AutoCloseable {
 
     /** Bytes the cached blocks take in executor memory and on disk, as Spark's storage reports them. */
     public long cachedBytes() {
+        RDDInfo info = storage();
+        return info == null ? 0 : info.memSize() + info.diskSize();
+    }
+
+    /** Bytes of the cached blocks that did not fit in the executors' storage memory, which every pass reads from disk. */
+    public long bytesOnDisk() {
+        RDDInfo info = storage();
+        return info == null ? 0 : info.diskSize();
+    }
+
+    private RDDInfo storage() {
         for (RDDInfo info : cached.context().getRDDStorageInfo()) {
             if (info.id() == cached.id()) {
-                return info.memSize() + info.diskSize();
+                return info;
             }
         }
-        return 0;
+        return null;
     }
 
     /** How rows became blocks; null for data built {@link #fromBlocks}. */

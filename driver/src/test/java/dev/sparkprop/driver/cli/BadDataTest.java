@@ -261,6 +261,23 @@ class BadDataTest {
     }
 
     @Test
+    void parquetColumnsWhoseNamesDifferOnlyInCaseAreNamedAsSuchRatherThanAsAWrongPathOrFormat() {
+        Path data = dir.resolve("cased.parquet");
+        inputs.add("cased.parquet");
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.spark();
+        spark.conf().set("spark.sql.caseSensitive", "true");
+        try {
+            spark.sql("select id as A, id as a, id % 2 as label from range(4)").write().parquet(data.toString());
+        } finally {
+            spark.conf().unset("spark.sql.caseSensitive");
+        }
+        String message = trainFails(data, "data.format=parquet");
+        assertTrue(message.startsWith("'" + data + "' has two columns of one name to Spark, which matches names"
+                + " case-insensitively ([COLUMN_ALREADY_EXISTS]"), message);
+        assertTrue(message.endsWith("; rename one of them"), message);
+    }
+
+    @Test
     void aColumnOfTimestampsOrArraysIsToldHowToBecomeNumbersNotToBeOneHotEncoded() {
         Path data = dir.resolve("typed.parquet");
         inputs.add("typed.parquet");

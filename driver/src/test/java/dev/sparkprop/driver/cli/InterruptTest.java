@@ -3,6 +3,7 @@ package dev.sparkprop.driver.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.BufferedReader;
@@ -30,6 +31,9 @@ class InterruptTest {
     void sigintDuringTrainingEndsWithOneLineAndNoModel() throws Exception {
         Path model = dir.resolve("model");
         List<String> command = new ArrayList<>();
+        // A shell's background job starts with SIGINT ignored, which its children inherit, and a JVM started so
+        // never installs its handler: Ctrl-C's default is restored for the child, whatever started the tests
+        command.addAll(List.of("env", "--default-signal=INT"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // This JVM's flags (the --add-opens Spark needs) and classpath, as bin/sparkprop would give
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -71,7 +75,17 @@ class InterruptTest {
         try {
             assertTrue(training.await(180, TimeUnit.SECONDS), "no second epoch within 180 s");
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(java.pid())).start().waitFor());
-            assertTrue(java.waitFor(120, TimeUnit.SECONDS), "still running 120 s after SIGINT");
+            if (!java.waitFor(120, TimeUnit.SECONDS)) {
+                // What it is stuck on, for the failure's message
+                Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                        Long.toString(java.pid())).redirectErrorStream(true).start();
+                String threads = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String stderr;
+                synchronized (errors) {
+                    stderr = errors.toString(StandardCharsets.UTF_8);
+                }
+                fail("still running 120 s after SIGINT; its stderr:\n" + stderr + "\nits threads:\n" + threads);
+            }
             stderrReader.join(10_000);
         } finally {
             java.destroyForcibly();

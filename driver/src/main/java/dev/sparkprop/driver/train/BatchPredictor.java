@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -146,12 +147,14 @@ public final class BatchPredictor {
         int features = featureColumns.size();
         int keptCount = kept.size();
         int outputCount = outputs.size();
-        JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
+        // A Dataset operation, not an RDD's: it keeps the plan's lineage and runs on a streaming
+        // DataFrame as on a batch one (each micro-batch's partitions go through it)
+        MapPartitionsFunction<Row, Row> predicting = it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
             return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
                     blockRows, outputCount, wrongSizes);
-        });
-        return spark.createDataFrame(rows, schema);
+        };
+        return df.select(selection.toArray(new Column[0])).mapPartitions(predicting, Encoders.row(schema));
     }
 
     /**

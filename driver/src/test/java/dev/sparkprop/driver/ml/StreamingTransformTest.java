@@ -99,8 +99,8 @@ class StreamingTransformTest {
             for (String column : columns) {
                 Object x = e.getAs(column);
                 Object y = a.getAs(column);
-                double[] xs = x instanceof Vector v ? v.toArray() : x == null ? new double[0] : new double[] {(Double) x};
-                double[] ys = y instanceof Vector v ? v.toArray() : y == null ? new double[0] : new double[] {(Double) y};
+                double[] xs = values(x);
+                double[] ys = values(y);
                 assertEquals(xs.length, ys.length, column + " of row " + e.getAs("id"));
                 for (int i = 0; i < xs.length; i++) {
                     assertEquals(Double.doubleToRawLongBits(xs[i]), Double.doubleToRawLongBits(ys[i]),
@@ -110,6 +110,11 @@ class StreamingTransformTest {
             }
         }
         assertTrue(nonNull > 0, "some predictions to compare");
+    }
+
+    /** A vector's or a double's values; none for null. */
+    private static double[] values(Object value) {
+        return value instanceof Vector v ? v.toArray() : value == null ? new double[0] : new double[] {(Double) value};
     }
 
     @Test
@@ -122,6 +127,8 @@ class StreamingTransformTest {
         List<String> outputs = List.of("rawPrediction", "probability", "prediction");
         List<Row> streamed = transformedStream(model, "parquet", batch.schema(), path);
         assertSameBits(model.transform(batch).collectAsList(), streamed, outputs);
+        assertEquals(model.transformSchema(batch.schema()), model.transform(batch).schema(),
+                "the columns transformSchema gives, with the ml attributes");
     }
 
     @Test

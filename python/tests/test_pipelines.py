@@ -149,3 +149,28 @@ def test_train_validation_split_tunes_a_regressor_with_per_epoch_validation(spar
     assert ([r.prediction for r in reloaded.transform(assembled).collect()]
             == [r.prediction for r in fitted.transform(assembled).collect()])
     assert reloaded.summary.epochs == summary.epochs
+
+
+def test_a_pipeline_model_scores_a_stream_as_it_scores_the_same_files_in_batch(spark, iris, tmp_path):
+    path = str(tmp_path / "iris.parquet")
+    iris.withColumn("id", F.monotonically_increasing_id()).repartition(2).write.parquet(path)
+    batch = spark.read.parquet(path)
+    model = iris_pipeline(SparkpropClassifier(labelCol="species", layers="4,6:tanh,3:softmax", epochs=3,
+                                              blockRows=16, seed=5)).fit(batch)
+    streamed = []
+    # foreachBatch: the memory sink's commit message is not Kryo-registered, which the session requires
+    query = (model.transform(spark.readStream.schema(batch.schema).parquet(path)).writeStream
+             .foreachBatch(lambda df, _: streamed.extend(df.select("id", "probability", "prediction").collect()))
+             .option("checkpointLocation", str(tmp_path / "checkpoint")).start())
+    try:
+        query.processAllAvailable()
+    finally:
+        query.stop()
+
+    def by_id(rows):
+        # Python floats are the JVM's doubles, and probabilities have no NaN or -0.0: equal is equal bits
+        return {r.id: (r.probability.toArray().tolist(), r.prediction) for r in rows}
+
+    expected = by_id(model.transform(batch).select("id", "probability", "prediction").collect())
+    assert len(expected) == 150
+    assert by_id(streamed) == expected

@@ -16,17 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -138,7 +139,6 @@ public final class BatchPredictor {
         }
         ColumnTypes.checkFeatures(df, featureColumns, prep);
         fields.addAll(outputs);
-        StructType schema = DataTypes.createStructType(fields);
         RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
         String layers = spec.layersSpec();
@@ -146,12 +146,25 @@ public final class BatchPredictor {
         int features = featureColumns.size();
         int keptCount = kept.size();
         int outputCount = outputs.size();
-        JavaRDD<Row> rows = df.select(selection.toArray(new Column[0])).javaRDD().mapPartitions(it -> {
+        // A Dataset operation, not an RDD's: it keeps the plan's lineage and runs on a streaming
+        // DataFrame as on a batch one (each micro-batch's partitions go through it)
+        MapPartitionsFunction<Row, Row> predicting = it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
             return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
                     blockRows, outputCount, wrongSizes);
-        });
-        return spark.createDataFrame(rows, schema);
+        };
+        // The encoder's columns lose the fields' metadata (the ml attributes), which the select
+        // puts back; they are named by position, so a column kept twice stays two columns
+        List<StructField> positional = new ArrayList<>();
+        List<Column> named = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            StructField f = fields.get(i);
+            positional.add(DataTypes.createStructField("_" + i, f.dataType(), f.nullable()));
+            named.add(functions.col("_" + i).as(f.name(), f.metadata()));
+        }
+        return df.select(selection.toArray(new Column[0]))
+                .mapPartitions(predicting, Encoders.row(DataTypes.createStructType(positional)))
+                .select(named.toArray(new Column[0]));
     }
 
     /**

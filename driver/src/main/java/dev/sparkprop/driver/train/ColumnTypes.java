@@ -53,6 +53,15 @@ public final class ColumnTypes {
      * column, only when the check is about to fail.
      */
     public static void checkFeatures(Dataset<Row> df, List<String> names, Preprocessing prep) {
+        // An action on a streaming DataFrame fails: there the schema's check alone fails, naming the type
+        if (!df.isStreaming()) {
+            checkNumbersAsText(df, names, prep);
+        }
+        checkFeatures(df.schema(), names, prep);
+    }
+
+    /** Fails, naming a value, when a string column where the model reads numbers holds text. */
+    private static void checkNumbersAsText(Dataset<Row> df, List<String> names, Preprocessing prep) {
         for (int i = 0; i < names.size(); i++) {
             FeatureColumn column = prep.features().get(i);
             String name = names.get(i);
@@ -69,7 +78,6 @@ public final class ColumnTypes {
                         + DataProblems.NUMBER_SPELLINGS);
             }
         }
-        checkFeatures(df.schema(), names, prep);
     }
 
     /** As {@link #checkFeatures}, for the regression targets (numbers, or one Vector column) and the weight. */

@@ -9,6 +9,6 @@ public final class Version {
     /** "sparkprop" and the version in the application jar's manifest (absent when it runs from classes). */
     public static String describe() {
         String v = Version.class.getPackage().getImplementationVersion();
-        return "sparkprop " + (v == null ? "(a build from classes, without a jar's version)" : v);
+        return "sparkprop " + (v == null ? "(built from classes, no version)" : v);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sparkprop.driver.cli;
 
+import dev.sparkprop.driver.Version;
+import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
  * The application's entry point: {@code spark-submit --class dev.sparkprop.driver.cli.Main app.jar
  * <subcommand> ...}, or {@code bin/sparkprop <subcommand> ...} locally.
  */
-@Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Data-parallel training of dense neural networks on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GradcheckCommand.class})
 public final class Main implements Runnable {
@@ -19,7 +21,7 @@ public final class Main implements Runnable {
             status = run(args);
         } catch (OutOfMemoryError e) {
             // The driver's own work: picocli hands only Exceptions to the handler
-            System.err.println("error: " + outOfMemoryMessage());
+            System.err.println("error: " + outOfMemoryMessage(true));
             status = 1;
         }
         System.exit(status);
@@ -32,7 +34,7 @@ public final class Main implements Runnable {
             if (outOfMemory(e)) {
                 // A task's OutOfMemoryError also makes Spark exit the JVM (local mode runs tasks in it),
                 // which would otherwise read as an interrupt
-                commandLine.getErr().println("error: " + outOfMemoryMessage());
+                commandLine.getErr().println("error: " + outOfMemoryMessage(thrownHere(e)));
                 return 1;
             }
             if (shuttingDown()) {
@@ -61,18 +63,29 @@ public final class Main implements Runnable {
     /** Whether {@code e}, one of its causes, or a task failure it reports is Java running out of heap. */
     private static boolean outOfMemory(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("java.lang.OutOfMemoryError")) {
+            if (String.valueOf(t.getMessage()).contains("java.lang.OutOfMemoryError")) {
+                return true;
+            }
+        }
+        return thrownHere(e);
+    }
+
+    /**
+     * @param here whether this JVM's own OutOfMemoryError, whose heap the message gives; else a task's, reported
+     *             in a task failure (an executor's on a cluster)
+     */
+    private static String outOfMemoryMessage(boolean here) {
+        return (here ? "Java ran out of heap memory (this JVM's heap: " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB)" : "a Spark task ran out of heap memory") + "; " + SparkSessions.MORE_MEMORY;
+    }
+
+    private static boolean thrownHere(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static String outOfMemoryMessage() {
-        return "Java ran out of heap memory (its largest heap here: " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                + " MiB). Give it more: with bin/sparkprop, which runs Spark local[*] in its own JVM,"
-                + " SPARKPROP_JAVA_OPTS=-Xmx<size> (e.g. -Xmx16g); with spark-submit, --driver-memory and, on a"
-                + " cluster, --executor-memory";
     }
 
     /** The exit status of a command stopped by Ctrl-C, as a shell reports a process SIGINT ended. */
@@ -95,10 +108,10 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {dev.sparkprop.driver.Version.describe(), "on Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+            return new String[] {Version.describe(), "on Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
                     + ", Scala " + scala.util.Properties$.MODULE$.versionNumberString() + ", Java "
                     + System.getProperty("java.version")};
         }

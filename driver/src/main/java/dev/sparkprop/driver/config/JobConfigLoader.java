@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import dev.sparkprop.driver.Prose;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -228,8 +229,8 @@ public final class JobConfigLoader {
                 .min(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).orElseThrow();
         if (key.startsWith("spark.") && distance(key, closest) > 2) {
             // spark.driver.memory, spark.master, ...: Spark's own configuration, which a job file does not hold
-            return key + ": unknown key; the job's spark.* keys are " + known.stream().filter(k -> k.startsWith(
-                    "spark.")).sorted().toList() + ". Spark's own settings go to Spark: to spark-submit (--conf "
+            return key + ": unknown key; the job's spark.* keys are " + Prose.list(known.stream()
+                    .filter(k -> k.startsWith("spark.")).sorted().toList()) + ". Spark's own settings go to Spark: to spark-submit (--conf "
                     + key + "=..., --driver-memory), or to bin/sparkprop as JVM options, e.g."
                     + " SPARKPROP_JAVA_OPTS='-Xmx8g -Dspark.master=local[2]'";
         }

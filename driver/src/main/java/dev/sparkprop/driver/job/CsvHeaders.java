@@ -10,10 +10,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -57,7 +56,8 @@ final class CsvHeaders {
      * Fails, naming each header and a file that has it, unless every file of the data at
      * {@code path} has a header that splits into the same fields. Empty files have none and are
      * skipped. Costs a small job that reads each file's first line, only when the data has more
-     * than one file.
+     * than one file; a caller with a single file leaves out listing them too. Each task returns
+     * its distinct header lines only, with how many of its files have each and the first by name.
      *
      * @param files the data's files, as Spark lists them
      */
@@ -68,29 +68,48 @@ final class CsvHeaders {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<SerializableWritable<Configuration>> conf = jsc.broadcast(
                 new SerializableWritable<>(spark.sparkContext().hadoopConfiguration()));
-        List<String[]> firstLines;
+        List<HashMap<String, String[]>> perTask;
         try {
-            firstLines = jsc.parallelize(files, Math.min(files.size(), jsc.defaultParallelism()))
-                    .map(file -> new String[] {file, firstLine(file, conf.value().value())})
-                    .filter(f -> f[1] != null).collect();
+            int tasks = Math.min(files.size(), Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_TASK));
+            perTask = jsc.parallelize(files, tasks).mapPartitions(it -> {
+                HashMap<String, String[]> lines = new HashMap<>();
+                while (it.hasNext()) {
+                    String file = it.next();
+                    String line = firstLine(file, conf.value().value());
+                    if (line != null) {
+                        lines.merge(line, new String[] {"1", file}, CsvHeaders::merged);
+                    }
+                }
+                return List.of(lines).iterator();
+            }).collect();
         } finally {
             conf.destroy();
         }
-        // Each header (as its fields) with the files that have it, in file order
-        Map<List<String>, List<String[]>> byHeader = new LinkedHashMap<>();
+        // Each header as its fields (two lines may split alike, quoting aside): {files, first file, its line}
+        Map<List<String>, String[]> byHeader = new HashMap<>();
         CsvParser parser = parser(delimiter);
-        firstLines.stream().sorted(Comparator.comparing(f -> f[0])).forEach(f -> byHeader.computeIfAbsent(
-                Arrays.asList(parser.parseLine(f[1])), h -> new ArrayList<>()).add(f));
+        perTask.forEach(lines -> lines.forEach((line, seen) -> byHeader.merge(Arrays.asList(parser.parseLine(line)),
+                new String[] {seen[0], seen[1], line}, CsvHeaders::merged)));
         if (byHeader.size() > 1) {
-            List<String> headers = byHeader.values().stream().limit(SHOWN).map(those -> "'"
-                    + Columns.printable(those.get(0)[1]) + "' (" + (those.size() == 1 ? "" : those.size() + " files, e.g. ")
-                    + "'" + new Path(those.get(0)[0]).getName() + "')").toList();
+            List<String> headers = byHeader.values().stream().sorted(Comparator.comparing(h -> h[1])).limit(SHOWN)
+                    .map(h -> "'" + Columns.printable(h[2]) + "' (" + (h[0].equals("1") ? "" : h[0] + " files, e.g. ")
+                            + "'" + new Path(h[1]).toUri().getPath() + "')").toList();
             throw new IllegalArgumentException("the CSV files of '" + path + "' have " + byHeader.size()
                     + " different headers: " + Prose.list(headers) + (byHeader.size() > SHOWN ? ", ..." : "")
                     + "; Spark would read every file's columns in the order of one of them. Give every file the"
                     + " same header, or keep other files out of the directory");
         }
     }
+
+    /** Two tallies of a header, {files, first file by name, ...}, as one: the counts added, the rest the first's. */
+    private static String[] merged(String[] a, String[] b) {
+        String[] first = (a[1].compareTo(b[1]) <= 0 ? a : b).clone();
+        first[0] = Long.toString(Long.parseLong(a[0]) + Long.parseLong(b[0]));
+        return first;
+    }
+
+    /** Files per task beyond one task per core: many files run in more, shorter tasks. */
+    private static final int FILES_PER_TASK = 100;
 
     /** Headers a message shows. */
     private static final int SHOWN = 3;

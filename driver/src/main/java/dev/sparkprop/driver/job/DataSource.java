@@ -201,7 +201,11 @@ public final class DataSource {
                     }
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));
-                        CsvHeaders.checkAgree(spark, path, List.of(reader.text(path).inputFiles()), delimiter);
+                        if (isGlob(path) || !new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration())
+                                .isFile(new Path(path))) {
+                            CsvHeaders.checkAgree(spark, path, List.of(spark.read().text(path).inputFiles()),
+                                    delimiter);
+                        }
                     }
                     if (header && first.size() == 1 && lines.whole()) {
                         // Spark would infer every column as text, and the message would be about that

@@ -8,6 +8,7 @@ import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +41,7 @@ public record LoadedModel(SavedModel model, NetworkSpec spec, JobConfig config) 
      */
     static void requireColumns(Dataset<Row> df, List<Columns.Wanted> wanted) {
         Columns.requireAll(Columns.names(df), wanted, "--data", absent -> String.join("; ",
-                absent.stream().map(w -> FIX_OF_ROLE.get(w.role())).distinct().toList()));
+                absent.stream().map(w -> FIX_OF_ROLE.get(w.role())).filter(Objects::nonNull).distinct().toList()));
     }
 
     /** The job config the model was trained with, with {@code overrides} ({@code key=value}) applied after it. */

@@ -83,6 +83,17 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
+        try {
+            return train(progress, hadoop);
+        } catch (RuntimeException e) {
+            // A failure while a phase is the live line: the error starts a line of its own
+            progress.finish();
+            throw e;
+        }
+    }
+
+    private SavedModel train(ProgressLine progress, Configuration hadoop) {
+        OutputSection output = config.output();
         DataSection data = config.data();
         progress.phase("reading data.path '" + data.path() + "' (" + data.format() + ")");
         DataSource.Rows all = read("data.path", data.path());

@@ -5,6 +5,7 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.DataFrameRows;
 import dev.sparkprop.driver.train.DistributedTrainer;
@@ -340,9 +341,8 @@ public final class Training {
             // Said once here: Spark's MemoryStore warns at every pass that reads them back
             long all = train.cachedBytes() + (validation == null ? 0 : validation.cachedBytes());
             progress.line(String.format(Locale.ROOT, "the cached blocks take %d MiB, of which %d MiB did not fit in"
-                    + " Spark's storage memory and are read from disk at every pass, which is slower; give Spark more"
-                    + " memory (bin/sparkprop: SPARKPROP_JAVA_OPTS=-Xmx<size>; spark-submit: --driver-memory in local"
-                    + " mode, --executor-memory on a cluster)", all >> 20, onDisk >> 20));
+                    + " Spark's storage memory and are read from disk at every pass, which is slower; %s", all >> 20,
+                    onDisk >> 20, SparkSessions.MORE_MEMORY));
         }
     }
 

@@ -9,6 +9,11 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    /** How to give Spark more memory, for messages about memory running out or short. */
+    public static final String MORE_MEMORY = "give Spark more memory: with bin/sparkprop, SPARKPROP_JAVA_OPTS=-Xmx<size>"
+            + " (e.g. -Xmx16g; its JVM runs the tasks too); with spark-submit, --driver-memory (in local mode the"
+            + " tasks' memory too) and, on a cluster, --executor-memory";
+
     /**
      * The session spark-submit configured (its master comes in as {@code spark.master}), or a
      * {@code local[*]} one when run directly; Kryo with sparkprop's registrations either way.

@@ -262,8 +262,8 @@ public final class DataProblems implements Serializable {
                     : "Drop such rows: data.missing fills or drops features, never labels or weights";
             case TEXT -> "Correct such values " + NUMBER_SPELLINGS + ", or list the column in data.categorical if it"
                     + " holds categories";
-            case NUMBERS_AS_TEXT -> "Write them as numbers: in JSON without quotes (NaN, Infinity and -Infinity"
-                    + " too, which Spark reads)";
+            case NUMBERS_AS_TEXT -> "Store them as numbers: a numeric column type, or in JSON without quotes (NaN,"
+                    + " Infinity and -Infinity too, which Spark reads)";
             case VECTOR_SIZE -> "Give every row a vector of the size the model takes";
             case UNKNOWN_CLASS -> "Drop such rows, or train on data that has those classes";
             case NEGATIVE -> "Row weights must be 0 or more";

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkprop.driver.train.ShownLogs;
 import dev.sparkprop.driver.train.SparkTestSession;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,19 +229,31 @@ class BadDataTest {
     void csvFilesWhoseHeadersDifferAreRefusedNamingAFileRatherThanReadByPosition() throws IOException {
         Files.createDirectories(dir.resolve("drift"));
         inputs.add("drift");
+        Path drift = dir.resolve("drift");
         csv("drift/part-0.csv", "x1,x2,label", "1,2,0", "2,1,1");
         csv("drift/part-1.csv", "x2,x1,label", "2,1,0", "1,2,1");
-        Path drift = dir.resolve("drift");
-        assertEquals("the CSV files of '" + drift + "' have 2 different headers: 'x1,x2,label' ('part-0.csv') and"
-                + " 'x2,x1,label' ('part-1.csv'); Spark would read every file's columns in the order of one of them."
-                + " Give every file the same header, or keep other files out of the directory", trainFails(drift));
+        assertEquals("the CSV files of '" + drift + "' have 2 different headers: 'x1,x2,label' ('"
+                + drift.resolve("part-0.csv") + "') and 'x2,x1,label' ('" + drift.resolve("part-1.csv") + "'); Spark"
+                + " would read every file's columns in the order of one of them. Give every file the same header, or"
+                + " keep other files out of the directory", trainFails(drift));
+        // Headers that split alike agree (quoting, a byte order mark, gzip), and an empty file has none
+        csv("drift/part-1.csv", "\uFEFF\"x1\",x2,\"label\"", "2,1,0", "1,2,1");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(drift.resolve("part-2.csv.gz")))) {
+            gz.write("x1,x2,label\n3,1,0\n1,3,1\n".getBytes(StandardCharsets.UTF_8));
+        }
+        csv("drift/part-3.csv");
+        MainTest.Run trained = MainTest.run("train", "--set", "data.path=" + drift, "--set", NET, "--set", CE,
+                "--set", "training.epochs=1", "--set", "output.model_path=" + dir.resolve("drift-model"));
+        assertEquals(0, trained.exitCode(), trained.out() + trained.err());
+        assertTrue(trained.out().contains(" on 6 rows in "), trained.out());
+        inputs.add("drift-model");
         // A file of prose among the parts is named too, rather than read as a header and a row
-        csv("drift/part-1.csv", "x1,x2,label", "2,1,0", "1,2,1");
         csv("drift/README.txt", "These files hold the drift data.", "Columns: x1, x2, label.");
         assertEquals("the CSV files of '" + drift + "' have 2 different headers: 'These files hold the drift data.'"
-                + " ('README.txt') and 'x1,x2,label' (2 files, e.g. 'part-0.csv'); Spark would read every file's"
-                + " columns in the order of one of them. Give every file the same header, or keep other files out"
-                + " of the directory", trainFails(drift));
+                + " ('" + drift.resolve("README.txt") + "') and 'x1,x2,label' (3 files, e.g. '"
+                + drift.resolve("part-0.csv") + "'); Spark would read every file's columns in the order of one of"
+                + " them. Give every file the same header, or keep other files out of the directory",
+                trainFails(drift));
     }
 
     @Test
@@ -300,8 +315,8 @@ class BadDataTest {
                 + " feature column 'b' holds numbers written as text in 3 rows (e.g. \"NaN\"). Correct such values"
                 + " (numbers, NaN, Inf or -Inf as Spark spells them; a missing value is empty in CSV, null in JSON),"
                 + " or list the column in data.categorical if it holds categories."
-                + " Write them as numbers: in JSON without quotes (NaN, Infinity and -Infinity too, which Spark"
-                + " reads).", trainFails(data, "data.format=json"));
+                + " Store them as numbers: a numeric column type, or in JSON without quotes (NaN, Infinity and"
+                + " -Infinity too, which Spark reads).", trainFails(data, "data.format=json"));
     }
 
     @Test

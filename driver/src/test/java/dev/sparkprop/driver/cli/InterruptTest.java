@@ -32,7 +32,8 @@ class InterruptTest {
         Path model = dir.resolve("model");
         List<String> command = new ArrayList<>();
         // A shell's background job starts with SIGINT ignored, which its children inherit, and a JVM started so
-        // never installs its handler: Ctrl-C's default is restored for the child, whatever started the tests
+        // never installs its handler: Ctrl-C's default is restored for the child (GNU env, coreutils 8.31+),
+        // whatever started the tests
         command.addAll(List.of("env", "--default-signal=INT"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // This JVM's flags (the --add-opens Spark needs) and classpath, as bin/sparkprop would give

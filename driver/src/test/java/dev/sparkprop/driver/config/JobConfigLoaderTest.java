@@ -160,8 +160,8 @@ class JobConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL),
                 List.of("spark.driver.memory=8g", "spark.partition=4")));
         assertEquals(List.of(
-                "spark.driver.memory: unknown key; the job's spark.* keys are [spark.aggregation_depth,"
-                        + " spark.partitions]. Spark's own settings go to Spark: to spark-submit (--conf"
+                "spark.driver.memory: unknown key; the job's spark.* keys are spark.aggregation_depth and"
+                        + " spark.partitions. Spark's own settings go to Spark: to spark-submit (--conf"
                         + " spark.driver.memory=..., --driver-memory), or to bin/sparkprop as JVM options, e.g."
                         + " SPARKPROP_JAVA_OPTS='-Xmx8g -Dspark.master=local[2]'",
                 "spark.partition: unknown key; did you mean spark.partitions?"), e.problems());

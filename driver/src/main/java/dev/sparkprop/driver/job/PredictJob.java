@@ -1,7 +1,6 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
-import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
@@ -51,7 +50,7 @@ public final class PredictJob {
         List<String> kept = keep == null ? trainedOn.idColumns() : keep;
         String keptRole = keep == null ? "id" : "--keep";
         List<Columns.Wanted> wanted = new ArrayList<>(Columns.Wanted.all("feature",
-                prep.features().stream().map(FeatureColumn::name).toList()));
+                prep.featureNames()));
         wanted.addAll(Columns.Wanted.all(keptRole, kept));
         LoadedModel.requireColumns(df, wanted);
         Dataset<Row> predictions = BatchPredictor.predict(spark, df, prep, loaded.spec(), loaded.model().params(),

@@ -74,7 +74,7 @@ public final class FittedNetwork implements Serializable {
     /** The columns the model reads: {@code featuresCol}, or the named columns it was trained on. */
     List<String> featureColumns(String featuresCol) {
         return readsFeatureVector() ? List.of(Columns.ofParam("featuresCol", featuresCol))
-                : preprocessing().features().stream().map(FeatureColumn::name).toList();
+                : preprocessing().featureNames();
     }
 
     /** Fails unless {@code schema} has the columns the model reads, of the types it reads. */

@@ -45,9 +45,14 @@ public record Preprocessing(List<FeatureColumn> features, double[] featureMean, 
         return features.stream().mapToInt(FeatureColumn::width).sum();
     }
 
+    /** The feature columns' names, in input order. */
+    public List<String> featureNames() {
+        return features.stream().map(FeatureColumn::name).toList();
+    }
+
     /** The columns it reads, as {@link Columns#requireAll} checks them. */
     public List<Columns.Wanted> columns() {
-        return Columns.Wanted.training(features.stream().map(FeatureColumn::name).toList(), labels, weight);
+        return Columns.Wanted.training(featureNames(), labels, weight);
     }
 
     /** The same, without a weight column: data without one weighs every row 1. */

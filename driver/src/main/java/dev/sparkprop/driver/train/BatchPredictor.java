@@ -1,6 +1,5 @@
 package dev.sparkprop.driver.train;
 
-import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
@@ -81,7 +80,7 @@ public final class BatchPredictor {
             fields.add(DataTypes.createStructField(outputs.get(i), className ? DataTypes.StringType
                     : DataTypes.DoubleType, true));
         }
-        List<String> features = prep.features().stream().map(FeatureColumn::name).toList();
+        List<String> features = prep.featureNames();
         return append(spark, df, features, kept, prep, spec, params, blockRows, precision, fields,
                 new NamedOutputs(prep, outputs.size()), wrongSizes);
     }

@@ -1,6 +1,5 @@
 package dev.sparkprop.driver.train;
 
-import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import java.util.AbstractMap;
@@ -59,9 +58,10 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
      * {@link Columns#MALFORMED} when the data has it.
      */
     private Dataset<Row> selectColumns(Preprocessing prep) {
-        Columns.requireAll(Columns.names(df), prep.columns(), "the data", absent -> null);
-        List<Column> selection = new ArrayList<>(prep.columns().stream().map(c -> Columns.col(c.name())).toList());
-        ColumnTypes.checkFeatures(df, prep.features().stream().map(FeatureColumn::name).toList(), prep);
+        List<Columns.Wanted> read = prep.columns();
+        Columns.requireAll(Columns.names(df), read, "the data", absent -> null);
+        List<Column> selection = new ArrayList<>(read.stream().map(c -> Columns.col(c.name())).toList());
+        ColumnTypes.checkFeatures(df, prep.featureNames(), prep);
         ColumnTypes.checkTargets(df.schema(), prep);
         if (Columns.hasMalformed(df)) {
             selection.add(Columns.col(Columns.MALFORMED));

@@ -25,8 +25,6 @@ public final class Backprop {
     private final Kernels kernels;
     private int lastRows;
     private boolean loaded;
-    /** The one-hot targets of a block of class indices, made when the first such block comes. */
-    private double[] oneHot;
 
     public Backprop(NetworkSpec spec, int maxRows) {
         this(spec, maxRows, Precision.FLOAT64, true);
@@ -118,7 +116,7 @@ public final class Backprop {
             return 0;
         }
         forward(block, rows, draw);
-        double loss = kernels.head(head, targets(block), block.weights(), rows, true);
+        double loss = kernels.head(head, block, rows, true);
         for (int l = spec.depth(); l >= 1; l--) {
             kernels.accumulateLayerGradient(l, block, rows, grad);
             if (l > 1) {
@@ -177,7 +175,7 @@ public final class Backprop {
             return 0;
         }
         forward(block, rows, draw);
-        return kernels.head(head, targets(block), block.weights(), rows, false);
+        return kernels.head(head, block, rows, false);
     }
 
     /** {@link #predict(double[], Block)} at the parameters last {@link #load loaded}. */
@@ -199,20 +197,17 @@ public final class Backprop {
         return kernels.output(lastRows);
     }
 
+    /**
+     * The weight of the last forward pass's rows, those of {@code block}, that its outputs
+     * classify right: {@link Task#correctWeight} of {@link #lastOutput()}, without widening it.
+     */
+    public double correctWeight(Block block) {
+        return kernels.correctWeight(block, lastRows);
+    }
+
     /** z_l (n_l x rows) of the last forward pass, for l = 1..L; a buffer, overwritten by the next. */
     public double[] preActivation(int l) {
         return kernels.preActivation(l, lastRows);
-    }
-
-    /** y (n_L x rows) for the head: the block's own, or the one-hot rows of its class indices. */
-    private double[] targets(Block block) {
-        if (!block.hasClasses()) {
-            return block.targets();
-        }
-        if (oneHot == null) {
-            oneHot = new double[Math.multiplyExact(spec.outputWidth(), maxRows)];
-        }
-        return block.targets(oneHot);
     }
 
     /** The forward pass; with a draw, the outputs of layers with dropout are masked for the layer after. */

@@ -77,9 +77,9 @@ final class DoubleKernels extends Kernels {
     }
 
     @Override
-    double head(OutputHead head, double[] y, double[] weights, int rows, boolean withDelta) {
+    double head(OutputHead head, Block block, int rows, boolean withDelta) {
         int depth = spec.depth();
-        return head.lossAndDelta(z[depth], a[depth], y, weights, withDelta ? delta[depth] : null,
+        return head.lossAndDelta(z[depth], a[depth], targets(block), block.weights(), withDelta ? delta[depth] : null,
                 spec.outputWidth(), rows);
     }
 

@@ -3,8 +3,9 @@ package dev.sparkprop.nn;
 /**
  * float32 layer steps: sgemm on float buffers. Elementwise activations run on the float values
  * through {@link FloatElementwise} (SIMD where the JVM has the vector module), and so do softmax
- * and the fused softmax + cross-entropy head (Math.exp on double copies took a tenth of job a's
- * pass); other heads and softmax's Jacobian run in double on converted copies. Each block's
+ * and the fused softmax + cross-entropy head ({@link FloatSoftmax}; Math.exp on double copies
+ * took a tenth of job a's pass); other heads and softmax's Jacobian run in double on converted
+ * copies. Each block's
  * weight and bias gradients are formed in float by sgemm and sgemv, then added into the double
  * gradient sum.
  */
@@ -23,8 +24,13 @@ final class FloatKernels extends Kernels {
     private final FloatElementwise[] elementwise;
     /** Ones, one per row: the bias gradient Σ_rows delta_l is delta_l times this vector. */
     private final float[] ones;
-    /** Per row, the softmax's scratch. */
-    private final double[] rowScale;
+    /**
+     * The softmax of softmax layers (scratch for the widest); for a softmax output on class
+     * indices also the head and the count of rows classified right, from the values it keeps.
+     */
+    private final FloatSoftmax softmax;
+    /** Whether the output layer is a softmax: after a forward pass {@link #softmax} holds its values. */
+    private final boolean softmaxOutput;
     /** Double copies for what runs in double: the output head, softmax, and results handed out. */
     private final double[] zd;
     private final double[] ad;
@@ -38,7 +44,11 @@ final class FloatKernels extends Kernels {
         delta = new float[depth + 1][];
         int widest = 0;
         int largestLayer = 0;
+        int widestSoftmax = 0;
         for (int l = 1; l <= depth; l++) {
+            if (spec.layers().get(l - 1).activation() instanceof Softmax) {
+                widestSoftmax = Math.max(widestSoftmax, spec.width(l));
+            }
             int cells = Math.multiplyExact(spec.width(l), maxRows);
             z[l] = new float[cells];
             a[l] = new float[cells];
@@ -58,7 +68,8 @@ final class FloatKernels extends Kernels {
         }
         ones = new float[maxRows];
         java.util.Arrays.fill(ones, 1f);
-        rowScale = new double[maxRows];
+        softmax = widestSoftmax == 0 ? null : new FloatSoftmax(widestSoftmax, maxRows);
+        softmaxOutput = spec.layers().get(depth - 1).activation() instanceof Softmax;
         ownW = new float[layout.size()];
         blockGrad = new float[largestLayer];
         zd = new double[widest];
@@ -119,8 +130,7 @@ final class FloatKernels extends Kernels {
         if (elementwise[l] != null) {
             elementwise[l].apply(z[l], a[l], n);
         } else if (f instanceof Softmax) {
-            // delta_l is free until the backward pass writes it.
-            Softmax.apply(z[l], a[l], delta[l], rowScale, layout.fanOut(l), rows);
+            softmax.apply(z[l], a[l], layout.fanOut(l), rows);
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);
@@ -129,20 +139,31 @@ final class FloatKernels extends Kernels {
     }
 
     @Override
-    double head(OutputHead head, double[] y, double[] weights, int rows, boolean withDelta) {
+    double head(OutputHead head, Block block, int rows, boolean withDelta) {
         int depth = spec.depth();
+        float[] deltaOut = withDelta ? delta[depth] : null;
         if (head instanceof OutputHead.Float32 h) {
-            return h.lossAndDelta(z[depth], a[depth], y, weights, withDelta ? delta[depth] : null, spec.outputWidth(),
+            return softmaxOutput && block.hasClasses()
+                    ? h.lossAndDeltaOfClasses(softmax, z[depth], block.classes(), block.weights(), deltaOut,
+                    spec.outputWidth())
+                    : h.lossAndDelta(z[depth], a[depth], targets(block), block.weights(), deltaOut, spec.outputWidth(),
                     rows);
         }
         int n = spec.outputWidth() * rows;
         widen(z[depth], zd, n);
         widen(a[depth], ad, n);
-        double loss = head.lossAndDelta(zd, ad, y, weights, withDelta ? dd : null, spec.outputWidth(), rows);
+        double loss = head.lossAndDelta(zd, ad, targets(block), block.weights(), withDelta ? dd : null,
+                spec.outputWidth(), rows);
         if (withDelta) {
             narrow(dd, delta[depth], n);
         }
         return loss;
+    }
+
+    @Override
+    double correctWeight(Block block, int rows) {
+        return softmaxOutput && block.hasClasses() && spec.task().kind() == Task.Kind.MULTICLASS
+                ? softmax.correctWeight(block.classes(), block.weights()) : super.correctWeight(block, rows);
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class GradientSum implements Serializable {
     private GradientSum added(double blockLoss, Backprop backprop, Block block) {
         loss += blockLoss;
         weight += block.weightSum();
-        correct += backprop.spec().task().correctWeight(backprop.lastOutput(), block);
+        correct += backprop.correctWeight(block);
         rows += block.rows();
         return this;
     }

@@ -14,10 +14,14 @@ abstract class Kernels {
     final double[][] mask;
     /** Whether this pass applies the masks (a training pass with a {@link Dropout.Draw}). */
     boolean dropping;
+    private final int maxRows;
+    /** The one-hot targets of a block of class indices, made when the first such block comes. */
+    private double[] oneHot;
 
     Kernels(NetworkSpec spec, int maxRows) {
         this.spec = spec;
         this.layout = spec.layout();
+        this.maxRows = maxRows;
         mask = new double[spec.depth() + 1][];
         for (int l = 1; l <= spec.depth(); l++) {
             if (spec.layers().get(l - 1).dropout() > 0) {
@@ -70,8 +74,24 @@ abstract class Kernels {
     /** delta_l := mask ⊙ delta_l, the masked outputs' Jacobian (only when {@link #drops}(l)). */
     abstract void maskDelta(int l, int rows);
 
-    /** Runs the output head on z_L, a_L; writes delta_L when asked; returns Σ w L. */
-    abstract double head(OutputHead head, double[] y, double[] w, int rows, boolean withDelta);
+    /** Runs the output head on z_L, a_L and the block's targets; writes delta_L when asked; returns Σ w L. */
+    abstract double head(OutputHead head, Block block, int rows, boolean withDelta);
+
+    /** The weight of the last pass's rows that the outputs classify right ({@link Task#correctWeight}). */
+    double correctWeight(Block block, int rows) {
+        return spec.task().correctWeight(output(rows), block);
+    }
+
+    /** y (n_L x rows) for the head: the block's own, or the one-hot rows of its class indices. */
+    double[] targets(Block block) {
+        if (!block.hasClasses()) {
+            return block.targets();
+        }
+        if (oneHot == null) {
+            oneHot = new double[Math.multiplyExact(spec.outputWidth(), maxRows)];
+        }
+        return block.targets(oneHot);
+    }
 
     /** grad W_l += delta_l a_{l-1}^T, grad b_l += Σ_rows delta_l, into the double gradient. */
     abstract void accumulateLayerGradient(int l, Block block, int rows, double[] grad);

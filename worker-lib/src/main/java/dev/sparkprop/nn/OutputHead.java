@@ -27,6 +27,13 @@ public abstract class OutputHead {
      */
     interface Float32 {
         double lossAndDelta(float[] z, float[] a, double[] y, double[] w, float[] delta, int units, int rows);
+
+        /**
+         * The same for class indices, on the rows whose a_L {@code softmax} made from {@code z} last,
+         * with the same values as on their one-hot rows.
+         */
+        double lossAndDeltaOfClasses(FloatSoftmax softmax, float[] z, int[] classes, double[] w, float[] delta,
+                                     int units);
     }
 
     /** The general Jacobian route for any (activation, loss) pair. */
@@ -115,7 +122,7 @@ public abstract class OutputHead {
         }
 
         /**
-         * On a_L from {@link Softmax#apply(float[], float[], float[], double[], int, int)}: there a row's largest z
+         * On a_L from {@link FloatSoftmax#apply}: there a row's largest z
          * gets a = 1 / Σ e^(z_j - max) (rounded to float), so lse = max - log a_max needs no
          * exponential; a_max ≥ 1/units never underflows.
          */
@@ -151,6 +158,12 @@ public abstract class OutputHead {
                 }
             }
             return total;
+        }
+
+        @Override
+        public double lossAndDeltaOfClasses(FloatSoftmax softmax, float[] z, int[] classes, double[] w, float[] delta,
+                                            int units) {
+            return softmax.crossEntropy(z, classes, w, reduction.factor(units), delta);
         }
     }
 

@@ -79,15 +79,9 @@ public final class FittedNetwork implements Serializable {
 
     /** Fails unless {@code schema} has the columns the model reads, of the types it reads. */
     void checkInput(StructType schema, String featuresCol) {
-        List<String> names = Arrays.asList(schema.fieldNames());
         List<String> read = featureColumns(featuresCol);
-        for (String name : read) {
-            if (!names.contains(name)) {
-                throw new IllegalArgumentException("feature column '" + Columns.printable(name) + "' is not in the"
-                        + " data; its columns are " + Columns.printable(names)
-                        + (readsFeatureVector() ? "; set featuresCol to the column of feature vectors" : ""));
-            }
-        }
+        Columns.requireAll(Arrays.asList(schema.fieldNames()), Columns.Wanted.all("feature", read), "the data",
+                absent -> readsFeatureVector() ? "set featuresCol to the column of feature vectors" : null);
         ColumnTypes.checkFeatures(schema, read, preprocessing());
     }
 

@@ -67,8 +67,8 @@ public final class BatchPredictor {
         List<String> available = Columns.names(df);
         List<StructField> fields = new ArrayList<>();
         List<String> outputs = outputColumns(prep, spec);
+        Columns.requireAll(available, Columns.Wanted.all(keptRole, kept), "the data", absent -> null);
         for (String k : kept) {
-            Columns.require(available, k, keptRole);
             if (outputs.contains(k)) {
                 throw new IllegalArgumentException(keptRole + " column '" + Columns.printable(k) + "' has the name of"
                         + " an output column (" + Columns.printable(outputs) + "); rename it in the data");
@@ -122,8 +122,8 @@ public final class BatchPredictor {
         List<String> available = Columns.names(df);
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
+        Columns.requireAll(available, Columns.Wanted.all("feature", featureColumns), "the data", absent -> null);
         for (String f : featureColumns) {
-            Columns.require(available, f, "feature");
             selection.add(Columns.col(f));
         }
         for (String k : kept) {

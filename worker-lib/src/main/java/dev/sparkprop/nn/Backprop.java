@@ -200,8 +200,16 @@ public final class Backprop {
     /**
      * The weight of the last forward pass's rows, those of {@code block}, that its outputs
      * classify right: {@link Task#correctWeight} of {@link #lastOutput()}, without widening it.
+     * 0 for a block of no rows, which no forward pass ran on.
      */
     public double correctWeight(Block block) {
+        if (block.rows() == 0) {
+            return 0;
+        }
+        if (block.rows() != lastRows) {
+            throw new IllegalStateException("the last forward pass ran on " + lastRows + " rows, not this block's "
+                    + block.rows());
+        }
         return kernels.correctWeight(block, lastRows);
     }
 

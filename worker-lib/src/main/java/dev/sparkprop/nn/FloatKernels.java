@@ -5,9 +5,8 @@ package dev.sparkprop.nn;
  * through {@link FloatElementwise} (SIMD where the JVM has the vector module), and so do softmax
  * and the fused softmax + cross-entropy head ({@link FloatSoftmax}; Math.exp on double copies
  * took a tenth of job a's pass); other heads and softmax's Jacobian run in double on converted
- * copies. Each block's
- * weight and bias gradients are formed in float by sgemm and sgemv, then added into the double
- * gradient sum.
+ * copies. Each block's weight and bias gradients are formed in float by sgemm and sgemv, then
+ * added into the double gradient sum.
  */
 final class FloatKernels extends Kernels {
 
@@ -31,7 +30,7 @@ final class FloatKernels extends Kernels {
     private final FloatSoftmax softmax;
     /** Whether the output layer is a softmax: after a forward pass {@link #softmax} holds its values. */
     private final boolean softmaxOutput;
-    /** Double copies for what runs in double: the output head, softmax, and results handed out. */
+    /** Double copies for what runs in double (other heads and activations, softmax's Jacobian), and results. */
     private final double[] zd;
     private final double[] ad;
     private final double[] dd;
@@ -145,7 +144,7 @@ final class FloatKernels extends Kernels {
         if (head instanceof OutputHead.Float32 h) {
             return softmaxOutput && block.hasClasses()
                     ? h.lossAndDeltaOfClasses(softmax, z[depth], block.classes(), block.weights(), deltaOut,
-                    spec.outputWidth())
+                    spec.outputWidth(), rows)
                     : h.lossAndDelta(z[depth], a[depth], targets(block), block.weights(), deltaOut, spec.outputWidth(),
                     rows);
         }
@@ -163,7 +162,7 @@ final class FloatKernels extends Kernels {
     @Override
     double correctWeight(Block block, int rows) {
         return softmaxOutput && block.hasClasses() && spec.task().kind() == Task.Kind.MULTICLASS
-                ? softmax.correctWeight(block.classes(), block.weights()) : super.correctWeight(block, rows);
+                ? softmax.correctWeight(block.classes(), block.weights(), rows) : super.correctWeight(block, rows);
     }
 
     @Override

@@ -3,21 +3,21 @@ package dev.sparkprop.nn;
 /**
  * The float32 softmax of a block, and what a softmax output layer with class-index targets
  * needs from it: the cross-entropy loss and delta_L, and the weight classified right. Each row's
- * max, sum and argmax run over the transpose (a unit's rows side by side), so the per-row work
- * is whole-array passes that the JIT and the vector module run in SIMD lanes; row by row over
- * ten units it took a tenth of job a's pass. The values are those of the row-by-row formulas,
- * operation for operation:
+ * max, sum and argmax run over the transpose (a unit's rows side by side) as whole-array passes
+ * over the rows, the max, shift, exp and scaling in SIMD lanes when the vector module is present;
+ * one row at a time over ten units they took a tenth of job a's pass. The values are those of
+ * the row-by-row formulas, operation for operation (a NaN where they give NaN):
  *
- * <p>a_i = e_i / Σ_j e_j with e_i = e^(z_i - max) by {@link FloatFormulas#exp} (SIMD when the vector
- * module is present, the same bits either way; Math.exp in double took most of a small output
- * layer's time), summed and divided in double: within 4 float ulps of the double softmax.
- * z_i - max rounded to float is off by up to half its ulp, which is 64 ulps of e^(z_i - max) at
- * z_i - max = -100, so that rounding error lo (a float, found exactly by
- * {@link #roundingError}) goes back in as e^hi (1 + lo). The row's max gets e^0 = 1 exactly,
- * so where the max is finite, a at the max is the rounded 1 / Σ_j e_j, what the loss needs.
+ * <p>a_i = e_i / Σ_j e_j with e_i = e^(z_i - max) by {@link FloatFormulas#exp} (Math.exp in double
+ * took most of a small output layer's time), summed and divided in double: within 4 float ulps
+ * of the double softmax. z_i - max rounded to float is off by up to half its ulp, which is 64
+ * ulps of e^(z_i - max) at z_i - max = -100, so that rounding error lo (a float, found exactly by
+ * {@link #roundingError}) goes back in as e^hi (1 + lo). The row's max gets e^0 = 1 exactly, so
+ * where the max is finite, a at the max is the rounded 1 / Σ_j e_j, what the loss needs.
  *
  * <p>One instance holds scratch for blocks of up to {@code maxUnits} x {@code maxRows}; the
- * loss and the count read the last {@link #apply}'s values. One thread at a time.
+ * loss and the count read the last {@link #apply}'s values, and refuse another row count. One
+ * thread at a time.
  */
 final class FloatSoftmax {
 
@@ -55,17 +55,7 @@ final class FloatSoftmax {
         if (VectorSupport.AVAILABLE) {
             VectorActivations.maxAndShift(t, lo, rowMax, units, rows);
         } else {
-            java.util.Arrays.fill(rowMax, 0, rows, Float.NEGATIVE_INFINITY);
-            for (int from = 0; from < n; from += rows) {
-                for (int r = 0; r < rows; r++) {
-                    rowMax[r] = Math.max(rowMax[r], t[from + r]);
-                }
-            }
-            for (int u = 0, from = 0; u < units; u++, from += rows) {
-                for (int r = 0; r < rows; r++) {
-                    t[from + r] = shifted(t[from + r], rowMax[r], lo, from + r);
-                }
-            }
+            maxAndShift(t, lo, rowMax, units, rows);
         }
         if (VectorSupport.AVAILABLE) {
             VectorActivations.exp(t, n);
@@ -91,8 +81,27 @@ final class FloatSoftmax {
     }
 
     /**
+     * Over a transposed block (units x rows, unit-major): rowMax_r := Math.max of row r's values
+     * in unit order from -inf, then x := x - max_r and lo := its rounding error ({@link #shifted}).
+     * The scalar twin of {@link VectorActivations#maxAndShift}, the same bits.
+     */
+    static void maxAndShift(float[] x, float[] lo, float[] rowMax, int units, int rows) {
+        java.util.Arrays.fill(rowMax, 0, rows, Float.NEGATIVE_INFINITY);
+        for (int from = 0; from < units * rows; from += rows) {
+            for (int r = 0; r < rows; r++) {
+                rowMax[r] = Math.max(rowMax[r], x[from + r]);
+            }
+        }
+        for (int u = 0, from = 0; u < units; u++, from += rows) {
+            for (int r = 0; r < rows; r++) {
+                x[from + r] = shifted(x[from + r], rowMax[r], lo, from + r);
+            }
+        }
+    }
+
+    /**
      * z - max, with its rounding error into lo[i] (0 where z - max is -inf: z = -inf, whose
-     * e is 0 and would otherwise be NaN); the scalar twin of {@link VectorActivations#maxAndShift}.
+     * e is 0 and would otherwise be NaN).
      */
     static float shifted(float z, float max, float[] lo, int i) {
         float hi = z - max;
@@ -106,7 +115,8 @@ final class FloatSoftmax {
      * also delta = w_r factor (a - onehot(c_r)), row-major. The values of
      * {@link OutputHead}'s float32 softmax cross-entropy on one-hot targets: lse = max - log a_max.
      */
-    double crossEntropy(float[] z, int[] classes, double[] w, double factor, float[] delta) {
+    double crossEntropy(float[] z, int[] classes, double[] w, double factor, float[] delta, int rows) {
+        checkRows(rows);
         double total = 0;
         for (int r = 0; r < rows; r++) {
             rowWeight[r] = w[r] * factor;
@@ -129,7 +139,8 @@ final class FloatSoftmax {
      * Σ w_r over the last {@link #apply}'s rows whose first largest a is at their class:
      * {@link Task#correctWeight} for class indices.
      */
-    double correctWeight(int[] classes, double[] w) {
+    double correctWeight(int[] classes, double[] w, int rows) {
+        checkRows(rows);
         System.arraycopy(t, 0, rowBest, 0, rows);
         java.util.Arrays.fill(rowArgmax, 0, rows, 0);
         for (int u = 1, from = rows; u < units; u++, from += rows) {
@@ -165,6 +176,12 @@ final class FloatSoftmax {
     static float roundingError(float x, float y, float s) {
         float yPart = s - x;
         return (x - (s - yPart)) + (y - yPart);
+    }
+
+    private void checkRows(int rows) {
+        if (rows != this.rows) {
+            throw new IllegalStateException("the softmax last ran on " + this.rows + " rows, not " + rows);
+        }
     }
 
     /** x[u·rows + r] := (float) (x[u·rows + r] · s[r]) for every unit u. */

@@ -33,7 +33,7 @@ public abstract class OutputHead {
          * with the same values as on their one-hot rows.
          */
         double lossAndDeltaOfClasses(FloatSoftmax softmax, float[] z, int[] classes, double[] w, float[] delta,
-                                     int units);
+                                     int units, int rows);
     }
 
     /** The general Jacobian route for any (activation, loss) pair. */
@@ -162,8 +162,8 @@ public abstract class OutputHead {
 
         @Override
         public double lossAndDeltaOfClasses(FloatSoftmax softmax, float[] z, int[] classes, double[] w, float[] delta,
-                                            int units) {
-            return softmax.crossEntropy(z, classes, w, reduction.factor(units), delta);
+                                            int units, int rows) {
+            return softmax.crossEntropy(z, classes, w, reduction.factor(units), delta, rows);
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The float32 softmax on the transpose, and its class-index head and count, against the double
@@ -15,8 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class FloatSoftmaxTest {
 
-    private static final float[] SPECIAL = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 0f, -0f,
-        1e30f, -1e30f, Float.MIN_VALUE, 88f, -104f};
+    /** Values that test the edges: the first {@link #FINITE_SPECIALS} are finite. */
+    private static final float[] SPECIAL = {0f, -0f, 1e30f, -1e30f, Float.MIN_VALUE, 88f, -104f,
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN};
+    private static final int FINITE_SPECIALS = 7;
 
     @Test
     void float32SoftmaxIsWithinFourUlpsOfTheDoubleOneAndGivesTheSameBitsBeforeAndAfterTheJit() {
@@ -55,11 +59,13 @@ class FloatSoftmaxTest {
         int maxUnits = 12;
         int maxRows = 300;
         FloatSoftmax softmax = new FloatSoftmax(maxUnits, maxRows);
+        int finiteLosses = 0;
         for (int t = 0; t < 2_000; t++) {
             int units = 2 + random.nextInt(maxUnits - 1);
             int rows = 1 + random.nextInt(t % 10 == 0 ? maxRows : 40);
-            Case c = randomCase(random, units, rows);
-            OutputHead head = OutputHead.forLayer(Activations.softmax(), Losses.parse(t % 2 == 0 ? "cross_entropy"
+            // Every other case without NaN and infinities, so that its total loss is a number to compare
+            Case c = randomCase(random, units, rows, t % 2 == 0);
+            OutputHead head = OutputHead.forLayer(Activations.softmax(), Losses.parse(t % 4 < 2 ? "cross_entropy"
                     : "cross_entropy:mean"), true);
             float[] a = new float[units * rows];
             softmax.apply(c.z, a, units, rows);
@@ -68,51 +74,61 @@ class FloatSoftmaxTest {
                     rows);
             float[] delta = new float[a.length];
             double loss = ((OutputHead.Float32) head).lossAndDeltaOfClasses(softmax, c.z, c.classes, c.w, delta,
-                    units);
+                    units, rows);
             String where = "case " + t + ", " + units + " units, " + rows + " rows";
             assertEquals(oneHotLoss, loss, 0.0, where);
+            finiteLosses += Double.isFinite(loss) ? 1 : 0;
             assertArrayEquals(oneHotDelta, delta, where);
             Task task = NetworkSpec.parse("1," + units + ":softmax", "cross_entropy").task();
             Block block = Block.float32OfClasses(1, units, new float[rows], c.classes, c.w, rows);
-            assertEquals(task.correctWeight(SoftmaxTest.widened(a), block), softmax.correctWeight(c.classes, c.w), 0.0,
-                    where);
+            assertEquals(task.correctWeight(SoftmaxTest.widened(a), block), softmax.correctWeight(c.classes, c.w,
+                    rows), 0.0, where);
         }
+        assertTrue(finiteLosses >= 1_000, finiteLosses + " cases compared a finite loss");
     }
 
     @Test
-    void vectorMaxAndShiftGiveTheScalarStepsBits() {
+    void vectorMaxAndShiftGiveTheScalarStepsBitsWithSignedZerosInfinitiesAndNaN() {
         SplittableRandom random = new SplittableRandom(11);
-        int units = 7;
+        int units = 3;
+        // 203 = whole vectors of any lane count up to 64, then a tail
         int rows = 203;
-        Case c = randomCase(random, units, rows);
+        float[] x = randomCase(random, units, rows, true).z;
+        float inf = Float.POSITIVE_INFINITY;
+        float[][] special = {{-0f, 0f, -1f}, {0f, -0f, -1f}, {Float.NaN, 1f, 2f}, {1f, Float.NaN, 2f},
+            {inf, 1f, 2f}, {-inf, -inf, -inf}, {-inf, 3f, -inf}, {-0f, -0f, -0f}};
+        for (int k = 0; k < special.length; k++) {
+            for (int r : new int[] {k, rows - 1 - k}) {
+                for (int u = 0; u < units; u++) {
+                    x[u * rows + r] = special[k][u];
+                }
+            }
+        }
         float[] max = new float[rows];
         float[] lo = new float[units * rows];
-        float[] x = c.z.clone();
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < x.length; i++) {
-            max[i % rows] = Math.max(max[i % rows], x[i]);
-        }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = FloatSoftmax.shifted(x[i], max[i % rows], lo, i);
-        }
+        float[] scalar = x.clone();
+        FloatSoftmax.maxAndShift(scalar, lo, max, units, rows);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(max[0]), "Math.max(-0, 0) is 0");
+        assertTrue(Float.isNaN(max[3]) && Float.isNaN(max[rows - 4]), "a NaN anywhere makes the max NaN");
         for (int t = 0; t < 2_000; t++) {
             // Every call, before and after the JIT compiles it.
-            float[] vector = c.z.clone();
+            float[] vector = x.clone();
             float[] vectorLo = new float[lo.length];
             float[] vectorMax = new float[rows];
             VectorActivations.maxAndShift(vector, vectorLo, vectorMax, units, rows);
             assertArrayEquals(max, vectorMax, "call " + t);
-            assertArrayEquals(x, vector, "call " + t);
+            assertArrayEquals(scalar, vector, "call " + t);
             assertArrayEquals(lo, vectorLo, "call " + t);
         }
     }
 
-    @Test
-    void float32BackpropGivesTheSameBitsOnClassIndicesAsOnTheirOneHotRows() {
-        NetworkSpec spec = NetworkSpec.parse("6,5:tanh,4:softmax", "cross_entropy");
+    @ParameterizedTest
+    @ValueSource(strings = {"6,5:tanh,4:softmax", "6,8:softmax,4:softmax"})
+    void float32BackpropGivesTheSameBitsOnClassIndicesAsOnTheirOneHotRows(String layers) {
+        NetworkSpec spec = NetworkSpec.parse(layers, "cross_entropy");
         int rows = 37;
         SplittableRandom random = new SplittableRandom(5);
-        Case c = randomCase(random, 4, rows);
+        Case c = randomCase(random, 4, rows, false);
         float[] x = new float[6 * rows];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
@@ -120,17 +136,18 @@ class FloatSoftmaxTest {
         double[] params = Initializer.XAVIER_UNIFORM.initialise(spec, 3);
         Block classes = Block.float32OfClasses(6, 4, x, c.classes, c.w, rows);
         Block oneHot = Block.float32(6, 4, x, c.oneHot(), c.w, rows);
-        double[] classGrad = new double[params.length];
-        double[] oneHotGrad = new double[params.length];
         Backprop backprop = new Backprop(spec, rows, Precision.FLOAT32, true);
-        double classLoss = backprop.accumulateGradient(params, classes, classGrad);
-        double classCorrect = backprop.correctWeight(classes);
-        double oneHotLoss = backprop.accumulateGradient(params, oneHot, oneHotGrad);
-        double oneHotCorrect = backprop.correctWeight(oneHot);
-        assertEquals(oneHotLoss, classLoss, 0.0);
-        assertArrayEquals(oneHotGrad, classGrad, 0.0);
-        assertEquals(oneHotCorrect, classCorrect, 0.0);
-        assertTrue(classCorrect > 0 && classCorrect < c.weightSum(), "a count that could be wrong: " + classCorrect);
+        GradientSum classSum = new GradientSum(params.length).add(backprop, params, classes);
+        GradientSum oneHotSum = new GradientSum(params.length).add(backprop, params, oneHot);
+        assertEquals(oneHotSum.lossSum(), classSum.lossSum(), 0.0);
+        assertArrayEquals(oneHotSum.gradient(), classSum.gradient(), 0.0);
+        assertEquals(oneHotSum.correctWeight(), classSum.correctWeight(), 0.0);
+        assertTrue(classSum.correctWeight() > 0 && classSum.correctWeight() < c.weightSum(),
+                "a count that could be wrong: " + classSum.correctWeight());
+        // A block of no rows after them adds nothing, not the last block's count again
+        double correct = classSum.correctWeight();
+        classSum.add(backprop, params, classes.slice(0, 0));
+        assertEquals(correct, classSum.correctWeight(), 0.0);
     }
 
     @Test
@@ -174,14 +191,14 @@ class FloatSoftmaxTest {
         }
     }
 
-    /** Logits at several scales with ties, signed zeros, infinities and NaN; classes; weights. */
-    private static Case randomCase(SplittableRandom random, int units, int rows) {
+    /** Logits at several scales, ties and signed zeros (infinities and NaN if {@code special}), classes, weights. */
+    private static Case randomCase(SplittableRandom random, int units, int rows, boolean special) {
         float[] z = new float[units * rows];
         double scale = new double[] {0.01, 1, 10, 60, 1e-30, 1e6}[random.nextInt(6)];
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) (random.nextGaussian() * scale);
             if (random.nextInt(50) == 0) {
-                z[i] = SPECIAL[random.nextInt(SPECIAL.length)];
+                z[i] = SPECIAL[random.nextInt(special ? SPECIAL.length : FINITE_SPECIALS)];
             } else if (i > 0 && random.nextInt(20) == 0) {
                 z[i] = z[i - 1];
             }

@@ -3,7 +3,6 @@ package dev.sparkprop.driver.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.driver.config.JobConfigLoader;
@@ -130,21 +129,6 @@ class ModelParamsTest {
                         shown instanceof Number n ? n.doubleValue() : shown, param.name());
             }
         }
-    }
-
-    @Test
-    void aModelOfNamedColumnsNamesEveryOneTheDataLacksInOneMessage(@TempDir Path dir) {
-        String cliModel = dir.resolve("cli").toString();
-        String iris = SparkTestSession.dataset("iris.csv");
-        new TrainJob(JobConfigLoader.load(null, List.of("data.path=" + iris, "network.layers=4,3:softmax",
-                "network.loss=cross_entropy", "training.epochs=1", "output.model_path=" + cliModel)),
-                SparkTestSession.spark(), new PrintStream(new ByteArrayOutputStream())).run();
-        SparkpropClassificationModel model = SparkpropClassificationModel.load(cliModel);
-        Dataset<Row> data = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
-                .csv(iris).drop("x2", "x4");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(data));
-        assertEquals("feature columns 'x2', 'x4' are not in the data; its columns are [x1, x3, label]",
-                e.getMessage());
     }
 
     @Test

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.job.TrainJob;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.SparkTestSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -187,6 +191,21 @@ class SparkpropClassifierTest {
                 .setLayers("4,3:softmax").setWeightCol("w").fit(data));
         assertEquals("weight column 'w' is not in the data; its columns are [features, label]; set weightCol to"
                 + " the column of non-negative row weights", e.getMessage());
+    }
+
+    @Test
+    void aModelOfNamedColumnsNamesEveryOneTheDataLacksInOneMessage(@TempDir Path dir) {
+        String cliModel = dir.resolve("cli").toString();
+        String iris = SparkTestSession.dataset("iris.csv");
+        new TrainJob(JobConfigLoader.load(null, List.of("data.path=" + iris, "network.layers=4,3:softmax",
+                "network.loss=cross_entropy", "training.epochs=1", "output.model_path=" + cliModel)),
+                SparkTestSession.spark(), new PrintStream(new ByteArrayOutputStream())).run();
+        SparkpropClassificationModel model = SparkpropClassificationModel.load(cliModel);
+        Dataset<Row> data = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
+                .csv(iris).drop("x2", "x4");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(data));
+        assertEquals("feature columns 'x2', 'x4' are not in the data; its columns are [x1, x3, label]",
+                e.getMessage());
     }
 
     @Test

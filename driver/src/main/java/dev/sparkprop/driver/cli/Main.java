@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.cli;
 
+import dev.sparkprop.driver.Throwables;
 import dev.sparkprop.driver.Version;
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
@@ -80,12 +81,7 @@ public final class Main implements Runnable {
     }
 
     private static boolean thrownHere(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return true;
-            }
-        }
-        return false;
+        return Throwables.causedBy(e, OutOfMemoryError.class);
     }
 
     /** The exit status of a command stopped by Ctrl-C, as a shell reports a process SIGINT ended. */

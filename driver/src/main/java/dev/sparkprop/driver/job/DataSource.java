@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.Prose;
+import dev.sparkprop.driver.Throwables;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import com.univocity.parsers.csv.CsvParser;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -257,6 +259,12 @@ public final class DataSource {
                 // Not a wrong path or format: names that differ only in case, or a name given twice
                 throw new IllegalArgumentException("'" + path + "' has two columns of one name to Spark, which"
                         + " matches names case-insensitively (" + reason + "); rename one of them", e);
+            }
+            if (Throwables.causedBy(e, ChecksumException.class)) {
+                // Hadoop's local file system checks a file against the .<name>.crc beside it, if any
+                throw new IllegalArgumentException("cannot read '" + path + "': a file does not match the Hadoop"
+                        + " checksum file (.<name>.crc) beside it (" + reason + "), so it changed after it was"
+                        + " written; if the data is right, delete the .crc file, else write the data again", e);
             }
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);

@@ -19,7 +19,22 @@ public final class SparkSessions {
      * {@code local[*]} one when run directly; Kryo with sparkprop's registrations either way.
      */
     public static SparkSession getOrCreate(String appName) {
+        if (SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty()) {
+            // Spark would refuse too, but after logging a stack trace, and naming only its own flags
+            checkHeap(Runtime.getRuntime().maxMemory());
+        }
         return SparkSession.builder().config(conf(appName)).getOrCreate();
+    }
+
+    /** Spark's floor for the driver's heap: 1.5 times the 300 MiB it reserves (UnifiedMemoryManager). */
+    static final long MIN_HEAP_BYTES = 300L * 1024 * 1024 * 3 / 2;
+
+    /** Fails, saying how to give more, when a JVM heap of {@code bytes} is below Spark's floor. */
+    static void checkHeap(long bytes) {
+        if (bytes < MIN_HEAP_BYTES) {
+            throw new IllegalArgumentException("this JVM's heap is " + bytes / (1 << 20) + " MiB, and Spark needs at"
+                    + " least " + MIN_HEAP_BYTES / (1 << 20) + " MiB; " + MORE_MEMORY);
+        }
     }
 
     /** The conf of {@link #getOrCreate}: spark-submit's (or spark.* system properties) with sparkprop's defaults. */

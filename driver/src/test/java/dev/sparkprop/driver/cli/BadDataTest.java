@@ -82,6 +82,19 @@ class BadDataTest {
     }
 
     @Test
+    void aFileThatNoLongerMatchesItsChecksumFileSaysSoAndHowToGoOn() throws IOException {
+        Path data = csv("summed.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,0");
+        // Hadoop's .crc format: "crc\0", bytes per checksum, then a CRC-32 per chunk (here a wrong one)
+        inputs.add(".summed.csv.crc");
+        Files.write(dir.resolve(".summed.csv.crc"), new byte[] {'c', 'r', 'c', 0, 0, 0, 2, 0, 0, 0, 0, 1});
+        String message = trainFails(data);
+        assertTrue(message.startsWith("cannot read '" + data + "': a file does not match the Hadoop checksum file"
+                + " (.<name>.crc) beside it (Checksum error: "), message);
+        assertTrue(message.endsWith("so it changed after it was written; if the data is right, delete the .crc file,"
+                + " else write the data again"), message);
+    }
+
+    @Test
     void aMissingFeatureValueNamesTheColumnAndTheFix() throws IOException {
         assertEquals("in the training data, feature column 'b' has missing values in 1 row. Drop or fill such rows,"
                 + " or train with data.missing = \"drop\" or \"impute\".",

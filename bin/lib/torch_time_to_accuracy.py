@@ -6,8 +6,17 @@ PyTorch's defaults but the learning rate, cross-entropy averaged over the batch,
 --batch-rows rows from a fresh seeded permutation of the training rows each epoch. Test
 accuracy is checked after every epoch; the checks are not timed. Prints a line per epoch to
 stderr and `result contestant=pytorch ...` lines to stdout. Runs under /usr/bin/python3, where
-Debian's python3-torch installs."""
+Debian's python3-torch installs.
+
+--threads N is the cores PyTorch gets, as OpenBLAS threads: Debian's torch does its matrix
+products in OpenBLAS (BLAS_INFO=generic), whose thread count is read from OPENBLAS_NUM_THREADS
+once, when numpy or torch first loads it, so the script starts itself again with it set. Torch's own intra-op pool
+stays at one thread: on 2 cores its OpenMP threads and OpenBLAS's contend. Measured here on
+Fashion-MNIST's network, seconds per epoch: OpenBLAS 2 and torch 1 thread 0.30; OpenBLAS 1 and
+torch 2 (this script's setting before 2026-12-04, under bin/benchmark-steps, which exports
+OPENBLAS_NUM_THREADS=1) 0.43; both 2 0.92, 0.33 with OMP_WAIT_POLICY=passive."""
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -89,9 +98,12 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seeds", type=int, default=1)
     p.add_argument("--rows", type=float, default=1.0, help="fraction of the training rows, sampled by --seed")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="OpenBLAS threads for the matrix products")
     args = p.parse_args()
-    torch.set_num_threads(args.threads)
+    if os.environ.get("OPENBLAS_NUM_THREADS") != str(args.threads):
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+        os.execv(sys.executable, [sys.executable] + sys.argv)
+    torch.set_num_threads(1)
     t0 = time.perf_counter()
     x, y = load(f"{args.data}/train.csv")
     if args.rows < 1:

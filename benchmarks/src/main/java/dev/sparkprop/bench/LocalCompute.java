@@ -81,6 +81,15 @@ final class LocalCompute implements AutoCloseable {
      */
     double kernelPassSeconds(NetworkSpec spec, double[] params, List<List<Block>> partitions, int blockRows,
                              Precision precision, int rounds) {
+        return median(kernelPasses(spec, params, partitions, blockRows, precision, 1, rounds));
+    }
+
+    /**
+     * The seconds of each of {@code rounds} gradient passes as {@link #kernelPassSeconds} times
+     * them, after {@code warmUps} untimed ones.
+     */
+    double[] kernelPasses(NetworkSpec spec, double[] params, List<List<Block>> partitions, int blockRows,
+                          Precision precision, int warmUps, int rounds) {
         // One Backprop (its buffers) per pool thread, as sparkprop keeps one per executor thread.
         ThreadLocal<Backprop> backprop = ThreadLocal.withInitial(() -> new Backprop(spec, blockRows, precision, true));
         // float32 tasks get float32 parameters (DistributedTrainer broadcasts them so), not doubles
@@ -101,7 +110,7 @@ final class LocalCompute implements AutoCloseable {
             });
         }
         double[] seconds = new double[rounds];
-        for (int round = -1; round < rounds; round++) {
+        for (int round = -warmUps; round < rounds; round++) {
             long t0 = System.nanoTime();
             GradientSum total = new GradientSum(params.length);
             for (GradientSum part : all(tasks)) {
@@ -111,7 +120,7 @@ final class LocalCompute implements AutoCloseable {
                 seconds[round] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        return median(seconds);
+        return seconds;
     }
 
     private double timed(List<Callable<Void>> tasks) {

@@ -4,6 +4,7 @@ import dev.sparkprop.driver.Throwables;
 import dev.sparkprop.driver.Version;
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,7 +53,8 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }
-            if (e instanceof TrainingDivergedException) {
+            if (e instanceof TrainingDivergedException || e instanceof UncheckedIOException) {
+                // A file system's failure (a full disk, a lost permission) is not a bug; its message names the path
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 1;
             }

@@ -26,6 +26,36 @@ final class OutputPaths {
     }
 
     /**
+     * Fails before any work when {@code path} cannot become a directory: it, or the nearest of its
+     * ancestors that exists, is a file. Writing would otherwise find that out only at the end of
+     * the run (or at its first checkpoint).
+     */
+    static void checkCanBeDirectory(String path, String key, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(conf);
+            Path qualified = fs.makeQualified(p);
+            for (Path q = qualified; q != null; q = q.getParent()) {
+                if (!fs.exists(q)) {
+                    continue;
+                }
+                if (!fs.getFileStatus(q).isDirectory()) {
+                    throw new IllegalArgumentException(key + " '" + path + "' " + (q.equals(qualified) ? "is a file"
+                            : "is inside '" + shown(q) + "', which is a file") + ", not a directory; choose another path");
+                }
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A local path as the user writes it, any other with its scheme. */
+    private static String shown(Path qualified) {
+        return "file".equals(qualified.toUri().getScheme()) ? qualified.toUri().getPath() : qualified.toString();
+    }
+
+    /**
      * Fails before any work when the output {@code path} is, contains or lies inside {@code read},
      * a path the job reads (as Spark refuses to overwrite a path it reads from): replacing the
      * output would delete the input, and an output inside an input directory becomes part of it.

@@ -41,6 +41,7 @@ public final class PredictJob {
         OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
         OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
         OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
+        OutputPaths.checkCanBeDirectory(outputPath, "--output", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         CollectionAccumulator<BatchPredictor.PartitionProblems> wrongSizes = spark.sparkContext()
                 .collectionAccumulator("sparkprop predict: feature vectors of another size");

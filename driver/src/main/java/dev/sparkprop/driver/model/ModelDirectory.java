@@ -53,14 +53,7 @@ public final class ModelDirectory {
             ModelConsistency.checkParams(readMetadata(json, source), model.params(), source);
 
             AtomicDirectory target = AtomicDirectory.at(path, conf);
-            if (target.status() != null && !overwrite) {
-                throw new IllegalArgumentException("model directory " + path
-                        + " already exists; pass overwrite (output.overwrite = true) or choose another path");
-            }
-            if (target.status() != null && !target.isEmptyOrHas(METADATA)) {
-                throw new IllegalArgumentException(path + " exists and is not a sparkprop model directory (it has no "
-                        + METADATA + "); refusing to replace it even with overwrite");
-            }
+            checkWritable(target, path, overwrite);
             target.write((fs, directory) -> {
                 AtomicDirectory.writeFile(fs, new Path(directory, METADATA), json);
                 WeightsCodec.write(fs, new Path(directory, WEIGHTS), model.params());
@@ -68,6 +61,30 @@ public final class ModelDirectory {
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the model to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails unless a model may be written to {@code path}: nothing is there or, with
+     * {@code overwrite}, a model or an empty directory. {@link #write} checks it as it writes;
+     * train checks it before it trains too, so that a refusal does not come after the run.
+     */
+    public static void checkWritable(String path, boolean overwrite, Configuration conf) {
+        try {
+            checkWritable(AtomicDirectory.at(path, conf), path, overwrite);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the model directory " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkWritable(AtomicDirectory target, String path, boolean overwrite) throws IOException {
+        if (target.status() != null && !overwrite) {
+            throw new IllegalArgumentException("model directory " + path
+                    + " already exists; pass overwrite (output.overwrite = true) or choose another path");
+        }
+        if (target.status() != null && !target.isEmptyOrHas(METADATA)) {
+            throw new IllegalArgumentException(path + " exists and is not a sparkprop model directory (it has no "
+                    + METADATA + "); refusing to replace it even with overwrite");
         }
     }
 

@@ -267,6 +267,33 @@ class MainTest {
     }
 
     @Test
+    void outputPathsThatCannotBeWrittenAreRefusedBeforeTrainingAndNothingIsWritten() throws IOException {
+        Path file = csv("a-file.csv", "a,b,label", "1,2,0");
+        Path notAModel = Files.createDirectories(dir.resolve("not-a-model"));
+        Files.writeString(notAModel.resolve("notes.txt"), "mine");
+        String[][] cases = {
+            {"output.model_path=" + file.resolve("model"),
+                "output.model_path '" + file.resolve("model") + "' is inside '" + file + "', which is a file, not a"
+                        + " directory; choose another path"},
+            {"output.report_path=" + file.resolve("report"), "output.report_path '" + file.resolve("report")
+                    + "' is inside '" + file + "', which is a file"},
+            {"training.checkpoint.path=" + file, "training.checkpoint.path '" + file + "' is a file, not a directory"},
+            {"output.model_path=" + notAModel, notAModel + " exists and is not a sparkprop model directory (it has no"
+                    + " metadata.json); refusing to replace it even with overwrite"},
+        };
+        for (String[] c : cases) {
+            Run r = run(iris("--set", "output.overwrite=true", "--set", c[0]));
+            assertEquals(2, r.exitCode(), c[0] + ": " + r.out() + r.err());
+            assertEquals("error: " + c[1], r.err().strip().substring(0, Math.min(r.err().strip().length(),
+                    ("error: " + c[1]).length())), c[0]);
+            assertFalse(r.out().contains("epoch"), "refused before training: " + r.out());
+        }
+        assertFalse(Files.exists(dir.resolve("model")), "no model written beside a refused report");
+        assertEquals(List.of("notes.txt"), Files.list(notAModel).map(p -> p.getFileName().toString()).toList(),
+                "the directory that is not a model is left as it was");
+    }
+
+    @Test
     void evaluateAppliesTheTrainingTransformationExactly() {
         String iris = SparkTestSession.dataset("iris.csv");
         Run train = run(iris("--set", "data.validation_fraction=0", "--set", "data.validation_path=" + iris));

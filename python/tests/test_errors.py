@@ -38,13 +38,13 @@ def test_transform_without_the_feature_column_says_which_column(spark):
     model = SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark))
     with pytest.raises(SparkpropError) as e:
         model.transform(two_rows(spark).withColumnRenamed("features", "pixels"))
-    assert str(e.value).startswith("feature column 'features' is not in the data; its columns are [pixels, label]")
+    assert str(e.value).startswith("feature column 'features' is not in the data; its columns are ['pixels', 'label']")
 
 
 def test_fit_without_the_label_column_says_which_column_as_the_cli_does(spark):
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(layers="2,2:softmax", labelCol="species").fit(two_rows(spark))
-    assert str(e.value) == ("label column 'species' is not in the data; its columns are [features, label]; set"
+    assert str(e.value) == ("label column 'species' is not in the data; its columns are ['features', 'label']; set"
                             " labelCol to the column of labels")
 
 

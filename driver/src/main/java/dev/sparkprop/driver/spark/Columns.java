@@ -95,7 +95,28 @@ public final class Columns {
                 + String.join(", ", names)));
         String then = fix.apply(absent);
         throw new IllegalArgumentException(Prose.list(parts) + (absent.size() == 1 ? " is" : " are") + " not in " + data
-                + "; its columns are " + printable(available) + (then == null ? "" : "; " + then));
+                + "; its columns are " + printable(available) + (then == null ? "" : "; " + then)
+                + headerHint(available));
+    }
+
+    /**
+     * Why the columns may not be what the user meant: one name holding a delimiter (a CSV read with
+     * the wrong one), or names holding control characters (a file that is not text). "" otherwise.
+     */
+    private static String headerHint(List<String> available) {
+        if (available.stream().anyMatch(n -> n.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t'))) {
+            return "; the names hold control characters: is the file text (a CSV), and of the format the job says?";
+        }
+        if (available.size() == 1) {
+            for (String delimiter : List.of(";", "\t", "|")) {
+                if (available.get(0).contains(delimiter)) {
+                    String shown = delimiter.equals("\t") ? "\\t" : delimiter;
+                    return "; the header was read as one column holding '" + shown + "': if that is the file's"
+                            + " delimiter, read it so (data.csv.delimiter = \"" + shown + "\" in a job)";
+                }
+            }
+        }
+        return "";
     }
 
     /** The position of the {@link #MALFORMED} column in the data, or -1 when it has none. */
@@ -164,8 +185,11 @@ public final class Columns {
         return shown.toString();
     }
 
-    /** {@code names} as a message lists them, [a, b], each {@link #printable(String)}. */
+    /**
+     * {@code names} as a message lists them, ['a', 'b'], each {@link #printable(String)}: quoted, so
+     * that a name's leading or trailing spaces show ("a, b" in a header names ' b').
+     */
     public static String printable(List<String> names) {
-        return names.stream().map(Columns::printable).toList().toString();
+        return names.stream().map(name -> "'" + printable(name) + "'").toList().toString();
     }
 }

@@ -150,11 +150,15 @@ public final class PreprocessingFitter {
                         + classes + "; classification needs at least two classes");
             }
             if (classes.size() != expected) {
-                throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has "
-                        + classes.size() + " classes " + abbreviate(classes) + " but the output layer "
-                        + (softmax ? "has " + expected + " softmax units; give it " + classes.size()
-                        : "is one sigmoid unit, which takes exactly 2 classes; use softmax with "
-                        + classes.size() + " units") + notAnIndex(classes, expected));
+                String head = "label column '" + columns.labels().get(0) + "' has " + classes.size() + " classes "
+                        + abbreviate(classes) + " but the output layer " + (softmax ? "has " + expected
+                        + " softmax units" : "is one sigmoid unit, which takes exactly 2 classes");
+                String asClasses = softmax ? "give it " + classes.size() : "use softmax with " + classes.size() + " units";
+                throw new IllegalArgumentException(aQuantity(classes)
+                        ? head + "; its values are numbers, " + classes.size() + " of them: if it is a quantity to"
+                        + " predict, train a regression (end network.layers with 1:identity and set network.loss ="
+                        + " mse); if it holds classes, " + asClasses
+                        : head + "; " + asClasses + notAnIndex(classes, expected));
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();
         }
@@ -217,7 +221,8 @@ public final class PreprocessingFitter {
             if (values == null || !values.mostlyNumbers()) {
                 throw new IllegalArgumentException("feature column '" + name + "' has type " + type.simpleString()
                         + "; " + (type instanceof StringType || type instanceof BooleanType
-                        ? "list it in data.categorical to one-hot encode it, or exclude it from the features"
+                        ? "list it in data.categorical to one-hot encode it, or " + LEAVE_OUT
+                        + decimalCommas(values)
                         : asNumbers(type)));
             }
             if (values.texts() > 0) {
@@ -236,16 +241,16 @@ public final class PreprocessingFitter {
     private static String asNumbers(DataType type) {
         if (type instanceof DateType || type instanceof TimestampType || type instanceof TimestampNTZType) {
             return "turn it into numbers first (e.g. its unix time, or its year, month and day as columns of their"
-                    + " own), or exclude it from the features";
+                    + " own), or " + LEAVE_OUT;
         }
         if (type instanceof ArrayType array && array.elementType() instanceof NumericType) {
             return "turn it into an ml Vector first (array_to_vector in org.apache.spark.ml.functions and"
-                    + " pyspark.ml.functions), or exclude it from the features";
+                    + " pyspark.ml.functions), or " + LEAVE_OUT;
         }
         if (type instanceof StructType) {
-            return "select its fields as columns of their own, or exclude it from the features";
+            return "select its fields as columns of their own, or " + LEAVE_OUT;
         }
-        return "exclude it from the features";
+        return LEAVE_OUT;
     }
 
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
@@ -420,8 +425,28 @@ public final class PreprocessingFitter {
      * they are whole numbers with a gap and some lie past the {@code units} output classes: the
      * clause that names them, since such values are more likely typos than classes. Else "".
      */
+    /** A hint when a text column's values are numbers written with a decimal comma, else "". */
+    private static String decimalCommas(TextColumnValues values) {
+        String example = values == null ? null : values.example();
+        return example != null && example.strip().matches("[-+]?[0-9]*,[0-9]+")
+                ? "; its values look like numbers with a decimal comma (e.g. '" + example.strip() + "'), which"
+                + " sparkprop does not read: write them with a decimal point"
+                : "";
+    }
+
+    /** More distinct labels than classes usually come in, all of them numbers: a regression's target, likely. */
+    private static boolean aQuantity(List<String> classes) {
+        return classes.size() > QUANTITY_LEVELS && classes.stream().allMatch(c -> c.matches(NUMBER));
+    }
+
+    private static final int QUANTITY_LEVELS = 20;
+    /** How a column that cannot be a feature stops being one. */
+    private static final String LEAVE_OUT = "leave it out of the features (data.exclude, or data.features when it"
+            + " lists them)";
+    private static final String NUMBER = "-?[0-9.]+(E-?[0-9]+)?";
+
     private static String notAnIndex(List<String> classes, int units) {
-        if (!classes.stream().allMatch(c -> c.matches("-?[0-9.]+(E-?[0-9]+)?"))) {
+        if (!classes.stream().allMatch(c -> c.matches(NUMBER))) {
             return "";
         }
         Optional<String> notWhole = classes.stream().filter(c -> !c.matches("[0-9]+")).findFirst();

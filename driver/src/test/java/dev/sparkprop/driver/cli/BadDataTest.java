@@ -130,7 +130,7 @@ class BadDataTest {
     void aTextColumnOfCategoriesIsToldToBeListedAsCategorical() throws IOException {
         // One number among the categories does not make it a numeric column
         assertEquals("feature column 'b' has type string; list it in data.categorical to one-hot encode it, or"
-                + " exclude it from the features",
+                + " leave it out of the features (data.exclude, or data.features when it lists them)",
                 trainFails(csv("colours.csv", "a,b,label", "1,red,0", "2,3,1", "3,blue,0", "4,red,1")));
     }
 
@@ -196,8 +196,10 @@ class BadDataTest {
         Path data = Files.write(dir.resolve("weights.bin"),
                 new byte[] {'x', 0, 1, 0x1b, ',', 'y', 0x7f, '\n', '1', ',', '2', '\n'});
         String message = trainFails(data);
-        assertTrue(message.contains("its columns are [x\\u0000\\u0001\\u001B, y\\u007F]"), message);
+        assertTrue(message.contains("its columns are ['x\\u0000\\u0001\\u001B', 'y\\u007F']"), message);
         assertTrue(message.chars().noneMatch(Character::isISOControl), message);
+        assertTrue(message.endsWith("; the names hold control characters: is the file text (a CSV), and of the format"
+                + " the job says?"), message);
     }
 
     @Test
@@ -312,11 +314,13 @@ class BadDataTest {
         SparkTestSession.spark().sql("select cast(id as double) as a, timestamp_seconds(id * 86400) as ts,"
                 + " array(cast(id as double), 2.0) as emb, id % 2 as label from range(4)").write().parquet(data.toString());
         assertEquals("feature column 'ts' has type timestamp; turn it into numbers first (e.g. its unix time, or its"
-                + " year, month and day as columns of their own), or exclude it from the features",
+                + " year, month and day as columns of their own), or leave it out of the features (data.exclude, or"
+                + " data.features when it lists them)",
                 trainFails(data, "data.format=parquet", "data.features=[a,ts]"));
         assertEquals("feature column 'emb' holds array<double>, which are not categories; remove it from"
                 + " data.categorical, and turn it into an ml Vector first (array_to_vector in"
-                + " org.apache.spark.ml.functions and pyspark.ml.functions), or exclude it from the features",
+                + " org.apache.spark.ml.functions and pyspark.ml.functions), or leave it out of the features"
+                + " (data.exclude, or data.features when it lists them)",
                 trainFails(data, "data.format=parquet", "data.features=[a,emb]", "data.categorical=[emb]"));
     }
 
@@ -454,27 +458,56 @@ class BadDataTest {
     @Test
     void aColumnNotInTheDataIsNamedWithItsRoleAndTheFix() throws IOException {
         Path data = csv("unlabelled.csv", "a,b", "1,2", "2,1");
-        assertEquals("label column 'label' is not in --data; its columns are [a, b]; evaluate compares predictions"
+        assertEquals("label column 'label' is not in --data; its columns are ['a', 'b']; evaluate compares predictions"
                 + " with the labels (predict scores rows without them)",
                 fails("evaluate", "--model", model.toString(), "--data", data.toString()));
-        assertEquals("label column 'label' is not in the data; its columns are [a, b]; correct data.label",
+        assertEquals("label column 'label' is not in the data; its columns are ['a', 'b']; correct data.label",
                 trainFails(data));
         Path onlyA = csv("only-a.csv", "a", "1", "2");
-        assertEquals("feature column 'b' and label column 'label' are not in --data; its columns are [a]; the model"
+        assertEquals("feature column 'b' and label column 'label' are not in --data; its columns are ['a']; the model"
                 + " reads its features from the columns of those names, as in its training data; give --data with"
                 + " them; evaluate compares predictions with the labels (predict scores rows without them)",
                 fails("evaluate", "--model", model.toString(), "--data", onlyA.toString()));
     }
 
     @Test
+    void aHeaderReadWrongIsExplainedByWhatItHolds() throws IOException {
+        assertEquals("label column 'label' is not in the data; its columns are ['a;b;label']; correct data.label; the"
+                + " header was read as one column holding ';': if that is the file's delimiter, read it so"
+                + " (data.csv.delimiter = \";\" in a job)", trainFails(csv("semicolons.csv", "a;b;label", "1;2;0")));
+        // Quoted, the names show the spaces after the commas that keep 'label' from matching
+        assertEquals("label column 'label' is not in the data; its columns are ['a', ' b', ' label']; correct"
+                + " data.label", trainFails(csv("spaces.csv", "a, b, label", "1, 2, 0", "2, 1, 1")));
+    }
+
+    @Test
+    void numbersWithADecimalCommaAndANumericTargetWithManyValuesAreToldApartFromCategoriesAndClasses()
+            throws IOException {
+        assertEquals("feature column 'b' has type string; list it in data.categorical to one-hot encode it, or leave"
+                + " it out of the features (data.exclude, or data.features when it lists them); its values look like"
+                + " numbers with a decimal comma (e.g. '1,5'), which sparkprop does not read: write them with a"
+                + " decimal point", trainFails(csv("commas.csv", "a;b;label", "1;1,5;0", "2;2,25;1"),
+                "data.csv.delimiter=\";\""));
+        List<String> rows = new ArrayList<>(List.of("a,b,y"));
+        for (int i = 0; i < 30; i++) {
+            rows.add(i + "," + (i % 7) + "," + (100 + 3 * i));
+        }
+        assertEquals("label column 'y' has 30 classes [100, 103, 106, 109, 112, 115, 118, 121,"
+                + " 124, 127, 130, 133]… but the output layer has 2 softmax"
+                + " units; its values are numbers, 30 of them: if it is a quantity to predict, train a regression"
+                + " (end network.layers with 1:identity and set network.loss = mse); if it holds classes, give it 30",
+                trainFails(csv("quantity.csv", rows.toArray(new String[0])), "data.label=y"));
+    }
+
+    @Test
     void everyColumnTheJobNamesThatIsNotInTheDataIsNamedInOneMessage() throws IOException {
         Path data = csv("labelled.csv", "a,b,label", "1,2,0", "2,1,1");
         assertEquals("feature columns 'c', 'd', weight column 'w', id column 'key' and excluded column 'e' are not in"
-                + " the data; its columns are [a, b, label]; correct data.features, data.weight, data.id_columns"
+                + " the data; its columns are ['a', 'b', 'label']; correct data.features, data.weight, data.id_columns"
                 + " and data.exclude", trainFails(data, "data.features=[a,c,d]", "data.weight=w",
                 "data.id_columns=[key]", "data.exclude=[e]"));
         Path validation = csv("validation.csv", "a,label", "1,0");
-        assertEquals("feature column 'b' is not in data.validation_path's data; its columns are [a, label];"
+        assertEquals("feature column 'b' is not in data.validation_path's data; its columns are ['a', 'label'];"
                 + " validation rows need the columns training reads from data.path's",
                 trainFails(data, "data.validation_path=" + validation));
     }

@@ -171,8 +171,8 @@ class MainTest {
         SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
                 .csv(SparkTestSession.dataset("iris.csv"))
                 .selectExpr("*", "label as prediction", "array(x1, x2) as pair").write().parquet(extra.toString());
-        for (String[] bad : new String[][] {{"nope", "--keep column 'nope' is not in --data; its columns are [x1, x2, x3, x4, label, prediction,"
-                + " pair]; name columns of --data in --keep"},
+        for (String[] bad : new String[][] {{"nope", "--keep column 'nope' is not in --data; its columns are ['x1', 'x2', 'x3', 'x4', 'label',"
+                + " 'prediction', 'pair']; name columns of --data in --keep"},
             {"prediction", "--keep column 'prediction' has the name of an output column"},
             {"pair", "column 'pair' holds array<double>, which CSV cannot hold"}}) {
             Run refused = run("predict", "--model", dir.resolve("model").toString(), "--data", extra.toString(),

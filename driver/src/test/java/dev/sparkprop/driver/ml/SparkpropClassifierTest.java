@@ -181,15 +181,15 @@ class SparkpropClassifierTest {
         Dataset<Row> data = irisFeatures();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setLabelCol("species").fit(data));
-        assertEquals("label column 'species' is not in the data; its columns are [features, label]; set labelCol to"
+        assertEquals("label column 'species' is not in the data; its columns are ['features', 'label']; set labelCol to"
                 + " the column of labels", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setFeaturesCol("x").fit(data));
-        assertEquals("features column 'x' is not in the data; its columns are [features, label]; set featuresCol to"
+        assertEquals("features column 'x' is not in the data; its columns are ['features', 'label']; set featuresCol to"
                 + " the column of feature vectors", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
                 .setLayers("4,3:softmax").setWeightCol("w").fit(data));
-        assertEquals("weight column 'w' is not in the data; its columns are [features, label]; set weightCol to"
+        assertEquals("weight column 'w' is not in the data; its columns are ['features', 'label']; set weightCol to"
                 + " the column of non-negative row weights", e.getMessage());
     }
 
@@ -204,7 +204,7 @@ class SparkpropClassifierTest {
         Dataset<Row> data = SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
                 .csv(iris).drop("x2", "x4");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(data));
-        assertEquals("feature columns 'x2', 'x4' are not in the data; its columns are [x1, x3, label]",
+        assertEquals("feature columns 'x2', 'x4' are not in the data; its columns are ['x1', 'x3', 'label']",
                 e.getMessage());
     }
 

@@ -132,6 +132,9 @@ public final class PreprocessingFitter {
                     + ") but network.layers starts with " + spec.inputWidth() + "; start it with " + width + " (or auto)");
         }
         Task task = spec.task();
+        if (task.kind() == Task.Kind.REGRESSION && standardize) {
+            checkReachesStandardized(spec.layers().get(spec.depth() - 1).activation().name());
+        }
         boolean softmax = task.kind() == Task.Kind.MULTICLASS;
         List<String> classes = null;
         long[] counts = null;
@@ -425,6 +428,24 @@ public final class PreprocessingFitter {
      * they are whole numbers with a gap and some lie past the {@code units} output classes: the
      * clause that names them, since such values are more likely typos than classes. Else "".
      */
+    /**
+     * Fails when the output activation cannot reach standardized targets: with mean 0 and std 1,
+     * some are negative (out of reach of a non-negative output) and some at least 1 in size (out of
+     * reach of tanh's (-1, 1)), so training could never fit them and would end quietly bad.
+     */
+    private static void checkReachesStandardized(String activation) {
+        String range = BOUNDED_OUTPUTS.get(activation);
+        if (range != null) {
+            throw new IllegalArgumentException("network.layers ends with " + activation + ", whose outputs lie in "
+                    + range + ", but a regression's targets are standardized to mean 0 and std 1 (data.standardize ="
+                    + " true), and some of those lie outside it; end network.layers with identity (e.g. 1:identity), or"
+                    + " set data.standardize = false to train on the targets as they are");
+        }
+    }
+
+    private static final Map<String, String> BOUNDED_OUTPUTS = Map.of("sigmoid", "(0, 1)", "tanh", "(-1, 1)",
+            "relu", "[0, ∞)", "softplus", "(0, ∞)");
+
     /** A hint when a text column's values are numbers written with a decimal comma, else "". */
     private static String decimalCommas(TextColumnValues values) {
         String example = values == null ? null : values.example();

@@ -500,6 +500,18 @@ class BadDataTest {
     }
 
     @Test
+    void aRegressionWhoseOutputCannotReachStandardizedTargetsIsRefusedUnlessTheyAreNot() throws IOException {
+        Path data = csv("amounts.csv", "a,y", "1,10", "2,20", "3,35", "4,30");
+        assertEquals("network.layers ends with sigmoid, whose outputs lie in (0, 1), but a regression's targets are"
+                + " standardized to mean 0 and std 1 (data.standardize = true), and some of those lie outside it; end"
+                + " network.layers with identity (e.g. 1:identity), or set data.standardize = false to train on the"
+                + " targets as they are", trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:sigmoid",
+                "network.loss=mse"));
+        assertTrue(trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:relu", "network.loss=mse")
+                .startsWith("network.layers ends with relu, whose outputs lie in [0, ∞)"));
+    }
+
+    @Test
     void everyColumnTheJobNamesThatIsNotInTheDataIsNamedInOneMessage() throws IOException {
         Path data = csv("labelled.csv", "a,b,label", "1,2,0", "2,1,1");
         assertEquals("feature columns 'c', 'd', weight column 'w', id column 'key' and excluded column 'e' are not in"

@@ -2,6 +2,7 @@
 ``dev.sparkprop.driver.ml``: fit, transform, save and load run there, and the params are the
 JVM's (see ``sparkprop._params``)."""
 
+import difflib
 from typing import Any, Dict, Generic, List, Optional, Type, TypeVar
 
 from py4j.java_gateway import JavaClass, JavaObject
@@ -9,6 +10,7 @@ from pyspark import SparkContext
 from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _JavaProbabilisticClassifier
 from pyspark.ml.common import inherit_doc
 from pyspark.ml.linalg import Vector
+from pyspark.ml.param import Param
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
 from pyspark.ml.util import HasTrainingSummary, JavaMLReadable, JavaMLReader, JavaMLWritable, JavaMLWriter
 from pyspark.ml.wrapper import JavaWrapper
@@ -84,9 +86,16 @@ class _Estimator(JavaParamsByName, _Writable):
         """Sets params by attribute (``learningRate=0.01``) or Java name (``**{"optimizer.learning_rate": 0.01}``)."""
         for name in params:
             if not self.hasParam(name):
-                raise TypeError(f"{type(self).__name__} has no param {name!r}; its params are "
-                                f"{sorted(p.name for p in self.params)}")
+                raise TypeError(self._no_param(name))
         return self._set_checked(**params)
+
+    def _no_param(self, name: str) -> str:
+        """The message for a param this estimator lacks: the closest names, then the attributes it has."""
+        cls = type(self)
+        attributes = sorted(a for a in dir(cls) if isinstance(getattr(cls, a, None), Param))
+        close = difflib.get_close_matches(name, attributes + [p.name for p in self.params], n=1, cutoff=0.6)
+        return (f"{cls.__name__} has no param {name!r}" + (f"; did you mean {close[0]!r}? Its" if close else "; its")
+                + f" params are {attributes} (or their Java names, e.g. {self.params[0].name!r})")
 
     def copy(self, extra: Optional[Dict[Any, Any]] = None) -> Any:
         # fit(dataset, paramMap) and the tuners copy with the map: its values meet the JVM here

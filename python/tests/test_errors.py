@@ -112,3 +112,14 @@ def test_fit_on_columns_of_the_wrong_type_says_what_they_must_hold(spark):
         SparkpropClassifier(layers="1,2:softmax", featuresCol="x1").fit(scalar)
     assert str(e.value) == ("features column 'x1' holds double, not vectors; assemble the feature columns with"
                             " VectorAssembler")
+
+
+def test_a_misspelt_param_is_named_with_the_closest_one_and_the_attributes(spark):
+    for given, meant in [("layer", "layers"), ("learning_rate", "learningRate")]:
+        with pytest.raises(TypeError) as e:
+            SparkpropClassifier(**{given: "x"})
+        assert str(e.value).startswith(f"SparkpropClassifier has no param '{given}'; did you mean '{meant}'? Its params"
+                                       " are ['aggregationDepth', "), str(e.value)
+    with pytest.raises(TypeError) as e:
+        SparkpropRegressor(zzz=1)
+    assert "did you mean" not in str(e.value) and "'learningRate'" in str(e.value)

@@ -238,8 +238,8 @@ public final class ProgressLine {
         parts.add(epochLosses == 0 ? "loss -" : String.format(Locale.ROOT, "loss %.4g", epochLossSum / epochLosses));
         parts.add("elapsed " + duration(runNanos));
         parts.add("epoch ETA " + duration(epochLeft));
-        parts.add(String.format(Locale.ROOT, "%.0f rows/s", epochRows / (epochNanos / 1e9)));
         parts.add("run ETA " + duration(runLeft));
+        parts.add(String.format(Locale.ROOT, "%.0f rows/s", epochRows / (epochNanos / 1e9)));
         return parts;
     }
 

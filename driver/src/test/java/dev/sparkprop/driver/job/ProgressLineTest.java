@@ -68,8 +68,8 @@ class ProgressLineTest {
         int draws = live.split("\r", -1).length - 1;
         // The first step at once, then one a tenth of a second: 1000 steps of 1 ms.
         assertTrue(draws >= 10 && draws <= 11, draws + " redraws");
-        assertEquals(List.of("epoch 1/2 step 1000/1000  loss 0.5000  elapsed 0:01  epoch ETA 0:00  100000 rows/s"
-                + "  run ETA 0:01"), screen(live));
+        assertEquals(List.of("epoch 1/2 step 1000/1000  loss 0.5000  elapsed 0:01  epoch ETA 0:00  run ETA 0:01"
+                + "  100000 rows/s"), screen(live));
 
         progress.line("epoch 1/2 train_loss=0.5");
         assertTrue(output().endsWith("\n"), output());
@@ -115,7 +115,7 @@ class ProgressLineTest {
         List<String> screen = screen(output());
         assertTrue(screen.get(1).startsWith("epoch 2/2 step 1/10  loss 0.2500  elapsed 0:01  epoch ETA 0:09"),
                 screen.get(1));
-        assertTrue(screen.get(1).endsWith("run ETA 0:09"), screen.get(1));
+        assertTrue(screen.get(1).contains("epoch ETA 0:09  run ETA 0:09"), screen.get(1));
     }
 
     @Test
@@ -127,8 +127,8 @@ class ProgressLineTest {
             progress.step(new Iteration(step, 0, step, 400, 0.5, 0.01, 1.0, false), 10, 2);
         }
         // 2 jobs of 1 s done: 1 job left in the epoch (steps 9-10), 3 more in the next
-        assertEquals(List.of("epoch 1/2 step 8/10  loss 0.5000  elapsed 0:02  epoch ETA 0:01  400 rows/s"
-                + "  run ETA 0:04"), screen(output()));
+        assertEquals(List.of("epoch 1/2 step 8/10  loss 0.5000  elapsed 0:02  epoch ETA 0:01  run ETA 0:04"
+                + "  400 rows/s"), screen(output()));
     }
 
     @Test
@@ -170,7 +170,7 @@ class ProgressLineTest {
         for (int i = 1; i < shown.size(); i++) {
             assertTrue(shown.get(i) - shown.get(i - 1) >= ProgressLine.PLAIN_INTERVAL_NANOS);
         }
-        assertEquals("epoch 1/2 step 4/100  loss 0.5000  elapsed 0:12  epoch ETA 4:48  33 rows/s  run ETA 9:48",
+        assertEquals("epoch 1/2 step 4/100  loss 0.5000  elapsed 0:12  epoch ETA 4:48  run ETA 9:48  33 rows/s",
                 progressLines.get(0));
         assertTrue(lines.isEmpty(), "progress is not a line of the run: " + lines);
 

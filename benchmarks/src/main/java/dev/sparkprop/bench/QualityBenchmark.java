@@ -170,7 +170,7 @@ public final class QualityBenchmark {
             jobSeconds = (System.nanoTime() - t0) / 1e9;
             List<EpochRecord> history = model.metadata().history();
             double trainSeconds = history.stream().mapToDouble(EpochRecord::seconds).sum();
-            Evaluation test = EvaluateJob.run(spark, modelPath.toString(), testCsv.toString(), null, log);
+            Evaluation test = EvaluateJob.run(spark, modelPath.toString(), testCsv.toString(), null, null, log);
             String setting = setting(model, history.size());
             sparkprop = classes ? Score.classes("sparkprop", setting, test.accuracy(), test.get("macro_f1"),
                     trainSeconds) : Score.regression("sparkprop", setting, test.r2(), trainSeconds);

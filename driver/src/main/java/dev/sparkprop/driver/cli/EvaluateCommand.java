@@ -20,9 +20,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
     String format;
 
+    @Option(names = "--delimiter", description = "The CSV field delimiter, one character (\\t for a tab; default:"
+            + " the training job's data.csv.delimiter).")
+    String delimiter;
+
     @Override
     public Integer call() {
-        Sessions.run("sparkprop evaluate", spark -> EvaluateJob.run(spark, model, data, format, System.out));
+        Sessions.run("sparkprop evaluate", spark -> EvaluateJob.run(spark, model, data, format, delimiter, System.out));
         return 0;
     }
 }

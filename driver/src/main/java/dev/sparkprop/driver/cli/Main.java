@@ -1,10 +1,10 @@
 package dev.sparkprop.driver.cli;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import dev.sparkprop.driver.Throwables;
 import dev.sparkprop.driver.Version;
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
-import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,7 +53,7 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }
-            if (e instanceof TrainingDivergedException || e instanceof UncheckedIOException) {
+            if (e instanceof TrainingDivergedException || e instanceof FileSystemFailure) {
                 // A file system's failure (a full disk, a lost permission) is not a bug; its message names the path
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 1;

@@ -24,6 +24,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
     String format;
 
+    @Option(names = "--delimiter", description = "The CSV field delimiter, one character (\\t for a tab; default:"
+            + " the training job's data.csv.delimiter).")
+    String delimiter;
+
     @Option(names = "--keep", split = ",", paramLabel = "<column>", description = "Input columns to copy into each"
             + " output row before its predictions, e.g. an id to join on (default: the training job's"
             + " data.id_columns).")
@@ -42,8 +46,8 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PredictJob.checkOutputFormat(outputFormat);
-        Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, keep, output, outputFormat,
-                overwrite, System.out));
+        Sessions.run("sparkprop predict", spark -> PredictJob.run(spark, model, data, format, delimiter, keep, output,
+                outputFormat, overwrite, System.out));
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkprop.driver.model.AtomicDirectory;
@@ -12,7 +13,6 @@ import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +74,7 @@ public final class Checkpoints {
             prune(root, keep, conf);
             return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a checkpoint to " + dir + ": " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot write a checkpoint to " + dir, e);
         }
     }
 

@@ -62,10 +62,18 @@ public final class DataSource {
      * apply. Refused up front when the model's features ({@code prep}) include a vector column
      * and the format cannot hold one.
      */
+    /**
+     * @param delimiter the CSV field delimiter (one character, or \t for a tab); null for the training job's
+     */
     public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
-                                            DataSection trainedOn, Preprocessing prep) {
+                                            String delimiter, DataSection trainedOn, Preprocessing prep) {
         String effective = format == null ? trainedOn.format() : format;
         checkFormat(effective);
+        String separator = delimiter == null ? trainedOn.csvDelimiter() : delimiter.equals("\\t") ? "\t" : delimiter;
+        if (separator.length() != 1) {
+            throw new IllegalArgumentException("--delimiter '" + delimiter + "' must be one character (\\t for a"
+                    + " tab), e.g. --delimiter ';'");
+        }
         // A model fitted through the Spark ML API reads a vector column, which only these formats hold
         if (!effective.equals("parquet") && !effective.equals("libsvm")) {
             prep.features().stream().filter(FeatureColumn::isVector).findFirst().ifPresent(column -> {
@@ -76,7 +84,7 @@ public final class DataSource {
             });
         }
         Dataset<Row> df = read(spark, key, path, effective, trainedOn.csvHeader(),
-                trainedOn.csvDelimiter(), null, format == null ? "(the model's data.format); add --format parquet"
+                separator, null, format == null ? "(the model's data.format); add --format parquet"
                         : "(--format); give --format parquet");
         int width = prep.features().stream().filter(FeatureColumn::isVector).mapToInt(FeatureColumn::vectorSize)
                 .findFirst().orElse(0);

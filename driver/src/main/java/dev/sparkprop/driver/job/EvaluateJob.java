@@ -21,12 +21,16 @@ public final class EvaluateJob {
     private EvaluateJob() {
     }
 
-    /** @param format csv, parquet, json or libsvm; null for the training job's */
-    public static Evaluation run(SparkSession spark, String modelPath, String dataPath, String format, PrintStream out) {
+    /**
+     * @param format    csv, parquet, json or libsvm; null for the training job's
+     * @param delimiter the CSV field delimiter; null for the training job's
+     */
+    public static Evaluation run(SparkSession spark, String modelPath, String dataPath, String format,
+                                 String delimiter, PrintStream out) {
         LoadedModel loaded = LoadedModel.read(modelPath, spark.sparkContext().hadoopConfiguration());
         DataSection trainedOn = loaded.config().data();
         Preprocessing prep = loaded.model().metadata().preprocessing();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn, prep);
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, delimiter, trainedOn, prep);
         if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
             prep = prep.withoutWeight();
         }

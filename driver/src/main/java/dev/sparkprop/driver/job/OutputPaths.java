@@ -1,9 +1,10 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 
 /** Checks and moves job outputs through Hadoop's FileSystem API (local, hdfs://, s3a://, ...). */
@@ -36,7 +37,7 @@ final class OutputPaths {
             FileSystem fs = p.getFileSystem(conf);
             Path qualified = fs.makeQualified(p);
             for (Path q = qualified; q != null; q = q.getParent()) {
-                if (!fs.exists(q)) {
+                if (!existsUnder(fs, q)) {
                     continue;
                 }
                 if (!fs.getFileStatus(q).isDirectory()) {
@@ -46,7 +47,16 @@ final class OutputPaths {
                 return;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check '" + path + "': " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot check '" + path + "'", e);
+        }
+    }
+
+    /** Whether {@code path} exists; false also where a file system refuses to look under a file (HDFS). */
+    private static boolean existsUnder(FileSystem fs, Path path) throws IOException {
+        try {
+            return fs.exists(path);
+        } catch (ParentNotDirectoryException e) {
+            return false;
         }
     }
 
@@ -106,7 +116,7 @@ final class OutputPaths {
             // Through Path again: a qualified "/x" is file:///x, a qualified relative path file:/x
             return new Path(p.getFileSystem(conf).makeQualified(p).toUri().normalize()).toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check '" + path + "': " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot check '" + path + "'", e);
         }
     }
 
@@ -119,7 +129,7 @@ final class OutputPaths {
             Path p = new Path(path);
             return p.getFileSystem(conf).exists(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check '" + path + "': " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot check '" + path + "'", e);
         }
     }
 
@@ -143,7 +153,7 @@ final class OutputPaths {
                 fs.delete(old, true);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write '" + path + "': " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot write '" + path + "'", e);
         }
     }
 

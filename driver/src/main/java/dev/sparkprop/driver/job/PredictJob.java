@@ -29,13 +29,15 @@ public final class PredictJob {
 
     /**
      * @param format       input format, or null for the training job's
+     * @param delimiter    the CSV field delimiter, or null for the training job's
      * @param keep         input columns to copy beside the predictions, or null for the training
      *                     job's data.id_columns
      * @param outputFormat parquet or csv
      * @return the number of rows written
      */
-    public static long run(SparkSession spark, String modelPath, String dataPath, String format, List<String> keep,
-                           String outputPath, String outputFormat, boolean overwrite, PrintStream out) {
+    public static long run(SparkSession spark, String modelPath, String dataPath, String format, String delimiter,
+                           List<String> keep, String outputPath, String outputFormat, boolean overwrite,
+                           PrintStream out) {
         checkOutputFormat(outputFormat);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
@@ -47,7 +49,7 @@ public final class PredictJob {
                 .collectionAccumulator("sparkprop predict: feature vectors of another size");
         DataSection trainedOn = loaded.config().data();
         Preprocessing prep = loaded.model().metadata().preprocessing();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, trainedOn, prep);
+        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, delimiter, trainedOn, prep);
         List<String> kept = keep == null ? trainedOn.idColumns() : keep;
         String keptRole = keep == null ? "id" : "--keep";
         List<Columns.Wanted> wanted = new ArrayList<>(Columns.Wanted.all("feature",

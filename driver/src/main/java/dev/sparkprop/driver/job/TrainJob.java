@@ -82,9 +82,9 @@ public final class TrainJob {
         String overwrite = "set output.overwrite = true (--set output.overwrite=true)";
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
-        ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
         OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
         OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);
+        ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
         config.training().checkpoint().path().ifPresent(
                 c -> OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop));
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.model;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
@@ -60,7 +61,7 @@ public final class ModelDirectory {
                 extra.writeInto(fs, directory);
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model to " + path + ": " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot save the model to " + path, e);
         }
     }
 
@@ -73,7 +74,7 @@ public final class ModelDirectory {
         try {
             checkWritable(AtomicDirectory.at(path, conf), path, overwrite);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check the model directory " + path + ": " + e.getMessage(), e);
+            throw new FileSystemFailure("cannot check the model directory " + path, e);
         }
     }
 

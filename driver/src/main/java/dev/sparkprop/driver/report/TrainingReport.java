@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.report;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sparkprop.driver.model.EpochRecord;
@@ -89,8 +90,7 @@ public final class TrainingReport {
                 writeAtomically(fs, new Path(dir, file.getKey()), file.getValue());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the training report to " + directory + ": " + e.getMessage(),
-                    e);
+            throw new FileSystemFailure("cannot write the training report to " + directory, e);
         }
     }
 

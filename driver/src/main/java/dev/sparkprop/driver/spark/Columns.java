@@ -112,7 +112,8 @@ public final class Columns {
                 if (available.get(0).contains(delimiter)) {
                     String shown = delimiter.equals("\t") ? "\\t" : delimiter;
                     return "; the header was read as one column holding '" + shown + "': if that is the file's"
-                            + " delimiter, read it so (data.csv.delimiter = \"" + shown + "\" in a job)";
+                            + " delimiter, read it so (data.csv.delimiter = \"" + shown + "\" in a job, --delimiter '"
+                            + shown + "' for evaluate and predict)";
                 }
             }
         }

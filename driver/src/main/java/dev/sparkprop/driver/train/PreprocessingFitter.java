@@ -4,6 +4,7 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.Task;
@@ -133,7 +134,7 @@ public final class PreprocessingFitter {
         }
         Task task = spec.task();
         if (task.kind() == Task.Kind.REGRESSION && standardize) {
-            checkReachesStandardized(spec.layers().get(spec.depth() - 1).activation().name());
+            checkReachesStandardized(spec.layers().get(spec.depth() - 1).activation());
         }
         boolean softmax = task.kind() == Task.Kind.MULTICLASS;
         List<String> classes = null;
@@ -424,34 +425,32 @@ public final class PreprocessingFitter {
     }
 
     /**
-     * When the class names are numbers and one is not a class index (a whole number from 0), or
-     * they are whole numbers with a gap and some lie past the {@code units} output classes: the
-     * clause that names them, since such values are more likely typos than classes. Else "".
+     * Fails when the output activation cannot reach standardized targets: with mean 0 and
+     * population std 1, some are negative (out of reach of an output that is never negative:
+     * relu, leaky_relu with slope 0, sigmoid, softplus) and some at least 1 in size (out of reach
+     * of tanh's (-1, 1)), so training could never fit them and would end quietly bad. The range is
+     * read off the activation at ±1e3, where each of these has reached its bound.
      */
-    /**
-     * Fails when the output activation cannot reach standardized targets: with mean 0 and std 1,
-     * some are negative (out of reach of a non-negative output) and some at least 1 in size (out of
-     * reach of tanh's (-1, 1)), so training could never fit them and would end quietly bad.
-     */
-    private static void checkReachesStandardized(String activation) {
-        String range = BOUNDED_OUTPUTS.get(activation);
+    private static void checkReachesStandardized(Activation f) {
+        double[] z = {-1e3, 1e3};
+        double[] a = new double[2];
+        f.apply(z, a, 2, 1);
+        String range = a[0] >= 0 ? "are never negative" : Math.max(-a[0], a[1]) <= 1 ? "lie within (-1, 1)" : null;
         if (range != null) {
-            throw new IllegalArgumentException("network.layers ends with " + activation + ", whose outputs lie in "
-                    + range + ", but a regression's targets are standardized to mean 0 and std 1 (data.standardize ="
-                    + " true), and some of those lie outside it; end network.layers with identity (e.g. 1:identity), or"
-                    + " set data.standardize = false to train on the targets as they are");
+            throw new IllegalArgumentException("network.layers ends with " + f.name() + ", whose outputs " + range
+                    + ", but a regression's targets are standardized to mean 0 and std 1 (data.standardize = true),"
+                    + " and some of those lie outside that; end network.layers with identity (e.g. 1:identity), or"
+                    + " set data.standardize = false to train on the targets (and inputs) as they are");
         }
     }
 
-    private static final Map<String, String> BOUNDED_OUTPUTS = Map.of("sigmoid", "(0, 1)", "tanh", "(-1, 1)",
-            "relu", "[0, ∞)", "softplus", "(0, ∞)");
-
-    /** A hint when a text column's values are numbers written with a decimal comma, else "". */
+    /** A hint when a text column's values are numbers written with a comma, else "". */
     private static String decimalCommas(TextColumnValues values) {
         String example = values == null ? null : values.example();
         return example != null && example.strip().matches("[-+]?[0-9]*,[0-9]+")
-                ? "; its values look like numbers with a decimal comma (e.g. '" + example.strip() + "'), which"
-                + " sparkprop does not read: write them with a decimal point"
+                ? "; its values look like numbers written with a comma (e.g. '" + example.strip() + "': a decimal"
+                + " comma or a thousands separator), which sparkprop does not read: write them as plain numbers with"
+                + " a decimal point"
                 : "";
     }
 
@@ -466,6 +465,11 @@ public final class PreprocessingFitter {
             + " lists them)";
     private static final String NUMBER = "-?[0-9.]+(E-?[0-9]+)?";
 
+    /**
+     * When the class names are numbers and one is not a class index (a whole number from 0), or
+     * they are whole numbers with a gap and some lie past the {@code units} output classes: the
+     * clause that names them, since such values are more likely typos than classes. Else "".
+     */
     private static String notAnIndex(List<String> classes, int units) {
         if (!classes.stream().allMatch(c -> c.matches(NUMBER))) {
             return "";

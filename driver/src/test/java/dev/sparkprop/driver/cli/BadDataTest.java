@@ -474,7 +474,8 @@ class BadDataTest {
     void aHeaderReadWrongIsExplainedByWhatItHolds() throws IOException {
         assertEquals("label column 'label' is not in the data; its columns are ['a;b;label']; correct data.label; the"
                 + " header was read as one column holding ';': if that is the file's delimiter, read it so"
-                + " (data.csv.delimiter = \";\" in a job)", trainFails(csv("semicolons.csv", "a;b;label", "1;2;0")));
+                + " (data.csv.delimiter = \";\" in a job, --delimiter ';' for evaluate and predict)",
+                trainFails(csv("semicolons.csv", "a;b;label", "1;2;0")));
         // Quoted, the names show the spaces after the commas that keep 'label' from matching
         assertEquals("label column 'label' is not in the data; its columns are ['a', ' b', ' label']; correct"
                 + " data.label", trainFails(csv("spaces.csv", "a, b, label", "1, 2, 0", "2, 1, 1")));
@@ -485,8 +486,8 @@ class BadDataTest {
             throws IOException {
         assertEquals("feature column 'b' has type string; list it in data.categorical to one-hot encode it, or leave"
                 + " it out of the features (data.exclude, or data.features when it lists them); its values look like"
-                + " numbers with a decimal comma (e.g. '1,5'), which sparkprop does not read: write them with a"
-                + " decimal point", trainFails(csv("commas.csv", "a;b;label", "1;1,5;0", "2;2,25;1"),
+                + " numbers written with a comma (e.g. '1,5': a decimal comma or a thousands separator), which"
+                + " sparkprop does not read: write them as plain numbers with a decimal point", trainFails(csv("commas.csv", "a;b;label", "1;1,5;0", "2;2,25;1"),
                 "data.csv.delimiter=\";\""));
         List<String> rows = new ArrayList<>(List.of("a,b,y"));
         for (int i = 0; i < 30; i++) {
@@ -502,13 +503,29 @@ class BadDataTest {
     @Test
     void aRegressionWhoseOutputCannotReachStandardizedTargetsIsRefusedUnlessTheyAreNot() throws IOException {
         Path data = csv("amounts.csv", "a,y", "1,10", "2,20", "3,35", "4,30");
-        assertEquals("network.layers ends with sigmoid, whose outputs lie in (0, 1), but a regression's targets are"
-                + " standardized to mean 0 and std 1 (data.standardize = true), and some of those lie outside it; end"
-                + " network.layers with identity (e.g. 1:identity), or set data.standardize = false to train on the"
-                + " targets as they are", trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:sigmoid",
-                "network.loss=mse"));
-        assertTrue(trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:relu", "network.loss=mse")
-                .startsWith("network.layers ends with relu, whose outputs lie in [0, ∞)"));
+        assertEquals("network.layers ends with sigmoid, whose outputs are never negative, but a regression's targets"
+                + " are standardized to mean 0 and std 1 (data.standardize = true), and some of those lie outside"
+                + " that; end network.layers with identity (e.g. 1:identity), or set data.standardize = false to train"
+                + " on the targets (and inputs) as they are", trainFails(data, "data.label=y",
+                "network.layers=1,4:tanh,1:sigmoid", "network.loss=mse"));
+        for (String output : List.of("relu", "softplus", "leaky_relu(slope=0)")) {
+            assertTrue(trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:" + output, "network.loss=mse")
+                    .contains(", whose outputs are never negative,"), output);
+        }
+        assertTrue(trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:tanh", "network.loss=mse")
+                .startsWith("network.layers ends with tanh, whose outputs lie within (-1, 1),"));
+        // Unstandardized targets, or an output that reaches every real number, train
+        for (String[] fine : new String[][] {{"network.layers=1,4:tanh,1:sigmoid", "data.standardize=false"},
+            {"network.layers=1,4:tanh,1:elu", "data.standardize=true"}}) {
+            List<String> args = new ArrayList<>(List.of("train", "--set", "data.path=" + data, "--set", "data.label=y",
+                    "--set", "network.loss=mse", "--set", "training.epochs=1", "--set", "output.model_path="
+                    + dir.resolve("fine-" + fine[1])));
+            for (String f : fine) {
+                args.addAll(List.of("--set", f));
+            }
+            MainTest.Run run = MainTest.run(args.toArray(new String[0]));
+            assertEquals(0, run.exitCode(), String.join(" ", fine) + ": " + run.err());
+        }
     }
 
     @Test

@@ -143,6 +143,22 @@ class MainTest {
         assertTrue(evaluate.lastLine().matches("metrics loss=\\S+ accuracy=0\\.9\\d+ macro_f1=\\S+ log_loss=\\S+"),
                 evaluate.lastLine());
 
+        // The same rows with another delimiter, which --delimiter names, give the same metrics
+        Path semicolons = dir.resolve("iris-semicolons.csv");
+        Files.write(semicolons, Files.readAllLines(Path.of(SparkTestSession.dataset("iris.csv"))).stream()
+                .map(line -> line.replace(',', ';')).toList());
+        Run other = run("evaluate", "--model", dir.resolve("model").toString(), "--data", semicolons.toString(),
+                "--delimiter", ";");
+        assertEquals(0, other.exitCode(), other.out() + other.err());
+        assertEquals(evaluate.lastLine(), other.lastLine());
+        Run unsaid = run("predict", "--model", dir.resolve("model").toString(), "--data", semicolons.toString(),
+                "--output", dir.resolve("unsaid").toString());
+        assertEquals(2, unsaid.exitCode());
+        assertTrue(unsaid.err().strip().endsWith("--delimiter ';' for evaluate and predict)"), unsaid.err());
+        assertEquals("error: --delimiter ';;' must be one character (\\t for a tab), e.g. --delimiter ';'",
+                run("evaluate", "--model", dir.resolve("model").toString(), "--data", semicolons.toString(),
+                        "--delimiter", ";;").err().strip());
+
         Run predict = run("predict", "--model", dir.resolve("model").toString(), "--data",
                 SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString());
         assertEquals(0, predict.exitCode(), predict.out() + predict.err());

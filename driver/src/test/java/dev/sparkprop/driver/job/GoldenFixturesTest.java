@@ -97,7 +97,7 @@ class GoldenFixturesTest {
         Path golden = golden(fixture);
         String out = dir.resolve("predictions").toString();
         long rows = PredictJob.run(SparkTestSession.spark(), golden.resolve("model").toString(),
-                golden.resolve("rows.csv").toString(), null, null, out, "csv", false, QUIET);
+                golden.resolve("rows.csv").toString(), null, null, null, out, "csv", false, QUIET);
 
         List<String> expected = lines(golden.resolve("predictions.csv"));
         String[] columns = expected.get(0).split(",", -1);
@@ -130,7 +130,7 @@ class GoldenFixturesTest {
     void evaluatesAsWhenSaved(String fixture) {
         Path golden = golden(fixture);
         Map<String, Double> metrics = EvaluateJob.run(SparkTestSession.spark(), golden.resolve("model").toString(),
-                golden.resolve("rows.csv").toString(), null, QUIET).metrics();
+                golden.resolve("rows.csv").toString(), null, null, QUIET).metrics();
 
         Map<String, Double> expected = new LinkedHashMap<>();
         List<String> lines = lines(golden.resolve("metrics.csv"));

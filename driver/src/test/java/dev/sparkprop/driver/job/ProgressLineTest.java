@@ -142,6 +142,14 @@ class ProgressLineTest {
     }
 
     @Test
+    void anEightyColumnTerminalKeepsTheRunsTimeLeftAndLeavesOutRowsPerSecond() {
+        ProgressLine progress = ProgressLine.terminal(out, clock::get, 80);
+        steps(progress, 0, 1, 300, 1000, 200, 1.5);
+        assertEquals(List.of("epoch 1/2 step 300/1000  loss 1.500  elapsed 1:00  epoch ETA 2:20  run ETA 5:40"),
+                screen(output()));
+    }
+
+    @Test
     void terminalRunningLossLeavesOutSkippedSteps() {
         ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);
         clock.addAndGet(500 * MS);

@@ -74,7 +74,7 @@ class OneTrainingLoopTest {
                 .setLearningRate(0.05).setEpochs(10).fit(data);
         String saved = dir.resolve("from-code").toString();
         model.write().save(saved);
-        Evaluation cli = EvaluateJob.run(spark, saved, parquet, "parquet", QUIET);
+        Evaluation cli = EvaluateJob.run(spark, saved, parquet, "parquet", null, QUIET);
         double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
                 .evaluate(model.transform(data));
         assertEquals(accuracy, cli.accuracy(), 1e-12);
@@ -86,7 +86,7 @@ class OneTrainingLoopTest {
                     + (format == null ? "csv" : format) + " data cannot hold; give Parquet data with that column and"
                     + " --format parquet, or predict in Spark with the model's transform",
                     assertThrows(IllegalArgumentException.class,
-                            () -> EvaluateJob.run(spark, saved, csv, format, QUIET)).getMessage());
+                            () -> EvaluateJob.run(spark, saved, csv, format, null, QUIET)).getMessage());
         }
     }
 
@@ -102,7 +102,7 @@ class OneTrainingLoopTest {
                 "network.loss=cross_entropy", "optimizer.learning_rate=0.05", "training.epochs=10",
                 "output.model_path=" + cliModel);
         String out = dir.resolve("predictions").toString();
-        PredictJob.run(spark, cliModel, csv, null, null, out, "parquet", false, QUIET);
+        PredictJob.run(spark, cliModel, csv, null, null, null, out, "parquet", false, QUIET);
         Map<Long, Row> byId = new java.util.HashMap<>();
         spark.read().parquet(out).collectAsList().forEach(r -> byId.put(((Number) r.get(0)).longValue(), r));
 

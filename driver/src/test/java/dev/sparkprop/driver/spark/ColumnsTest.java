@@ -13,6 +13,6 @@ class ColumnsTest {
                 Columns.printable("a\u0000b\u0007\u001b[0m\u007f\u0085\u200b\ue000\ud800"));
         String printable = "x.1 a b é 名 \"hi\" `q` \\d \uD83D\uDE00";
         assertEquals(printable, Columns.printable(printable));
-        assertEquals("[a\\u0000, b]", Columns.printable(List.of("a\u0000", "b")));
+        assertEquals("['a\\u0000', 'b']", Columns.printable(List.of("a\u0000", "b")));
     }
 }

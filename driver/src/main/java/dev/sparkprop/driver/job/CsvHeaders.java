@@ -92,7 +92,7 @@ final class CsvHeaders {
                 new String[] {seen[0], seen[1], line}, CsvHeaders::merged)));
         if (byHeader.size() > 1) {
             List<String> headers = byHeader.values().stream().sorted(Comparator.comparing(h -> h[1])).limit(SHOWN)
-                    .map(h -> "'" + Columns.printable(h[2]) + "' (" + (h[0].equals("1") ? "" : h[0] + " files, e.g. ")
+                    .map(h -> Columns.named(h[2]) + " (" + (h[0].equals("1") ? "" : h[0] + " files, e.g. ")
                             + "'" + new Path(h[1]).toUri().getPath() + "')").toList();
             throw new IllegalArgumentException("the CSV files of '" + path + "' have " + byHeader.size()
                     + " different headers: " + Prose.list(headers) + (byHeader.size() > SHOWN ? ", ..." : "")

@@ -77,8 +77,8 @@ public final class DataSource {
         // A model fitted through the Spark ML API reads a vector column, which only these formats hold
         if (!effective.equals("parquet") && !effective.equals("libsvm")) {
             prep.features().stream().filter(FeatureColumn::isVector).findFirst().ifPresent(column -> {
-                throw new IllegalArgumentException("the model reads feature column '" + Columns.printable(column.name())
-                        + "' of ml Vectors (" + column.vectorSize() + " values), which " + effective + " data cannot"
+                throw new IllegalArgumentException("the model reads feature column " + Columns.named(column.name())
+                        + " of ml Vectors (" + column.vectorSize() + " values), which " + effective + " data cannot"
                         + " hold; give Parquet data with that column and --format parquet, or predict in Spark with"
                         + " the model's transform");
             });

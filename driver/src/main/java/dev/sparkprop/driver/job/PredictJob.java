@@ -63,7 +63,7 @@ public final class PredictJob {
             // Spark's CSV writer fails a task (and logs its stack trace) on a column it cannot write
             for (StructField field : predictions.schema().fields()) {
                 if (!(field.dataType() instanceof AtomicType)) {
-                    throw new IllegalArgumentException("column '" + Columns.printable(field.name()) + "' holds "
+                    throw new IllegalArgumentException("column " + Columns.named(field.name()) + " holds "
                             + field.dataType().simpleString() + ", which CSV cannot hold; write Parquet"
                             + " (--output-format parquet) or keep other columns");
                 }

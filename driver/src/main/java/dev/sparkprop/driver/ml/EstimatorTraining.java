@@ -117,7 +117,7 @@ final class EstimatorTraining {
         requireParamColumn(columns, label, "label", "labelCol", "labels");
         DataType featuresType = df.schema().apply(features).dataType();
         if (!(featuresType instanceof VectorUDT)) {
-            throw new IllegalArgumentException("features column '" + Columns.printable(features) + "' holds "
+            throw new IllegalArgumentException("features column " + Columns.named(features) + " holds "
                     + featuresType.simpleString() + ", not vectors; assemble the feature columns with"
                     + " VectorAssembler");
         }
@@ -125,7 +125,7 @@ final class EstimatorTraining {
         if (!(labelType instanceof NumericType)) {
             String held = labelType instanceof StringType ? "strings"
                     : labelType instanceof BooleanType ? "booleans" : "values of type " + labelType.simpleString();
-            throw new IllegalArgumentException("label column '" + Columns.printable(label) + "' holds " + held + "; "
+            throw new IllegalArgumentException("label column " + Columns.named(label) + " holds " + held + "; "
                     + labels);
         }
     }

@@ -89,7 +89,7 @@ public final class Columns {
         }
         Map<String, List<String>> byRole = new LinkedHashMap<>();
         absent.forEach(w -> byRole.computeIfAbsent(w.role() == null ? "" : w.role() + " ", r -> new ArrayList<>())
-                .add("'" + printable(w.name()) + "'"));
+                .add(named(w.name())));
         List<String> parts = new ArrayList<>();
         byRole.forEach((role, names) -> parts.add(role + (names.size() == 1 ? "column " : "columns ")
                 + String.join(", ", names)));
@@ -186,11 +186,16 @@ public final class Columns {
         return shown.toString();
     }
 
+    /** {@code name} as a message names it: 'a', {@link #printable(String)} in single quotes. */
+    public static String named(String name) {
+        return "'" + printable(name) + "'";
+    }
+
     /**
      * {@code names} as a message lists them, ['a', 'b'], each {@link #printable(String)}: quoted, so
      * that a name's leading or trailing spaces show ("a, b" in a header names ' b').
      */
     public static String printable(List<String> names) {
-        return names.stream().map(name -> "'" + printable(name) + "'").toList().toString();
+        return names.stream().map(Columns::named).toList().toString();
     }
 }

@@ -70,7 +70,7 @@ public final class BatchPredictor {
         Columns.requireAll(available, Columns.Wanted.all(keptRole, kept), "the data", absent -> null);
         for (String k : kept) {
             if (outputs.contains(k)) {
-                throw new IllegalArgumentException(keptRole + " column '" + Columns.printable(k) + "' has the name of"
+                throw new IllegalArgumentException(keptRole + " column " + Columns.named(k) + " has the name of"
                         + " an output column (" + Columns.printable(outputs) + "); rename it in the data");
             }
         }

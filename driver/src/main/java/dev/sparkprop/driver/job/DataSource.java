@@ -61,8 +61,7 @@ public final class DataSource {
      * null in the format of the data it was trained on ({@code trainedOn}), whose CSV settings
      * apply. Refused up front when the model's features ({@code prep}) include a vector column
      * and the format cannot hold one.
-     */
-    /**
+     *
      * @param delimiter the CSV field delimiter (one character, or \t for a tab); null for the training job's
      */
     public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,

@@ -1,10 +1,11 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.FileSystemFailure;
+import dev.sparkprop.driver.model.AtomicDirectory;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 
 /** Checks and moves job outputs through Hadoop's FileSystem API (local, hdfs://, s3a://, ...). */
@@ -37,10 +38,11 @@ final class OutputPaths {
             FileSystem fs = p.getFileSystem(conf);
             Path qualified = fs.makeQualified(p);
             for (Path q = qualified; q != null; q = q.getParent()) {
-                if (!existsUnder(fs, q)) {
+                FileStatus status = AtomicDirectory.statusOrNull(fs, q);
+                if (status == null) {
                     continue;
                 }
-                if (!fs.getFileStatus(q).isDirectory()) {
+                if (!status.isDirectory()) {
                     throw new IllegalArgumentException(key + " '" + path + "' " + (q.equals(qualified) ? "is a file"
                             : "is inside '" + shown(q) + "', which is a file") + ", not a directory; choose another path");
                 }
@@ -48,15 +50,6 @@ final class OutputPaths {
             }
         } catch (IOException e) {
             throw new FileSystemFailure("cannot check '" + path + "'", e);
-        }
-    }
-
-    /** Whether {@code path} exists; false also where a file system refuses to look under a file (HDFS). */
-    private static boolean existsUnder(FileSystem fs, Path path) throws IOException {
-        try {
-            return fs.exists(path);
-        } catch (ParentNotDirectoryException e) {
-            return false;
         }
     }
 

@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -128,10 +129,11 @@ public final class AtomicDirectory {
         return status;
     }
 
-    private static FileStatus statusOrNull(FileSystem fs, Path path) throws IOException {
+    /** The status of {@code path}, or null when there is none (also under a file, where HDFS refuses to look). */
+    public static FileStatus statusOrNull(FileSystem fs, Path path) throws IOException {
         try {
             return fs.getFileStatus(path);
-        } catch (FileNotFoundException e) {
+        } catch (FileNotFoundException | ParentNotDirectoryException e) {
             return null;
         }
     }

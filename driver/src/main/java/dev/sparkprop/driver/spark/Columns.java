@@ -39,19 +39,9 @@ public final class Columns {
         return names;
     }
 
-    /** Fails unless {@code df} has a column {@code name}, naming the columns it has. */
-    public static void require(Dataset<Row> df, String name) {
-        require(names(df), name);
-    }
-
     /** Fails unless {@code available}, the data's column names, has {@code name}, naming them. */
     public static void require(List<String> available, String name) {
-        require(available, name, null);
-    }
-
-    /** As {@link #require(List, String)}, naming the column's {@code role} (e.g. label), unless null. */
-    public static void require(List<String> available, String name, String role) {
-        requireAll(available, List.of(new Wanted(role, name)), "the data", absent -> null);
+        requireAll(available, List.of(new Wanted(null, name)), "the data", absent -> null);
     }
 
     /** A column a job reads: what it is to the job (feature, label, weight, id; null for nothing said) and its name. */

@@ -7,6 +7,7 @@ import dev.sparkprop.driver.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -17,6 +18,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class SparkpropRace {
 
     static final int WARM_UP_ITERATIONS = 32;
+
+    /** Numbers the races' job groups apart. */
+    private static final AtomicInteger RACES = new AtomicInteger();
 
     private SparkpropRace() {
     }
@@ -40,12 +44,17 @@ final class SparkpropRace {
         accuracy(sc, settings, checked, initial);
         List<double[]> epochs = new ArrayList<>();
         double[] checkSeconds = {0};
+        TaskTimes times = TaskTimes.register(sc);
+        String group = "race " + RACES.incrementAndGet();
+        sc.setJobGroup(group, "timed training", false);
         CpuMeter cpu = CpuMeter.start();
         long started = System.nanoTime();
         DistributedTrainer.Result result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
             double trained = (System.nanoTime() - started) / 1e9 - checkSeconds[0];
             long t0 = System.nanoTime();
+            sc.clearJobGroup();
             double accuracy = accuracy(sc, settings, checked, params);
+            sc.setJobGroup(group, "timed training", false);
             checkSeconds[0] += (System.nanoTime() - t0) / 1e9;
             epochs.add(new double[] {trained, accuracy});
             TimeToAccuracy.progress("sparkprop k=%d epoch %d: %.1f s training, train loss %.4f, %s accuracy %.4f",
@@ -53,6 +62,12 @@ final class SparkpropRace {
             return accuracy < target;
         });
         double wall = (System.nanoTime() - started) / 1e9;
+        sc.clearJobGroup();
+        if (!epochs.isEmpty()) {
+            TimeToAccuracy.progress("sparkprop k=%d: %s", settings.localSteps(),
+                    jobParts(times.timelines(sc, group, 0), times.mean(sc, group, 0), epochs.get(epochs.size() - 1)[0]));
+        }
+        sc.sc().removeSparkListener(times);
         List<Race.Check> checks = new ArrayList<>();
         for (int e = 0; e < epochs.size(); e++) {
             int epoch = e;
@@ -60,6 +75,28 @@ final class SparkpropRace {
             checks.add(new Race.Check(e + 1, iterations, epochs.get(e)[0], epochs.get(e)[1]));
         }
         return new Race("sparkprop", setting(settings), "epoch", target, checks, wall, cpu.otherCores());
+    }
+
+    /**
+     * Where the timed training's seconds went, per job, from Spark's listener: before the first
+     * task started (scheduling, the task's serialization), the tasks (first start to last end;
+     * their mean run beside it, so the gap is the slowest task's lead), after the last task
+     * (fetching and reading the results), and the driver's own time between jobs (the step it
+     * takes, the next broadcast).
+     */
+    static String jobParts(List<TaskTimes.Timeline> jobs, TaskTimes.Job tasks, double trainedSeconds) {
+        if (jobs.isEmpty()) {
+            return "no Spark job was timed";
+        }
+        double n = jobs.size();
+        double before = jobs.stream().mapToLong(t -> t.firstLaunch() - t.submitted()).sum() / n;
+        double span = jobs.stream().mapToLong(t -> t.lastFinish() - t.firstLaunch()).sum() / n;
+        double after = jobs.stream().mapToLong(t -> t.ended() - t.lastFinish()).sum() / n;
+        double whole = jobs.stream().mapToLong(t -> t.ended() - t.submitted()).sum() / n;
+        double between = (trainedSeconds * 1e3 - whole * n) / n;
+        return String.format(Locale.ROOT, "%d training jobs of %.1f ms: %.1f before the first task, %.1f of tasks (each"
+                + " running %.1f on average), %.1f after the last; the driver's own %.1f ms per job between them",
+                jobs.size(), whole, before, span, tasks.run() * 1e3, after, between);
     }
 
     private static double accuracy(JavaSparkContext sc, TrainingSettings settings, TrainingData checked,

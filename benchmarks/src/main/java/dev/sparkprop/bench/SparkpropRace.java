@@ -49,20 +49,24 @@ final class SparkpropRace {
         sc.setJobGroup(group, "timed training", false);
         CpuMeter cpu = CpuMeter.start();
         long started = System.nanoTime();
-        DistributedTrainer.Result result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
-            double trained = (System.nanoTime() - started) / 1e9 - checkSeconds[0];
-            long t0 = System.nanoTime();
+        DistributedTrainer.Result result;
+        try {
+            result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
+                double trained = (System.nanoTime() - started) / 1e9 - checkSeconds[0];
+                long t0 = System.nanoTime();
+                sc.clearJobGroup();
+                double accuracy = accuracy(sc, settings, checked, params);
+                sc.setJobGroup(group, "timed training", false);
+                checkSeconds[0] += (System.nanoTime() - t0) / 1e9;
+                epochs.add(new double[] {trained, accuracy});
+                TimeToAccuracy.progress("sparkprop k=%d epoch %d: %.1f s training, train loss %.4f, %s accuracy %.4f",
+                        settings.localSteps(), epoch + 1, trained, trainLoss, what, accuracy);
+                return accuracy < target;
+            });
+        } finally {
             sc.clearJobGroup();
-            double accuracy = accuracy(sc, settings, checked, params);
-            sc.setJobGroup(group, "timed training", false);
-            checkSeconds[0] += (System.nanoTime() - t0) / 1e9;
-            epochs.add(new double[] {trained, accuracy});
-            TimeToAccuracy.progress("sparkprop k=%d epoch %d: %.1f s training, train loss %.4f, %s accuracy %.4f",
-                    settings.localSteps(), epoch + 1, trained, trainLoss, what, accuracy);
-            return accuracy < target;
-        });
+        }
         double wall = (System.nanoTime() - started) / 1e9;
-        sc.clearJobGroup();
         if (!epochs.isEmpty()) {
             TimeToAccuracy.progress("sparkprop k=%d: %s", settings.localSteps(),
                     jobParts(times.timelines(sc, group, 0), times.mean(sc, group, 0), epochs.get(epochs.size() - 1)[0]));

@@ -68,7 +68,7 @@ final class SparkpropRace {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         if (!epochs.isEmpty()) {
-            TimeToAccuracy.progress("sparkprop k=%d: %s", settings.localSteps(),
+            TimeToAccuracy.progress("sparkprop k=%d, %s race: %s", settings.localSteps(), what,
                     jobParts(times.timelines(sc, group, 0), times.mean(sc, group, 0), epochs.get(epochs.size() - 1)[0]));
         }
         sc.sc().removeSparkListener(times);

@@ -4,8 +4,10 @@ import dev.sparkprop.driver.config.CheckpointSection;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.TrainerState;
 import dev.sparkprop.driver.train.TrainingDivergedException;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a checkpoint whenever {@code training.checkpoint.*} says one is due, and remembers the
@@ -20,14 +22,18 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
     private String newest;
     /** The step count at the last state seen: a round of local steps takes several. */
     private long iteration;
+    /** Other runs' checkpoints to replace ({@link Checkpoints#checkPath}): deleted once the run has one of its own. */
+    private List<Path> replaced;
 
     /**
      * @param snapshot  the checkpoint of the run at a state
      * @param iteration the steps taken before the run (re)starts
+     * @param replaced  other runs' checkpoints under the path, to delete after the first write
      */
     CheckpointPolicy(CheckpointSection settings, Configuration hadoop, ProgressLine progress,
-                     Function<TrainerState, Checkpoints.Checkpoint> snapshot, long iteration) {
+                     Function<TrainerState, Checkpoints.Checkpoint> snapshot, long iteration, List<Path> replaced) {
         this.iteration = iteration;
+        this.replaced = replaced;
         this.settings = settings;
         this.hadoop = hadoop;
         this.progress = progress;
@@ -41,6 +47,15 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
         if (settings.due(before, iteration, epochEnded)) {
             newest = Checkpoints.write(settings.path().orElseThrow(), settings.keep(), snapshot.apply(state), hadoop);
             progress.line("checkpoint " + newest);
+            if (!replaced.isEmpty()) {
+                // One of the same iteration was just replaced by the run's own
+                String written = new Path(newest).getName();
+                List<Path> others = replaced.stream().filter(p -> !p.getName().equals(written)).toList();
+                Checkpoints.delete(others, hadoop);
+                progress.line("deleted " + others.size() + " checkpoint" + (others.size() == 1 ? "" : "s")
+                        + " of another run from " + settings.path().orElseThrow() + " (output.overwrite = true)");
+                replaced = List.of();
+            }
         }
     }
 

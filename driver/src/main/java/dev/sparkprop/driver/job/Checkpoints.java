@@ -57,7 +57,51 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** Writes {@code checkpoint} under {@code root} and deletes all but the newest {@code keep}. */
+    /**
+     * The checkpoints under {@code root} that are not of the run about to start there: for a run
+     * resumed at iteration {@code resumedAt}, those past it (the rest of the run it left, or
+     * another run's); for a new run ({@code resumedAt} = -1), all. Oldest first; none when
+     * {@code root} does not exist.
+     */
+    private static List<Path> strangers(String root, long resumedAt, Configuration conf) {
+        Path dir = new Path(root);
+        try {
+            FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
+            if (AtomicDirectory.statusOrNull(fs, dir) == null) {
+                return List.of();
+            }
+            return checkpoints(fs, dir).stream().filter(p -> iteration(p) > resumedAt).toList();
+        } catch (IOException e) {
+            throw new FileSystemFailure("cannot list the checkpoints in " + root, e);
+        }
+    }
+
+    /**
+     * Refuses a run whose training.checkpoint.path holds {@link #strangers} unless
+     * {@code replace}; then returns them, for the run to delete once it has written its own first
+     * checkpoint. Left there, their iterations would interleave with the run's: pruning keeps the
+     * highest, so it would delete the run's own checkpoints as it wrote them, and --resume of the
+     * path would continue the other run.
+     */
+    static List<Path> checkPath(String root, long resumedAt, boolean replace, Configuration conf) {
+        List<Path> strangers = strangers(root, resumedAt, conf);
+        if (strangers.isEmpty() || replace) {
+            return strangers;
+        }
+        String newest = strangers.get(strangers.size() - 1).getName();
+        String count = strangers.size() == 1 ? "a checkpoint" : strangers.size() + " checkpoints";
+        String held = resumedAt < 0 ? "already holds " + count + " of another run (the newest " + newest
+                + "); continue that run from it (--resume " + root + ", or the resumeFrom param)"
+                : "holds " + count + " past the one resumed, at iteration " + resumedAt + " (the newest " + newest
+                + "); resume from the newest";
+        throw new IllegalArgumentException("training.checkpoint.path " + root + " " + held
+                + ", give an empty directory, or delete them (output.overwrite = true replaces them)");
+    }
+
+    /**
+     * Writes {@code checkpoint} under {@code root} and deletes all but the newest {@code keep}
+     * up to it; a checkpoint past it is not the run's ({@link #checkPath}) and is left alone.
+     */
     static String write(String root, int keep, Checkpoint checkpoint, Configuration conf) {
         TrainerState state = checkpoint.state();
         String dir = new Path(root, String.format("checkpoint-%010d", state.iteration())).toString();
@@ -71,7 +115,7 @@ public final class Checkpoints {
                 AtomicDirectory.writeFile(fs, new Path(temporary, STEPS),
                         StepsCsv.format(checkpoint.steps()).getBytes(StandardCharsets.UTF_8));
             });
-            prune(root, keep, conf);
+            prune(root, keep, state.iteration(), conf);
             return dir;
         } catch (IOException e) {
             throw new FileSystemFailure("cannot write a checkpoint to " + dir, e);
@@ -215,17 +259,32 @@ public final class Checkpoints {
                 found.add(status.getPath());
             }
         }
-        found.sort(Comparator.comparingLong(p -> Long.parseLong(p.getName().substring("checkpoint-".length()))));
+        found.sort(Comparator.comparingLong(Checkpoints::iteration));
         return found;
     }
 
-    private static void prune(String root, int keep, Configuration conf) throws IOException {
+    private static void prune(String root, int keep, long written, Configuration conf) throws IOException {
         Path dir = new Path(root);
         FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
-        List<Path> all = checkpoints(fs, dir);
-        for (int i = 0; i < all.size() - keep; i++) {
-            fs.delete(all.get(i), true);
+        List<Path> upTo = checkpoints(fs, dir).stream().filter(p -> iteration(p) <= written).toList();
+        for (int i = 0; i < upTo.size() - keep; i++) {
+            fs.delete(upTo.get(i), true);
         }
+    }
+
+    /** Deletes checkpoint directories (found by {@link #strangers}). */
+    static void delete(List<Path> checkpoints, Configuration conf) {
+        for (Path p : checkpoints) {
+            try {
+                AtomicDirectory.fileSystem(p, conf).delete(p, true);
+            } catch (IOException e) {
+                throw new FileSystemFailure("cannot delete the checkpoint " + p, e);
+            }
+        }
+    }
+
+    private static long iteration(Path checkpoint) {
+        return Long.parseLong(checkpoint.getName().substring("checkpoint-".length()));
     }
 
     /** Where {@code c} stands in a run of {@code epochs} epochs, and whether that run has ended there. */

@@ -85,8 +85,11 @@ public final class TrainJob {
         OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
         OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);
         ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
-        config.training().checkpoint().path().ifPresent(
-                c -> OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop));
+        long resumedAt = resume == null ? -1 : resume.state().iteration();
+        config.training().checkpoint().path().ifPresent(c -> {
+            OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop);
+            Checkpoints.checkPath(c, resumedAt, output.overwrite(), hadoop);
+        });
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
         try {
             return train(progress, hadoop);

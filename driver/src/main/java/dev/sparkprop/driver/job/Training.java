@@ -21,6 +21,7 @@ import dev.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -211,10 +212,13 @@ public final class Training {
                         + (resume.steps().isEmpty() && start.iteration() > 0 ? "; the checkpoint has no record of the"
                         + " steps before it, so the report's steps.csv starts after them" : ""));
             }
+            long resumedAt = resume == null ? -1 : start.iteration();
+            List<Path> replaced = config.training().checkpoint().path().map(p -> Checkpoints.checkPath(p, resumedAt,
+                    config.output().overwrite(), spark.sparkContext().hadoopConfiguration())).orElse(List.of());
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(
                     template.with(state.params(), epochs.history()), state, stopping.bestEpoch(),
-                    stopping.bestValue(), stopping.bestParams(), epochs.steps()), start.iteration());
+                    stopping.bestValue(), stopping.bestParams(), epochs.steps()), start.iteration(), replaced);
 
             long started = System.nanoTime();
             DistributedTrainer.Result result;

@@ -74,15 +74,26 @@ final class EstimatorTraining {
                         + " column (true: validate on the row), got " + rows.schema().apply(indicator).dataType()
                         .simpleString());
             }
+            // One pass counts both sides and the nulls, which neither where() below would keep
+            Row counts = rows.agg(functions.count(functions.when(Columns.col(indicator), 1)),
+                    functions.count(functions.when(functions.not(Columns.col(indicator)), 1)),
+                    functions.count(functions.when(Columns.col(indicator).isNull(), 1))).first();
+            long validating = counts.getLong(0);
+            long training = counts.getLong(1);
+            long unset = counts.getLong(2);
+            if (unset > 0) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is null in " + unset
+                        + " of " + (validating + training + unset) + " rows; set it in every row: true to validate on"
+                        + " the row, false to train on it");
+            }
             validation = rows.where(Columns.col(indicator));
             rows = rows.where(functions.not(Columns.col(indicator)));
             // Said here, where the param is known: training would only find its data, or its validation data, empty
-            boolean noTraining = rows.isEmpty();
-            if (noTraining && !validation.isEmpty()) {
+            if (training == 0 && validating > 0) {
                 throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is true in every row,"
                         + " which leaves none to train on; set it true only in the rows to validate on");
             }
-            if (!noTraining && validation.isEmpty()) {
+            if (training > 0 && validating == 0) {
                 throw new IllegalArgumentException("validationIndicatorCol '" + indicator + "' is false in every row,"
                         + " so there is nothing to validate on; set it true in the rows to validate on, or leave the"
                         + " param unset");

@@ -4,6 +4,7 @@ import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.train.PreprocessingFitter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
@@ -114,6 +115,13 @@ public final class SparkpropClassifier
             if (top < 0 || top != Math.rint(top) || top >= Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("label column '" + label + "' holds " + top + "; "
                         + TAKES_CLASS_INDICES);
+            }
+            // One output per class up to the largest index: a huge label would ask for millions
+            if (top >= PreprocessingFitter.MAX_CATEGORIES) {
+                throw new IllegalArgumentException("label column '" + label + "' holds " + (long) top + ", which"
+                        + " would make " + ((long) top + 1) + " classes (one per index up to the largest), more than "
+                        + PreprocessingFitter.MAX_CATEGORIES + "; " + TAKES_CLASS_INDICES
+                        + "; for a numeric target use SparkpropRegressor");
             }
             k = (int) top + 1;
         }

@@ -42,7 +42,7 @@ import org.apache.spark.sql.types.TimestampType;
 public final class PreprocessingFitter {
 
     /** More categories than this in one column is almost surely an id column listed by mistake. */
-    static final int MAX_CATEGORIES = 10_000;
+    public static final int MAX_CATEGORIES = 10_000;
 
     /** The learned preprocessing and, for classification, the training row count of each class. */
     public record Fitted(Preprocessing preprocessing, long[] classCounts) {
@@ -158,7 +158,8 @@ public final class PreprocessingFitter {
                         + abbreviate(classes) + " but the output layer " + (softmax ? "has " + expected
                         + " softmax units" : "is one sigmoid unit, which takes exactly 2 classes");
                 String asClasses = softmax ? "give it " + classes.size() : "use softmax with " + classes.size() + " units";
-                throw new IllegalArgumentException(aQuantity(classes)
+                // Classes given by the caller (a classifier's indices up to the largest label) are not the rows' values
+                throw new IllegalArgumentException(knownClasses == null && aQuantity(classes)
                         ? head + "; its values are numbers, " + classes.size() + " of them: if it is a quantity to"
                         + " predict, train a regression (end network.layers with 1:identity and set network.loss ="
                         + " mse); if it holds classes, " + asClasses

@@ -34,26 +34,81 @@ class CheckpointsTest {
 
     @Test
     void localCheckpointsLeaveNoCrcFileAnywhereAndOnlyTheNewestAreKept() throws IOException {
-        Checkpoints.Checkpoint golden = Checkpoints.read(golden().toString(), new Configuration());
         Path root = tmp.resolve("checkpoints");
-
         for (long iteration : new long[] {3, 7, 10}) {
-            TrainerState s = golden.state();
-            TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
-                    s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
-            Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
-                    golden.bestValue(), golden.bestParams(), golden.steps()), new Configuration());
+            writeAt(root, iteration);
         }
 
         try (Stream<Path> all = Files.walk(tmp)) {
             assertEquals(List.of(), all.filter(p -> p.getFileName().toString().endsWith(".crc")).toList());
         }
-        try (Stream<Path> kept = Files.list(root)) {
-            assertEquals(List.of("checkpoint-0000000007", "checkpoint-0000000010"),
-                    kept.map(p -> p.getFileName().toString()).sorted().toList());
-        }
+        assertEquals(List.of("checkpoint-0000000007", "checkpoint-0000000010"), names(root));
         assertEquals(10, Checkpoints.read(root.toString(), new Configuration()).state().iteration(),
                 "the root reads as its newest checkpoint");
+    }
+
+    @Test
+    void aCheckpointPastTheOneJustWrittenIsNotTheRunsAndIsNeitherCountedNorDeleted() throws IOException {
+        Path root = tmp.resolve("checkpoints");
+        for (long iteration : new long[] {3, 72, 7, 10}) {
+            writeAt(root, iteration);
+        }
+
+        assertEquals(List.of("checkpoint-0000000007", "checkpoint-0000000010", "checkpoint-0000000072"),
+                names(root), "the newest 2 up to 10 kept, and 72 left alone");
+    }
+
+    @Test
+    void aNewRunIsRefusedACheckpointPathHoldingAnotherRunsCheckpoints() throws IOException {
+        Path root = tmp.resolve("checkpoints");
+        writeAt(root, 60);
+        writeAt(root, 72);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.checkPath(root.toString(), -1, false, new Configuration()));
+
+        assertEquals("training.checkpoint.path " + root + " already holds 2 checkpoints of another run (the newest"
+                + " checkpoint-0000000072); continue that run from it (--resume " + root + ", or the resumeFrom"
+                + " param), give an empty directory, or delete them (output.overwrite = true replaces them)",
+                e.getMessage());
+        assertEquals(2, Checkpoints.checkPath(root.toString(), -1, true, new Configuration()).size(),
+                "with overwrite, both are returned to replace");
+        assertEquals(List.of(), Checkpoints.checkPath(tmp.resolve("none").toString(), -1, false,
+                new Configuration()), "a path not there yet holds nothing");
+    }
+
+    @Test
+    void aResumeIsRefusedCheckpointsPastItButNotThoseUpToIt() throws IOException {
+        Path root = tmp.resolve("checkpoints");
+        writeAt(root, 45);
+        writeAt(root, 53);
+
+        assertEquals(List.of(), Checkpoints.checkPath(root.toString(), 53, false, new Configuration()),
+                "resuming from the newest");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.checkPath(root.toString(), 45, false, new Configuration()));
+        assertEquals("training.checkpoint.path " + root + " holds a checkpoint past the one resumed, at iteration"
+                + " 45 (the newest checkpoint-0000000053); resume from the newest, give an empty directory, or delete"
+                + " them (output.overwrite = true replaces them)", e.getMessage());
+        List<org.apache.hadoop.fs.Path> replaced = Checkpoints.checkPath(root.toString(), 45, true,
+                new Configuration());
+        Checkpoints.delete(replaced, new Configuration());
+        assertEquals(List.of("checkpoint-0000000045"), names(root));
+    }
+
+    private static void writeAt(Path root, long iteration) {
+        Checkpoints.Checkpoint golden = Checkpoints.read(golden().toString(), new Configuration());
+        TrainerState s = golden.state();
+        TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
+                s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
+        Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
+                golden.bestValue(), golden.bestParams(), golden.steps()), new Configuration());
+    }
+
+    private static List<String> names(Path root) throws IOException {
+        try (Stream<Path> kept = Files.list(root)) {
+            return kept.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     static Stream<Arguments> badResumeFiles() {

@@ -174,6 +174,18 @@ class SparkpropClassifierTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("4,6:relu,3:identity")
                 .setLoss("mse").fit(data));
         assertTrue(e.getMessage().contains("use SparkpropRegressor"), e.getMessage());
+        // A huge index is refused before a class per index is made (it once ran the driver out of memory)
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("auto,3:softmax")
+                .fit(data.withColumn("label", functions.when(functions.col("label").equalTo(2), 1e9)
+                        .otherwise(functions.col("label")))));
+        assertTrue(e.getMessage().startsWith("label column 'label' holds 1000000000, which would make 1000000001"
+                + " classes"), e.getMessage());
+        // Up to the limit the classes are the indices, not values found in the rows: no talk of 51 numbers
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("auto,3:softmax")
+                .fit(data.withColumn("label", functions.when(functions.col("label").equalTo(2), 50)
+                        .otherwise(functions.col("label")))));
+        assertTrue(e.getMessage().contains("has 51 classes") && e.getMessage().contains("give it 51")
+                && !e.getMessage().contains("numbers"), e.getMessage());
     }
 
     @Test
@@ -277,6 +289,12 @@ class SparkpropClassifierTest {
                 () -> classifier.fit(irisFeatures().withColumn("isVal", functions.lit(false))));
         assertEquals("validationIndicatorCol 'isVal' is false in every row, so there is nothing to validate on; set"
                 + " it true in the rows to validate on, or leave the param unset", none.getMessage());
+        // Null where the label is not 0: neither side would have those rows
+        IllegalArgumentException unset = assertThrows(IllegalArgumentException.class,
+                () -> classifier.fit(irisFeatures().withColumn("isVal",
+                        functions.when(functions.col("label").equalTo(0), functions.lit(true)))));
+        assertEquals("validationIndicatorCol 'isVal' is null in 100 of 150 rows; set it in every row: true to validate"
+                + " on the row, false to train on it", unset.getMessage());
     }
 
     @Test
@@ -368,8 +386,13 @@ class SparkpropClassifierTest {
             all = s.sorted().toList();
         }
         assertTrue(all.size() > 5, all.toString());
-        SparkpropClassificationModel resumed = classifier.copy(org.apache.spark.ml.param.ParamMap.empty())
-                .setResumeFrom(all.get(2).toString()).fit(data);
+        // Its checkpoints would interleave with those the first fit wrote past it: refused, up front
+        SparkpropClassifier again = classifier.copy(org.apache.spark.ml.param.ParamMap.empty())
+                .setResumeFrom(all.get(2).toString());
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> again.fit(data));
+        assertTrue(mixed.getMessage().startsWith("training.checkpoint.path " + checkpoints + " holds "
+                + (all.size() - 3) + " checkpoints past the one resumed"), mixed.getMessage());
+        SparkpropClassificationModel resumed = again.setCheckpointPath(dir.resolve("resumed").toString()).fit(data);
         assertArrayEquals(full.weights(), resumed.weights());
         assertEquals(full.summary().epochs(), resumed.summary().epochs());
     }

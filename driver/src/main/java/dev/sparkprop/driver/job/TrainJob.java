@@ -5,11 +5,13 @@ import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
+import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -67,6 +69,16 @@ public final class TrainJob {
                 || resumed.inputWidth().isPresent() && !resumed.inputWidth().equals(saved.inputWidth())) {
             throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
                     + c.model().metadata().layers());
+        }
+        // ... and its optimizer state is that of its optimizer (and outer optimizer): refused before the data is read
+        int n = c.model().params().length;
+        if (TrainingSettings.optimizerStateLength(config, n) != c.state().optimizerState().length) {
+            TrainingSection t = checkpointed.training();
+            throw new IllegalArgumentException("the checkpoint's optimizer state is that of optimizer.kind = "
+                    + checkpointed.optimizer().kind().name() + " with training.local_steps = " + t.localSteps()
+                    + (t.localSteps() > 1 ? " and training.outer_optimizer = " + t.outerOptimizer().name() : "")
+                    + ", which cannot change on resume to one with another state; keep them (their other"
+                    + " settings, such as the learning rate, may change)");
         }
         return new TrainJob(config, spark, out, c);
     }

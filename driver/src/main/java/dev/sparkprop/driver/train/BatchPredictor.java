@@ -68,7 +68,12 @@ public final class BatchPredictor {
         List<StructField> fields = new ArrayList<>();
         List<String> outputs = outputColumns(prep, spec);
         Columns.requireAll(available, Columns.Wanted.all(keptRole, kept), "the data", absent -> null);
-        for (String k : kept) {
+        for (int i = 0; i < kept.size(); i++) {
+            String k = kept.get(i);
+            if (kept.indexOf(k) < i) {
+                throw new IllegalArgumentException(keptRole + " column " + Columns.named(k) + " is named twice; name"
+                        + " each column to keep once");
+            }
             if (outputs.contains(k)) {
                 throw new IllegalArgumentException(keptRole + " column " + Columns.named(k) + " has the name of"
                         + " an output column (" + Columns.printable(outputs) + "); rename it in the data");

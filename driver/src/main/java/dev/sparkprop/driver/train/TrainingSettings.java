@@ -77,11 +77,20 @@ public final class TrainingSettings {
      * optimizer's after it ({@link LocalStepsTrainer} reads it so).
      */
     public double[] initialOptimizerState() {
-        double[] inner = optimizer().kind().initialState(network.layout().size());
-        if (localSteps() == 1) {
-            return inner;
-        }
-        return java.util.Arrays.copyOf(inner, inner.length + outerOptimizer().stateSlots() * network.layout().size());
+        int n = network.layout().size();
+        double[] inner = optimizer().kind().initialState(n);
+        return inner.length == optimizerStateLength(config, n) ? inner
+                : java.util.Arrays.copyOf(inner, optimizerStateLength(config, n));
+    }
+
+    /**
+     * The length of {@code config}'s optimizer state for {@code n} parameters: the optimizer's,
+     * then with training.local_steps > 1 the outer optimizer's after it.
+     */
+    public static int optimizerStateLength(JobConfig config, int n) {
+        int inner = config.optimizer().kind().stateLength(n);
+        return config.training().localSteps() == 1 ? inner
+                : inner + config.training().outerOptimizer().stateSlots() * n;
     }
 
     public Initializer initializer() {

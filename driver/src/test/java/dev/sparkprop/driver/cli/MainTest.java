@@ -182,7 +182,7 @@ class MainTest {
                 List.of(keptRows.columns()));
         long right = keptRows.where("cast(label as string) = cast(prediction as string)").count();
         assertTrue(right >= 135, right + " of 150 kept labels are the prediction");
-        // A kept column that is not there, that would clash with an output, or that CSV cannot hold
+        // A kept column that is not there, that would clash with an output or itself, or that CSV cannot hold
         Path extra = dir.resolve("extra.parquet");
         SparkTestSession.spark().read().option("header", true).option("inferSchema", true)
                 .csv(SparkTestSession.dataset("iris.csv"))
@@ -190,6 +190,7 @@ class MainTest {
         for (String[] bad : new String[][] {{"nope", "--keep column 'nope' is not in --data; its columns are ['x1', 'x2', 'x3', 'x4', 'label',"
                 + " 'prediction', 'pair']; name columns of --data in --keep"},
             {"prediction", "--keep column 'prediction' has the name of an output column"},
+            {"label,label", "--keep column 'label' is named twice; name each column to keep once"},
             {"pair", "column 'pair' holds array<double>, which CSV cannot hold"}}) {
             Run refused = run("predict", "--model", dir.resolve("model").toString(), "--data", extra.toString(),
                     "--format", "parquet", "--keep", bad[0], "--output", dir.resolve("no").toString(),
@@ -544,7 +545,7 @@ class MainTest {
     }
 
     @Test
-    void resumeRefusesAnotherNetworkOrNoPathInOneLineBeforeAnyOutput() {
+    void resumeRefusesAnotherNetworkOrOptimizerStateOrNoPathInOneLineBeforeAnyOutput() {
         Path checkpoints = dir.resolve("checkpoints");
         Run train = run(iris("--set", "training.epochs=1", "--set", "training.checkpoint.path=" + checkpoints));
         assertEquals(0, train.exitCode(), train.out() + train.err());
@@ -554,6 +555,20 @@ class MainTest {
         assertEquals("error: network.layers cannot change on resume; the checkpoint has 4,8:tanh,3:softmax",
                 other.err().strip());
         assertEquals("", other.out(), "no training output");
+        // An optimizer, or local steps, whose state is not the checkpoint's: also refused before the data is read
+        // (outer average keeps no state, so local steps alone would resume)
+        for (List<String> change : List.of(List.of("--set", "optimizer.kind=sgd"),
+                List.of("--set", "training.local_steps=4", "--set", "training.outer_optimizer=nesterov"))) {
+            List<String> args = new ArrayList<>(List.of("train", "--resume", checkpoints.toString(), "--set",
+                    "output.overwrite=true"));
+            args.addAll(change);
+            Run state = run(args.toArray(new String[0]));
+            assertEquals(2, state.exitCode(), state.out() + state.err());
+            assertTrue(state.err().startsWith("error: the checkpoint's optimizer state is that of optimizer.kind ="
+                    + " adam(") && state.err().contains(" with training.local_steps = 1, which cannot change on"
+                    + " resume"), state.err());
+            assertEquals("", state.out(), "no training output");
+        }
         Run none = run("train", "--resume", "");
         assertEquals(2, none.exitCode(), none.out() + none.err());
         assertEquals("error: --resume needs a checkpoint path", none.err().strip());

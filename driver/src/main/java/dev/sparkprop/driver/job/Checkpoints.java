@@ -48,10 +48,12 @@ public final class Checkpoints {
     /**
      * A checkpoint: the model so far (its metadata holds config, preprocessing and epoch
      * history), the loop's state, early stopping's best epoch (0 for none), value and weights,
-     * and the steps taken so far (empty when a checkpoint from before sparkprop kept them is read).
+     * the steps taken so far (empty when a checkpoint from before sparkprop kept them is read),
+     * and the partitions the run trained on (0 when a checkpoint from before it kept them is
+     * read): with spark.partitions = 0 their count is the machine's, and it shapes the training.
      */
     public record Checkpoint(SavedModel model, TrainerState state, int bestEpoch, double bestValue,
-                             double[] bestParams, List<DistributedTrainer.Iteration> steps) {
+                             double[] bestParams, List<DistributedTrainer.Iteration> steps, int partitions) {
     }
 
     private Checkpoints() {
@@ -172,13 +174,13 @@ public final class Checkpoints {
                 resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
                 resume.stopped());
         return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
-                steps(fs, dir, state.iteration()));
+                steps(fs, dir, state.iteration()), resume.partitions());
     }
 
     /** What {@value #RESUME} holds: the loop's position, early stopping's best, the lengths of the arrays beside it. */
     private record Resume(long iteration, int epoch, int stepInEpoch, double epochLoss, double epochCorrect,
                           double epochWeight, boolean stopped, int bestEpoch, double bestValue, int optimizerValues,
-                          int bestValues) {
+                          int bestValues, int partitions) {
     }
 
     private static ObjectNode resumeJson(Checkpoint c, double[] best) {
@@ -198,6 +200,9 @@ public final class Checkpoints {
         json.put("best_value", Double.toHexString(c.bestValue()));
         json.put("optimizer_values", s.optimizerState().length);
         json.put("best_values", best.length);
+        if (c.partitions() > 0) {
+            json.put("partitions", c.partitions());
+        }
         return json;
     }
 
@@ -209,13 +214,15 @@ public final class Checkpoints {
                     + " (reads " + FORMAT + "); resume with a matching sparkprop, or train afresh");
         }
         json.allowOnly("format", "iteration", "epoch", "step_in_epoch", "epoch_loss", "epoch_correct", "epoch_weight",
-                "finished", "best_epoch", "best_value", "optimizer_values", "best_values");
+                "finished", "best_epoch", "best_value", "optimizer_values", "best_values", "partitions");
         return new Resume(json.read("iteration", StrictJson::count), json.read("epoch", StrictJson::nonNegative),
                 json.read("step_in_epoch", StrictJson::nonNegative), json.read("epoch_loss", Checkpoints::exact),
                 json.read("epoch_correct", Checkpoints::exact), json.read("epoch_weight", Checkpoints::exact),
                 json.read("finished", StrictJson::bool), json.read("best_epoch", StrictJson::nonNegative),
                 json.read("best_value", Checkpoints::exact), json.read("optimizer_values", StrictJson::nonNegative),
-                json.read("best_values", StrictJson::nonNegative));
+                json.read("best_values", StrictJson::nonNegative),
+                // Written since 2026-12-05; absent, unknown (0)
+                json.readOrAbsent("partitions", StrictJson::nonNegative, 0));
     }
 
     /** A double as {@link Double#toHexString} wrote it, which reads back to the identical value, NaN too. */

@@ -5,6 +5,7 @@ import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
+import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
@@ -59,6 +60,11 @@ public final class TrainJob {
         if (checkpointed.output().reportBesideModel()) {
             // Saved resolved; as "" again, it follows an output.model_path given now (unless one is given too)
             settings.add(OutputSection.REPORT_PATH.key() + "=");
+        }
+        if (checkpointed.spark().partitions() == 0 && c.partitions() > 0) {
+            // "As many as the machine has cores" is another count on another machine; the run's own is the
+            // same training (a --set spark.partitions below still wins)
+            settings.add(SparkSection.PARTITIONS.key() + "=" + c.partitions());
         }
         settings.addAll(overrides);
         JobConfig config = LoadedModel.config(c.model(), settings);

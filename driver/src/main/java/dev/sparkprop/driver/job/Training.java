@@ -218,7 +218,8 @@ public final class Training {
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(
                     template.with(state.params(), epochs.history()), state, stopping.bestEpoch(),
-                    stopping.bestValue(), stopping.bestParams(), epochs.steps()), start.iteration(), replaced);
+                    stopping.bestValue(), stopping.bestParams(), epochs.steps(), train.partitions()), start.iteration(),
+                    replaced);
 
             long started = System.nanoTime();
             DistributedTrainer.Result result;

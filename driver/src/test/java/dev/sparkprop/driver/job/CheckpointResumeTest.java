@@ -76,6 +76,30 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aResumeTrainsOnTheCheckpointedRunsPartitionCountWhenItWasTheMachines() throws IOException {
+        // spark.partitions = 0 means as many as the machine has cores, another count on another machine, and
+        // the count shapes the training: the checkpoint records the run's, which a resume keeps unless set.
+        // Another machine is played by editing the recorded count.
+        SparkSession spark = SparkTestSession.spark();
+        Path root = dir.resolve("auto");
+        List<String> job = job(root.toString(), 100);
+        job.add("spark.partitions=0");
+        new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        Path first = checkpoints(root).get(0);
+        Path resumeJson = first.resolve("resume.json");
+        String recorded = "\"partitions\" : " + spark.sparkContext().defaultParallelism();
+        String json = Files.readString(resumeJson);
+        assertTrue(json.contains(recorded), json);
+        Files.writeString(resumeJson, json.replace(recorded, "\"partitions\" : 1"));
+        for (List<String> set : List.of(List.<String>of(), List.of("spark.partitions=2"))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TrainJob.resuming(first.toString(), set, spark, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+            String said = out.toString(StandardCharsets.UTF_8);
+            assertTrue(said.contains(" in " + (set.isEmpty() ? 1 : 2) + " partitions"), set + ": " + said);
+        }
+    }
+
+    @Test
     void aRunWithDropoutResumesToTheUninterruptedModelBitForBit() throws IOException {
         // The masks are drawn for (seed, step, row id), all of which a checkpoint restores, so a resumed
         // run drops the same outputs as the uninterrupted one. The rows are numbered from the CSV (their

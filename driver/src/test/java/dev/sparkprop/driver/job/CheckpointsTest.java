@@ -102,7 +102,7 @@ class CheckpointsTest {
         TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
                 s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
         Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
-                golden.bestValue(), golden.bestParams(), golden.steps()), new Configuration());
+                golden.bestValue(), golden.bestParams(), golden.steps(), 3), new Configuration());
     }
 
     private static List<String> names(Path root) throws IOException {

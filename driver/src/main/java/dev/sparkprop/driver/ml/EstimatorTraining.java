@@ -2,6 +2,7 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
+import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.job.Checkpoints;
 import dev.sparkprop.driver.job.ProgressLine;
 import dev.sparkprop.driver.job.Training;
@@ -108,6 +109,11 @@ final class EstimatorTraining {
         Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
                 ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())
                 : null;
+        if (resume != null && config.spark().partitions() == 0 && resume.partitions() > 0) {
+            // As train --resume: the run's own count, not this machine's cores
+            config = JobConfigLoader.fromEffective(config.effective(),
+                    List.of(SparkSection.PARTITIONS.key() + "=" + resume.partitions()));
+        }
         return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, resume,
                 ProgressLine.log(log));
     }

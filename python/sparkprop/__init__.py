@@ -10,7 +10,7 @@ classpath (``spark-submit --jars``, or ``spark.jars``); :func:`jar_path` names i
 """
 
 from sparkprop._jar import jar_path
-from sparkprop.errors import SparkpropError, TrainingDivergedError
+from sparkprop.errors import FileSystemError, SparkpropError, TrainingDivergedError
 from sparkprop.ml import (
     SparkpropClassificationModel,
     SparkpropClassifier,
@@ -20,6 +20,7 @@ from sparkprop.ml import (
 )
 
 __all__ = [
+    "FileSystemError",
     "SparkpropClassificationModel",
     "SparkpropClassifier",
     "SparkpropError",

@@ -22,8 +22,14 @@ class TrainingDivergedError(RuntimeError):
     says at which step and what to try."""
 
 
+class FileSystemError(OSError):
+    """A file system failed to read or write a path you named (a full disk, a lost permission,
+    an unreachable store, a path inside a file); the message names the path and the cause."""
+
+
 _IAE = "java.lang.IllegalArgumentException"
 _DIVERGED = "dev.sparkprop.driver.train.TrainingDivergedException"
+_FILE_SYSTEM = "dev.sparkprop.driver.FileSystemFailure"
 
 
 def _java_throwable(e: BaseException) -> Optional[object]:
@@ -37,8 +43,8 @@ def _java_throwable(e: BaseException) -> Optional[object]:
 @contextlib.contextmanager
 def jvm_errors() -> Iterator[None]:
     """Turns a sparkprop error thrown in the JVM (anywhere in the cause chain, e.g. inside a
-    failed Spark job) into SparkpropError or TrainingDivergedError, without the Java stack trace.
-    Other errors pass through as they are."""
+    failed Spark job) into SparkpropError, TrainingDivergedError or FileSystemError, without the
+    Java stack trace. Other errors pass through as they are."""
     try:
         yield
     except (Py4JJavaError, CapturedException) as e:
@@ -53,6 +59,8 @@ def jvm_errors() -> Iterator[None]:
                 raise TrainingDivergedError(throwable.getMessage()) from None
             if is_instance_of(gateway, throwable, _IAE):
                 raise SparkpropError(throwable.getMessage()) from None
+            if is_instance_of(gateway, throwable, _FILE_SYSTEM):
+                raise FileSystemError(throwable.getMessage()) from None
             throwable = throwable.getCause()
             seen += 1
         raise

@@ -4,6 +4,7 @@ import pytest
 from pyspark.ml.linalg import Vectors
 
 from sparkprop import (
+    FileSystemError,
     SparkpropClassificationModel,
     SparkpropClassifier,
     SparkpropError,
@@ -123,3 +124,17 @@ def test_a_misspelt_param_is_named_with_the_closest_one_and_the_attributes(spark
     with pytest.raises(TypeError) as e:
         SparkpropRegressor(zzz=1)
     assert "did you mean" not in str(e.value) and "'learningRate'" in str(e.value)
+
+
+def test_a_path_inside_a_file_is_refused_before_fit_or_raised_as_a_file_system_error(spark, tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a directory")
+    checkpoints = blocker / "checkpoints"
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(layers="2,2:softmax", epochs=1, checkpointPath=str(checkpoints)).fit(two_rows(spark))
+    assert str(e.value) == (f"checkpointPath '{checkpoints}' is inside '{blocker}', which is a file, not a directory;"
+                            " choose another path")
+    model = SparkpropClassifier(layers="2,2:softmax", epochs=1).fit(two_rows(spark))
+    with pytest.raises(FileSystemError) as e:
+        model.write().save(str(blocker / "model"))
+    assert str(blocker) in str(e.value) and "\tat " not in str(e.value), str(e.value)

@@ -121,6 +121,9 @@ public final class Checkpoints {
             return dir;
         } catch (IOException e) {
             throw new FileSystemFailure("cannot write a checkpoint to " + dir, e);
+        } catch (FileSystemFailure e) {
+            // The model directory's own failure says "cannot save the model"
+            throw new FileSystemFailure("cannot write a checkpoint to " + dir, e.getCause());
         }
     }
 

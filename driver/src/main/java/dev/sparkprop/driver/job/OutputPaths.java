@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Checks and moves job outputs through Hadoop's FileSystem API (local, hdfs://, s3a://, ...). */
-final class OutputPaths {
+public final class OutputPaths {
 
     private OutputPaths() {
     }
@@ -32,7 +32,7 @@ final class OutputPaths {
      * ancestors that exists, is a file. Writing would otherwise find that out only at the end of
      * the run (or at its first checkpoint).
      */
-    static void checkCanBeDirectory(String path, String key, Configuration conf) {
+    public static void checkCanBeDirectory(String path, String key, Configuration conf) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);

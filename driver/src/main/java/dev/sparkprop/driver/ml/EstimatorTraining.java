@@ -4,6 +4,7 @@ import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.job.Checkpoints;
+import dev.sparkprop.driver.job.OutputPaths;
 import dev.sparkprop.driver.job.ProgressLine;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -106,9 +108,12 @@ final class EstimatorTraining {
         }
         DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weight, List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
+        // Before any work, as the CLI does: writing would find it out at the first checkpoint
+        Configuration hadoop = rows.sparkSession().sparkContext().hadoopConfiguration();
+        config.training().checkpoint().path().ifPresent(path -> OutputPaths.checkCanBeDirectory(path,
+                "checkpointPath", hadoop));
         Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
-                ? Checkpoints.read(estimator.getResumeFrom(), rows.sparkSession().sparkContext().hadoopConfiguration())
-                : null;
+                ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
         if (resume != null && config.spark().partitions() == 0 && resume.partitions() > 0) {
             // As train --resume: the run's own count, not this machine's cores
             config = JobConfigLoader.fromEffective(config.effective(),

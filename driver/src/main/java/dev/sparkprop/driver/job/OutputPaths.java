@@ -3,6 +3,7 @@ package dev.sparkprop.driver.job;
 import dev.sparkprop.driver.FileSystemFailure;
 import dev.sparkprop.driver.model.AtomicDirectory;
 import java.io.IOException;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,8 +30,9 @@ public final class OutputPaths {
 
     /**
      * Fails before any work when {@code path} cannot become a directory: it, or the nearest of its
-     * ancestors that exists, is a file. Writing would otherwise find that out only at the end of
-     * the run (or at its first checkpoint).
+     * ancestors that exists, is a file, or that ancestor refuses a new directory (no permission, a
+     * read-only or pseudo file system), found by making and deleting a hidden one there. Writing
+     * would otherwise find that out only at the end of the run (or at its first checkpoint).
      */
     public static void checkCanBeDirectory(String path, String key, Configuration conf) {
         try {
@@ -46,10 +48,28 @@ public final class OutputPaths {
                     throw new IllegalArgumentException(key + " '" + path + "' " + (q.equals(qualified) ? "is a file"
                             : "is inside '" + shown(q) + "', which is a file") + ", not a directory; choose another path");
                 }
+                checkMakesDirectories(fs, q, path, key);
                 return;
             }
         } catch (IOException e) {
             throw new FileSystemFailure("cannot check '" + path + "'", e);
+        }
+    }
+
+    private static void checkMakesDirectories(FileSystem fs, Path existing, String path, String key) {
+        Path probe = new Path(existing, ".sparkprop-probe-" + UUID.randomUUID());
+        String refused = key + " '" + path + "' cannot be written: '" + shown(existing) + "' refuses a new directory";
+        try {
+            if (!fs.mkdirs(probe)) {
+                throw new IllegalArgumentException(refused + "; choose another path");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(refused + " (" + e.getMessage() + "); choose another path", e);
+        }
+        try {
+            fs.delete(probe, true);
+        } catch (IOException e) {
+            throw new FileSystemFailure("cannot delete the test directory " + probe, e);
         }
     }
 

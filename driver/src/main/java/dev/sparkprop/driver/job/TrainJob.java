@@ -102,6 +102,9 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
         OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
         OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);
+        if (output.overwrite()) {
+            TrainingReport.checkReplaceable(output.reportPath(), "output.report_path", hadoop);
+        }
         ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
         long resumedAt = resume == null ? -1 : resume.state().iteration();
         config.training().checkpoint().path().ifPresent(c -> {

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -61,7 +62,34 @@ public final class TrainingReport {
         }
     }
 
+    /** What a report directory holds. */
+    static final List<String> FILES = List.of("history.csv", "history.json", "steps.csv", "report.html");
+
     private TrainingReport() {
+    }
+
+    /**
+     * Fails unless {@code directory}, an existing report path the run may overwrite, holds only a
+     * report's files (and its hidden temporaries): replacing them leaves nothing of another kind
+     * beside the new report, nor puts one into, say, a model's directory.
+     */
+    public static void checkReplaceable(String directory, String key, Configuration conf) {
+        Path dir = new Path(directory);
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+                return;
+            }
+            for (FileStatus entry : fs.listStatus(dir)) {
+                String name = entry.getPath().getName();
+                if (!FILES.contains(name) && !name.startsWith(".")) {
+                    throw new IllegalArgumentException(key + " '" + directory + "' holds '" + name + "', which is not"
+                            + " part of a training report; give a directory of its own (empty, or an earlier report)");
+                }
+            }
+        } catch (IOException e) {
+            throw new FileSystemFailure("cannot list " + directory, e);
+        }
     }
 
     /**
@@ -74,10 +102,10 @@ public final class TrainingReport {
         List<EpochRecord> history = contents.history();
         List<String> metrics = metricNames(history);
         List<Map.Entry<String, String>> files = List.of(
-                Map.entry("history.csv", csv(history, metrics)),
-                Map.entry("history.json", json(history, metrics)),
-                Map.entry("steps.csv", StepsCsv.format(contents.steps())),
-                Map.entry("report.html", ReportPage.render(contents, metrics)));
+                Map.entry(FILES.get(0), csv(history, metrics)),
+                Map.entry(FILES.get(1), json(history, metrics)),
+                Map.entry(FILES.get(2), StepsCsv.format(contents.steps())),
+                Map.entry(FILES.get(3), ReportPage.render(contents, metrics)));
         Path dir = new Path(directory);
         try {
             FileSystem fs = dir.getFileSystem(conf);

@@ -297,6 +297,11 @@ class MainTest {
             {"training.checkpoint.path=" + file, "training.checkpoint.path '" + file + "' is a file, not a directory"},
             {"output.model_path=" + notAModel, notAModel + " exists and is not a sparkprop model directory (it has no"
                     + " metadata.json); refusing to replace it even with overwrite"},
+            // Linux's /proc takes no new directory, even from root
+            {"output.model_path=/proc/sparkprop-model", "output.model_path '/proc/sparkprop-model' cannot be written:"
+                    + " '/proc' refuses a new directory"},
+            {"output.report_path=" + notAModel, "output.report_path '" + notAModel + "' holds 'notes.txt', which is"
+                    + " not part of a training report; give a directory of its own (empty, or an earlier report)"},
         };
         for (String[] c : cases) {
             Run r = run(iris("--set", "output.overwrite=true", "--set", c[0]));

@@ -79,6 +79,13 @@ class JavaParamsByName(Params):
             raise SparkpropError(f"param {_shown(attribute, resolved.name)} is not set and has no default{how}")
         return super().getOrDefault(resolved)
 
+    def set(self, param: Any, value: Any) -> None:
+        """PySpark's, with the value checked in the JVM first, as the setters check it: a bad one
+        raises SparkpropError and changes nothing."""
+        resolved = self._resolveParam(param)
+        self._shouldOwn(resolved)
+        self._set_checked(**{resolved.name: value})
+
     def _set_checked(self: P, **kwargs: Any) -> P:
         """``_set``, once the JVM's validator accepted every value: a bad one changes nothing.
         None leaves a param unset, so its default applies (PySpark would send a null, which the

@@ -72,6 +72,12 @@ def test_a_bad_value_is_refused_when_set_with_the_configs_message(spark):
     assert str(e.value) == "optimizer.learning_rate: must be > 0, got -1.0"
     assert isinstance(e.value, ValueError)
     assert c.getLearningRate() == 0.01, "the bad value changed nothing"
+    # PySpark's generic set(param, value) checks as the setter does
+    with pytest.raises(SparkpropError, match=r"^optimizer.learning_rate: must be > 0, got -5.0$"):
+        c.set(c.learningRate, -5)
+    assert c.getLearningRate() == 0.01
+    c.set(c.learningRate, 0.02)
+    assert c.getLearningRate() == 0.02
     with pytest.raises(SparkpropError) as e:
         SparkpropRegressor(precision="float16")
     assert str(e.value).startswith("training.precision: ") and "float32, float64" in str(e.value)

@@ -5,6 +5,7 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.DataFrameRows;
@@ -97,6 +98,29 @@ public final class Training {
                 validationRows == null ? null : new DataSource.Rows(validationRows, null), columns, classes);
     }
 
+    /**
+     * {@code e}, the training rows' failure to fit, or when the split put every row of a class
+     * into the validation rows (a rare class), that: the training rows then show another class
+     * count than the output layer's, and fixing the layer would only move the error to the
+     * validation rows.
+     */
+    private static IllegalArgumentException classesSplitOff(IllegalArgumentException e, TrainingRows train,
+                                                            TrainingRows validation, DataColumns columns,
+                                                            double fraction, long seed) {
+        if (columns.labels().size() != 1) {
+            return e;
+        }
+        List<String> only = PreprocessingFitter.classesOnlyIn(validation, train, columns.labels().get(0));
+        if (only.isEmpty()) {
+            return e;
+        }
+        return new IllegalArgumentException("data.validation_fraction = " + fraction + " (split by training.seed = "
+                + seed + ") put every row of class" + (only.size() == 1 ? " '" + only.get(0) + "'"
+                : "es " + Columns.printable(only)) + " into the validation rows, so the training rows lack "
+                + (only.size() == 1 ? "it" : "them") + "; change training.seed, lower data.validation_fraction, or"
+                + " give the validation rows apart with data.validation_path", e);
+    }
+
     private static IllegalArgumentException noTrainingRowsLeft(double fraction) {
         return new IllegalArgumentException("data.validation_fraction = " + fraction + " left no training rows; lower"
                 + " it, or give the validation rows apart with data.validation_path");
@@ -152,8 +176,15 @@ public final class Training {
             List<FeatureColumn> features = PreprocessingFitter.features(typed, train, columns, config.data().missing());
             JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
             TrainingSettings settings = TrainingSettings.of(resolved);
-            PreprocessingFitter.Fitted fitted = PreprocessingFitter.fit(train, columns, features,
-                    settings.network(), resolved.data().standardize(), resolved.data().missing(), classes);
+            PreprocessingFitter.Fitted fitted;
+            try {
+                fitted = PreprocessingFitter.fit(train, columns, features, settings.network(),
+                        resolved.data().standardize(), resolved.data().missing(), classes);
+            } catch (IllegalArgumentException e) {
+                boolean split = validationRows == null && validation != null;
+                throw split && settings.network().task().hasClasses() && classes == null
+                        ? classesSplitOff(e, train, validation, columns, fraction, seed) : e;
+            }
             return new Prepared(resolved, settings, train, validation, fitted, List.copyOf(releases));
         } catch (RuntimeException e) {
             releases.forEach(Runnable::run);

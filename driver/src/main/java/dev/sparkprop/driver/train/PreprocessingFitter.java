@@ -12,11 +12,13 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
@@ -256,6 +258,18 @@ public final class PreprocessingFitter {
             return "select its fields as columns of their own, or " + LEAVE_OUT;
         }
         return LEAVE_OUT;
+    }
+
+    /**
+     * The classes of {@code label} in {@code validation} that no row of {@code train} has, as
+     * class keys in order; empty when there are none (or more than {@link #MAX_CATEGORIES}).
+     */
+    public static List<String> classesOnlyIn(TrainingRows validation, TrainingRows train, String label) {
+        Set<String> trained = new HashSet<>();
+        train.valueCounts(label, MAX_CATEGORIES + 1).forEach(group -> trained.add(RowEncoder.key(group.getKey())));
+        return validation.valueCounts(label, MAX_CATEGORIES + 1).stream().filter(group -> group.getKey() != null)
+                .map(group -> RowEncoder.key(group.getKey())).filter(key -> !trained.contains(key)).sorted()
+                .toList();
     }
 
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */

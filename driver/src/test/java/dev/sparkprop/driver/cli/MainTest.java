@@ -316,6 +316,33 @@ class MainTest {
     }
 
     @Test
+    void aValidationSplitThatTakesEveryRowOfAClassSaysSoInsteadOfAskingForAnotherLayer() throws IOException {
+        // One row of class 2: a split puts it on one side or the other, by seed. Where it goes to the validation
+        // rows, the training rows have 2 classes against the layer's 3; the message names the split, not the layer.
+        List<String> lines = new ArrayList<>(List.of("x1,x2,label"));
+        for (int i = 0; i < 40; i++) {
+            lines.add(i + "," + (i % 7) + "," + (i % 2));
+        }
+        lines.add("50,3,2");
+        Path data = csv("rare.csv", lines.toArray(new String[0]));
+        int splitOff = 0;
+        for (int seed = 1; seed <= 8; seed++) {
+            Run r = run("train", "--set", "data.path=" + data, "--set", "network.layers=2,4:tanh,3:softmax", "--set",
+                    "network.loss=cross_entropy", "--set", "training.epochs=1", "--set",
+                    "data.validation_fraction=0.5", "--set", "training.seed=" + seed, "--set",
+                    "output.overwrite=true", "--set", "output.model_path=" + dir.resolve("rare-model"));
+            if (r.exitCode() != 0) {
+                assertEquals("error: data.validation_fraction = 0.5 (split by training.seed = " + seed + ") put every"
+                        + " row of class '2' into the validation rows, so the training rows lack it; change"
+                        + " training.seed, lower data.validation_fraction, or give the validation rows apart with"
+                        + " data.validation_path", r.err().strip(), "seed " + seed);
+                splitOff++;
+            }
+        }
+        assertTrue(splitOff > 0, "some seed of 8 splits the one row off (half the rows go to validation)");
+    }
+
+    @Test
     void evaluateAppliesTheTrainingTransformationExactly() {
         String iris = SparkTestSession.dataset("iris.csv");
         Run train = run(iris("--set", "data.validation_fraction=0", "--set", "data.validation_path=" + iris));

@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The float32 matrix products of one block's forward and backward pass alone, on one thread, in
  * rows per second: the sgemm calls {@link BackpropBench}'s float32 block makes, with the same
  * shapes and transposes (z_l = W_l a_{l-1}, grad W_l = delta_l a_{l-1}^T, delta_{l-1} = W_l^T
- * delta_l for l ≥ 2), and nothing else: no bias, activation, loss or sum. Beside
+ * delta_l for l ≥ 2), and nothing else: no bias (the products with β = 0, where the pass adds
+ * the bias with β = 1 onto a bias-filled z, and sums it by sgemv), activation, loss or sum. Beside
  * BackpropBench's figure for the same layers it gives the share of a block's time that is
  * matrix products, and so the most that faster elementwise code could win back.
  * <pre>

@@ -49,9 +49,8 @@ final class SparkpropRace {
         sc.setJobGroup(group, "timed training", false);
         CpuMeter cpu = CpuMeter.start();
         long started = System.nanoTime();
-        DistributedTrainer.Result result;
         try {
-            result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
+            DistributedTrainer.Result result = trainer.fit(train, initial, (epoch, params, trainLoss, trainAcc) -> {
                 double trained = (System.nanoTime() - started) / 1e9 - checkSeconds[0];
                 long t0 = System.nanoTime();
                 sc.clearJobGroup();
@@ -63,22 +62,23 @@ final class SparkpropRace {
                         settings.localSteps(), epoch + 1, trained, trainLoss, what, accuracy);
                 return accuracy < target;
             });
+            double wall = (System.nanoTime() - started) / 1e9;
+            sc.clearJobGroup();
+            if (!epochs.isEmpty()) {
+                TimeToAccuracy.progress("sparkprop k=%d, %s race: %s", settings.localSteps(), what, jobParts(
+                        times.timelines(sc, group, 0), times.mean(sc, group, 0), epochs.get(epochs.size() - 1)[0]));
+            }
+            List<Race.Check> checks = new ArrayList<>();
+            for (int e = 0; e < epochs.size(); e++) {
+                int epoch = e;
+                long iterations = result.history().stream().filter(it -> it.epoch() <= epoch).count();
+                checks.add(new Race.Check(e + 1, iterations, epochs.get(e)[0], epochs.get(e)[1]));
+            }
+            return new Race("sparkprop", setting(settings), "epoch", target, checks, wall, cpu.otherCores());
         } finally {
             sc.clearJobGroup();
+            sc.sc().removeSparkListener(times);
         }
-        double wall = (System.nanoTime() - started) / 1e9;
-        if (!epochs.isEmpty()) {
-            TimeToAccuracy.progress("sparkprop k=%d, %s race: %s", settings.localSteps(), what,
-                    jobParts(times.timelines(sc, group, 0), times.mean(sc, group, 0), epochs.get(epochs.size() - 1)[0]));
-        }
-        sc.sc().removeSparkListener(times);
-        List<Race.Check> checks = new ArrayList<>();
-        for (int e = 0; e < epochs.size(); e++) {
-            int epoch = e;
-            long iterations = result.history().stream().filter(it -> it.epoch() <= epoch).count();
-            checks.add(new Race.Check(e + 1, iterations, epochs.get(e)[0], epochs.get(e)[1]));
-        }
-        return new Race("sparkprop", setting(settings), "epoch", target, checks, wall, cpu.otherCores());
     }
 
     /**
@@ -93,10 +93,10 @@ final class SparkpropRace {
             return "no Spark job was timed";
         }
         double n = jobs.size();
-        double before = jobs.stream().mapToLong(t -> t.firstLaunch() - t.submitted()).sum() / n;
-        double span = jobs.stream().mapToLong(t -> t.lastFinish() - t.firstLaunch()).sum() / n;
-        double after = jobs.stream().mapToLong(t -> t.ended() - t.lastFinish()).sum() / n;
-        double whole = jobs.stream().mapToLong(t -> t.ended() - t.submitted()).sum() / n;
+        double before = jobs.stream().mapToLong(TaskTimes.Timeline::toLaunch).sum() / n;
+        double span = jobs.stream().mapToLong(TaskTimes.Timeline::tasks).sum() / n;
+        double after = jobs.stream().mapToLong(TaskTimes.Timeline::toEnd).sum() / n;
+        double whole = jobs.stream().mapToLong(TaskTimes.Timeline::whole).sum() / n;
         double between = (trainedSeconds * 1e3 - whole * n) / n;
         return String.format(Locale.ROOT, "%d training jobs of %.1f ms: %.1f before the first task, %.1f of tasks (each"
                 + " running %.1f on average), %.1f after the last; the driver's own %.1f ms per job between them",

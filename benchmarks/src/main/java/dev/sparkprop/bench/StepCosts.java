@@ -102,9 +102,9 @@ public final class StepCosts {
                 TaskTimes.Timeline t = jobs.get(i);
                 whole[i] = end - start;
                 sums[0] += t.submitted() - start;
-                sums[1] += t.firstLaunch() - t.submitted();
-                sums[2] += t.lastFinish() - t.firstLaunch();
-                sums[3] += t.ended() - t.lastFinish();
+                sums[1] += t.toLaunch();
+                sums[2] += t.tasks();
+                sums[3] += t.toEnd();
                 sums[4] += end - t.ended();
             }
             return new Phases(n, Arrays.stream(whole).average().orElseThrow(), Arrays.stream(whole).min().orElseThrow(),

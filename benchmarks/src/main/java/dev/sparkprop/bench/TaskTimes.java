@@ -43,6 +43,25 @@ final class TaskTimes extends SparkListener {
      * ended on the driver (after the driver fetched, deserialized and handled every result).
      */
     record Timeline(long submitted, long firstLaunch, long lastFinish, long ended) {
+
+        /** Submitted to the first task's launch: scheduling, the task's serialization. */
+        long toLaunch() {
+            return firstLaunch - submitted;
+        }
+
+        /** The first task's launch to the last one's finish. */
+        long tasks() {
+            return lastFinish - firstLaunch;
+        }
+
+        /** The last task's finish to the job's end on the driver: fetching and reading the results. */
+        long toEnd() {
+            return ended - lastFinish;
+        }
+
+        long whole() {
+            return ended - submitted;
+        }
     }
 
     /** Per job: tasks, then sums of duration, deserialize, run, result serialization, GC (ms) and result bytes. */

@@ -24,6 +24,8 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
     private long iteration;
     /** Other runs' checkpoints to replace ({@link Checkpoints#checkPath}): deleted once the run has one of its own. */
     private List<Path> replaced;
+    /** The step count the run (re)started at: a resume's if more than 0. */
+    private final long resumedAt;
 
     /**
      * @param snapshot  the checkpoint of the run at a state
@@ -33,6 +35,7 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
     CheckpointPolicy(CheckpointSection settings, Configuration hadoop, ProgressLine progress,
                      Function<TrainerState, Checkpoints.Checkpoint> snapshot, long iteration, List<Path> replaced) {
         this.iteration = iteration;
+        this.resumedAt = iteration;
         this.replaced = replaced;
         this.settings = settings;
         this.hadoop = hadoop;
@@ -50,10 +53,13 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
             if (!replaced.isEmpty()) {
                 // One of the same iteration was just replaced by the run's own
                 String written = new Path(newest).getName();
-                List<Path> others = replaced.stream().filter(p -> !p.getName().equals(written)).toList();
-                Checkpoints.delete(others, hadoop);
-                progress.line("deleted " + others.size() + " checkpoint" + (others.size() == 1 ? "" : "s")
-                        + " of another run from " + settings.path().orElseThrow() + " (output.overwrite = true)");
+                int deleted = Checkpoints.delete(replaced.stream().filter(p -> !p.getName().equals(written)).toList(),
+                        hadoop);
+                if (deleted > 0) {
+                    progress.line("deleted " + deleted + " checkpoint" + (deleted == 1 ? "" : "s") + (resumedAt > 0
+                            ? " past the one resumed" : " of another run") + " from " + settings.path().orElseThrow()
+                            + " (output.overwrite = true)");
+                }
                 replaced = List.of();
             }
         }

@@ -79,13 +79,27 @@ public final class Checkpoints {
     }
 
     /**
-     * Refuses a run whose training.checkpoint.path holds {@link #strangers} unless
-     * {@code replace}; then returns them, for the run to delete once it has written its own first
-     * checkpoint. Left there, their iterations would interleave with the run's: pruning keeps the
-     * highest, so it would delete the run's own checkpoints as it wrote them, and --resume of the
-     * path would continue the other run.
+     * How a caller names what {@link #checkPath} speaks of: the checkpoint path's setting, how a
+     * run is resumed from a checkpoint, and how other checkpoints there are replaced.
      */
-    static List<Path> checkPath(String root, long resumedAt, boolean replace, Configuration conf) {
+    public record PathNames(String key, String resumeFrom, String replace) {
+
+        /** The CLI's: {@code --resume}, and output.overwrite (given now, on a resume). */
+        static PathNames cli(boolean resuming) {
+            return new PathNames("training.checkpoint.path", "--resume", resuming
+                    ? "add --set output.overwrite=true to delete them" : "set output.overwrite = true to delete them");
+        }
+    }
+
+    /**
+     * Refuses a run whose checkpoint path holds {@link #strangers} unless {@code replace}; then
+     * returns them, for the run to delete once it has written its own first checkpoint. Left
+     * there, their iterations would interleave with the run's: pruning keeps the highest, so it
+     * would delete the run's own checkpoints as it wrote them, and a resume of the path would
+     * continue the other run.
+     */
+    public static List<Path> checkPath(String root, long resumedAt, boolean replace, PathNames names,
+                                       Configuration conf) {
         List<Path> strangers = strangers(root, resumedAt, conf);
         if (strangers.isEmpty() || replace) {
             return strangers;
@@ -93,11 +107,11 @@ public final class Checkpoints {
         String newest = strangers.get(strangers.size() - 1).getName();
         String count = strangers.size() == 1 ? "a checkpoint" : strangers.size() + " checkpoints";
         String held = resumedAt < 0 ? "already holds " + count + " of another run (the newest " + newest
-                + "); continue that run from it (--resume " + root + ", or the resumeFrom param)"
+                + "); continue that run (" + names.resumeFrom() + " " + root + ")"
                 : "holds " + count + " past the one resumed, at iteration " + resumedAt + " (the newest " + newest
                 + "); resume from the newest";
-        throw new IllegalArgumentException("training.checkpoint.path " + root + " " + held
-                + ", give an empty directory, or delete them (output.overwrite = true replaces them)");
+        throw new IllegalArgumentException(names.key() + " " + root + " " + held + ", give an empty directory, or "
+                + names.replace());
     }
 
     /**
@@ -282,15 +296,19 @@ public final class Checkpoints {
         }
     }
 
-    /** Deletes checkpoint directories (found by {@link #strangers}). */
-    static void delete(List<Path> checkpoints, Configuration conf) {
+    /** Deletes checkpoint directories (found by {@link #checkPath}); returns how many were there to delete. */
+    static int delete(List<Path> checkpoints, Configuration conf) {
+        int deleted = 0;
         for (Path p : checkpoints) {
             try {
-                AtomicDirectory.fileSystem(p, conf).delete(p, true);
+                if (AtomicDirectory.fileSystem(p, conf).delete(p, true)) {
+                    deleted++;
+                }
             } catch (IOException e) {
                 throw new FileSystemFailure("cannot delete the checkpoint " + p, e);
             }
         }
+        return deleted;
     }
 
     private static long iteration(Path checkpoint) {

@@ -205,8 +205,10 @@ public final class DataSource {
                     // Parquet's magic bytes begin its first line; read as CSV, they would begin a column name
                     if (!first.isEmpty() && first.get(0).length > 0 && first.get(0)[0] != null
                             && first.get(0)[0].startsWith("PAR1")) {
+                        // data.format is both paths': a Parquet validation file beside a CSV data.path needs one format
                         throw new IllegalArgumentException("'" + path + "' is Parquet, but it is read as csv "
-                                + asParquet);
+                                + (key.equals(DataSection.VALIDATION_PATH.key()) ? "(data.format, which data.path and"
+                                + " data.validation_path share); give both in one format" : asParquet));
                     }
                     if (header && !first.isEmpty()) {
                         checkHeader(path, first.get(0));

@@ -65,15 +65,26 @@ final class EarlyStopping {
         return bestParams;
     }
 
-    /** Which epoch of {@code history} (of a run of {@code epochs} at most) the model keeps, and why. */
-    Training.KeptEpoch kept(List<EpochRecord> history, int epochs) {
+    /**
+     * Which epoch of {@code history} (of a run of {@code epochs} at most) the model keeps, and why.
+     *
+     * @param converged what ended the run before its epochs when not early stopping, e.g. "lbfgs
+     *                  converged"; null when nothing else did
+     */
+    Training.KeptEpoch kept(List<EpochRecord> history, int epochs, String converged) {
         int last = history.get(history.size() - 1).epoch();
         if (!settings.on()) {
             return new Training.KeptEpoch(last, "the last epoch (no early stopping)");
         }
         String why = String.format(Locale.ROOT, "early stopping (patience %d) keeps the epoch with the best %s,"
                 + " %.6g", settings.patience(), settings.metric(), bestValue);
-        return new Training.KeptEpoch(bestEpoch, why + (last < epochs ? "; training stopped after epoch " + last + ", "
-                + (last - bestEpoch) + " epochs without improvement" : ", of all " + epochs + " epochs"));
+        return new Training.KeptEpoch(bestEpoch, why + (last >= epochs ? ", of all " + epochs + " epochs"
+                : "; training " + ended(last, converged) + (converged == null ? ", " + (last - bestEpoch)
+                + " epochs without improvement" : "")));
+    }
+
+    /** How a run that ended at epoch {@code last}, before its last, ended. */
+    static String ended(int last, String converged) {
+        return converged == null ? "stopped after epoch " + last : "ended after epoch " + last + ", when " + converged;
     }
 }

@@ -3,14 +3,29 @@ package dev.sparkprop.driver.job;
 import dev.sparkprop.driver.FileSystemFailure;
 import dev.sparkprop.driver.model.AtomicDirectory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.AccessControlException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Checks and moves job outputs through Hadoop's FileSystem API (local, hdfs://, s3a://, ...). */
 public final class OutputPaths {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputPaths.class);
+
+    /**
+     * File systems with real directories and permissions on them, where a directory made in the
+     * nearest existing ancestor says the output can be written. Object stores (s3a, gs, abfs) have
+     * neither: the nearest "existing" ancestor may be the bucket, where a prefix-scoped policy
+     * refuses what the output's own prefix allows.
+     */
+    private static final Set<String> HAS_DIRECTORIES = Set.of("file", "hdfs", "viewfs");
 
     private OutputPaths() {
     }
@@ -48,7 +63,11 @@ public final class OutputPaths {
                     throw new IllegalArgumentException(key + " '" + path + "' " + (q.equals(qualified) ? "is a file"
                             : "is inside '" + shown(q) + "', which is a file") + ", not a directory; choose another path");
                 }
-                checkMakesDirectories(fs, q, path, key);
+                // A directory there is replaced by a rename in its parent: that is where one must be made
+                Path where = q.equals(qualified) && q.getParent() != null ? q.getParent() : q;
+                if (HAS_DIRECTORIES.contains(fs.getScheme())) {
+                    checkMakesDirectories(fs, where, path, key);
+                }
                 return;
             }
         } catch (IOException e) {
@@ -63,13 +82,17 @@ public final class OutputPaths {
             if (!fs.mkdirs(probe)) {
                 throw new IllegalArgumentException(refused + "; choose another path");
             }
-        } catch (IOException e) {
+        } catch (AccessControlException | AccessDeniedException e) {
             throw new IllegalArgumentException(refused + " (" + e.getMessage() + "); choose another path", e);
+        } catch (IOException e) {
+            throw new FileSystemFailure("cannot make a directory in '" + shown(existing) + "'", e);
         }
         try {
             fs.delete(probe, true);
         } catch (IOException e) {
-            throw new FileSystemFailure("cannot delete the test directory " + probe, e);
+            // Harmless where it is: the run can still write its output
+            LOG.warn("could not delete the directory {} made to test that {} can be written: {}", probe, key,
+                    e.getMessage());
         }
     }
 

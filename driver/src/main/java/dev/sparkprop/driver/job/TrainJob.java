@@ -5,14 +5,11 @@ import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
-import dev.sparkprop.driver.config.SparkSection;
-import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.report.TrainingReport;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
-import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.NetworkSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,16 +33,20 @@ public final class TrainJob {
     private final SparkSession spark;
     private final PrintStream out;
     private final Checkpoints.Checkpoint resume;
+    /** Whether other checkpoints under training.checkpoint.path may be deleted (output.overwrite; on a resume, given now). */
+    private final boolean replaceCheckpoints;
 
     public TrainJob(JobConfig config, SparkSession spark, PrintStream out) {
-        this(config, spark, out, null);
+        this(config, spark, out, null, config.output().overwrite());
     }
 
-    private TrainJob(JobConfig config, SparkSession spark, PrintStream out, Checkpoints.Checkpoint resume) {
+    private TrainJob(JobConfig config, SparkSession spark, PrintStream out, Checkpoints.Checkpoint resume,
+                     boolean replaceCheckpoints) {
         this.config = config;
         this.spark = spark;
         this.out = out;
         this.resume = resume;
+        this.replaceCheckpoints = replaceCheckpoints;
     }
 
     /**
@@ -61,11 +63,8 @@ public final class TrainJob {
             // Saved resolved; as "" again, it follows an output.model_path given now (unless one is given too)
             settings.add(OutputSection.REPORT_PATH.key() + "=");
         }
-        if (checkpointed.spark().partitions() == 0 && c.partitions() > 0) {
-            // "As many as the machine has cores" is another count on another machine; the run's own is the
-            // same training (a --set spark.partitions below still wins)
-            settings.add(SparkSection.PARTITIONS.key() + "=" + c.partitions());
-        }
+        // Before the overrides, so that a --set of the same key wins
+        settings.addAll(Resumption.kept(c, checkpointed));
         settings.addAll(overrides);
         JobConfig config = LoadedModel.config(c.model(), settings);
         // The checkpoint's weights and optimizer state are those of its network; checked before any output
@@ -76,17 +75,12 @@ public final class TrainJob {
             throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
                     + c.model().metadata().layers());
         }
-        // ... and its optimizer state is that of its optimizer (and outer optimizer): refused before the data is read
-        int n = c.model().params().length;
-        if (TrainingSettings.optimizerStateLength(config, n) != c.state().optimizerState().length) {
-            TrainingSection t = checkpointed.training();
-            throw new IllegalArgumentException("the checkpoint's optimizer state is that of optimizer.kind = "
-                    + checkpointed.optimizer().kind().name() + " with training.local_steps = " + t.localSteps()
-                    + (t.localSteps() > 1 ? " and training.outer_optimizer = " + t.outerOptimizer().name() : "")
-                    + ", which cannot change on resume to one with another state; keep them (their other"
-                    + " settings, such as the learning rate, may change)");
-        }
-        return new TrainJob(config, spark, out, c);
+        Resumption.checkOptimizerState(c, config);
+        // The checkpointed job's output.overwrite is for its outputs; deleting checkpoints past the one resumed
+        // must be asked for now
+        boolean overwriteGiven = overrides.stream()
+                .anyMatch(o -> o.split("=", 2)[0].strip().equals(OutputSection.OVERWRITE.key()));
+        return new TrainJob(config, spark, out, c, overwriteGiven && config.output().overwrite());
     }
 
     public SavedModel run() {
@@ -107,13 +101,14 @@ public final class TrainJob {
         }
         ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
         long resumedAt = resume == null ? -1 : resume.state().iteration();
-        config.training().checkpoint().path().ifPresent(c -> {
+        List<Path> replaced = config.training().checkpoint().path().map(c -> {
             OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop);
-            Checkpoints.checkPath(c, resumedAt, output.overwrite(), hadoop);
-        });
+            return Checkpoints.checkPath(c, resumedAt, replaceCheckpoints, Checkpoints.PathNames.cli(resume != null),
+                    hadoop);
+        }).orElse(List.of());
         ProgressLine progress = ProgressLine.console(out, System.getenv(ProgressLine.MODE_VARIABLE));
         try {
-            return train(progress, hadoop);
+            return train(progress, hadoop, replaced);
         } catch (RuntimeException e) {
             // A failure while a phase is the live line: the error starts a line of its own
             progress.finish();
@@ -121,7 +116,7 @@ public final class TrainJob {
         }
     }
 
-    private SavedModel train(ProgressLine progress, Configuration hadoop) {
+    private SavedModel train(ProgressLine progress, Configuration hadoop, List<Path> replaced) {
         OutputSection output = config.output();
         DataSection data = config.data();
         progress.phase("reading data.path '" + data.path() + "' (" + data.format() + ")");
@@ -148,7 +143,7 @@ public final class TrainJob {
         // Printed once the data has given an auto input width its number
         progress.line("effective config:");
         out.println(prepared.config().render());
-        Training.Result result = Training.run(spark, prepared, resume, progress);
+        Training.Result result = Training.run(spark, prepared, resume, replaced, progress);
         SavedModel model = result.model();
         NetworkSpec spec = prepared.settings().network();
         String validationMetrics = "";

@@ -99,10 +99,9 @@ public final class Training {
     }
 
     /**
-     * {@code e}, the training rows' failure to fit, or when the split put every row of a class
-     * into the validation rows (a rare class), that: the training rows then show another class
-     * count than the output layer's, and fixing the layer would only move the error to the
-     * validation rows.
+     * {@code e}, the training rows' classes not matching the output layer, or when the split put
+     * every row of a class into the validation rows (a rare class), that: fixing the layer would
+     * only move the error to the validation rows.
      */
     private static IllegalArgumentException classesSplitOff(IllegalArgumentException e, TrainingRows train,
                                                             TrainingRows validation, DataColumns columns,
@@ -180,10 +179,9 @@ public final class Training {
             try {
                 fitted = PreprocessingFitter.fit(train, columns, features, settings.network(),
                         resolved.data().standardize(), resolved.data().missing(), classes);
-            } catch (IllegalArgumentException e) {
+            } catch (PreprocessingFitter.ClassCountMismatch e) {
                 boolean split = validationRows == null && validation != null;
-                throw split && settings.network().task().hasClasses() && classes == null
-                        ? classesSplitOff(e, train, validation, columns, fraction, seed) : e;
+                throw split && classes == null ? classesSplitOff(e, train, validation, columns, fraction, seed) : e;
             }
             return new Prepared(resolved, settings, train, validation, fitted, List.copyOf(releases));
         } catch (RuntimeException e) {
@@ -193,24 +191,26 @@ public final class Training {
     }
 
     /**
-     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, ProgressLine)}.
+     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, List, ProgressLine)}, replacing no checkpoints.
      *
      * @param progress is fed every step, and shows one line per epoch and a few more
      */
     public static Result run(SparkSession spark, JobConfig config, Dataset<Row> rows, Dataset<Row> validationRows,
                              DataColumns columns, List<String> classes, Checkpoints.Checkpoint resume,
                              ProgressLine progress) {
-        return run(spark, prepare(config, rows, validationRows, columns, classes), resume, progress);
+        return run(spark, prepare(config, rows, validationRows, columns, classes), resume, List.of(), progress);
     }
 
     /**
      * Trains on prepared data, continuing from {@code resume} (null to start afresh): with the
      * same data, a resumed run ends in the model the uninterrupted run would have, to the last bit.
      *
+     * @param replaced other checkpoints under training.checkpoint.path, to delete once the run has written
+     *                 its first ({@link Checkpoints#checkPath})
      * @param progress is fed every step, and shows one line per epoch and a few more
      */
     public static Result run(SparkSession spark, Prepared prepared, Checkpoints.Checkpoint resume,
-                             ProgressLine progress) {
+                             List<Path> replaced, ProgressLine progress) {
         BlasThreads.warnOnce(spark.sparkContext());
         JobConfig config = prepared.config();
         TrainingSettings settings = prepared.settings();
@@ -243,9 +243,6 @@ public final class Training {
                         + (resume.steps().isEmpty() && start.iteration() > 0 ? "; the checkpoint has no record of the"
                         + " steps before it, so the report's steps.csv starts after them" : ""));
             }
-            long resumedAt = resume == null ? -1 : start.iteration();
-            List<Path> replaced = config.training().checkpoint().path().map(p -> Checkpoints.checkPath(p, resumedAt,
-                    config.output().overwrite(), spark.sparkContext().hadoopConfiguration())).orElse(List.of());
             CheckpointPolicy checkpoints = new CheckpointPolicy(config.training().checkpoint(),
                     spark.sparkContext().hadoopConfiguration(), progress, state -> new Checkpoints.Checkpoint(
                     template.with(state.params(), epochs.history()), state, stopping.bestEpoch(),
@@ -274,10 +271,12 @@ public final class Training {
             }
 
             double[] params = stopping.on() ? stopping.bestParams() : result.params();
-            KeptEpoch kept = stopping.kept(epochs.history(), settings.epochs());
+            String converged = result.converged() == null ? null
+                    : settings.optimizer().kind().name() + " converged";
+            KeptEpoch kept = stopping.kept(epochs.history(), settings.epochs(), converged);
             if (stopping.on()) {
                 int last = epochs.history().get(epochs.history().size() - 1).epoch();
-                String ended = last < settings.epochs() ? "stopped after epoch " + last
+                String ended = last < settings.epochs() ? EarlyStopping.ended(last, converged)
                         : "did not stop: all " + settings.epochs() + " epochs ran";
                 progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g (%s)", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue(), ended));

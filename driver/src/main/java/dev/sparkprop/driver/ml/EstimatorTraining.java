@@ -2,10 +2,10 @@ package dev.sparkprop.driver.ml;
 
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
-import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.job.Checkpoints;
 import dev.sparkprop.driver.job.OutputPaths;
 import dev.sparkprop.driver.job.ProgressLine;
+import dev.sparkprop.driver.job.Resumption;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
@@ -50,6 +50,12 @@ final class EstimatorTraining {
         values.put("data.label", List.of(Columns.ofParam("labelCol", labelCol)));
         values.put("data.weight", weightColumn(estimator) == null ? "" : weightColumn(estimator));
         if (estimator.isDefined(estimator.validationIndicatorCol())) {
+            // Said with the params' names: the config's check names data.validation_path, which the user never set
+            Object fraction = values.get("data.validation_fraction");
+            if (fraction instanceof Number f && f.doubleValue() > 0) {
+                throw new IllegalArgumentException("validationIndicatorCol and validationFraction (" + fraction
+                        + ") both choose the validation rows; set only one");
+            }
             // The config's own checks (early stopping on validation metrics) then know there is validation data
             values.put("data.validation_path", "(the rows where " + estimator.getValidationIndicatorCol()
                     + " is true)");
@@ -65,6 +71,21 @@ final class EstimatorTraining {
     static Training.Result fit(SparkpropParams estimator, JobConfig config, Dataset<?> dataset,
                                List<String> classes) {
         Dataset<Row> rows = dataset.toDF();
+        // The checkpoint and its path before any pass over the data, as the CLI checks them
+        Configuration hadoop = rows.sparkSession().sparkContext().hadoopConfiguration();
+        Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
+                ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
+        if (resume != null) {
+            config = JobConfigLoader.fromEffective(config.effective(), Resumption.kept(resume, config));
+            Resumption.checkOptimizerState(resume, config);
+        }
+        long resumedAt = resume == null ? -1 : resume.state().iteration();
+        config.training().checkpoint().path().ifPresent(path -> {
+            // Writing would find a path inside a file only at the first checkpoint
+            OutputPaths.checkCanBeDirectory(path, "checkpointPath", hadoop);
+            Checkpoints.checkPath(path, resumedAt, false, new Checkpoints.PathNames("checkpointPath",
+                    "set resumeFrom to", "delete them"), hadoop);
+        });
         Dataset<Row> validation = null;
         if (estimator.isDefined(estimator.validationIndicatorCol())) {
             String indicator = Columns.ofParam("validationIndicatorCol", estimator.getValidationIndicatorCol());
@@ -108,17 +129,6 @@ final class EstimatorTraining {
         }
         DataColumns columns = new DataColumns(config.data().features(), config.data().labels(), weight, List.of());
         Logger log = LoggerFactory.getLogger(estimator.getClass());
-        // Before any work, as the CLI does: writing would find it out at the first checkpoint
-        Configuration hadoop = rows.sparkSession().sparkContext().hadoopConfiguration();
-        config.training().checkpoint().path().ifPresent(path -> OutputPaths.checkCanBeDirectory(path,
-                "checkpointPath", hadoop));
-        Checkpoints.Checkpoint resume = estimator.isDefined(estimator.resumeFrom())
-                ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
-        if (resume != null && config.spark().partitions() == 0 && resume.partitions() > 0) {
-            // As train --resume: the run's own count, not this machine's cores
-            config = JobConfigLoader.fromEffective(config.effective(),
-                    List.of(SparkSection.PARTITIONS.key() + "=" + resume.partitions()));
-        }
         return Training.run(rows.sparkSession(), config, rows, validation, columns, classes, resume,
                 ProgressLine.log(log));
     }

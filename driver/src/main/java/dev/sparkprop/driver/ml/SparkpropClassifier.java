@@ -124,6 +124,9 @@ public final class SparkpropClassifier
                         + "; for a numeric target use SparkpropRegressor");
             }
             k = (int) top + 1;
+        } else if (k > PreprocessingFitter.MAX_CATEGORIES) {
+            throw new IllegalArgumentException("label column '" + label + "' has " + k + " classes in its metadata"
+                    + " (numValues), more than " + PreprocessingFitter.MAX_CATEGORIES + "; " + TAKES_CLASS_INDICES);
         }
         List<String> classes = new ArrayList<>();
         for (int c = 0; c < k; c++) {

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.report;
 
+import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
@@ -93,8 +94,13 @@ final class ReportPage {
         if (run.perClass().isEmpty()) {
             return;
         }
+        // Class weights weigh the training loss only; a data.weight column weighs every row's count
+        String weight = String.valueOf(JobConfigLoader.plainValue(run.config().getOrDefault("data.weight", "\"\"")));
+        boolean weighted = !weight.isEmpty();
         html.append("<h2>Per class</h2>\n<p class=\"muted\">The saved model on the ")
-                .append(escape(run.perClassRows())).append("; support and predicted are weighted row counts.</p>\n")
+                .append(escape(run.perClassRows())).append("; support and predicted are ")
+                .append(weighted ? "row counts weighted by column " + escape(weight) : "row counts")
+                .append(".</p>\n")
                 .append("<table>\n<tr><th>Class</th><th>Support</th><th>Predicted</th><th>Precision</th>")
                 .append("<th>Recall</th><th>F1</th></tr>\n");
         for (Evaluation.ClassRow r : run.perClass()) {

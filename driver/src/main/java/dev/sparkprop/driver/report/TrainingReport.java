@@ -62,8 +62,12 @@ public final class TrainingReport {
         }
     }
 
+    private static final String HISTORY_CSV = "history.csv";
+    private static final String HISTORY_JSON = "history.json";
+    private static final String STEPS_CSV = "steps.csv";
+    private static final String PAGE = "report.html";
     /** What a report directory holds. */
-    static final List<String> FILES = List.of("history.csv", "history.json", "steps.csv", "report.html");
+    static final List<String> FILES = List.of(HISTORY_CSV, HISTORY_JSON, STEPS_CSV, PAGE);
 
     private TrainingReport() {
     }
@@ -102,10 +106,10 @@ public final class TrainingReport {
         List<EpochRecord> history = contents.history();
         List<String> metrics = metricNames(history);
         List<Map.Entry<String, String>> files = List.of(
-                Map.entry(FILES.get(0), csv(history, metrics)),
-                Map.entry(FILES.get(1), json(history, metrics)),
-                Map.entry(FILES.get(2), StepsCsv.format(contents.steps())),
-                Map.entry(FILES.get(3), ReportPage.render(contents, metrics)));
+                Map.entry(HISTORY_CSV, csv(history, metrics)),
+                Map.entry(HISTORY_JSON, json(history, metrics)),
+                Map.entry(STEPS_CSV, StepsCsv.format(contents.steps())),
+                Map.entry(PAGE, ReportPage.render(contents, metrics)));
         Path dir = new Path(directory);
         try {
             FileSystem fs = dir.getFileSystem(conf);

@@ -11,6 +11,7 @@ import dev.sparkprop.nn.Task;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -161,7 +162,7 @@ public final class PreprocessingFitter {
                         + " softmax units" : "is one sigmoid unit, which takes exactly 2 classes");
                 String asClasses = softmax ? "give it " + classes.size() : "use softmax with " + classes.size() + " units";
                 // Classes given by the caller (a classifier's indices up to the largest label) are not the rows' values
-                throw new IllegalArgumentException(knownClasses == null && aQuantity(classes)
+                throw new ClassCountMismatch(knownClasses == null && aQuantity(classes)
                         ? head + "; its values are numbers, " + classes.size() + " of them: if it is a quantity to"
                         + " predict, train a regression (end network.layers with 1:identity and set network.loss ="
                         + " mse); if it holds classes, " + asClasses
@@ -262,14 +263,28 @@ public final class PreprocessingFitter {
 
     /**
      * The classes of {@code label} in {@code validation} that no row of {@code train} has, as
-     * class keys in order; empty when there are none (or more than {@link #MAX_CATEGORIES}).
+     * class keys in class order; missing labels are not a class. Reads at most
+     * {@link #MAX_CATEGORIES} + 1 classes of each.
      */
     public static List<String> classesOnlyIn(TrainingRows validation, TrainingRows train, String label) {
-        Set<String> trained = new HashSet<>();
-        train.valueCounts(label, MAX_CATEGORIES + 1).forEach(group -> trained.add(RowEncoder.key(group.getKey())));
-        return validation.valueCounts(label, MAX_CATEGORIES + 1).stream().filter(group -> group.getKey() != null)
-                .map(group -> RowEncoder.key(group.getKey())).filter(key -> !trained.contains(key)).sorted()
-                .toList();
+        Set<String> trained = new HashSet<>(classKeys(train, label));
+        List<String> only = classKeys(validation, label).stream().filter(key -> !trained.contains(key)).toList();
+        return only.stream().sorted(classOrder(only)).toList();
+    }
+
+    private static List<String> classKeys(TrainingRows rows, String label) {
+        return rows.valueCounts(label, MAX_CATEGORIES + 1).stream().filter(group -> group.getKey() != null)
+                .map(group -> RowEncoder.key(group.getKey())).toList();
+    }
+
+    /** The training rows' classes are not as many as the output layer takes (the message says which and how to fix it). */
+    public static final class ClassCountMismatch extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        ClassCountMismatch(String message) {
+            super(message);
+        }
     }
 
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
@@ -290,11 +305,15 @@ public final class PreprocessingFitter {
             throw new IllegalArgumentException("label column '" + label + "' has more than " + MAX_CATEGORIES
                     + " classes; is it a regression target? Use mse or huber for numeric targets");
         }
-        boolean numeric = counts.keySet().stream().allMatch(PreprocessingFitter::isNumber);
-        Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
         Map<String, Long> sorted = new LinkedHashMap<>();
-        counts.keySet().stream().sorted(order).forEach(k -> sorted.put(k, counts.get(k)));
+        counts.keySet().stream().sorted(classOrder(counts.keySet())).forEach(k -> sorted.put(k, counts.get(k)));
         return sorted;
+    }
+
+    /** The order of class keys: numerically when every key is a number, else by string. */
+    private static Comparator<String> classOrder(Collection<String> keys) {
+        return keys.stream().allMatch(PreprocessingFitter::isNumber) ? Comparator.comparingDouble(Double::parseDouble)
+                : Comparator.naturalOrder();
     }
 
     /** {@code found}'s counts over {@code known} classes, in their order; a label outside them is an error. */

@@ -145,6 +145,18 @@ class BadDataTest {
     }
 
     @Test
+    void aMissingLabelWithAValidationSplitIsStillTheDataProblem() throws IOException {
+        // The fit's failure after a split is looked into for classes split off; a missing label is not one
+        List<String> lines = new ArrayList<>(List.of("a,b,label"));
+        for (int i = 0; i < 30; i++) {
+            lines.add(i + "," + (i % 5) + "," + (i % 6 == 0 ? "" : String.valueOf(i % 2)));
+        }
+        String message = trainFails(csv("unlabelled-rows.csv", lines.toArray(new String[0])),
+                "data.validation_fraction=0.3");
+        assertTrue(message.contains("label column 'label' has missing values"), message);
+    }
+
+    @Test
     void aNegativeWeightNamesTheWeightColumn() throws IOException {
         String message = trainFails(csv("weights.csv", "a,b,w,label", "1,2,1,0", "2,1,-1,1", "3,3,1,0"),
                 "data.weight=w", "data.standardize=false");
@@ -453,6 +465,10 @@ class BadDataTest {
         assertEquals(read + "(--format); give --format parquet",
                 fails("evaluate", "--model", model.toString(), "--data", data.toString(), "--format", "csv"));
         assertEquals(read + "(data.format); set data.format = parquet", trainFails(data));
+        // A Parquet validation file beside a CSV data.path: data.format = parquet would not read data.path
+        assertEquals(read + "(data.format, which data.path and data.validation_path share);"
+                + " give both in one format", trainFails(dir.resolve("good.csv"), "data.validation_fraction=0",
+                "data.validation_path=" + data));
     }
 
     @Test

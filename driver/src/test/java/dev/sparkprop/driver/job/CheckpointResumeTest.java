@@ -32,6 +32,9 @@ class CheckpointResumeTest {
     Path dir;
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+    /** For a resume from a checkpoint with newer ones beside it: they are the run's own future, deleted (and
+     * written again, the same) once the resumed run has written its first. */
+    private static final List<String> PAST_IT = List.of("output.overwrite=true");
 
     private List<String> job(String checkpoints, int keep) {
         return new ArrayList<>(List.of("data.path=" + SparkTestSession.dataset("wine.csv"),
@@ -60,7 +63,7 @@ class CheckpointResumeTest {
         // 145 to 160 training rows in batches of 16: 10 steps an epoch, 6 epochs; every 7th step and each epoch end
         assertTrue(all.size() >= 12, all.toString());
         for (Path checkpoint : List.of(all.get(0), all.get(3), all.get(all.size() / 2), all.get(all.size() - 2))) {
-            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), PAST_IT, spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
             // The same metrics; each run times its own epochs.
             assertEquals(metrics(full), metrics(resumed));
@@ -91,11 +94,15 @@ class CheckpointResumeTest {
         String json = Files.readString(resumeJson);
         assertTrue(json.contains(recorded), json);
         Files.writeString(resumeJson, json.replace(recorded, "\"partitions\" : 1"));
-        for (List<String> set : List.of(List.<String>of(), List.of("spark.partitions=2"))) {
+        // The job's saved output.overwrite is for its outputs: deleting the newer checkpoints is asked for now
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> TrainJob.resuming(first.toString(), List.of(), spark, QUIET).run());
+        assertTrue(past.getMessage().endsWith("or add --set output.overwrite=true to delete them"), past.getMessage());
+        for (List<String> set : List.of(PAST_IT, List.of("output.overwrite=true", "spark.partitions=2"))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             TrainJob.resuming(first.toString(), set, spark, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
             String said = out.toString(StandardCharsets.UTF_8);
-            assertTrue(said.contains(" in " + (set.isEmpty() ? 1 : 2) + " partitions"), set + ": " + said);
+            assertTrue(said.contains(" in " + (set.size() == 1 ? 1 : 2) + " partitions"), set + ": " + said);
         }
     }
 
@@ -113,7 +120,7 @@ class CheckpointResumeTest {
         List<DistributedTrainer.Iteration> fullSteps = steps();
         List<Path> all = checkpoints(root);
         for (Path checkpoint : List.of(all.get(1), all.get(all.size() - 2))) {
-            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), PAST_IT, spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
             assertEquals(metrics(full), metrics(resumed));
             assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
@@ -140,7 +147,7 @@ class CheckpointResumeTest {
         assertTrue(fullSteps.stream().allMatch(s -> s.rows() > 0 && s.learningRate() > 0), fullSteps.toString());
         List<Path> all = checkpoints(root);
         for (Path checkpoint : List.of(all.get(0), all.get(1), all.get(all.size() / 2), all.get(all.size() - 2))) {
-            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), PAST_IT, spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
             assertEquals(metrics(full), metrics(resumed));
             assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());
@@ -167,7 +174,7 @@ class CheckpointResumeTest {
         // every_iterations = 7: the job that takes steps 7 to 9 writes one, as do the epochs' ends
         assertTrue(all.stream().anyMatch(p -> p.getFileName().toString().matches("checkpoint-0*9")), all.toString());
         for (Path checkpoint : List.of(all.get(0), all.get(all.size() / 2), all.get(all.size() - 2))) {
-            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), List.of(), spark, QUIET).run();
+            SavedModel resumed = TrainJob.resuming(checkpoint.toString(), PAST_IT, spark, QUIET).run();
             assertArrayEquals(full.params(), resumed.params(), "resumed from " + checkpoint.getFileName());
             assertEquals(metrics(full), metrics(resumed));
             assertEquals(untimed(fullSteps), untimed(steps()), "resumed from " + checkpoint.getFileName());

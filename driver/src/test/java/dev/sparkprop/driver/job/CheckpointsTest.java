@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CheckpointsTest {
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final Checkpoints.PathNames CLI_NEW = Checkpoints.PathNames.cli(false);
+    private static final Checkpoints.PathNames CLI_RESUMED = Checkpoints.PathNames.cli(true);
 
     @TempDir
     Path tmp;
@@ -65,16 +67,16 @@ class CheckpointsTest {
         writeAt(root, 72);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Checkpoints.checkPath(root.toString(), -1, false, new Configuration()));
+                () -> Checkpoints.checkPath(root.toString(), -1, false, CLI_NEW, new Configuration()));
 
         assertEquals("training.checkpoint.path " + root + " already holds 2 checkpoints of another run (the newest"
-                + " checkpoint-0000000072); continue that run from it (--resume " + root + ", or the resumeFrom"
-                + " param), give an empty directory, or delete them (output.overwrite = true replaces them)",
+                + " checkpoint-0000000072); continue that run (--resume " + root + "), give an empty directory, or set"
+                + " output.overwrite = true to delete them",
                 e.getMessage());
-        assertEquals(2, Checkpoints.checkPath(root.toString(), -1, true, new Configuration()).size(),
+        assertEquals(2, Checkpoints.checkPath(root.toString(), -1, true, CLI_NEW, new Configuration()).size(),
                 "with overwrite, both are returned to replace");
         assertEquals(List.of(), Checkpoints.checkPath(tmp.resolve("none").toString(), -1, false,
-                new Configuration()), "a path not there yet holds nothing");
+                CLI_NEW, new Configuration()), "a path not there yet holds nothing");
     }
 
     @Test
@@ -83,15 +85,15 @@ class CheckpointsTest {
         writeAt(root, 45);
         writeAt(root, 53);
 
-        assertEquals(List.of(), Checkpoints.checkPath(root.toString(), 53, false, new Configuration()),
+        assertEquals(List.of(), Checkpoints.checkPath(root.toString(), 53, false, CLI_RESUMED, new Configuration()),
                 "resuming from the newest");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Checkpoints.checkPath(root.toString(), 45, false, new Configuration()));
+                () -> Checkpoints.checkPath(root.toString(), 45, false, CLI_RESUMED, new Configuration()));
         assertEquals("training.checkpoint.path " + root + " holds a checkpoint past the one resumed, at iteration"
-                + " 45 (the newest checkpoint-0000000053); resume from the newest, give an empty directory, or delete"
-                + " them (output.overwrite = true replaces them)", e.getMessage());
+                + " 45 (the newest checkpoint-0000000053); resume from the newest, give an empty directory, or add --set"
+                + " output.overwrite=true to delete them", e.getMessage());
         List<org.apache.hadoop.fs.Path> replaced = Checkpoints.checkPath(root.toString(), 45, true,
-                new Configuration());
+                CLI_RESUMED, new Configuration());
         Checkpoints.delete(replaced, new Configuration());
         assertEquals(List.of("checkpoint-0000000045"), names(root));
     }

@@ -25,10 +25,13 @@ class EarlyStoppingTest {
         assertEquals(2, stopping.bestEpoch());
         assertArrayEquals(new double[] {2}, stopping.bestParams());
 
-        Training.KeptEpoch kept = stopping.kept(history(4), 10);
+        Training.KeptEpoch kept = stopping.kept(history(4), 10, null);
         assertEquals(2, kept.epoch());
         assertEquals("early stopping (patience 2) keeps the epoch with the best validation_loss, 0.500000; training"
                 + " stopped after epoch 4, 2 epochs without improvement", kept.why());
+        // An optimizer's convergence, not the patience, ended a run before its epochs: said so
+        assertEquals("early stopping (patience 2) keeps the epoch with the best validation_loss, 0.500000; training"
+                + " ended after epoch 4, when lbfgs converged", stopping.kept(history(4), 10, "lbfgs converged").why());
     }
 
     @Test
@@ -44,7 +47,7 @@ class EarlyStoppingTest {
         EarlyStopping stopping = new EarlyStopping(new EarlyStoppingSection(0, "validation_loss"));
         assertTrue(stopping.update(1, Map.of(), new double[] {1}));
         assertFalse(stopping.on());
-        assertEquals(new Training.KeptEpoch(3, "the last epoch (no early stopping)"), stopping.kept(history(3), 3));
+        assertEquals(new Training.KeptEpoch(3, "the last epoch (no early stopping)"), stopping.kept(history(3), 3, null));
     }
 
     @Test

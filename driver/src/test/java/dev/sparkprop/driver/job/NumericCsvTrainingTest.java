@@ -43,7 +43,7 @@ class NumericCsvTrainingTest {
         Training.Prepared prepared = Training.prepare(config, rows, null, TrainJob.columns(config.data(), rows.rows()),
                 null).releasing(List.of(rows));
         ProgressLine quiet = ProgressLine.console(new PrintStream(new ByteArrayOutputStream()), null);
-        return Training.run(spark, prepared, null, quiet).model().params();
+        return Training.run(spark, prepared, null, List.of(), quiet).model().params();
     }
 
     private static JobConfig job(String... more) {

@@ -295,6 +295,11 @@ class SparkpropClassifierTest {
                         functions.when(functions.col("label").equalTo(0), functions.lit(true)))));
         assertEquals("validationIndicatorCol 'isVal' is null in 100 of 150 rows; set it in every row: true to validate"
                 + " on the row, false to train on it", unset.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> classifier.copy(
+                org.apache.spark.ml.param.ParamMap.empty()).setValidationFraction(0.2).fit(irisFeatures()
+                .withColumn("isVal", functions.rand(3).lt(0.3))));
+        assertEquals("validationIndicatorCol and validationFraction (0.2) both choose the validation rows; set only one",
+                both.getMessage());
     }
 
     @Test
@@ -390,8 +395,10 @@ class SparkpropClassifierTest {
         SparkpropClassifier again = classifier.copy(org.apache.spark.ml.param.ParamMap.empty())
                 .setResumeFrom(all.get(2).toString());
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> again.fit(data));
-        assertTrue(mixed.getMessage().startsWith("training.checkpoint.path " + checkpoints + " holds "
-                + (all.size() - 3) + " checkpoints past the one resumed"), mixed.getMessage());
+        assertEquals("checkpointPath " + checkpoints + " holds " + (all.size() - 3) + " checkpoints past the one"
+                + " resumed, at iteration " + all.get(2).getFileName().toString().replaceAll("checkpoint-0*", "")
+                + " (the newest " + all.get(all.size() - 1).getFileName() + "); resume from the newest, give an empty"
+                + " directory, or delete them", mixed.getMessage());
         SparkpropClassificationModel resumed = again.setCheckpointPath(dir.resolve("resumed").toString()).fit(data);
         assertArrayEquals(full.weights(), resumed.weights());
         assertEquals(full.summary().epochs(), resumed.summary().epochs());

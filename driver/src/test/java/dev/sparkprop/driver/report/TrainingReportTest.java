@@ -256,7 +256,8 @@ class TrainingReportTest {
         assertTrue(html.contains("The saved model is <strong>epoch 2</strong>: the best validation_loss (0.4) of the"
                 + " 3 epochs run.</p>"), html);
         assertEquals(1, count(html, "<line class=\"marker\" data-epoch=\"2\""), "the loss chart marks epoch 2");
-        assertTrue(html.contains("The saved model on the validation rows"), html);
+        assertTrue(html.contains("The saved model on the validation rows; support and predicted are row counts."),
+                html);
         assertTrue(html.contains("<tr><td>setosa</td><td>10</td><td>11</td><td>0.9091</td><td>1.0000</td>"
                 + "<td>0.9524</td></tr>"), html);
         assertTrue(html.contains("<tr><td>&lt;versicolor&gt;</td><td>12</td><td>11</td>"), html);
@@ -269,6 +270,16 @@ class TrainingReportTest {
         assertTrue(html.contains("<tr><td>network.layers</td><td>4,8:tanh,3:softmax</td></tr>"), html);
         assertTrue(html.contains("<tr><td>data.path</td><td>data/a&amp;b.csv</td></tr>"), html);
         assertAllCoordinatesFinite(html);
+    }
+
+    @Test
+    void thePerClassCountsAreSaidToBeWeightedOnlyWhenRowsHaveWeights() throws IOException {
+        TrainingReport.Contents run = earlyStoppedRun();
+        Map<String, String> config = new LinkedHashMap<>(run.config());
+        config.put("data.weight", "\"w\"");
+        String html = write(new TrainingReport.Contents(run.title(), run.history(), run.keptEpoch(), run.keptWhy(),
+                run.perClass(), run.perClassRows(), config, run.steps()), "report.html");
+        assertTrue(html.contains("support and predicted are row counts weighted by column w."), html);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Forward + backprop of one block on one thread, the unit of work of a Spark task, in rows per
- * second. The block height is in the method name (rows256, rows1024) rather than a @Param,
+ * second; and beside it the block's matrix products alone (products256, products1024). The block height is in the method name (rows256, rows1024) rather than a @Param,
  * because @OperationsPerInvocation must be a constant: one operation is one row.
  * <pre>
  *   java -jar benchmarks/target/benchmarks.jar                 # all
@@ -54,6 +54,7 @@ public class BackpropBench {
     private Backprop backprop;
     private Block rows256;
     private Block rows1024;
+    private BlockProducts products;
 
     @Setup
     public void setUp() {
@@ -66,6 +67,7 @@ public class BackpropBench {
         Block block = randomBlock(spec, 1024);
         rows1024 = type == Precision.FLOAT32 ? block.toFloat32() : block;
         rows256 = rows1024.slice(0, 256);
+        products = new BlockProducts(spec, type, 1024);
         // In the results: a BLAS that failed to load falls back to Java silently, at a third of the speed.
         System.out.println("BLAS: " + Backprop.blasImplementation());
     }
@@ -80,6 +82,19 @@ public class BackpropBench {
     @OperationsPerInvocation(1024)
     public double rows1024() {
         return backprop.accumulateGradient(params, rows1024, grad);
+    }
+
+    /** The matrix products of {@link #rows256} alone ({@link BlockProducts}): the share of the block they are. */
+    @Benchmark
+    @OperationsPerInvocation(256)
+    public double products256() {
+        return products.run(256);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1024)
+    public double products1024() {
+        return products.run(1024);
     }
 
     /** Gaussian features and a random one-hot class per row. */

@@ -46,6 +46,13 @@ class CheckpointResumeTest {
                 "training.checkpoint.every_iterations=7", "training.checkpoint.keep=" + keep));
     }
 
+    /** {@link #job} with its checkpoints under {@code root}, all kept, and {@code more} settings, trained. */
+    private SavedModel trainWithCheckpoints(Path root, String... more) {
+        List<String> job = job(root.toString(), 100);
+        job.addAll(List.of(more));
+        return new TrainJob(JobConfigLoader.load(null, job), SparkTestSession.spark(), QUIET).run();
+    }
+
     private List<Path> checkpoints(Path root) throws IOException {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
@@ -85,9 +92,7 @@ class CheckpointResumeTest {
         // Another machine is played by editing the recorded count.
         SparkSession spark = SparkTestSession.spark();
         Path root = dir.resolve("auto");
-        List<String> job = job(root.toString(), 100);
-        job.add("spark.partitions=0");
-        new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        trainWithCheckpoints(root, "spark.partitions=0");
         Path first = checkpoints(root).get(0);
         Path resumeJson = first.resolve("resume.json");
         String recorded = "\"partitions\" : " + spark.sparkContext().defaultParallelism();
@@ -113,9 +118,8 @@ class CheckpointResumeTest {
         // source keys), spread over 3 partitions.
         SparkSession spark = SparkTestSession.spark();
         Path root = dir.resolve("dropout");
-        List<String> job = job(root.toString(), 100);
-        job.add("network.layers=13,12:tanh(dropout=0.3),8:sigmoid(dropout=0.2),3:softmax");
-        SavedModel full = new TrainJob(JobConfigLoader.load(null, job), spark, QUIET).run();
+        SavedModel full = trainWithCheckpoints(root,
+                "network.layers=13,12:tanh(dropout=0.3),8:sigmoid(dropout=0.2),3:softmax");
         assertEquals("13,12:tanh(dropout=0.3),8:sigmoid(dropout=0.2),3:softmax", full.metadata().layers());
         List<DistributedTrainer.Iteration> fullSteps = steps();
         List<Path> all = checkpoints(root);

@@ -32,16 +32,25 @@ _CONVERTERS: Dict[str, Tuple[Callable[[Any], Any], str]] = {
 P = TypeVar("P", bound=Params)
 
 
+#: The range of each Java whole-number type: a Python int outside it would fail in Py4J with a trace.
+_WHOLE_RANGES: Dict[str, Tuple[int, int]] = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
 def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
     """The ``java_type``'s converter, raising SparkpropError naming the param and the type it
     takes instead of PySpark's TypeError, which names neither (``Could not convert 2.5 to int``)."""
     convert, expected = _CONVERTERS[java_type]
+    whole = _WHOLE_RANGES.get(java_type)
 
     def check(value: Any) -> Any:
         try:
-            return convert(value)
+            converted = convert(value)
         except TypeError:
             raise SparkpropError(f"param {_shown(attribute, name)}: expected {expected}, got {value!r}") from None
+        if whole is not None and not whole[0] <= converted <= whole[1]:
+            raise SparkpropError(f"param {_shown(attribute, name)}: expected {expected} from {whole[0]} to"
+                                 f" {whole[1]}, got {value!r}")
+        return converted
 
     return check
 

@@ -89,6 +89,11 @@ def test_a_value_of_the_wrong_type_names_the_param_and_the_type_it_takes(spark):
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(epochs=2.5)
     assert str(e.value) == "param epochs (training.epochs): expected a whole number, got 2.5"
+    # A Python int past the Java type's range (it failed in Py4J with a Java trace)
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(seed=2**70)
+    assert str(e.value) == (f"param seed (training.seed): expected a whole number from {-(2**63)} to {2**63 - 1},"
+                            f" got {2**70}")
     c = SparkpropClassifier()
     with pytest.raises(SparkpropError) as e:
         c.setFeaturesCol(3)

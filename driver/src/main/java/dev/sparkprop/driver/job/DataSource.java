@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import com.univocity.parsers.csv.CsvParser;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -249,6 +250,7 @@ public final class DataSource {
                             .json(path);
                     break;
                 case "libsvm":
+                    checkLibsvm(path, leadingLines(spark, path));
                     df = reader.format("libsvm").load(path);
                     break;
                 default:
@@ -385,6 +387,25 @@ public final class DataSource {
             return lines;
         }
         return spark.read().text(path).select("value").as(Encoders.STRING()).takeAsList(FIRST_LINES);
+    }
+
+    /** libsvm's line as Spark reads it: a label, then index:value pairs, whitespace apart. */
+    private static final Pattern LIBSVM_LINE = Pattern.compile(
+            "\\s*[-+]?[0-9.eE+-]+(\\s+[0-9]+:[-+]?[0-9.eE+-]+)*\\s*");
+
+    /**
+     * Fails when the first line that is not blank or a comment (# first, which Spark's reader
+     * skips) is not libsvm's: the reader would fail its tasks one by one, each logging an ERROR
+     * and a stack trace, before the one-line error.
+     */
+    private static void checkLibsvm(String path, List<String> lines) {
+        lines.stream().filter(line -> !line.isBlank() && !line.strip().startsWith("#")).findFirst().ifPresent(line -> {
+            if (!LIBSVM_LINE.matcher(line).matches()) {
+                throw new IllegalArgumentException("'" + path + "' is read as libsvm, but its first line is not"
+                        + " 'label index:value ...': '" + (line.length() > 60 ? line.substring(0, 57) + "..." : line)
+                        + "'; read it in its own format");
+            }
+        });
     }
 
     /**

@@ -129,6 +129,18 @@ class DataSourceTest {
         Vector first = (Vector) sparse.orderBy("label").first().get(1);
         assertEquals(3, first.size());
         assertEquals(1.0, first.apply(1), 0);
+        // What Spark's libsvm reader takes passes the first-line check: a comment line, a signed exponent, spaces
+        Path commented = Files.write(dir.resolve("commented.libsvm"), List.of("", "# rows", " -1 1:-2.5e-3 4:+1E2  ",
+                "1 2:1"));
+        assertEquals(2, DataSource.read(spark, "data.path", commented.toString(), "libsvm", true, ",").count());
+    }
+
+    @Test
+    void aFileThatIsNotLibsvmIsRefusedByItsFirstLineBeforeSparkFailsATask() throws IOException {
+        Path csv = Files.write(dir.resolve("rows.csv"), List.of("x1,x2,label", "1,2,0"));
+        assertEquals("'" + csv + "' is read as libsvm, but its first line is not 'label index:value ...': 'x1,x2,label';"
+                + " read it in its own format", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, "data.path", csv.toString(), "libsvm", true, ",")).getMessage());
     }
 
     @Test

@@ -14,7 +14,8 @@ public record EarlyStoppingSection(int patience, String metric) {
 
     /** The metrics early stopping can watch; see {@link #higherIsBetter}. */
     public static final List<String> METRICS = List.of("validation_loss", "validation_accuracy",
-            "validation_macro_f1", "validation_rmse", "validation_r2", "validation_mae", "train_loss");
+            "validation_macro_f1", "validation_auc", "validation_rmse", "validation_r2", "validation_mae",
+            "train_loss");
 
     public static final Setting<Integer> PATIENCE = Setting.integer("training.early_stopping.patience", 0,
             Integer.MAX_VALUE).param();
@@ -41,13 +42,14 @@ public record EarlyStoppingSection(int patience, String metric) {
             case "loss" -> true;
             case "accuracy" -> task.hasAccuracy();
             case "macro_f1" -> task.hasClasses();
+            case "auc" -> task.classes() == 2;
             default -> task.kind() == Task.Kind.REGRESSION; // rmse, r2, mae
         };
     }
 
     /**
      * Whether a larger value of {@code metric} (one of {@link #METRICS}) is better: losses, RMSE
-     * and MAE are minimised, accuracy, macro F1 and R² maximised.
+     * and MAE are minimised, accuracy, macro F1, AUC and R² maximised.
      */
     public static boolean higherIsBetter(String metric) {
         if (!METRICS.contains(metric)) {

@@ -313,6 +313,14 @@ class JobConfigLoaderTest {
         assertEquals("validation_r2", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
                 "data.validation_fraction=0.1", "network.layers=4,1:identity", "network.loss=mse",
                 "training.early_stopping.metric=validation_r2")).training().earlyStopping().metric());
+        // AUC is measured for two classes only, and a higher one is better
+        assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
+                "training.early_stopping.metric=validation_auc"), "training.early_stopping.metric: validation_auc is not"
+                + " measured for a multiclass network (network.loss)");
+        assertEquals("validation_auc", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
+                "data.validation_fraction=0.1", "network.layers=4,1:sigmoid", "network.loss=binary_cross_entropy",
+                "training.early_stopping.metric=validation_auc")).training().earlyStopping().metric());
+        assertTrue(EarlyStoppingSection.higherIsBetter("validation_auc"));
     }
 
     @Test

@@ -194,14 +194,19 @@ public final class JobConfigLoader {
         }
     }
 
-    private static Config applyOverride(Config set, String override, List<String> problems) {
+    /** The key of a {@code key=value} override, as {@link #load} reads it; "" when it has none. */
+    public static String overrideKey(String override) {
         int eq = override.indexOf('=');
-        String key = eq < 0 ? "" : override.substring(0, eq).trim();
+        return eq < 0 ? "" : override.substring(0, eq).trim();
+    }
+
+    private static Config applyOverride(Config set, String override, List<String> problems) {
+        String key = overrideKey(override);
         if (key.isEmpty()) {
             problems.add("--set " + override + ": expected key=value, e.g. --set training.epochs=30");
             return set;
         }
-        String raw = override.substring(eq + 1).trim();
+        String raw = override.substring(override.indexOf('=') + 1).trim();
         String origin = "--set " + override;
         try {
             // Paths and URIs stay literal: unquoted HOCON would cut "s3a://b/x" at ':' and read "//" as a comment.

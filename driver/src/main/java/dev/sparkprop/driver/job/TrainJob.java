@@ -3,6 +3,7 @@ package dev.sparkprop.driver.job;
 import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
 import dev.sparkprop.driver.model.ModelDirectory;
@@ -79,7 +80,7 @@ public final class TrainJob {
         // The checkpointed job's output.overwrite is for its outputs; deleting checkpoints past the one resumed
         // must be asked for now
         boolean overwriteGiven = overrides.stream()
-                .anyMatch(o -> o.split("=", 2)[0].strip().equals(OutputSection.OVERWRITE.key()));
+                .anyMatch(o -> JobConfigLoader.overrideKey(o).equals(OutputSection.OVERWRITE.key()));
         return new TrainJob(config, spark, out, c, overwriteGiven && config.output().overwrite());
     }
 

@@ -191,7 +191,8 @@ public final class Training {
     }
 
     /**
-     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, List, ProgressLine)}, replacing no checkpoints.
+     * {@link #prepare}, then {@link #run(SparkSession, Prepared, Checkpoints.Checkpoint, List, ProgressLine)},
+     * replacing no checkpoints.
      *
      * @param progress is fed every step, and shows one line per epoch and a few more
      */

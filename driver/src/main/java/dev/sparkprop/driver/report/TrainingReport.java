@@ -3,6 +3,7 @@ package dev.sparkprop.driver.report;
 import dev.sparkprop.driver.FileSystemFailure;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sparkprop.driver.model.AtomicDirectory;
 import dev.sparkprop.driver.model.EpochRecord;
 import dev.sparkprop.driver.train.DistributedTrainer;
 import dev.sparkprop.driver.train.Evaluation;
@@ -67,7 +68,7 @@ public final class TrainingReport {
     private static final String STEPS_CSV = "steps.csv";
     private static final String PAGE = "report.html";
     /** What a report directory holds. */
-    static final List<String> FILES = List.of(HISTORY_CSV, HISTORY_JSON, STEPS_CSV, PAGE);
+    private static final List<String> FILES = List.of(HISTORY_CSV, HISTORY_JSON, STEPS_CSV, PAGE);
 
     private TrainingReport() {
     }
@@ -81,7 +82,8 @@ public final class TrainingReport {
         Path dir = new Path(directory);
         try {
             FileSystem fs = dir.getFileSystem(conf);
-            if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+            FileStatus status = AtomicDirectory.statusOrNull(fs, dir);
+            if (status == null || !status.isDirectory()) {
                 return;
             }
             for (FileStatus entry : fs.listStatus(dir)) {

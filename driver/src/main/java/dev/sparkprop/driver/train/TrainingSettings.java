@@ -79,8 +79,8 @@ public final class TrainingSettings {
     public double[] initialOptimizerState() {
         int n = network.layout().size();
         double[] inner = optimizer().kind().initialState(n);
-        return inner.length == optimizerStateLength(config, n) ? inner
-                : java.util.Arrays.copyOf(inner, optimizerStateLength(config, n));
+        int length = optimizerStateLength(config, n);
+        return inner.length == length ? inner : java.util.Arrays.copyOf(inner, length);
     }
 
     /**

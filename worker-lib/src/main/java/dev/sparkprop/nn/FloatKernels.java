@@ -30,6 +30,11 @@ final class FloatKernels extends Kernels {
     private final FloatSoftmax softmax;
     /** Whether the output layer is a softmax: after a forward pass {@link #softmax} holds its values. */
     private final boolean softmaxOutput;
+    /**
+     * Whether a_L is still only in {@link #softmax}: training on class indices never reads it, so it
+     * is transposed into {@link #a} only when something does ({@link #outputValues}).
+     */
+    private boolean outputInSoftmax;
     /** Double copies for what runs in double (other heads and activations, softmax's Jacobian), and results. */
     private final double[] zd;
     private final double[] ad;
@@ -126,10 +131,14 @@ final class FloatKernels extends Kernels {
     @Override
     void activate(int l, Activation f, int rows) {
         int n = layout.fanOut(l) * rows;
+        outputInSoftmax = l == spec.depth() && f instanceof Softmax;
         if (elementwise[l] != null) {
             elementwise[l].apply(z[l], a[l], n);
         } else if (f instanceof Softmax) {
-            softmax.apply(z[l], a[l], layout.fanOut(l), rows);
+            softmax.apply(z[l], layout.fanOut(l), rows);
+            if (l < spec.depth()) {
+                softmax.values(a[l]);
+            }
         } else {
             widen(z[l], zd, n);
             f.apply(zd, ad, layout.fanOut(l), rows);
@@ -145,12 +154,12 @@ final class FloatKernels extends Kernels {
             return softmaxOutput && block.hasClasses()
                     ? h.lossAndDeltaOfClasses(softmax, z[depth], block.classes(), block.weights(), deltaOut,
                     spec.outputWidth(), rows)
-                    : h.lossAndDelta(z[depth], a[depth], targets(block), block.weights(), deltaOut, spec.outputWidth(),
+                    : h.lossAndDelta(z[depth], outputValues(), targets(block), block.weights(), deltaOut, spec.outputWidth(),
                     rows);
         }
         int n = spec.outputWidth() * rows;
         widen(z[depth], zd, n);
-        widen(a[depth], ad, n);
+        widen(outputValues(), ad, n);
         double loss = head.lossAndDelta(zd, ad, targets(block), block.weights(), withDelta ? dd : null,
                 spec.outputWidth(), rows);
         if (withDelta) {
@@ -205,8 +214,17 @@ final class FloatKernels extends Kernels {
     @Override
     double[] output(int rows) {
         int n = spec.outputWidth() * rows;
-        widen(a[spec.depth()], ad, n);
+        widen(outputValues(), ad, n);
         return ad;
+    }
+
+    /** a_L of the last forward pass. */
+    private float[] outputValues() {
+        if (outputInSoftmax) {
+            softmax.values(a[spec.depth()]);
+            outputInSoftmax = false;
+        }
+        return a[spec.depth()];
     }
 
     @Override

@@ -4,9 +4,11 @@ package dev.sparkprop.nn;
  * The float32 softmax of a block, and what a softmax output layer with class-index targets
  * needs from it: the cross-entropy loss and delta_L, and the weight classified right. Each row's
  * max, sum and argmax run over the transpose (a unit's rows side by side) as whole-array passes
- * over the rows, the max, shift, exp and scaling in SIMD lanes when the vector module is present;
- * one row at a time over ten units they took a tenth of job a's pass. The values are those of
- * the row-by-row formulas, operation for operation (a NaN where they give NaN):
+ * over the rows, in SIMD lanes of rows when the vector module is present ({@link VectorSoftmax};
+ * one row at a time over ten units they took a tenth of job a's pass). a is transposed back into
+ * the row-major block only on request ({@link #values}): training on class indices does not
+ * read it. The values are those of the row-by-row formulas, operation for operation (a NaN where
+ * they give NaN):
  *
  * <p>a_i = e_i / Σ_j e_j with e_i = e^(z_i - max) by {@link FloatFormulas#exp} (Math.exp in double
  * took most of a small output layer's time), summed and divided in double: within 4 float ulps
@@ -15,23 +17,30 @@ package dev.sparkprop.nn;
  * {@link #roundingError}) goes back in as e^hi (1 + lo). The row's max gets e^0 = 1 exactly, so
  * where the max is finite, a at the max is the rounded 1 / Σ_j e_j, what the loss needs.
  *
+ * <p>Each pass over the transpose has a static scalar twin here over rows [first, rows): it runs
+ * the rows past the SIMD lanes' prefix, or all of them without the vector module, the same bits.
+ *
  * <p>One instance holds scratch for blocks of up to {@code maxUnits} x {@code maxRows}; the
- * loss and the count read the last {@link #apply}'s values, and refuse another row count. One
- * thread at a time.
+ * values, the loss and the count read the last {@link #apply}'s values, and refuse another row
+ * count. One thread at a time.
  */
 final class FloatSoftmax {
 
-    /** The transpose: z, then e^(z - max), then a (units x rows, unit-major). */
+    /** The most float lanes a vector species can have (2048 bits): the gather offsets cover them all. */
+    private static final int MAX_LANES = 64;
+
+    /** The transpose: z, then z - max, e^(z - max), then a (units x rows, unit-major). */
     private final float[] t;
-    /** The rounding errors lo (transposed); then the transposed delta. */
+    /** The rounding errors lo of z - max (transposed). */
     private final float[] lo;
     private final float[] rowMax;
     /** Σ_j e_j, then its reciprocal. */
     private final double[] rowScale;
     /** w_r times the loss's factor. */
     private final double[] rowWeight;
-    private final float[] rowBest;
     private final int[] rowArgmax;
+    /** i · units for lane i: a row's values in the row-major block, for gathers and scatters. */
+    private final int[] offsets = new int[MAX_LANES];
     private int units;
     private int rows;
 
@@ -42,22 +51,29 @@ final class FloatSoftmax {
         rowMax = new float[maxRows];
         rowScale = new double[maxRows];
         rowWeight = new double[maxRows];
-        rowBest = new float[maxRows];
         rowArgmax = new int[maxRows];
     }
 
     /** a := softmax(z) for each of {@code rows} rows of {@code units} values (row-major blocks). */
     void apply(float[] z, float[] a, int units, int rows) {
+        apply(z, units, rows);
+        values(a);
+    }
+
+    /** The softmax of z, kept here for {@link #values}, {@link #crossEntropy} and {@link #correctWeight}. */
+    void apply(float[] z, int units, int rows) {
+        if (units != this.units) {
+            for (int i = 0; i < MAX_LANES; i++) {
+                offsets[i] = i * units;
+            }
+        }
         this.units = units;
         this.rows = rows;
+        boolean simd = VectorSupport.AVAILABLE;
         int n = units * rows;
-        transpose(z, t, units, rows);
-        if (VectorSupport.AVAILABLE) {
-            VectorActivations.maxAndShift(t, lo, rowMax, units, rows);
-        } else {
-            maxAndShift(t, lo, rowMax, units, rows);
-        }
-        if (VectorSupport.AVAILABLE) {
+        transpose(z, t, units, simd ? VectorSoftmax.transpose(z, t, offsets, units, rows) : 0, rows);
+        maxAndShift(t, lo, rowMax, units, simd ? VectorSoftmax.maxAndShift(t, lo, rowMax, units, rows) : 0, rows);
+        if (simd) {
             VectorActivations.exp(t, n);
         } else {
             for (int i = 0; i < n; i++) {
@@ -67,35 +83,83 @@ final class FloatSoftmax {
         for (int i = 0; i < n; i++) {
             t[i] = Math.fma(t[i], lo[i], t[i]);
         }
-        java.util.Arrays.fill(rowScale, 0, rows, 0.0);
-        for (int from = 0; from < n; from += rows) {
-            for (int r = 0; r < rows; r++) {
-                rowScale[r] += t[from + r];
+        reciprocalSums(t, rowScale, units, simd ? VectorSoftmax.reciprocalSums(t, rowScale, units, rows) : 0, rows);
+        scale(t, t, rowScale, units, simd ? VectorSoftmax.scale(t, t, rowScale, units, rows) : 0, rows);
+    }
+
+    /** a := the last {@link #apply}'s values, row-major. */
+    void values(float[] a) {
+        untranspose(t, a, units, VectorSupport.AVAILABLE ? VectorSoftmax.untranspose(t, a, offsets, units, rows) : 0,
+                rows);
+    }
+
+    /** Rows [first, rows) of row-major z into x, units x rows (unit-major). */
+    static void transpose(float[] z, float[] x, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            for (int u = 0, i = r; u < units; u++, i += rows) {
+                x[i] = z[r * units + u];
             }
         }
-        for (int r = 0; r < rows; r++) {
-            rowScale[r] = 1.0 / rowScale[r];
+    }
+
+    /** Rows [first, rows) of x, units x rows (unit-major), into row-major a. */
+    static void untranspose(float[] x, float[] a, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            for (int u = 0, i = r; u < units; u++, i += rows) {
+                a[r * units + u] = x[i];
+            }
         }
-        scaleRows(t, rowScale);
-        transpose(t, a, rows, units);
     }
 
     /**
-     * Over a transposed block (units x rows, unit-major): rowMax_r := Math.max of row r's values
-     * in unit order from -inf, then x := x - max_r and lo := its rounding error ({@link #shifted}).
-     * The scalar twin of {@link VectorActivations#maxAndShift}, the same bits.
+     * rowMax_r := Math.max of row r's values in unit order from -inf, then x := x - max_r and
+     * lo := its rounding error ({@link #shifted}).
      */
-    static void maxAndShift(float[] x, float[] lo, float[] rowMax, int units, int rows) {
-        java.util.Arrays.fill(rowMax, 0, rows, Float.NEGATIVE_INFINITY);
-        for (int from = 0; from < units * rows; from += rows) {
-            for (int r = 0; r < rows; r++) {
-                rowMax[r] = Math.max(rowMax[r], x[from + r]);
+    static void maxAndShift(float[] x, float[] lo, float[] rowMax, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = r; i < units * rows; i += rows) {
+                max = Math.max(max, x[i]);
+            }
+            rowMax[r] = max;
+            for (int i = r; i < units * rows; i += rows) {
+                x[i] = shifted(x[i], max, lo, i);
             }
         }
-        for (int u = 0, from = 0; u < units; u++, from += rows) {
-            for (int r = 0; r < rows; r++) {
-                x[from + r] = shifted(x[from + r], rowMax[r], lo, from + r);
+    }
+
+    /** s_r := 1 / Σ_u x, the sum in double in unit order. */
+    static void reciprocalSums(float[] x, double[] s, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            double sum = 0;
+            for (int i = r; i < units * rows; i += rows) {
+                sum += x[i];
             }
+            s[r] = 1.0 / sum;
+        }
+    }
+
+    /** to := (float) (from · s_r). */
+    static void scale(float[] from, float[] to, double[] s, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            for (int i = r; i < units * rows; i += rows) {
+                to[i] = (float) (from[i] * s[r]);
+            }
+        }
+    }
+
+    /** argmax_r := the first unit with row r's largest value. */
+    static void argmax(float[] x, int[] argmax, int units, int first, int rows) {
+        for (int r = first; r < rows; r++) {
+            float best = x[r];
+            int arg = 0;
+            for (int u = 1, i = r + rows; u < units; u++, i += rows) {
+                if (x[i] > best) {
+                    best = x[i];
+                    arg = u;
+                }
+            }
+            argmax[r] = arg;
         }
     }
 
@@ -124,13 +188,13 @@ final class FloatSoftmax {
             total += rowWeight[r] * (lse - z[r * units + classes[r]]);
         }
         if (delta != null) {
-            System.arraycopy(t, 0, lo, 0, units * rows);
-            scaleRows(lo, rowWeight);
+            boolean simd = VectorSupport.AVAILABLE;
+            scale(t, lo, rowWeight, units, simd ? VectorSoftmax.scale(t, lo, rowWeight, units, rows) : 0, rows);
             for (int r = 0; r < rows; r++) {
                 int i = classes[r] * rows + r;
                 lo[i] = (float) (rowWeight[r] * (t[i] - 1.0));
             }
-            transpose(lo, delta, rows, units);
+            untranspose(lo, delta, units, simd ? VectorSoftmax.untranspose(lo, delta, offsets, units, rows) : 0, rows);
         }
         return total;
     }
@@ -141,30 +205,13 @@ final class FloatSoftmax {
      */
     double correctWeight(int[] classes, double[] w, int rows) {
         checkRows(rows);
-        System.arraycopy(t, 0, rowBest, 0, rows);
-        java.util.Arrays.fill(rowArgmax, 0, rows, 0);
-        for (int u = 1, from = rows; u < units; u++, from += rows) {
-            for (int r = 0; r < rows; r++) {
-                float v = t[from + r];
-                boolean above = v > rowBest[r];
-                rowBest[r] = above ? v : rowBest[r];
-                rowArgmax[r] = above ? u : rowArgmax[r];
-            }
-        }
+        argmax(t, rowArgmax, units, VectorSupport.AVAILABLE ? VectorSoftmax.argmax(t, rowArgmax, units, rows) : 0, rows);
         double sum = 0;
         for (int r = 0; r < rows; r++) {
-            if (rowArgmax[r] == classes[r]) {
-                sum += w[r];
-            }
+            // + 0.0 leaves the sum's bits (it starts at +0): no branch to mispredict on every other row.
+            sum += rowArgmax[r] == classes[r] ? w[r] : 0.0;
         }
         return sum;
-    }
-
-    /** x[from + r] := (float) (x[from + r] * s[r]) for r in [first, rows). */
-    static void scale(float[] x, int from, double[] s, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            x[from + r] = (float) (x[from + r] * s[r]);
-        }
     }
 
     /**
@@ -181,26 +228,6 @@ final class FloatSoftmax {
     private void checkRows(int rows) {
         if (rows != this.rows) {
             throw new IllegalStateException("the softmax last ran on " + this.rows + " rows, not " + rows);
-        }
-    }
-
-    /** x[u·rows + r] := (float) (x[u·rows + r] · s[r]) for every unit u. */
-    private void scaleRows(float[] x, double[] s) {
-        for (int from = 0; from < units * rows; from += rows) {
-            if (VectorSupport.AVAILABLE) {
-                VectorActivations.scale(x, from, s, rows);
-            } else {
-                scale(x, from, s, 0, rows);
-            }
-        }
-    }
-
-    /** to[j·height + i] := from[i·width + j]: a width x height block, row-major, into its transpose. */
-    private static void transpose(float[] from, float[] to, int width, int height) {
-        for (int i = 0, row = 0; i < height; i++, row += width) {
-            for (int j = 0, k = i; j < width; j++, k += height) {
-                to[k] = from[row + j];
-            }
         }
     }
 }

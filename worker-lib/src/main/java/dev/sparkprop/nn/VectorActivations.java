@@ -22,7 +22,6 @@ import static dev.sparkprop.nn.FloatFormulas.LOG2E;
 import static dev.sparkprop.nn.FloatFormulas.ROUNDER;
 import static dev.sparkprop.nn.FloatFormulas.TWO_TO_MINUS_32;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -53,9 +52,6 @@ final class VectorActivations {
     private static final int CHUNK = 512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** The float/double conversion species, VectorDoubleArrays' (doubles in the preferred shape, floats as many). */
-    private static final VectorSpecies<Double> D = VectorDoubleArrays.D;
-    private static final VectorSpecies<Float> F_D = VectorDoubleArrays.F;
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
     private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -206,59 +202,6 @@ final class VectorActivations {
         for (int i = bound; i < n; i++) {
             x[i] = FloatFormulas.exp(x[i]);
         }
-    }
-
-    /**
-     * {@link FloatSoftmax}'s max and shift over a transposed block (units x rows, unit-major), in
-     * lanes of rows: rowMax_r := Math.max over the units in order from -inf, then x := x - max_r
-     * and lo := its rounding error (0 where x - max_r is -inf), {@link FloatSoftmax#shifted} on
-     * each value. The same bits as those scalar steps.
-     */
-    static void maxAndShift(float[] x, float[] lo, float[] rowMax, int units, int rows) {
-        int bound = S.loopBound(rows);
-        java.util.Arrays.fill(rowMax, 0, rows, Float.NEGATIVE_INFINITY);
-        // lanewise(MAX) (Math.max's semantics) from here, not FloatVector.max: the JIT inlines the
-        // call by this call site's receiver profile, and max's own call site inside the JDK can have
-        // seen other vector shapes; then the result's class is unknown and the vector is boxed,
-        // which took 8 times as long.
-        for (int from = 0; from < units * rows; from += rows) {
-            for (int r = 0; r < bound; r += L) {
-                FloatVector.fromArray(S, rowMax, r).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, from + r))
-                        .intoArray(rowMax, r);
-            }
-            for (int r = bound; r < rows; r++) {
-                rowMax[r] = Math.max(rowMax[r], x[from + r]);
-            }
-        }
-        for (int u = 0, from = 0; u < units; u++, from += rows) {
-            for (int r = 0; r < bound; r += L) {
-                FloatVector xi = FloatVector.fromArray(S, x, from + r);
-                FloatVector minusMax = FloatVector.fromArray(S, rowMax, r).neg();
-                FloatVector hi = xi.add(minusMax);
-                // FloatSoftmax.roundingError(x, -max, hi), Knuth's two-sum
-                FloatVector yPart = hi.sub(xi);
-                FloatVector error = xi.sub(hi.sub(yPart)).add(minusMax.sub(yPart));
-                error.blend(0f, hi.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY)).intoArray(lo, from + r);
-                hi.intoArray(x, from + r);
-            }
-            for (int r = bound; r < rows; r++) {
-                x[from + r] = FloatSoftmax.shifted(x[from + r], rowMax[r], lo, from + r);
-            }
-        }
-    }
-
-    /**
-     * {@link FloatSoftmax#scale}: x[from + r] := (float) (x[from + r] * s[r]) for r < rows, the
-     * conversions on vectors of as many doubles as the preferred shape holds.
-     */
-    static void scale(float[] x, int from, double[] s, int rows) {
-        int bound = D.loopBound(rows);
-        for (int r = 0; r < bound; r += D.length()) {
-            DoubleVector xr = (DoubleVector) FloatVector.fromArray(F_D, x, from + r).convertShape(VectorOperators.F2D, D, 0);
-            ((FloatVector) xr.mul(DoubleVector.fromArray(D, s, r)).convertShape(VectorOperators.D2F, F_D, 0))
-                    .intoArray(x, from + r);
-        }
-        FloatSoftmax.scale(x, from, s, bound, rows);
     }
 
     /**

@@ -88,7 +88,7 @@ class FloatSoftmaxTest {
     }
 
     @Test
-    void vectorMaxAndShiftGiveTheScalarStepsBitsWithSignedZerosInfinitiesAndNaN() {
+    void everyVectorPassWithItsScalarTwinOnTheRestGivesTheScalarPassBitsWithSignedZerosInfinitiesAndNaN() {
         SplittableRandom random = new SplittableRandom(11);
         int units = 3;
         // 203 = whole vectors of any lane count up to 64, then a tail
@@ -96,7 +96,7 @@ class FloatSoftmaxTest {
         float[] x = randomCase(random, units, rows, true).z;
         float inf = Float.POSITIVE_INFINITY;
         float[][] special = {{-0f, 0f, -1f}, {0f, -0f, -1f}, {Float.NaN, 1f, 2f}, {1f, Float.NaN, 2f},
-            {inf, 1f, 2f}, {-inf, -inf, -inf}, {-inf, 3f, -inf}, {-0f, -0f, -0f}};
+            {inf, 1f, 2f}, {-inf, -inf, -inf}, {-inf, 3f, -inf}, {-0f, -0f, -0f}, {2f, 2f, 1f}};
         for (int k = 0; k < special.length; k++) {
             for (int r : new int[] {k, rows - 1 - k}) {
                 for (int u = 0; u < units; u++) {
@@ -104,21 +104,56 @@ class FloatSoftmaxTest {
                 }
             }
         }
-        float[] max = new float[rows];
-        float[] lo = new float[units * rows];
-        float[] scalar = x.clone();
-        FloatSoftmax.maxAndShift(scalar, lo, max, units, rows);
-        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(max[0]), "Math.max(-0, 0) is 0");
-        assertTrue(Float.isNaN(max[3]) && Float.isNaN(max[rows - 4]), "a NaN anywhere makes the max NaN");
+        double[] s = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            s[r] = 1 / (1 + 9 * random.nextDouble());
+        }
+        int[] offsets = new int[64];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = i * units;
+        }
+        Passes scalar = Passes.of(x, rows);
+        FloatSoftmax.maxAndShift(scalar.shifted, scalar.lo, scalar.max, units, 0, rows);
+        FloatSoftmax.transpose(x, scalar.transposed, units, 0, rows);
+        FloatSoftmax.untranspose(x, scalar.untransposed, units, 0, rows);
+        FloatSoftmax.reciprocalSums(x, scalar.sums, units, 0, rows);
+        FloatSoftmax.scale(x, scalar.scaled, s, units, 0, rows);
+        FloatSoftmax.argmax(x, scalar.argmax, units, 0, rows);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(scalar.max[0]), "Math.max(-0, 0) is 0");
+        assertTrue(Float.isNaN(scalar.max[3]) && Float.isNaN(scalar.max[rows - 4]), "a NaN anywhere makes the max NaN");
+        assertEquals(0, scalar.argmax[8], "the first of equal largest values");
+        assertEquals((float) (x[2 * rows + 7] * s[7]), scalar.scaled[2 * rows + 7], 0f);
         for (int t = 0; t < 2_000; t++) {
             // Every call, before and after the JIT compiles it.
-            float[] vector = x.clone();
-            float[] vectorLo = new float[lo.length];
-            float[] vectorMax = new float[rows];
-            VectorActivations.maxAndShift(vector, vectorLo, vectorMax, units, rows);
-            assertArrayEquals(max, vectorMax, "call " + t);
-            assertArrayEquals(scalar, vector, "call " + t);
-            assertArrayEquals(lo, vectorLo, "call " + t);
+            Passes vector = Passes.of(x, rows);
+            FloatSoftmax.maxAndShift(vector.shifted, vector.lo, vector.max, units,
+                    VectorSoftmax.maxAndShift(vector.shifted, vector.lo, vector.max, units, rows), rows);
+            FloatSoftmax.transpose(x, vector.transposed, units,
+                    VectorSoftmax.transpose(x, vector.transposed, offsets, units, rows), rows);
+            FloatSoftmax.untranspose(x, vector.untransposed, units,
+                    VectorSoftmax.untranspose(x, vector.untransposed, offsets, units, rows), rows);
+            FloatSoftmax.reciprocalSums(x, vector.sums, units, VectorSoftmax.reciprocalSums(x, vector.sums, units, rows),
+                    rows);
+            FloatSoftmax.scale(x, vector.scaled, s, units, VectorSoftmax.scale(x, vector.scaled, s, units, rows), rows);
+            FloatSoftmax.argmax(x, vector.argmax, units, VectorSoftmax.argmax(x, vector.argmax, units, rows), rows);
+            String call = "call " + t;
+            assertArrayEquals(scalar.max, vector.max, call);
+            assertArrayEquals(scalar.shifted, vector.shifted, call);
+            assertArrayEquals(scalar.lo, vector.lo, call);
+            assertArrayEquals(scalar.transposed, vector.transposed, call);
+            assertArrayEquals(scalar.untransposed, vector.untransposed, call);
+            assertArrayEquals(scalar.sums, vector.sums, call);
+            assertArrayEquals(scalar.scaled, vector.scaled, call);
+            assertArrayEquals(scalar.argmax, vector.argmax, call);
+        }
+    }
+
+    /** The outputs of each pass over one block. */
+    private record Passes(float[] shifted, float[] lo, float[] max, float[] transposed, float[] untransposed,
+                          double[] sums, float[] scaled, int[] argmax) {
+        static Passes of(float[] x, int rows) {
+            return new Passes(x.clone(), new float[x.length], new float[rows], new float[x.length], new float[x.length],
+                    new double[rows], new float[x.length], new int[rows]);
         }
     }
 
@@ -138,7 +173,10 @@ class FloatSoftmaxTest {
         Block oneHot = Block.float32(6, 4, x, c.oneHot(), c.w, rows);
         Backprop backprop = new Backprop(spec, rows, Precision.FLOAT32, true);
         GradientSum classSum = new GradientSum(params.length).add(backprop, params, classes);
+        double[] classOutput = backprop.lastOutput().clone();
         GradientSum oneHotSum = new GradientSum(params.length).add(backprop, params, oneHot);
+        // a_L, which training on class indices leaves in the softmax until something reads it
+        assertArrayEquals(backprop.lastOutput(), classOutput, 0.0);
         assertEquals(oneHotSum.lossSum(), classSum.lossSum(), 0.0);
         assertArrayEquals(oneHotSum.gradient(), classSum.gradient(), 0.0);
         assertEquals(oneHotSum.correctWeight(), classSum.correctWeight(), 0.0);
@@ -148,29 +186,6 @@ class FloatSoftmaxTest {
         double correct = classSum.correctWeight();
         classSum.add(backprop, params, classes.slice(0, 0));
         assertEquals(correct, classSum.correctWeight(), 0.0);
-    }
-
-    @Test
-    void vectorScaleGivesTheScalarLoopsBits() {
-        Random random = new Random(9);
-        int rows = 1003;
-        float[] x = new float[rows + 5];
-        double[] s = new double[rows];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (random.nextGaussian() * Math.scalb(1.0, random.nextInt(60) - 30));
-        }
-        for (int r = 0; r < rows; r++) {
-            s[r] = 1 / (1 + 9 * random.nextDouble());
-        }
-        float[] scalar = x.clone();
-        FloatSoftmax.scale(scalar, 5, s, 0, rows);
-        for (int t = 0; t < 2_000; t++) {
-            // Every call, before and after the JIT compiles it.
-            float[] vector = x.clone();
-            VectorActivations.scale(vector, 5, s, rows);
-            assertArrayEquals(scalar, vector, "call " + t);
-        }
-        assertEquals((float) (x[7] * s[2]), scalar[7], 0f);
     }
 
     @Test

@@ -17,29 +17,30 @@ package dev.sparkprop.nn;
  * {@link #roundingError}) goes back in as e^hi (1 + lo). The row's max gets e^0 = 1 exactly, so
  * where the max is finite, a at the max is the rounded 1 / Σ_j e_j, what the loss needs.
  *
- * <p>Each pass over the transpose has a static scalar twin here over rows [first, rows): it runs
- * the rows past the SIMD lanes' prefix, or all of them without the vector module, the same bits.
+ * <p>Each SIMD pass has a static scalar twin here over rows [first, rows), unit by unit over
+ * contiguous rows as the lanes go: it runs the rows past the lanes' prefix, or all of them
+ * without the vector module, the same bits.
  *
  * <p>One instance holds scratch for blocks of up to {@code maxUnits} x {@code maxRows}; the
- * values, the loss and the count read the last {@link #apply}'s values, and refuse another row
- * count. One thread at a time.
+ * values, the loss and the count read the last {@link #apply}'s values; the loss and the count
+ * refuse another row count. One thread at a time.
  */
 final class FloatSoftmax {
 
-    /** The most float lanes a vector species can have (2048 bits): the gather offsets cover them all. */
+    /** The most float lanes a vector species can have (2048 bits): the gathers' offsets cover them all. */
     private static final int MAX_LANES = 64;
 
     /** The transpose: z, then z - max, e^(z - max), then a (units x rows, unit-major). */
     private final float[] t;
-    /** The rounding errors lo of z - max (transposed). */
+    /** The rounding errors lo of z - max (transposed); then the transposed delta. */
     private final float[] lo;
     private final float[] rowMax;
-    /** Σ_j e_j, then its reciprocal. */
+    /** 1 / Σ_j e_j. */
     private final double[] rowScale;
     /** w_r times the loss's factor. */
     private final double[] rowWeight;
     private final int[] rowArgmax;
-    /** i · units for lane i: a row's values in the row-major block, for gathers and scatters. */
+    /** i · units for lane i: where row i's values start in the row-major block, for the gathers. */
     private final int[] offsets = new int[MAX_LANES];
     private int units;
     private int rows;
@@ -54,13 +55,10 @@ final class FloatSoftmax {
         rowArgmax = new int[maxRows];
     }
 
-    /** a := softmax(z) for each of {@code rows} rows of {@code units} values (row-major blocks). */
-    void apply(float[] z, float[] a, int units, int rows) {
-        apply(z, units, rows);
-        values(a);
-    }
-
-    /** The softmax of z, kept here for {@link #values}, {@link #crossEntropy} and {@link #correctWeight}. */
+    /**
+     * The softmax of each of {@code rows} rows of {@code units} values of z (row-major), kept here
+     * for {@link #values}, {@link #crossEntropy} and {@link #correctWeight}.
+     */
     void apply(float[] z, int units, int rows) {
         if (units != this.units) {
             for (int i = 0; i < MAX_LANES; i++) {
@@ -89,24 +87,26 @@ final class FloatSoftmax {
 
     /** a := the last {@link #apply}'s values, row-major. */
     void values(float[] a) {
-        untranspose(t, a, units, VectorSupport.AVAILABLE ? VectorSoftmax.untranspose(t, a, offsets, units, rows) : 0,
-                rows);
+        untranspose(t, a, units, rows);
     }
 
     /** Rows [first, rows) of row-major z into x, units x rows (unit-major). */
     static void transpose(float[] z, float[] x, int units, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            for (int u = 0, i = r; u < units; u++, i += rows) {
-                x[i] = z[r * units + u];
+        for (int u = 0, from = 0; u < units; u++, from += rows) {
+            for (int r = first; r < rows; r++) {
+                x[from + r] = z[r * units + u];
             }
         }
     }
 
-    /** Rows [first, rows) of x, units x rows (unit-major), into row-major a. */
-    static void untranspose(float[] x, float[] a, int units, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            for (int u = 0, i = r; u < units; u++, i += rows) {
-                a[r * units + u] = x[i];
+    /**
+     * x, units x rows (unit-major), into row-major a. Plain loops reading x in order: scattering
+     * SIMD lanes saved little here and has no instruction before AVX-512.
+     */
+    private static void untranspose(float[] x, float[] a, int units, int rows) {
+        for (int u = 0, from = 0; u < units; u++, from += rows) {
+            for (int r = 0, i = u; r < rows; r++, i += units) {
+                a[i] = x[from + r];
             }
         }
     }
@@ -116,39 +116,42 @@ final class FloatSoftmax {
      * lo := its rounding error ({@link #shifted}).
      */
     static void maxAndShift(float[] x, float[] lo, float[] rowMax, int units, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = r; i < units * rows; i += rows) {
-                max = Math.max(max, x[i]);
+        java.util.Arrays.fill(rowMax, first, rows, Float.NEGATIVE_INFINITY);
+        for (int from = 0; from < units * rows; from += rows) {
+            for (int r = first; r < rows; r++) {
+                rowMax[r] = Math.max(rowMax[r], x[from + r]);
             }
-            rowMax[r] = max;
-            for (int i = r; i < units * rows; i += rows) {
-                x[i] = shifted(x[i], max, lo, i);
+        }
+        for (int from = 0; from < units * rows; from += rows) {
+            for (int r = first; r < rows; r++) {
+                x[from + r] = shifted(x[from + r], rowMax[r], lo, from + r);
             }
         }
     }
 
     /** s_r := 1 / Σ_u x, the sum in double in unit order. */
     static void reciprocalSums(float[] x, double[] s, int units, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            double sum = 0;
-            for (int i = r; i < units * rows; i += rows) {
-                sum += x[i];
+        java.util.Arrays.fill(s, first, rows, 0.0);
+        for (int from = 0; from < units * rows; from += rows) {
+            for (int r = first; r < rows; r++) {
+                s[r] += x[from + r];
             }
-            s[r] = 1.0 / sum;
+        }
+        for (int r = first; r < rows; r++) {
+            s[r] = 1.0 / s[r];
         }
     }
 
     /** to := (float) (from · s_r). */
     static void scale(float[] from, float[] to, double[] s, int units, int first, int rows) {
-        for (int r = first; r < rows; r++) {
-            for (int i = r; i < units * rows; i += rows) {
-                to[i] = (float) (from[i] * s[r]);
+        for (int offset = 0; offset < units * rows; offset += rows) {
+            for (int r = first; r < rows; r++) {
+                to[offset + r] = (float) (from[offset + r] * s[r]);
             }
         }
     }
 
-    /** argmax_r := the first unit with row r's largest value. */
+    /** argmax_r := the first unit with row r's largest value (row by row, strided: it runs the lanes' tail, and every row only without the vector module). */
     static void argmax(float[] x, int[] argmax, int units, int first, int rows) {
         for (int r = first; r < rows; r++) {
             float best = x[r];
@@ -194,7 +197,7 @@ final class FloatSoftmax {
                 int i = classes[r] * rows + r;
                 lo[i] = (float) (rowWeight[r] * (t[i] - 1.0));
             }
-            untranspose(lo, delta, units, simd ? VectorSoftmax.untranspose(lo, delta, offsets, units, rows) : 0, rows);
+            untranspose(lo, delta, units, rows);
         }
         return total;
     }

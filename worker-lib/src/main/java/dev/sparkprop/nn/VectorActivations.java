@@ -44,7 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
  * storing its own result. Softplus' value, the longest chain (e^x, a division, the atanh series),
  * runs as two passes over chunks of {@value #CHUNK} values in L1 cache instead. The tail, shorter
  * than one vector, runs {@link FloatFormulas}' scalar formula. Only {@link FloatElementwise#of}
- * touches this class, after checking that the module is present.
+ * and {@link FloatSoftmax} (its e^x) touch this class, after checking that the module is present.
  */
 final class VectorActivations {
 

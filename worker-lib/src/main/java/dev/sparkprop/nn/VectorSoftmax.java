@@ -39,17 +39,6 @@ final class VectorSoftmax {
         return bound;
     }
 
-    /** {@link FloatSoftmax#untranspose}: x into row-major a by scatters; {@code offsets[i] = i · units}. */
-    static int untranspose(float[] x, float[] a, int[] offsets, int units, int rows) {
-        int bound = S.loopBound(rows);
-        for (int u = 0, from = 0; u < units; u++, from += rows) {
-            for (int r = 0; r < bound; r += S.length()) {
-                FloatVector.fromArray(S, x, from + r).intoArray(a, r * units + u, offsets, 0);
-            }
-        }
-        return bound;
-    }
-
     /**
      * {@link FloatSoftmax#maxAndShift}: rowMax_r := Math.max over the units in order from -inf,
      * then x := x - max_r and lo := its rounding error (0 where x - max_r is -inf).

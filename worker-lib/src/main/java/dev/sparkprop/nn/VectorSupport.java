@@ -2,9 +2,9 @@ package dev.sparkprop.nn;
 
 /**
  * Whether the incubating {@code jdk.incubator.vector} module is resolved in this JVM, checked
- * once: the SIMD kernels ({@link VectorActivations}, the optimizers' vector loops) are loaded
- * only then, and give the same bits as the scalar loops that run otherwise. The system property
- * {@code sparkprop.scalar=true} turns them off, to compare the two.
+ * once: the SIMD kernels ({@link VectorActivations}, {@link VectorSoftmax}, the optimizers' vector
+ * loops) are loaded only then, and give the same bits as the scalar loops that run otherwise. The
+ * system property {@code sparkprop.scalar=true} turns them off, to compare the two.
  */
 public final class VectorSupport {
 

@@ -36,7 +36,9 @@ class FloatSoftmaxTest {
         double[] exact = new double[z.length];
         Activations.softmax().apply(SoftmaxTest.widened(z), exact, units, rows);
         float[] cold = new float[z.length];
-        new FloatSoftmax(units, rows).apply(z, cold, units, rows);
+        FloatSoftmax coldSoftmax = new FloatSoftmax(units, rows);
+        coldSoftmax.apply(z, units, rows);
+        coldSoftmax.values(cold);
         double worst = 0;
         for (int i = 0; i < z.length; i++) {
             float reference = (float) exact[i];
@@ -48,7 +50,8 @@ class FloatSoftmaxTest {
         float[] hot = new float[z.length];
         FloatSoftmax softmax = new FloatSoftmax(units, rows);
         for (int t = 0; t < 5_000; t++) {
-            softmax.apply(z, hot, units, rows);
+            softmax.apply(z, units, rows);
+            softmax.values(hot);
         }
         assertArrayEquals(cold, hot);
     }
@@ -68,7 +71,8 @@ class FloatSoftmaxTest {
             OutputHead head = OutputHead.forLayer(Activations.softmax(), Losses.parse(t % 4 < 2 ? "cross_entropy"
                     : "cross_entropy:mean"), true);
             float[] a = new float[units * rows];
-            softmax.apply(c.z, a, units, rows);
+            softmax.apply(c.z, units, rows);
+            softmax.values(a);
             float[] oneHotDelta = new float[a.length];
             double oneHotLoss = ((OutputHead.Float32) head).lossAndDelta(c.z, a, c.oneHot(), c.w, oneHotDelta, units,
                     rows);
@@ -115,7 +119,6 @@ class FloatSoftmaxTest {
         Passes scalar = Passes.of(x, rows);
         FloatSoftmax.maxAndShift(scalar.shifted, scalar.lo, scalar.max, units, 0, rows);
         FloatSoftmax.transpose(x, scalar.transposed, units, 0, rows);
-        FloatSoftmax.untranspose(x, scalar.untransposed, units, 0, rows);
         FloatSoftmax.reciprocalSums(x, scalar.sums, units, 0, rows);
         FloatSoftmax.scale(x, scalar.scaled, s, units, 0, rows);
         FloatSoftmax.argmax(x, scalar.argmax, units, 0, rows);
@@ -130,8 +133,6 @@ class FloatSoftmaxTest {
                     VectorSoftmax.maxAndShift(vector.shifted, vector.lo, vector.max, units, rows), rows);
             FloatSoftmax.transpose(x, vector.transposed, units,
                     VectorSoftmax.transpose(x, vector.transposed, offsets, units, rows), rows);
-            FloatSoftmax.untranspose(x, vector.untransposed, units,
-                    VectorSoftmax.untranspose(x, vector.untransposed, offsets, units, rows), rows);
             FloatSoftmax.reciprocalSums(x, vector.sums, units, VectorSoftmax.reciprocalSums(x, vector.sums, units, rows),
                     rows);
             FloatSoftmax.scale(x, vector.scaled, s, units, VectorSoftmax.scale(x, vector.scaled, s, units, rows), rows);
@@ -141,7 +142,6 @@ class FloatSoftmaxTest {
             assertArrayEquals(scalar.shifted, vector.shifted, call);
             assertArrayEquals(scalar.lo, vector.lo, call);
             assertArrayEquals(scalar.transposed, vector.transposed, call);
-            assertArrayEquals(scalar.untransposed, vector.untransposed, call);
             assertArrayEquals(scalar.sums, vector.sums, call);
             assertArrayEquals(scalar.scaled, vector.scaled, call);
             assertArrayEquals(scalar.argmax, vector.argmax, call);
@@ -149,11 +149,11 @@ class FloatSoftmaxTest {
     }
 
     /** The outputs of each pass over one block. */
-    private record Passes(float[] shifted, float[] lo, float[] max, float[] transposed, float[] untransposed,
-                          double[] sums, float[] scaled, int[] argmax) {
+    private record Passes(float[] shifted, float[] lo, float[] max, float[] transposed, double[] sums, float[] scaled,
+                          int[] argmax) {
         static Passes of(float[] x, int rows) {
-            return new Passes(x.clone(), new float[x.length], new float[rows], new float[x.length], new float[x.length],
-                    new double[rows], new float[x.length], new int[rows]);
+            return new Passes(x.clone(), new float[x.length], new float[rows], new float[x.length], new double[rows],
+                    new float[x.length], new int[rows]);
         }
     }
 

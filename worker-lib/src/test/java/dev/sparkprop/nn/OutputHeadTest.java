@@ -59,7 +59,9 @@ class OutputHeadTest {
         z[1] = 800;
         z[2] = -800;
         float[] a = new float[z.length];
-        new FloatSoftmax(units, rows).apply(z, a, units, rows);
+        FloatSoftmax softmax = new FloatSoftmax(units, rows);
+        softmax.apply(z, units, rows);
+        softmax.values(a);
         float[] delta = new float[z.length];
         OutputHead head = OutputHead.forLayer(Activations.softmax(), Losses.parse(loss), true);
         double float32 = ((OutputHead.Float32) head).lossAndDelta(z, a, y, w, delta, units, rows);

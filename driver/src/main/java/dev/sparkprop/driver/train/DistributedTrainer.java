@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.spark.BlasThreads;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.FloatElementwise;
 import dev.sparkprop.nn.GradientSum;
@@ -243,7 +244,7 @@ public final class DistributedTrainer {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
                     epoch, slices, slice, step);
-            return total(data.cached().mapPartitions(perPartition), depth, GradientSum::inPartitionOrder,
+            return total(data.cached(), perPartition, depth, GradientSum::inPartitionOrder,
                     GradientSum.empty(), GradientSum::merge);
         } finally {
             weights.destroy();
@@ -251,20 +252,21 @@ public final class DistributedTrainer {
     }
 
     /**
-     * The partitions' sums (one per partition) as one total, the same to the last bit whatever
-     * order the tasks finish in. At depth 1 the driver collects them (collect() places each by its
-     * partition index, not by arrival) and {@code inPartitionOrder} adds them in that order in
-     * doubles. Deeper, treeAggregate's reduce tasks merge partial sums in shuffle-fetch order, so
+     * The partitions' sums ({@code perPartition} of each partition of {@code rows}) as one total,
+     * the same to the last bit whatever order the tasks finish in. At depth 1 the driver collects
+     * them ({@link PartitionJob}, which places each by its partition index, not by arrival) and
+     * {@code inPartitionOrder} adds them in that order in doubles. Deeper, treeAggregate's reduce tasks merge partial sums in shuffle-fetch order, so
      * the sums {@code merge} exactly (as ExactSums, whose total no order changes) from
      * {@code empty}; that costs about 8 ms per million values per merge, and the tasks ship three
      * longs and an int per value instead of a double.
      */
-    static <T> T total(JavaRDD<T> sums, int depth, Function<List<T>, T> inPartitionOrder, T empty,
-                       Function2<T, T, T> merge) {
+    static <R, T> T total(JavaRDD<R> rows, PartitionJob.PerPartition<R, T> perPartition, int depth,
+                          Function<List<T>, T> inPartitionOrder, T empty, Function2<T, T, T> merge) {
         if (depth == 1) {
-            return inPartitionOrder.apply(sums.collect());
+            return inPartitionOrder.apply(PartitionJob.collect(rows, perPartition));
         }
-        return sums.treeAggregate(empty, merge, merge, depth);
+        return rows.mapPartitions(it -> List.of(perPartition.call(it)).iterator()).treeAggregate(empty, merge, merge,
+                depth);
     }
 
     /** Partial sums merged in one place at most: a reduce task of treeAggregate, or the driver. */

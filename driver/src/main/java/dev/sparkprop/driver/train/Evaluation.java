@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientSum;
@@ -9,6 +10,7 @@ import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,17 +128,17 @@ public final class Evaluation implements Serializable {
         Precision precision = data.precision();
         Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
-            // Merged on the driver in partition order (collect keeps it), not in the order tasks finish:
-            // floating-point sums depend on their order, and metrics must be reproducible.
-            Sums sums = data.blocks().mapPartitions(blocks -> {
+            // Merged on the driver in partition order (PartitionJob keeps it), not in the order tasks
+            // finish: floating-point sums depend on their order, and metrics must be reproducible.
+            Sums sums = PartitionJob.collect(data.blocks(), (Iterator<Block> blocks) -> {
                 // Loaded once for the partition's blocks; nothing else runs on this thread meanwhile.
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision).load(weights.value());
                 Sums s = new Sums(classCount);
                 while (blocks.hasNext()) {
                     s.add(backprop, blocks.next(), prep);
                 }
-                return List.of(s).iterator();
-            }).collect().stream().reduce(Sums::merge).orElseThrow();
+                return s;
+            }).stream().reduce(Sums::merge).orElseThrow();
             Map<String, Double> metrics = new LinkedHashMap<>();
             double w = sums.weight;
             metrics.put("loss", sums.loss / w);

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.Dropout;
@@ -8,8 +9,6 @@ import dev.sparkprop.nn.Precision;
 import dev.sparkprop.nn.optim.Updater;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -25,7 +24,7 @@ import org.apache.spark.broadcast.Broadcast;
  * non-finite, is left out (weights and state as before it) and counted; without
  * {@code skipNonFinite} the task takes no more steps, since the driver ends the run.
  */
-final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
+final class LocalRound implements PartitionJob.PerPartition<Object, RoundSum> {
 
     private static final long serialVersionUID = 1L;
 
@@ -75,7 +74,7 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
     }
 
     @Override
-    public Iterator<RoundSum> call(Iterator<Object> items) {
+    public RoundSum call(Iterator<Object> items) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         int n = backprop.layout().size();
         Updater updater = ExecutorCache.updater(layers, optimizer, schedule, learningRate, l2, clipNorm,
@@ -146,7 +145,7 @@ final class LocalRound implements FlatMapFunction<Iterator<Object>, RoundSum> {
         for (int i = 0; i < n; i++) {
             w[i] -= initial[i];
         }
-        return List.of(RoundSum.of(w, state, lossSum, weightSum, correct, trained, faults)).iterator();
+        return RoundSum.of(w, state, lossSum, weightSum, correct, trained, faults);
     }
 
     /** The dropout masks of a block whose rows have {@code rowIds} at optimizer step {@code step}; none without ids. */

@@ -5,9 +5,8 @@ import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.driver.spark.PartitionJob;
 import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -26,7 +25,7 @@ import org.apache.spark.broadcast.Broadcast;
  * <p>A network with dropout masks each row by (seed, optimizer step, row id) ({@link Dropout}),
  * so the masks too are the same whatever the partitioning.
  */
-final class PartitionGradient implements FlatMapFunction<Iterator<Object>, GradientSum> {
+final class PartitionGradient implements PartitionJob.PerPartition<Object, GradientSum> {
 
     private static final long serialVersionUID = 1L;
 
@@ -68,7 +67,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Object>, Gradi
     }
 
     @Override
-    public Iterator<GradientSum> call(Iterator<Object> items) {
+    public GradientSum call(Iterator<Object> items) {
         Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
         GradientSum sum = new GradientSum(backprop.layout().size());
         boolean dropout = step >= 0 && backprop.spec().hasDropout();
@@ -90,7 +89,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<Object>, Gradi
             PartitionRows.read(items, blockRows, precision).forEachBlock(dataId, ids, seed, epoch, slices, slice,
                     dropout, add);
         }
-        return List.of(sum).iterator();
+        return sum;
     }
 
     /** The dropout masks of a block whose rows have {@code rowIds}; none without ids. */

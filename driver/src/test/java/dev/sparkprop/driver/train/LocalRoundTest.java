@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparkprop.driver.config.OptimizerSection;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientCheck;
@@ -82,8 +83,8 @@ class LocalRoundTest {
         try (TrainingData data = partitioned(all, new int[] {ROWS}, BLOCK_ROWS)) {
             Broadcast<double[]> sent = SparkTestSession.sc().broadcast(start);
             // slices = 0: full batch, every step over all the partition's rows
-            RoundSum.Means round = data.cached().mapPartitions(new LocalRound(settings, data, sent, 0, 0, 0, steps,
-                    firstIteration)).collect().get(0).means();
+            RoundSum.Means round = PartitionJob.collect(data.cached(), new LocalRound(settings, data, sent, 0, 0, 0,
+                    steps, firstIteration)).get(0).means();
             sent.destroy();
             assertArrayEquals(expected.change(), round.change());
             assertArrayEquals(expected.state(), round.state());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.GradientCheck;
 import dev.sparkprop.nn.GradientSum;
@@ -43,14 +44,12 @@ class ReproducibleAggregationTest {
     }
 
     /** Each partition's gradient over its own rows, delayed by delays[partition] ms. */
-    private static JavaRDD<GradientSum> partitionSums(int[] delays) {
-        JavaRDD<Integer> partitions = SparkTestSession.sc().parallelize(
-                IntStream.range(0, PARTITIONS).boxed().toList(), PARTITIONS);
+    private static PartitionJob.PerPartition<Integer, GradientSum> partitionSums(int[] delays) {
         String layers = SPEC.layersSpec();
         String loss = SPEC.loss().name();
-        return partitions.mapPartitions(it -> {
+        return it -> {
             int p = it.next();
-            Thread.sleep(delays[p]);
+            sleep(delays[p]);
             NetworkSpec spec = NetworkSpec.parse(layers, loss);
             // Each partition's rows differ in scale, so the order of merging matters to plain sums
             GradientCheck.Problem problem = GradientCheck.randomProblem(spec, 40, 100 + p);
@@ -58,10 +57,22 @@ class ReproducibleAggregationTest {
             for (int i = 0; i < problem.block().features().length; i++) {
                 problem.block().features()[i] *= Math.pow(10, p % 5);
             }
-            GradientSum sum = new GradientSum(spec.layout().size()).add(new Backprop(spec, 40), params,
-                    problem.block());
-            return List.of(sum).iterator();
-        });
+            return new GradientSum(spec.layout().size()).add(new Backprop(spec, 40), params, problem.block());
+        };
+    }
+
+    /** One item per partition: its index. */
+    private static JavaRDD<Integer> partitions() {
+        return SparkTestSession.sc().parallelize(IntStream.range(0, PARTITIONS).boxed().toList(), PARTITIONS);
+    }
+
+    private static void sleep(int ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The partition sums totalled as the trainer does, recording the order their tasks finished in. */
@@ -70,7 +81,7 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return DistributedTrainer.total(partitionSums(delays), depth, GradientSum::inPartitionOrder,
+            return DistributedTrainer.total(partitions(), partitionSums(delays), depth, GradientSum::inPartitionOrder,
                     GradientSum.empty(), GradientSum::merge);
         } finally {
             // The job has ended, but its task events may still be on the bus
@@ -100,7 +111,7 @@ class ReproducibleAggregationTest {
             assertEquals(first.rows(), second.rows());
             if (depth == 1) {
                 // The control: plain double sums of the same partition sums, in those two orders, differ
-                List<GradientSum> sums = partitionSums(new int[PARTITIONS]).collect();
+                List<GradientSum> sums = PartitionJob.collect(partitions(), partitionSums(new int[PARTITIONS]));
                 assertNotEquals(plainSum(sums, firstOrder.partitions.subList(0, PARTITIONS)).toString(),
                         plainSum(sums, secondOrder.partitions.subList(0, PARTITIONS)).toString());
             }
@@ -112,18 +123,16 @@ class ReproducibleAggregationTest {
      * ms: its weight change and optimizer state after steps of its own, of scales differing by
      * partition, as {@link LocalRound} returns them.
      */
-    private static JavaRDD<RoundSum> partitionRounds(int[] delays) {
-        JavaRDD<Integer> partitions = SparkTestSession.sc().parallelize(
-                IntStream.range(0, PARTITIONS).boxed().toList(), PARTITIONS);
+    private static PartitionJob.PerPartition<Integer, RoundSum> partitionRounds(int[] delays) {
         int n = SPEC.layout().size();
-        return partitions.mapPartitions(it -> {
+        return it -> {
             int p = it.next();
-            Thread.sleep(delays[p]);
+            sleep(delays[p]);
             java.util.Random random = new java.util.Random(100 + p);
             double[] change = random.doubles(n, -1, 1).map(d -> d * Math.pow(10, p % 5)).toArray();
             double[] state = random.doubles(2 * n, 0, 1).map(d -> d * Math.pow(10, -(p % 4))).toArray();
-            return List.of(RoundSum.of(change, state, 3.5 * p + 0.1, 10 + p, 7 + p, 10 + 7L * p, 0)).iterator();
-        });
+            return RoundSum.of(change, state, 3.5 * p + 0.1, 10 + p, 7 + p, 10 + 7L * p, 0);
+        };
     }
 
     @Test
@@ -143,7 +152,7 @@ class ReproducibleAggregationTest {
             assertEquals(first.correct(), second.correct());
             if (depth == 1) {
                 // The control: the rows-weighted changes summed in plain doubles, in those two orders, differ
-                List<RoundSum> rounds = partitionRounds(new int[PARTITIONS]).collect();
+                List<RoundSum> rounds = PartitionJob.collect(partitions(), partitionRounds(new int[PARTITIONS]));
                 assertNotEquals(plainChange(rounds, firstOrder.partitions.subList(0, PARTITIONS)),
                         plainChange(rounds, secondOrder.partitions.subList(0, PARTITIONS)));
             }
@@ -154,7 +163,7 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return DistributedTrainer.total(partitionRounds(delays), depth, RoundSum::inPartitionOrder,
+            return DistributedTrainer.total(partitions(), partitionRounds(delays), depth, RoundSum::inPartitionOrder,
                     RoundSum.empty(), RoundSum::merge).means();
         } finally {
             SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();

@@ -1,0 +1,46 @@
+package dev.sparkprop.driver.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.driver.train.SparkTestSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
+
+class PartitionJobTest {
+
+    @Test
+    void givesEachPartitionsValueInPartitionOrderEmptyPartitionsIncludedWhateverOrderTasksFinishIn() {
+        // Six partitions of two rows each, the last emptied; the later a partition, the sooner it finishes
+        JavaRDD<Integer> rows = SparkTestSession.sc().parallelize(IntStream.range(0, 12).boxed().toList(), 6)
+                .filter(x -> x < 10);
+        List<String> values = PartitionJob.collect(rows, it -> {
+            List<Integer> items = new ArrayList<>();
+            it.forEachRemaining(items::add);
+            try {
+                Thread.sleep(items.isEmpty() ? 0 : 150 - 15L * items.get(0));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return items.toString();
+        });
+        assertEquals(List.of("[0, 1]", "[2, 3]", "[4, 5]", "[6, 7]", "[8, 9]", "[]"), values);
+    }
+
+    @Test
+    void aTasksExceptionReachesTheDriverWithItsMessage() {
+        JavaRDD<Integer> rows = SparkTestSession.sc().parallelize(List.of(1, 2, 3), 3);
+        SparkException e = assertThrows(SparkException.class, () -> PartitionJob.collect(rows, it -> {
+            if (it.next() == 2) {
+                throw new IllegalArgumentException("no twos here");
+            }
+            return 0;
+        }));
+        assertTrue(e.getMessage().contains("no twos here"), e.getMessage());
+    }
+}

@@ -5,6 +5,7 @@ import dev.sparkprop.driver.Throwables;
 import dev.sparkprop.driver.Version;
 import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,6 +52,12 @@ public final class Main implements Runnable {
             }
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            if (e instanceof FileSystemFailure && Throwables.causedBy(e, UnsupportedFileSystemException.class)) {
+                // A URI of no file system this JVM has: the path given is the problem, not the file system
+                commandLine.getErr().println("error: " + e.getMessage() + "; check the path's scheme (file:, hdfs:,"
+                        + " s3a:, ...), or put that file system's connector jar on the classpath");
                 return 2;
             }
             if (e instanceof TrainingDivergedException || e instanceof FileSystemFailure) {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
                         + " line on a terminal (SPARKPROP_PROGRESS=terminal|plain|auto); writes the model directory"
                         + " and a report (history.csv, history.json, steps.csv, report.html). The last line,"
                         + " 'final ...', is for scripts.",
-                "Every key, its default and meaning: driver/src/main/resources/dev/sparkprop/reference.conf"})
+                "Every key, its default and meaning: dev/sparkprop/reference.conf in the jar (in the source tree,"
+                        + " driver/src/main/resources/dev/sparkprop/reference.conf)"})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "<job.conf>", description = "The job file (HOCON), e.g."

@@ -6,7 +6,6 @@ import dev.sparkprop.nn.optim.Lbfgs;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -69,7 +68,12 @@ public final class JobConfig {
                 && !EarlyStoppingSection.measuredFor(stopping.metric(), network.task())) {
             Task task = network.task();
             r.problem(EarlyStoppingSection.METRIC.key(), stopping.metric() + " is not measured for a "
-                    + task.kind().name().toLowerCase(Locale.ROOT).replace('_', '-') + " network (network.loss); watch"
+                    + switch (task.kind()) {
+                        case MULTICLASS -> "softmax classifier of " + task.classes() + " classes";
+                        case BINARY -> "sigmoid classifier";
+                        case MULTI_LABEL -> "multi-label network";
+                        case REGRESSION -> "regression network";
+                    } + " (network.layers' last layer, network.loss); watch"
                     + " one of " + String.join(", ", EarlyStoppingSection.METRICS
                     .stream().filter(m -> EarlyStoppingSection.measuredFor(m, task)).toList()));
         }

@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.DataSection;
+import dev.sparkprop.driver.model.AtomicDirectory;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
@@ -42,8 +43,10 @@ public final class PredictJob {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputPaths.checkApart(outputPath, "--output", modelPath, "--model", hadoop);
         OutputPaths.checkApart(outputPath, "--output", dataPath, "--data", hadoop);
-        OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
+        // What --overwrite cannot mend first, so that its hint is never followed by another refusal
         OutputPaths.checkCanBeDirectory(outputPath, "--output", hadoop);
+        AtomicDirectory.checkHoldsOnly(outputPath, "--output", PredictJob::isSparkOutput, "predictions", hadoop);
+        OutputPaths.checkWritable(outputPath, overwrite, "--output", "add --overwrite", hadoop);
         LoadedModel loaded = LoadedModel.read(modelPath, hadoop);
         CollectionAccumulator<BatchPredictor.PartitionProblems> wrongSizes = spark.sparkContext()
                 .collectionAccumulator("sparkprop predict: feature vectors of another size");
@@ -90,6 +93,11 @@ public final class PredictJob {
                         + " null predictions: a feature is missing or not finite, or a CSV line has another number"
                         + " of fields");
         return rows;
+    }
+
+    /** What Spark writes into an output directory: part files, _SUCCESS and other _-markers (hidden ones aside). */
+    private static boolean isSparkOutput(String name) {
+        return name.startsWith("part-") || name.startsWith("_");
     }
 
     /** Fails unless {@code outputFormat} is one predict writes; checked before Spark starts too. */

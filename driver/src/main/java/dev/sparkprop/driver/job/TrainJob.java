@@ -92,15 +92,15 @@ public final class TrainJob {
         }
         checkApart("output.model_path", output.modelPath(), hadoop);
         checkApart("output.report_path", output.reportPath(), hadoop);
+        // What overwrite cannot mend first, so that its hint is never followed by another refusal
+        OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
+        OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);
+        TrainingReport.checkReplaceable(output.reportPath(), "output.report_path", hadoop);
+        // Its refusals alone (as with overwrite): the hint below names the command line's setting
+        ModelDirectory.checkWritable(output.modelPath(), true, hadoop);
         String overwrite = "set output.overwrite = true (--set output.overwrite=true)";
         OutputPaths.checkWritable(output.modelPath(), output.overwrite(), "output.model_path", overwrite, hadoop);
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
-        OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
-        OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);
-        if (output.overwrite()) {
-            TrainingReport.checkReplaceable(output.reportPath(), "output.report_path", hadoop);
-        }
-        ModelDirectory.checkWritable(output.modelPath(), output.overwrite(), hadoop);
         long resumedAt = resume == null ? -1 : resume.state().iteration();
         List<Path> replaced = config.training().checkpoint().path().map(c -> {
             OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop);

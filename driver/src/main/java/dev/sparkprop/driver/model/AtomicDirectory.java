@@ -1,9 +1,11 @@
 package dev.sparkprop.driver.model;
 
+import dev.sparkprop.driver.FileSystemFailure;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
@@ -127,6 +129,35 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException(file + " is missing; not a complete " + whole);
         }
         return status;
+    }
+
+    /**
+     * Fails unless the directory at {@code directory}, when there is one, holds only entries that
+     * {@code belongs} accepts or hidden ones (temporaries, checksums): a run that replaces an
+     * output of its own must not delete what someone keeps there.
+     *
+     * @param key  what names the path to the user, e.g. output.report_path
+     * @param what what the directory should hold, e.g. "a training report"
+     */
+    public static void checkHoldsOnly(String directory, String key, Predicate<String> belongs, String what,
+                                      Configuration conf) {
+        Path dir = new Path(directory);
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            FileStatus status = statusOrNull(fs, dir);
+            if (status == null || !status.isDirectory()) {
+                return;
+            }
+            for (FileStatus entry : fs.listStatus(dir)) {
+                String name = entry.getPath().getName();
+                if (!belongs.test(name) && !name.startsWith(".")) {
+                    throw new IllegalArgumentException(key + " '" + directory + "' holds '" + name + "', which is"
+                            + " not part of " + what + "; give a directory of its own (empty, or one that holds " + what + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new FileSystemFailure("cannot list " + directory, e);
+        }
     }
 
     /** The status of {@code path}, or null when there is none (also under a file, where HDFS refuses to look). */

@@ -79,13 +79,14 @@ public final class ModelDirectory {
     }
 
     private static void checkWritable(AtomicDirectory target, String path, boolean overwrite) throws IOException {
-        if (target.status() != null && !overwrite) {
-            throw new IllegalArgumentException("model directory " + path
-                    + " already exists; pass overwrite (output.overwrite = true) or choose another path");
-        }
+        // Refused whatever overwrite says first, so that its hint is never followed by this refusal
         if (target.status() != null && !target.isEmptyOrHas(METADATA)) {
             throw new IllegalArgumentException(path + " exists and is not a sparkprop model directory (it has no "
                     + METADATA + "); refusing to replace it even with overwrite");
+        }
+        if (target.status() != null && !overwrite) {
+            throw new IllegalArgumentException("model directory " + path
+                    + " already exists; pass overwrite (output.overwrite = true) or choose another path");
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -79,23 +78,7 @@ public final class TrainingReport {
      * beside the new report, nor puts one into, say, a model's directory.
      */
     public static void checkReplaceable(String directory, String key, Configuration conf) {
-        Path dir = new Path(directory);
-        try {
-            FileSystem fs = dir.getFileSystem(conf);
-            FileStatus status = AtomicDirectory.statusOrNull(fs, dir);
-            if (status == null || !status.isDirectory()) {
-                return;
-            }
-            for (FileStatus entry : fs.listStatus(dir)) {
-                String name = entry.getPath().getName();
-                if (!FILES.contains(name) && !name.startsWith(".")) {
-                    throw new IllegalArgumentException(key + " '" + directory + "' holds '" + name + "', which is not"
-                            + " part of a training report; give a directory of its own (empty, or an earlier report)");
-                }
-            }
-        } catch (IOException e) {
-            throw new FileSystemFailure("cannot list " + directory, e);
-        }
+        AtomicDirectory.checkHoldsOnly(directory, key, FILES::contains, "a training report", conf);
     }
 
     /**

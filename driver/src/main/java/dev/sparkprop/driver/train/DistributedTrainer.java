@@ -157,9 +157,10 @@ public final class DistributedTrainer {
         int iterationsPerEpoch = stepsPerEpoch(slices, settings);
         int depth = aggregationDepth(data);
         LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
-                + " depth {}; driver BLAS {}; float32 activations {}", spec, settings.numberType().specName(), data.rows(),
+                + " depth {}; driver BLAS {}{}", spec, settings.numberType().specName(), data.rows(),
                 data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
-                FloatElementwise.implementation());
+                data.precision() == Precision.FLOAT32 ? "; float32 activations " + FloatElementwise.implementation()
+                        : "");
         EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", iterationsPerEpoch, 1);
         return loop.run(start, (params, state, epoch, slice, oneStep, iteration) -> {
             GradientSum sum = gradient(data, params, epoch, slices, slice, iteration, depth);

@@ -26,8 +26,9 @@ import scala.Tuple3;
  *   <li>classes (softmax, or one sigmoid output): {@code accuracy}, {@code macro_f1},
  *       {@code log_loss}, a confusion matrix of weighted counts, and {@code auc} for two classes;</li>
  *   <li>several sigmoid outputs (multi-label): {@code accuracy} per output at 0.5, pooled;</li>
- *   <li>regression: {@code rmse}, {@code mae} and {@code r2}, pooled over outputs, in the
- *       targets' original units.</li>
+ *   <li>regression: {@code rmse} and {@code mae} over every output's values (pooled), in the
+ *       targets' original units; {@code r2} with each output's variance around its own mean (the
+ *       variance-weighted R² of several outputs).</li>
  * </ul>
  * Accuracy, here and in training ({@link GradientSum#correctWeight}), is {@link Task#accuracy} of
  * the summed {@link Task#correctWeight}, and the confusion matrix counts {@link Task#trueClass}
@@ -126,6 +127,7 @@ public final class Evaluation implements Serializable {
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
         Precision precision = data.precision();
+        int regressionOutputs = task.kind() == Task.Kind.REGRESSION ? spec.outputWidth() : 0;
         Broadcast<double[]> weights = sc.broadcast(params.clone());
         try {
             // Merged on the driver in partition order (PartitionJob keeps it), not in the order tasks
@@ -133,7 +135,7 @@ public final class Evaluation implements Serializable {
             Sums sums = PartitionJob.collect(data.blocks(), (Iterator<Block> blocks) -> {
                 // Loaded once for the partition's blocks; nothing else runs on this thread meanwhile.
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision).load(weights.value());
-                Sums s = new Sums(classCount);
+                Sums s = new Sums(classCount, regressionOutputs);
                 while (blocks.hasNext()) {
                     s.add(backprop, blocks.next(), prep);
                 }
@@ -155,7 +157,12 @@ public final class Evaluation implements Serializable {
                 }
             } else if (task.kind() == Task.Kind.REGRESSION) {
                 double outputs = spec.outputWidth();
-                double sst = sums.y2 - sums.y * sums.y / (w * outputs);
+                // Each output around its own mean: pooled around one mean, outputs of different
+                // scales would count the gaps between their means as explained variance.
+                double sst = 0;
+                for (int i = 0; i < sums.y.length; i++) {
+                    sst += sums.y2[i] - sums.y[i] * sums.y[i] / w;
+                }
                 metrics.put("rmse", Math.sqrt(sums.squaredError / (w * outputs)));
                 metrics.put("mae", sums.absoluteError / (w * outputs));
                 metrics.put("r2", 1 - sums.squaredError / sst);
@@ -245,12 +252,15 @@ public final class Evaluation implements Serializable {
         double logLoss;
         double squaredError;
         double absoluteError;
-        double y;
-        double y2;
+        /** Per regression output, Σ w·y and Σ w·y² in original units. */
+        final double[] y;
+        final double[] y2;
         final double[][] confusion;
 
-        Sums(int classes) {
+        Sums(int classes, int regressionOutputs) {
             confusion = classes > 0 ? new double[classes][classes] : null;
+            y = new double[regressionOutputs];
+            y2 = new double[regressionOutputs];
         }
 
         /** Adds the block's sums at the parameters {@code backprop} has loaded. */
@@ -283,8 +293,8 @@ public final class Evaluation implements Serializable {
                         double e = predicted - actual;
                         squaredError += w * e * e;
                         absoluteError += w * Math.abs(e);
-                        y += w * actual;
-                        y2 += w * actual * actual;
+                        y[i] += w * actual;
+                        y2[i] += w * actual * actual;
                     }
                 }
             }
@@ -297,8 +307,10 @@ public final class Evaluation implements Serializable {
             logLoss += other.logLoss;
             squaredError += other.squaredError;
             absoluteError += other.absoluteError;
-            y += other.y;
-            y2 += other.y2;
+            for (int i = 0; i < y.length; i++) {
+                y[i] += other.y[i];
+                y2[i] += other.y2[i];
+            }
             if (confusion != null) {
                 for (int i = 0; i < confusion.length; i++) {
                     for (int j = 0; j < confusion.length; j++) {

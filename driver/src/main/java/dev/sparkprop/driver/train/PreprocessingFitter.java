@@ -290,14 +290,21 @@ public final class PreprocessingFitter {
     /** Class key → row count, in class order: numerically when every key is a number, else by string. */
     private static Map<String, Long> classCounts(TrainingRows rows, String label) {
         Map<String, Long> counts = new java.util.HashMap<>();
+        DataProblems problems = new DataProblems();
         for (Map.Entry<Object, Long> group : rows.valueCounts(label, MAX_CATEGORIES + 1)) {
-            if (group.getKey() == null) {
-                DataProblems missing = new DataProblems();
-                missing.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, group.getValue());
-                missing.check("the training data");
+            Object value = group.getKey();
+            if (value == null) {
+                problems.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, group.getValue());
+            } else if (value instanceof Number n && (value instanceof Double || value instanceof Float)
+                    && !Double.isFinite(n.doubleValue())) {
+                // NaN or ±Infinity in a numeric label column is no class, as it is no regression target
+                problems.add(DataProblems.Role.LABEL, label, DataProblems.Kind.NON_FINITE, value.toString(), null,
+                        group.getValue());
+            } else {
+                counts.merge(RowEncoder.key(value), group.getValue(), Long::sum);
             }
-            counts.merge(RowEncoder.key(group.getKey()), group.getValue(), Long::sum);
         }
+        problems.check("the training data");
         if (counts.isEmpty()) {
             throw new IllegalArgumentException("the training data has no rows");
         }

@@ -145,6 +145,16 @@ class BadDataTest {
     }
 
     @Test
+    void aNaNOrInfiniteClassLabelIsBadDataNotAClass() throws IOException {
+        // Not "3 classes [0, 1, NaN]", which asked for a third softmax unit and then trained NaN as a class
+        String message = trainFails(csv("nan-label.csv", "a,b,label", "1,2,0", "2,1,1", "3,3,NaN", "4,1,1", "5,2,Inf",
+                "6,1,0"));
+        assertTrue(message.startsWith("in the training data, label column 'label' has NaN or infinite values in 2"
+                + " rows"), message);
+        assertTrue(message.contains("never labels"), message);
+    }
+
+    @Test
     void aMissingLabelWithAValidationSplitIsStillTheDataProblem() throws IOException {
         // The fit's failure after a split is looked into for classes split off; a missing label is not one
         List<String> lines = new ArrayList<>(List.of("a,b,label"));

@@ -170,6 +170,26 @@ class MainTest {
         // float32 (the default precision) probabilities sum to 1 to float32 accuracy.
         assertEquals(1, first.getDouble(1) + first.getDouble(2) + first.getDouble(3), 1e-6);
         assertTrue(!SparkTestSession.spark().sparkContext().isStopped(), "a session the command did not start stays up");
+        // --overwrite replaces earlier predictions, never a directory of other files; a file is no directory
+        String[] replace = {"predict", "--model", dir.resolve("model").toString(), "--data",
+            SparkTestSession.dataset("iris.csv"), "--output", dir.resolve("predictions").toString(), "--overwrite"};
+        assertEquals(0, run(replace).exitCode());
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("thesis.txt"), "precious");
+        for (String[] flags : new String[][] {{}, {"--overwrite"}}) {
+            List<String> args = new ArrayList<>(List.of("predict", "--model", dir.resolve("model").toString(), "--data",
+                    SparkTestSession.dataset("iris.csv"), "--output", mine.toString()));
+            args.addAll(List.of(flags));
+            Run refused = run(args.toArray(new String[0]));
+            assertEquals(2, refused.exitCode(), refused.err());
+            assertEquals("error: --output '" + mine + "' holds 'thesis.txt', which is not part of predictions; give a"
+                    + " directory of its own (empty, or one that holds predictions)", refused.err().strip());
+        }
+        Run onAFile = run("predict", "--model", dir.resolve("model").toString(), "--data",
+                SparkTestSession.dataset("iris.csv"), "--output", mine.resolve("thesis.txt").toString());
+        assertTrue(onAFile.err().startsWith("error: --output '" + mine.resolve("thesis.txt") + "' is a file, not a"
+                + " directory"), onAFile.err());
+        assertEquals("precious", Files.readString(mine.resolve("thesis.txt")));
 
         // --keep copies input columns beside the predictions, in the rows' own order, to join on
         Run kept = run("predict", "--model", dir.resolve("model").toString(), "--data",
@@ -301,18 +321,33 @@ class MainTest {
             {"output.model_path=/proc/sparkprop-model", "output.model_path '/proc/sparkprop-model' cannot be written:"
                     + " '/proc' refuses a new directory"},
             {"output.report_path=" + notAModel, "output.report_path '" + notAModel + "' holds 'notes.txt', which is"
-                    + " not part of a training report; give a directory of its own (empty, or an earlier report)"},
+                    + " not part of a training report; give a directory of its own (empty, or one that holds a training"
+                    + " report)"},
         };
         for (String[] c : cases) {
-            Run r = run(iris("--set", "output.overwrite=true", "--set", c[0]));
-            assertEquals(2, r.exitCode(), c[0] + ": " + r.out() + r.err());
-            assertEquals("error: " + c[1], r.err().strip().substring(0, Math.min(r.err().strip().length(),
-                    ("error: " + c[1]).length())), c[0]);
-            assertFalse(r.out().contains("epoch"), "refused before training: " + r.out());
+            // The same refusal with overwrite or without: no hint to overwrite what overwrite cannot replace
+            for (String overwrite : List.of("true", "false")) {
+                Run r = run(iris("--set", "output.overwrite=" + overwrite, "--set", c[0]));
+                assertEquals(2, r.exitCode(), c[0] + ": " + r.out() + r.err());
+                assertEquals("error: " + c[1], r.err().strip().substring(0, Math.min(r.err().strip().length(),
+                        ("error: " + c[1]).length())), c[0] + ", overwrite " + overwrite);
+                assertFalse(r.out().contains("epoch"), "refused before training: " + r.out());
+            }
         }
         assertFalse(Files.exists(dir.resolve("model")), "no model written beside a refused report");
         assertEquals(List.of("notes.txt"), Files.list(notAModel).map(p -> p.getFileName().toString()).toList(),
                 "the directory that is not a model is left as it was");
+    }
+
+    @Test
+    void aPathOfAFileSystemThisJvmDoesNotHaveIsBadInputWithAHint() {
+        for (String key : List.of("data.path", "output.model_path")) {
+            Run r = run(iris("--set", key + "=nosuchfs://bucket/x"));
+            assertEquals(2, r.exitCode(), key + ": " + r.err());
+            assertTrue(r.err().strip().endsWith("check the path's scheme (file:, hdfs:, s3a:, ...), or put that file"
+                    + " system's connector jar on the classpath"), r.err());
+            assertTrue(r.err().contains("nosuchfs"), r.err());
+        }
     }
 
     @Test

@@ -304,19 +304,19 @@ class JobConfigLoaderTest {
     void aStoppingMetricTheTaskDoesNotMeasureIsAConfigError() throws IOException {
         assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
                 "training.early_stopping.metric=validation_r2"), "training.early_stopping.metric: validation_r2 is not"
-                + " measured for a multiclass network (network.loss); watch one of validation_loss, validation_accuracy,"
+                + " measured for a softmax classifier of 3 classes (network.layers' last layer, network.loss); watch one of validation_loss, validation_accuracy,"
                 + " validation_macro_f1, train_loss");
         assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
                 "network.layers=4,1:identity", "network.loss=mse", "training.early_stopping.metric=validation_accuracy"),
                 "training.early_stopping.metric: validation_accuracy is not measured for a regression network"
-                + " (network.loss); watch one of validation_loss, validation_rmse, validation_r2, validation_mae, train_loss");
+                + " (network.layers' last layer, network.loss); watch one of validation_loss, validation_rmse, validation_r2, validation_mae, train_loss");
         assertEquals("validation_r2", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
                 "data.validation_fraction=0.1", "network.layers=4,1:identity", "network.loss=mse",
                 "training.early_stopping.metric=validation_r2")).training().earlyStopping().metric());
         // AUC is measured for two classes only, and a higher one is better
         assertProblem(List.of("training.early_stopping.patience=3", "data.validation_fraction=0.1",
                 "training.early_stopping.metric=validation_auc"), "training.early_stopping.metric: validation_auc is not"
-                + " measured for a multiclass network (network.loss)");
+                + " measured for a softmax classifier of 3 classes (network.layers' last layer, network.loss)");
         assertEquals("validation_auc", JobConfigLoader.load(job(MINIMAL), List.of("training.early_stopping.patience=3",
                 "data.validation_fraction=0.1", "network.layers=4,1:sigmoid", "network.loss=binary_cross_entropy",
                 "training.early_stopping.metric=validation_auc")).training().earlyStopping().metric());

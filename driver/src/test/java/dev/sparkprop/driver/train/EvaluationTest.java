@@ -80,6 +80,23 @@ class EvaluationTest {
         }
     }
 
+    @Test
+    void r2OfSeveralOutputsTakesEachOutputsVarianceAroundItsOwnMean() {
+        // Identity weights: output i predicts input i. Output 0 near 0, output 1 near 100: pooled
+        // around one mean (50), the gap between the means would read as explained variance.
+        NetworkSpec spec = NetworkSpec.parse("2,2:identity", "mse");
+        double[] predicted = {1, 102, 2, 102, 3, 107, 4, 100};
+        double[] actual = {1, 103, 3, 102, 2, 108, 6, 99};
+        try (TrainingData data = data(Block.unweighted(2, 2, predicted, actual, 4))) {
+            Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, new double[] {1, 0, 0, 1, 0, 0}, 8);
+            // Output 0: errors 0, -1, 1, -2 (SSE 6), mean 3, SST 14. Output 1: errors -1, 0, -1, 1
+            // (SSE 3), mean 103, SST 0 + 1 + 25 + 16 = 42. R² = 1 - 9 / 56 (about 0.84; pooled around
+            // the mean of all eight values, 53, it would read 0.9996).
+            assertEquals(1 - 9.0 / 56, e.r2(), 1e-12);
+            assertEquals(Math.sqrt(9.0 / 8), e.get("rmse"), 1e-12);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"'4,5:tanh,3:softmax', cross_entropy", "'4,5:tanh,1:sigmoid', binary_cross_entropy",
         "'4,5:tanh,3:sigmoid', binary_cross_entropy"})

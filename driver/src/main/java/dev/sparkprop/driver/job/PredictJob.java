@@ -95,9 +95,18 @@ public final class PredictJob {
         return rows;
     }
 
-    /** What Spark writes into an output directory: part files, _SUCCESS and other _-markers (hidden ones aside). */
+    /** Spark's output markers besides its part files: names, or prefixes ending in '_'. */
+    private static final List<String> SPARK_MARKERS = List.of("_SUCCESS", "_temporary", "_metadata",
+            "_common_metadata", "_committed_", "_started_");
+
+    /**
+     * What Spark writes into an output directory: part files, its markers, and the local file
+     * system's checksums of both (.part-*.crc, ._SUCCESS.crc).
+     */
     private static boolean isSparkOutput(String name) {
-        return name.startsWith("part-") || name.startsWith("_");
+        String file = name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
+        return file.startsWith("part-") || SPARK_MARKERS.stream().anyMatch(m -> m.endsWith("_")
+                ? file.startsWith(m) : file.equals(m));
     }
 
     /** Fails unless {@code outputFormat} is one predict writes; checked before Spark starts too. */

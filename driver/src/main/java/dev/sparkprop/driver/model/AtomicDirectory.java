@@ -132,9 +132,9 @@ public final class AtomicDirectory {
     }
 
     /**
-     * Fails unless the directory at {@code directory}, when there is one, holds only entries that
-     * {@code belongs} accepts or hidden ones (temporaries, checksums): a run that replaces an
-     * output of its own must not delete what someone keeps there.
+     * Fails unless the directory at {@code directory}, when there is one, holds only entries whose
+     * names {@code belongs} accepts: a run that replaces an output of its own must not delete what
+     * someone keeps there.
      *
      * @param key  what names the path to the user, e.g. output.report_path
      * @param what what the directory should hold, e.g. "a training report"
@@ -150,7 +150,7 @@ public final class AtomicDirectory {
             }
             for (FileStatus entry : fs.listStatus(dir)) {
                 String name = entry.getPath().getName();
-                if (!belongs.test(name) && !name.startsWith(".")) {
+                if (!belongs.test(name)) {
                     throw new IllegalArgumentException(key + " '" + directory + "' holds '" + name + "', which is"
                             + " not part of " + what + "; give a directory of its own (empty, or one that holds " + what + ")");
                 }

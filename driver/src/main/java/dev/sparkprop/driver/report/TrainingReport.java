@@ -78,7 +78,9 @@ public final class TrainingReport {
      * beside the new report, nor puts one into, say, a model's directory.
      */
     public static void checkReplaceable(String directory, String key, Configuration conf) {
-        AtomicDirectory.checkHoldsOnly(directory, key, FILES::contains, "a training report", conf);
+        // Hidden names are the report's temporaries and the local file system's checksums
+        AtomicDirectory.checkHoldsOnly(directory, key, name -> FILES.contains(name) || name.startsWith("."),
+                "a training report", conf);
     }
 
     /**

@@ -15,7 +15,7 @@ public final class KryoRegistration implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         kryo.register(Block.class);
         kryo.register(GradientSum.class);
-        // collect() ships each partition's sum in an array
+        // One-item arrays of sums, as mapPartitions(...).treeAggregate and Spark's own collect ship them
         kryo.register(GradientSum[].class);
         kryo.register(ExactSum.class);
         kryo.register(long[].class);

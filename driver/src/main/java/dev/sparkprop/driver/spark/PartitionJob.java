@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.CallSite$;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -17,8 +19,10 @@ import scala.reflect.ClassTag$;
  * reads with ASM, on every job, the class file that declared each Scala lambda it is handed, and
  * mapPartitions + collect hand it two (JavaRDDLike's wrapper of f and RDD.collect's own): that
  * took half of an empty job on {@code local[2]} here, 8 ms against 4 ms by this route. A named
- * class is no closure, so the cleaner returns at once; it still checks that the function
- * serializes.
+ * class is no closure, so the cleaner returns at once (without its serializability check: a
+ * function that does not serialize fails when the stage is submitted, "Task not serializable").
+ * The job's call site, Spark's name for it in the UI and the event log, is the {@code name}
+ * given, not this class's line.
  */
 public final class PartitionJob {
 
@@ -31,13 +35,27 @@ public final class PartitionJob {
     private PartitionJob() {
     }
 
-    /** f of each partition of {@code rdd}, element p from partition p, however the tasks finish. */
-    public static <T, R> List<R> collect(JavaRDD<T> rdd, PerPartition<T, R> f) {
-        @SuppressWarnings("unchecked")
-        ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
-        @SuppressWarnings("unchecked")
-        R[] values = (R[]) rdd.context().runJob(rdd.rdd(), new Task<>(f), anyRef);
-        return Arrays.asList(values);
+    /**
+     * f of each partition of {@code rdd}, element p from partition p, however the tasks finish.
+     *
+     * @param name the job's call site, e.g. "sparkprop gradient"
+     */
+    public static <T, R> List<R> collect(JavaRDD<T> rdd, String name, PerPartition<T, R> f) {
+        SparkContext sc = rdd.context();
+        String[] keys = {CallSite$.MODULE$.SHORT_FORM(), CallSite$.MODULE$.LONG_FORM()};
+        String[] before = {sc.getLocalProperty(keys[0]), sc.getLocalProperty(keys[1])};
+        sc.setCallSite(name);
+        try {
+            @SuppressWarnings("unchecked")
+            ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+            @SuppressWarnings("unchecked")
+            R[] values = (R[]) sc.runJob(rdd.rdd(), new Task<>(f), anyRef);
+            return Arrays.asList(values);
+        } finally {
+            // The thread's own call site back, whoever set it
+            sc.setLocalProperty(keys[0], before[0]);
+            sc.setLocalProperty(keys[1], before[1]);
+        }
     }
 
     /** The task's function: a named class, not a lambda (see the class comment). */

@@ -245,7 +245,7 @@ public final class DistributedTrainer {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
                     settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
                     epoch, slices, slice, step);
-            return total(data.cached(), perPartition, depth, GradientSum::inPartitionOrder,
+            return total(data.cached(), "sparkprop gradient", perPartition, depth, GradientSum::inPartitionOrder,
                     GradientSum.empty(), GradientSum::merge);
         } finally {
             weights.destroy();
@@ -261,10 +261,10 @@ public final class DistributedTrainer {
      * {@code empty}; that costs about 8 ms per million values per merge, and the tasks ship three
      * longs and an int per value instead of a double.
      */
-    static <R, T> T total(JavaRDD<R> rows, PartitionJob.PerPartition<R, T> perPartition, int depth,
+    static <R, T> T total(JavaRDD<R> rows, String name, PartitionJob.PerPartition<R, T> perPartition, int depth,
                           Function<List<T>, T> inPartitionOrder, T empty, Function2<T, T, T> merge) {
         if (depth == 1) {
-            return inPartitionOrder.apply(PartitionJob.collect(rows, perPartition));
+            return inPartitionOrder.apply(PartitionJob.collect(rows, name, perPartition));
         }
         return rows.mapPartitions(it -> List.of(perPartition.call(it)).iterator()).treeAggregate(empty, merge, merge,
                 depth);

@@ -132,7 +132,7 @@ public final class Evaluation implements Serializable {
         try {
             // Merged on the driver in partition order (PartitionJob keeps it), not in the order tasks
             // finish: floating-point sums depend on their order, and metrics must be reproducible.
-            Sums sums = PartitionJob.collect(data.blocks(), (Iterator<Block> blocks) -> {
+            Sums sums = PartitionJob.collect(data.blocks(), "sparkprop evaluation", (Iterator<Block> blocks) -> {
                 // Loaded once for the partition's blocks; nothing else runs on this thread meanwhile.
                 Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision).load(weights.value());
                 Sums s = new Sums(classCount, regressionOutputs);

@@ -124,8 +124,8 @@ final class LocalStepsTrainer {
         Broadcast<double[]> start = sc.broadcast(sent);
         try {
             LocalRound task = new LocalRound(settings, data, start, epoch, slices, firstSlice, inner, firstIteration);
-            return DistributedTrainer.total(data.cached(), task, depth, RoundSum::inPartitionOrder,
-                    RoundSum.empty(), RoundSum::merge);
+            return DistributedTrainer.total(data.cached(), "sparkprop local steps", task, depth,
+                    RoundSum::inPartitionOrder, RoundSum.empty(), RoundSum::merge);
         } finally {
             start.destroy();
         }

@@ -273,7 +273,8 @@ public final class PreprocessingFitter {
     }
 
     private static List<String> classKeys(TrainingRows rows, String label) {
-        return rows.valueCounts(label, MAX_CATEGORIES + 1).stream().filter(group -> group.getKey() != null)
+        return rows.valueCounts(label, MAX_CATEGORIES + 1).stream()
+                .filter(group -> group.getKey() != null && !RowEncoder.isNonFinite(group.getKey()))
                 .map(group -> RowEncoder.key(group.getKey())).toList();
     }
 
@@ -295,8 +296,7 @@ public final class PreprocessingFitter {
             Object value = group.getKey();
             if (value == null) {
                 problems.add(DataProblems.Role.LABEL, label, DataProblems.Kind.MISSING, null, null, group.getValue());
-            } else if (value instanceof Number n && (value instanceof Double || value instanceof Float)
-                    && !Double.isFinite(n.doubleValue())) {
+            } else if (RowEncoder.isNonFinite(value)) {
                 // NaN or ±Infinity in a numeric label column is no class, as it is no regression target
                 problems.add(DataProblems.Role.LABEL, label, DataProblems.Kind.NON_FINITE, value.toString(), null,
                         group.getValue());

@@ -258,6 +258,10 @@ final class RowEncoder implements Serializable {
                 problems.add(Role.LABEL, labels.get(0), Kind.MISSING, null, null);
                 return UNUSABLE;
             }
+            if (isNonFinite(value)) {
+                problems.add(Role.LABEL, labels.get(0), Kind.NON_FINITE, value, null);
+                return UNUSABLE;
+            }
             Integer index = classIndex.get(key(value));
             if (index == null) {
                 problems.add(Role.LABEL, labels.get(0), Kind.UNKNOWN_CLASS, key(value),
@@ -374,6 +378,11 @@ final class RowEncoder implements Serializable {
             at += column.width();
         }
         throw new IllegalArgumentException("no input " + i);
+    }
+
+    /** Whether a label value is a float or double NaN or infinity: no class, though it has a key. */
+    static boolean isNonFinite(Object value) {
+        return (value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue());
     }
 
     /**

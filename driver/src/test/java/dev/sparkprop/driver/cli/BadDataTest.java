@@ -155,6 +155,13 @@ class BadDataTest {
     }
 
     @Test
+    void aNaNClassLabelInEvaluatedRowsIsBadDataNotAnUnknownClass() throws IOException {
+        String message = fails("evaluate", "--model", model.toString(), "--data",
+                csv("evaluated-nan-label.csv", "a,b,label", "1,2,0", "2,1,NaN", "3,3,1").toString());
+        assertTrue(message.contains("label column 'label' has NaN or infinite values in 1 row"), message);
+    }
+
+    @Test
     void aMissingLabelWithAValidationSplitIsStillTheDataProblem() throws IOException {
         // The fit's failure after a split is looked into for classes split off; a missing label is not one
         List<String> lines = new ArrayList<>(List.of("a,b,label"));

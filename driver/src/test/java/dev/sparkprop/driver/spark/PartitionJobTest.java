@@ -8,8 +8,11 @@ import dev.sparkprop.driver.train.SparkTestSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.junit.jupiter.api.Test;
 
 class PartitionJobTest {
@@ -19,7 +22,7 @@ class PartitionJobTest {
         // Six partitions of two rows each, the last emptied; the later a partition, the sooner it finishes
         JavaRDD<Integer> rows = SparkTestSession.sc().parallelize(IntStream.range(0, 12).boxed().toList(), 6)
                 .filter(x -> x < 10);
-        List<String> values = PartitionJob.collect(rows, it -> {
+        List<String> values = PartitionJob.collect(rows, "rows", it -> {
             List<Integer> items = new ArrayList<>();
             it.forEachRemaining(items::add);
             try {
@@ -33,9 +36,34 @@ class PartitionJobTest {
     }
 
     @Test
+    void theJobIsNamedAsAskedAndTheThreadsOwnCallSiteComesBack() throws Exception {
+        SparkContext sc = SparkTestSession.spark().sparkContext();
+        List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SparkListener names = new SparkListener() {
+            @Override
+            public void onStageSubmitted(SparkListenerStageSubmitted stage) {
+                stages.add(stage.stageInfo().name());
+            }
+        };
+        sc.listenerBus().waitUntilEmpty();
+        sc.addSparkListener(names);
+        sc.setCallSite("the caller's own");
+        try {
+            PartitionJob.collect(SparkTestSession.sc().parallelize(List.of(1, 2), 2), "sparkprop test job",
+                    it -> 0);
+            assertEquals("the caller's own", sc.getLocalProperty("callSite.short"));
+        } finally {
+            sc.clearCallSite();
+            sc.listenerBus().waitUntilEmpty();
+            sc.removeSparkListener(names);
+        }
+        assertEquals(List.of("sparkprop test job"), stages);
+    }
+
+    @Test
     void aTasksExceptionReachesTheDriverWithItsMessage() {
         JavaRDD<Integer> rows = SparkTestSession.sc().parallelize(List.of(1, 2, 3), 3);
-        SparkException e = assertThrows(SparkException.class, () -> PartitionJob.collect(rows, it -> {
+        SparkException e = assertThrows(SparkException.class, () -> PartitionJob.collect(rows, "twos", it -> {
             if (it.next() == 2) {
                 throw new IllegalArgumentException("no twos here");
             }

@@ -83,7 +83,7 @@ class LocalRoundTest {
         try (TrainingData data = partitioned(all, new int[] {ROWS}, BLOCK_ROWS)) {
             Broadcast<double[]> sent = SparkTestSession.sc().broadcast(start);
             // slices = 0: full batch, every step over all the partition's rows
-            RoundSum.Means round = PartitionJob.collect(data.cached(), new LocalRound(settings, data, sent, 0, 0, 0,
+            RoundSum.Means round = PartitionJob.collect(data.cached(), "round", new LocalRound(settings, data, sent, 0, 0, 0,
                     steps, firstIteration)).get(0).means();
             sent.destroy();
             assertArrayEquals(expected.change(), round.change());

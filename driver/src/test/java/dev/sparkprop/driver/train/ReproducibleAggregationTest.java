@@ -81,7 +81,7 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return DistributedTrainer.total(partitions(), partitionSums(delays), depth, GradientSum::inPartitionOrder,
+            return DistributedTrainer.total(partitions(), "sums", partitionSums(delays), depth, GradientSum::inPartitionOrder,
                     GradientSum.empty(), GradientSum::merge);
         } finally {
             // The job has ended, but its task events may still be on the bus
@@ -111,7 +111,7 @@ class ReproducibleAggregationTest {
             assertEquals(first.rows(), second.rows());
             if (depth == 1) {
                 // The control: plain double sums of the same partition sums, in those two orders, differ
-                List<GradientSum> sums = PartitionJob.collect(partitions(), partitionSums(new int[PARTITIONS]));
+                List<GradientSum> sums = PartitionJob.collect(partitions(), "sums", partitionSums(new int[PARTITIONS]));
                 assertNotEquals(plainSum(sums, firstOrder.partitions.subList(0, PARTITIONS)).toString(),
                         plainSum(sums, secondOrder.partitions.subList(0, PARTITIONS)).toString());
             }
@@ -152,7 +152,7 @@ class ReproducibleAggregationTest {
             assertEquals(first.correct(), second.correct());
             if (depth == 1) {
                 // The control: the rows-weighted changes summed in plain doubles, in those two orders, differ
-                List<RoundSum> rounds = PartitionJob.collect(partitions(), partitionRounds(new int[PARTITIONS]));
+                List<RoundSum> rounds = PartitionJob.collect(partitions(), "rounds", partitionRounds(new int[PARTITIONS]));
                 assertNotEquals(plainChange(rounds, firstOrder.partitions.subList(0, PARTITIONS)),
                         plainChange(rounds, secondOrder.partitions.subList(0, PARTITIONS)));
             }
@@ -163,7 +163,7 @@ class ReproducibleAggregationTest {
         SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();
         SparkTestSession.spark().sparkContext().addSparkListener(order);
         try {
-            return DistributedTrainer.total(partitions(), partitionRounds(delays), depth, RoundSum::inPartitionOrder,
+            return DistributedTrainer.total(partitions(), "rounds", partitionRounds(delays), depth, RoundSum::inPartitionOrder,
                     RoundSum.empty(), RoundSum::merge).means();
         } finally {
             SparkTestSession.spark().sparkContext().listenerBus().waitUntilEmpty();

@@ -152,7 +152,8 @@ public final class AtomicDirectory {
                 String name = entry.getPath().getName();
                 if (!belongs.test(name)) {
                     throw new IllegalArgumentException(key + " '" + directory + "' holds '" + name + "', which is"
-                            + " not part of " + what + "; give a directory of its own (empty, or one that holds " + what + ")");
+                            + " not part of " + what + "; give a directory of its own (empty, or one that holds "
+                            + what + ")");
                 }
             }
         } catch (IOException e) {

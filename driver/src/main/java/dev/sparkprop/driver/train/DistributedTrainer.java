@@ -256,8 +256,9 @@ public final class DistributedTrainer {
      * The partitions' sums ({@code perPartition} of each partition of {@code rows}) as one total,
      * the same to the last bit whatever order the tasks finish in. At depth 1 the driver collects
      * them ({@link PartitionJob}, which places each by its partition index, not by arrival) and
-     * {@code inPartitionOrder} adds them in that order in doubles. Deeper, treeAggregate's reduce tasks merge partial sums in shuffle-fetch order, so
-     * the sums {@code merge} exactly (as ExactSums, whose total no order changes) from
+     * {@code inPartitionOrder} adds them in that order in doubles; {@code name} names that job.
+     * Deeper, treeAggregate's reduce tasks merge partial sums in shuffle-fetch order, so the sums
+     * {@code merge} exactly (as ExactSums, whose total no order changes) from
      * {@code empty}; that costs about 8 ms per million values per merge, and the tasks ship three
      * longs and an int per value instead of a double.
      */

@@ -113,8 +113,8 @@ public final class StepCosts {
     }
 
     /** One size's figures: an empty job's, the bare job's and the step's phases, and the driver's terms timed alone (ms). */
-    record Measured(Size size, int params, Phases empty, Phases bare, Phases step, double exactMerge, double orderedMerge,
-                    double update, double matrixAtPeak, Throughput throughput) {
+    record Measured(Size size, int params, Phases empty, Phases bare, Phases step, Phases rounds, double exactMerge,
+                    double orderedMerge, double update, double matrixAtPeak, Throughput throughput) {
     }
 
     /**
@@ -170,9 +170,11 @@ public final class StepCosts {
         List<double[]> emptyIntervals = new ArrayList<>();
         List<double[]> bareIntervals = new ArrayList<>();
         List<double[]> stepIntervals = new ArrayList<>();
+        List<double[]> roundIntervals = new ArrayList<>();
         String emptyGroup = "empty " + size.name();
         String bareGroup = "bare " + size.name();
         String stepGroup = "step " + size.name();
+        String roundGroup = "local steps " + size.name();
         boolean throughput = size == SMALL;
         TrainingSettings local = settings.toBuilder().localSteps(LOCAL_STEPS).build();
         double[] secondEpochs = new double[2];
@@ -201,12 +203,17 @@ public final class StepCosts {
                         }, (state, epochEnded) -> { }));
                 if (throughput) {
                     double[] localEnds = new double[2];
-                    inGroup(sc, (warmUp ? "warm-up " : "") + "local steps " + size.name(),
-                            () -> new DistributedTrainer(sc, local).fit(data, local.initialParameters(),
-                                    (epoch, p, loss, accuracy) -> {
-                                        localEnds[epoch] = clock.nowMs();
-                                        return true;
-                                    }));
+                    inGroup(sc, (warmUp ? "warm-up " : "") + roundGroup, () -> new DistributedTrainer(sc, local).fit(
+                            data, TrainerState.start(local.initialParameters(), local.initialOptimizerState()),
+                            (iteration, perEpoch) -> {
+                                if (!warmUp) {
+                                    double end = clock.nowMs();
+                                    roundIntervals.add(new double[] {end - 1e3 * iteration.seconds(), end});
+                                }
+                            }, (epoch, p, loss, accuracy) -> {
+                                localEnds[epoch] = clock.nowMs();
+                                return true;
+                            }, (state, epochEnded) -> { }));
                     if (!warmUp) {
                         secondEpochs[0] += exactEnds[1] - exactEnds[0];
                         secondEpochs[1] += localEnds[1] - localEnds[0];
@@ -221,6 +228,8 @@ public final class StepCosts {
         Phases empty = Phases.of(emptyIntervals, times.timelines(sc, emptyGroup, 0), times.mean(sc, emptyGroup, 0));
         Phases bare = Phases.of(bareIntervals, times.timelines(sc, bareGroup, 0), times.mean(sc, bareGroup, 0));
         Phases step = Phases.of(stepIntervals, times.timelines(sc, stepGroup, 0), times.mean(sc, stepGroup, 0));
+        Phases rounds = throughput
+                ? Phases.of(roundIntervals, times.timelines(sc, roundGroup, 0), times.mean(sc, roundGroup, 0)) : null;
         progress("%s: driver terms alone", size.name());
         List<GradientSum> parts = partitionSums(spec, generator, size, settings.initialParameters());
         double exact = medianMs(200, () -> {
@@ -231,7 +240,7 @@ public final class StepCosts {
         double ordered = medianMs(200, () -> GradientSum.inPartitionOrder(parts).gradient());
         double update = 1e3 * ScalingBenchmark.driverStep(settings, 200).median();
         double matrix = 1e3 * CompareWithMllib.gemmFlops(spec, size.batchRows()) / (peak * 1e9);
-        return new Measured(size, params, empty, bare, step, exact, ordered, update, matrix, rowsPerSecond);
+        return new Measured(size, params, empty, bare, step, rounds, exact, ordered, update, matrix, rowsPerSecond);
     }
 
     /** One batch's partition sums, as the tasks of a step return them (real gradients: ExactSum skips zeros). */
@@ -266,6 +275,9 @@ public final class StepCosts {
             row(out, m.size().name(), "empty", m.empty());
             row(out, m.size().name(), "bare", m.bare());
             row(out, m.size().name(), "step", m.step());
+            if (m.rounds() != null) {
+                row(out, m.size().name(), "k=" + LOCAL_STEPS, m.rounds());
+            }
         }
         out.println("(ms; submit: driver before the job is submitted; launch: to the first task's launch; tasks: first"
                 + " launch to last finish; results: last finish to the job's end on the driver; after: job end to"

@@ -67,21 +67,31 @@ public final class JobConfig {
                 NetworkSection.LOSS.key()) && stopping.on()
                 && !EarlyStoppingSection.measuredFor(stopping.metric(), network.task())) {
             Task task = network.task();
-            r.problem(EarlyStoppingSection.METRIC.key(), stopping.metric() + " is not measured for a "
-                    + switch (task.kind()) {
-                        case MULTICLASS -> "softmax classifier of " + task.classes() + " classes";
-                        case BINARY -> "sigmoid classifier";
-                        case MULTI_LABEL -> "multi-label network";
-                        case REGRESSION -> "regression network";
-                    } + " (network.layers' last layer, network.loss); watch"
-                    + " one of " + String.join(", ", EarlyStoppingSection.METRICS
-                    .stream().filter(m -> EarlyStoppingSection.measuredFor(m, task)).toList()));
+            r.problem(EarlyStoppingSection.METRIC.key(), stopping.metric() + " is not measured for a " + kindName(task)
+                    + " (network.layers' last layer, network.loss); watch one of " + String.join(", ",
+                    EarlyStoppingSection.METRICS.stream().filter(m -> EarlyStoppingSection.measuredFor(m, task)).toList()));
+        }
+        if (r.valid(TrainingSection.CLASS_WEIGHTS.key(), NetworkSection.LAYERS.key(), NetworkSection.LOSS.key())
+                && !training.classWeights().none() && !network.task().hasClasses()) {
+            // Said before any data is read (ClassWeighting checks the labels' classes once they are)
+            r.problem(TrainingSection.CLASS_WEIGHTS.key(), "applies to classification, and a " + kindName(network.task())
+                    + " (network.layers' last layer, network.loss) has no classes; remove training.class_weights");
         }
         if (r.valid(TrainingSection.CLASS_WEIGHTS.key(), DataSection.WEIGHT.key()) && !training.classWeights().none()
                 && data.weight().isPresent()) {
             r.problem(TrainingSection.CLASS_WEIGHTS.key(), "cannot be combined with data.weight; weight rows by class"
                     + " or by column, not both");
         }
+    }
+
+    /** What a task is, as the messages about it name it. */
+    private static String kindName(Task task) {
+        return switch (task.kind()) {
+            case MULTICLASS -> "softmax classifier of " + task.classes() + " classes";
+            case BINARY -> "sigmoid classifier";
+            case MULTI_LABEL -> "multi-label network";
+            case REGRESSION -> "regression network";
+        };
     }
 
     /**

@@ -332,6 +332,18 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void classWeightsForANetworkWithoutClassesAreAConfigError() throws IOException {
+        assertProblem(List.of("training.class_weights=balanced", "network.layers=4,1:identity", "network.loss=mse"),
+                "training.class_weights: applies to classification, and a regression network (network.layers' last"
+                        + " layer, network.loss) has no classes; remove training.class_weights");
+        assertProblem(List.of("training.class_weights=1,2", "network.layers=4,2:sigmoid",
+                "network.loss=binary_cross_entropy"), "training.class_weights: applies to classification, and a"
+                + " multi-label network");
+        assertEquals(List.of(1.0, 2.0), JobConfigLoader.load(job(MINIMAL), List.of("training.class_weights=1,2",
+                "network.layers=4,1:sigmoid", "network.loss=binary_cross_entropy")).training().classWeights().given());
+    }
+
+    @Test
     void batchRowsWithIterationsPerEpochIsAnError() throws IOException {
         assertProblem(List.of("training.batch_rows=32", "training.iterations_per_epoch=2"),
                 "training.iterations_per_epoch: must be 0 when training.batch_rows is set");

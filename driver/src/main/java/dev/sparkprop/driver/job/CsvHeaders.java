@@ -5,6 +5,7 @@ import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.spark.PartitionJob;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +72,7 @@ final class CsvHeaders {
         List<HashMap<String, String[]>> perTask;
         try {
             int tasks = Math.min(files.size(), Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_TASK));
-            perTask = jsc.parallelize(files, tasks).mapPartitions(it -> {
+            perTask = PartitionJob.collect(jsc.parallelize(files, tasks), "sparkprop CSV headers", it -> {
                 HashMap<String, String[]> lines = new HashMap<>();
                 while (it.hasNext()) {
                     String file = it.next();
@@ -80,8 +81,8 @@ final class CsvHeaders {
                         lines.merge(line, new String[] {"1", file}, CsvHeaders::merged);
                     }
                 }
-                return List.of(lines).iterator();
-            }).collect();
+                return lines;
+            });
         } finally {
             conf.destroy();
         }

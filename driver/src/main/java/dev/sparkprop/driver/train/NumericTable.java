@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.spark.PartitionJob;
 import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -85,17 +86,17 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
                 .setName("sparkprop numeric CSV " + path)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each partition's rows, or -1 where a line was not numbers; the first action, so it fills the cache
-        List<Long> sizes = filled(chunks, () -> chunks.mapPartitions(it -> {
+        List<Long> sizes = filled(chunks, () -> PartitionJob.collect(chunks, "sparkprop numeric CSV", it -> {
             long rows = 0;
             while (it.hasNext()) {
                 Chunk c = it.next();
                 if (c.rows < 0) {
-                    return List.of(-1L).iterator();
+                    return -1L;
                 }
                 rows += c.rows;
             }
-            return List.of(rows).iterator();
-        }).collect());
+            return rows;
+        }));
         if (sizes.contains(-1L)) {
             chunks.unpersist(false);
             return null;

@@ -4,6 +4,7 @@ import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -360,9 +361,9 @@ public final class PreprocessingFitter {
         int in = spec.inputWidth();
         int out = spec.outputWidth();
         boolean targets = spec.task().kind() == Task.Kind.REGRESSION && standardize;
-        // Merged in partition order (collect keeps it) rather than task completion order, so the
+        // Merged in partition order (PartitionJob keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
-        Statistics stats = selected.rows().mapPartitions((Iterator<Row> it) -> {
+        Statistics stats = PartitionJob.collect(selected.rows(), "sparkprop statistics", (Iterator<Row> it) -> {
             Statistics s = new Statistics(in, out);
             double[] x = new double[in];
             double[] y = new double[out];
@@ -375,8 +376,8 @@ public final class PreprocessingFitter {
                     }
                 }
             }
-            return List.of(s).iterator();
-        }).collect().stream().reduce(Statistics::merge).orElseThrow();
+            return s;
+        }).stream().reduce(Statistics::merge).orElseThrow();
         stats.problems.check("the training data");
         if (stats.inputs.count() == 0) {
             throw new IllegalArgumentException(stats.problems.droppedRows() == 0 ? "the training data has no rows"

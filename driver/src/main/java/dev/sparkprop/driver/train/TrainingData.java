@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -8,10 +9,10 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -121,7 +122,7 @@ public final class TrainingData implements AutoCloseable {
     /** Rows, weights and problems of the cache, merged in partition order; the first action on it, so it fills it. */
     private static TrainingData summarise(JavaRDD<?> cached, JavaRDD<Block> blocks, String source,
                                           Preprocessing prep, Precision precision) {
-        Totals totals = cached.mapPartitionsWithIndex((partition, it) -> {
+        Totals totals = PartitionJob.collect(cached, "sparkprop caching", it -> {
             Totals t = new Totals();
             boolean keyed = false;
             while (it.hasNext()) {
@@ -137,10 +138,10 @@ public final class TrainingData implements AutoCloseable {
                 }
             }
             if (!keyed && t.rows > 0) {
-                t.sourceRows.put(partition, t.rows);
+                t.sourceRows.put(TaskContext.getPartitionId(), t.rows);
             }
-            return List.of(t).iterator();
-        }, false).collect().stream().reduce(Totals::merge).orElseThrow();
+            return t;
+        }).stream().reduce(Totals::merge).orElseThrow();
         try {
             totals.problems.check(source);
             if (totals.rows == 0) {

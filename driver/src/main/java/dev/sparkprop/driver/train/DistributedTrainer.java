@@ -243,7 +243,7 @@ public final class DistributedTrainer {
                 : sc.broadcast(params.clone());
         try {
             PartitionGradient perPartition = new PartitionGradient(spec.layersSpec(), spec.loss().name(),
-                    settings.blockRows(), data.precision(), data.cached().id(), weights, data.ids(), settings.seed(),
+                    settings.blockRows(), data.precision(), data.cacheId(), weights, data.ids(), settings.seed(),
                     epoch, slices, slice, step);
             return total(data.cached(), "sparkprop gradient", perPartition, depth, GradientSum::inPartitionOrder,
                     GradientSum.empty(), GradientSum::merge);

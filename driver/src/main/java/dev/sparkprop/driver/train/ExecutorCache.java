@@ -51,30 +51,40 @@ final class ExecutorCache {
     record RowOrder(long seed, int epoch, int slices, int[] rows, int[] batchStarts) {
     }
 
-    private static final Map<List<Integer>, RowOrder> ROW_ORDERS = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Where a partition's row order is kept: the cache ({@link TrainingData#cacheId}) and the partition. */
+    private record RowOrderKey(long cacheId, int partition) {
+    }
+
+    private static final Map<RowOrderKey, RowOrder> ROW_ORDERS = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Integer>, RowOrder> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<RowOrderKey, RowOrder> eldest) {
             return size() > ROW_ORDERS_KEPT;
         }
     };
 
     /**
-     * The epoch's row order of one partition of the cache {@code dataId}, made by {@code make} on
-     * the epoch's first iteration here and reused by the rest: an iteration then costs its batch,
-     * not a pass over the whole partition. One epoch is kept per partition (4 bytes a row and one
-     * int a batch). Made again if dropped, or where a task runs on another executor, with the same
-     * result: it depends only on the rows' ids, the seed and the epoch.
+     * The epoch's row order of one partition, of {@code rows} rows, of the cache {@code cacheId},
+     * made by {@code make} on the epoch's first iteration here and reused by the rest: an
+     * iteration then costs its batch, not a pass over the whole partition. One epoch is kept per
+     * partition (4 bytes a row and one int a batch). Made again if dropped, or where a task runs on
+     * another executor, with the same result: it depends only on the rows' ids, the seed and the
+     * epoch. Made outside the lock, so the tasks of an executor make their partitions' at once.
      */
-    static RowOrder rowOrder(int dataId, int partition, long seed, int epoch, int slices, Supplier<RowOrder> make) {
-        List<Integer> key = List.of(dataId, partition);
+    static RowOrder rowOrder(long cacheId, int partition, int rows, long seed, int epoch, int slices,
+                             Supplier<RowOrder> make) {
+        RowOrderKey key = new RowOrderKey(cacheId, partition);
+        RowOrder kept;
         synchronized (ROW_ORDERS) {
-            RowOrder kept = ROW_ORDERS.get(key);
-            if (kept == null || kept.seed() != seed || kept.epoch() != epoch || kept.slices() != slices) {
-                kept = make.get();
+            kept = ROW_ORDERS.get(key);
+        }
+        if (kept == null || kept.seed() != seed || kept.epoch() != epoch || kept.slices() != slices
+                || kept.rows().length != rows) {
+            kept = make.get();
+            synchronized (ROW_ORDERS) {
                 ROW_ORDERS.put(key, kept);
             }
-            return kept;
         }
+        return kept;
     }
 
     /** An updater with the specs and numbers it was made from. */

@@ -32,7 +32,7 @@ final class LocalRound implements PartitionJob.PerPartition<Object, RoundSum> {
     private final String loss;
     private final int blockRows;
     private final Precision precision;
-    private final int dataId;
+    private final long cacheId;
     /** The weights, then the inner optimizer state, as double[]. */
     private final Broadcast<double[]> start;
     private final RowIds ids;
@@ -56,7 +56,7 @@ final class LocalRound implements PartitionJob.PerPartition<Object, RoundSum> {
         this.loss = settings.network().loss().name();
         this.blockRows = settings.blockRows();
         this.precision = data.precision();
-        this.dataId = data.cached().id();
+        this.cacheId = data.cacheId();
         this.start = start;
         this.ids = data.ids();
         this.seed = settings.seed();
@@ -110,7 +110,7 @@ final class LocalRound implements PartitionJob.PerPartition<Object, RoundSum> {
             PartitionRows.BlockSink add = w32 != null
                     ? (block, rowIds) -> sum.add(backprop, w32, block, masks(rowIds, step))
                     : (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
-            rows.forEachBlock(dataId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, dropout, add);
+            rows.forEachBlock(cacheId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, dropout, add);
             if (!(sum.weightSum() > 0)) {
                 continue; // none of this batch's rows (or only rows of weight 0) are here
             }

@@ -34,7 +34,7 @@ final class PartitionGradient implements PartitionJob.PerPartition<Object, Gradi
     private final int blockRows;
     private final Precision precision;
     /** The cache's RDD id: with the partition, which rows a cached row order belongs to. */
-    private final int dataId;
+    private final long cacheId;
     /** The weights as the job computes: float32 ones for a float32 job (half the bytes on the wire). */
     private final Broadcast<?> params;
     private final RowIds ids;
@@ -50,9 +50,9 @@ final class PartitionGradient implements PartitionJob.PerPartition<Object, Gradi
      * @param slices iterations per epoch in mini-batch mode; 0 for full batch
      * @param step   the optimizer step whose dropout masks to apply, or -1 to keep every output
      */
-    PartitionGradient(String layers, String loss, int blockRows, Precision precision, int dataId,
+    PartitionGradient(String layers, String loss, int blockRows, Precision precision, long cacheId,
                       Broadcast<?> params, RowIds ids, long seed, int epoch, int slices, int slice, long step) {
-        this.dataId = dataId;
+        this.cacheId = cacheId;
         this.layers = layers;
         this.loss = loss;
         this.blockRows = blockRows;
@@ -86,7 +86,7 @@ final class PartitionGradient implements PartitionJob.PerPartition<Object, Gradi
             });
         } else {
             // Dropout needs the rows' ids, cached after their blocks: read blocks and keys together.
-            PartitionRows.read(items, blockRows, precision).forEachBlock(dataId, ids, seed, epoch, slices, slice,
+            PartitionRows.read(items, blockRows, precision).forEachBlock(cacheId, ids, seed, epoch, slices, slice,
                     dropout, add);
         }
         return sum;

@@ -69,7 +69,7 @@ final class PartitionRows {
      * {@code slices} = 0, every cached block. With {@code withRowIds}, each block comes with its
      * rows' ids (what dropout masks are drawn for), else with null.
      */
-    void forEachBlock(int dataId, RowIds ids, long seed, int epoch, int slices, int slice, boolean withRowIds,
+    void forEachBlock(long cacheId, RowIds ids, long seed, int epoch, int slices, int slice, boolean withRowIds,
                       BlockSink add) {
         int partition = TaskContext.getPartitionId();
         if (slices == 0) {
@@ -91,7 +91,7 @@ final class PartitionRows {
         if (rows == 0) {
             return;
         }
-        ExecutorCache.RowOrder order = ExecutorCache.rowOrder(dataId, partition, seed, epoch, slices,
+        ExecutorCache.RowOrder order = ExecutorCache.rowOrder(cacheId, partition, rows, seed, epoch, slices,
                 () -> rowOrder(sourceKeys(partition), ids, seed, epoch, slices));
         int from = order.batchStarts()[slice];
         int to = order.batchStarts()[slice + 1];

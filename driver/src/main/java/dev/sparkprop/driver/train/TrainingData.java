@@ -43,6 +43,8 @@ public final class TrainingData implements AutoCloseable {
     private final DataProblems problems;
     private final Preprocessing preprocessing;
     private final Precision precision;
+    /** Names this cache in {@link ExecutorCache}: RDD ids start again at 0 in each SparkContext of a JVM. */
+    private final long cacheId = java.util.UUID.randomUUID().getMostSignificantBits();
 
     private TrainingData(JavaRDD<?> cached, JavaRDD<Block> blocks, Totals totals, Preprocessing preprocessing,
                          Precision precision) {
@@ -198,6 +200,11 @@ public final class TrainingData implements AutoCloseable {
 
     public JavaRDD<Block> blocks() {
         return blocks;
+    }
+
+    /** This cache's name on the executors, unique to it (what {@link ExecutorCache} keeps per partition is under it). */
+    long cacheId() {
+        return cacheId;
     }
 
     /** The cache itself: blocks, each maybe followed by its {@link RowKeys}, and anything else to skip. */

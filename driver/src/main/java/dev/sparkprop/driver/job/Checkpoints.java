@@ -188,16 +188,16 @@ public final class Checkpoints {
         double[] best = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, new Path(dir, BEST), WHOLE),
                 resume.bestValues(), source + " says best_values = " + resume.bestValues());
         TrainerState state = new TrainerState(model.params(), optimizer, resume.iteration(), resume.epoch(),
-                resume.stepInEpoch(), resume.epochLoss(), resume.epochCorrect(), resume.epochWeight(),
-                resume.stopped());
+                resume.stepInEpoch(), resume.epochSteps(), resume.epochLoss(), resume.epochCorrect(),
+                resume.epochWeight(), resume.stopped());
         return new Checkpoint(model, state, resume.bestEpoch(), resume.bestValue(), best.length == 0 ? null : best,
                 steps(fs, dir, state.iteration()), resume.partitions());
     }
 
     /** What {@value #RESUME} holds: the loop's position, early stopping's best, the lengths of the arrays beside it. */
-    private record Resume(long iteration, int epoch, int stepInEpoch, double epochLoss, double epochCorrect,
-                          double epochWeight, boolean stopped, int bestEpoch, double bestValue, int optimizerValues,
-                          int bestValues, int partitions) {
+    private record Resume(long iteration, int epoch, int stepInEpoch, int epochSteps, double epochLoss,
+                          double epochCorrect, double epochWeight, boolean stopped, int bestEpoch, double bestValue,
+                          int optimizerValues, int bestValues, int partitions) {
     }
 
     private static ObjectNode resumeJson(Checkpoint c, double[] best) {
@@ -207,6 +207,7 @@ public final class Checkpoints {
         json.put("iteration", s.iteration());
         json.put("epoch", s.epoch());
         json.put("step_in_epoch", s.stepInEpoch());
+        json.put("epoch_steps", s.epochSteps());
         json.put("epoch_loss", Double.toHexString(s.epochLoss()));
         json.put("epoch_correct", Double.toHexString(s.epochCorrect()));
         json.put("epoch_weight", Double.toHexString(s.epochWeight()));
@@ -230,10 +231,14 @@ public final class Checkpoints {
             throw new IllegalArgumentException("checkpoint format " + format + " is not supported by this sparkprop"
                     + " (reads " + FORMAT + "); resume with a matching sparkprop, or train afresh");
         }
-        json.allowOnly("format", "iteration", "epoch", "step_in_epoch", "epoch_loss", "epoch_correct", "epoch_weight",
-                "finished", "best_epoch", "best_value", "optimizer_values", "best_values", "partitions");
+        json.allowOnly("format", "iteration", "epoch", "step_in_epoch", "epoch_steps", "epoch_loss", "epoch_correct",
+                "epoch_weight", "finished", "best_epoch", "best_value", "optimizer_values", "best_values", "partitions");
+        int stepInEpoch = json.read("step_in_epoch", StrictJson::nonNegative);
         return new Resume(json.read("iteration", StrictJson::count), json.read("epoch", StrictJson::nonNegative),
-                json.read("step_in_epoch", StrictJson::nonNegative), json.read("epoch_loss", Checkpoints::exact),
+                stepInEpoch,
+                // Written since 2026-12-05; before, every step's loss counted
+                json.readOrAbsent("epoch_steps", StrictJson::nonNegative, stepInEpoch),
+                json.read("epoch_loss", Checkpoints::exact),
                 json.read("epoch_correct", Checkpoints::exact), json.read("epoch_weight", Checkpoints::exact),
                 json.read("finished", StrictJson::bool), json.read("best_epoch", StrictJson::nonNegative),
                 json.read("best_value", Checkpoints::exact), json.read("optimizer_values", StrictJson::nonNegative),

@@ -164,6 +164,10 @@ public final class DistributedTrainer {
         EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", iterationsPerEpoch, 1);
         return loop.run(start, (params, state, epoch, slice, oneStep, iteration) -> {
             GradientSum sum = gradient(data, params, epoch, slices, slice, iteration, depth);
+            if (sum.weightSum() == 0) {
+                // Every row of this mini-batch weighs 0: no gradient to step on, and no fault
+                return EpochLoop.Outcome.noStep(sum.rows(), updater.learningRate(iteration));
+            }
             double loss = sum.meanLoss();
             String fault = step(updater, params, state, sum, loss, iteration);
             return new EpochLoop.Outcome(sum.rows(), loss, updater.learningRate(iteration), sum.correctWeight(),

@@ -39,6 +39,16 @@ final class EpochLoop {
      */
     record Outcome(long rows, double loss, double learningRate, double correct, double weight, String fault,
                    long skippedInTasks, String converged) {
+
+        /** A job that took no step and met no fault: its rows all weigh 0. The loss is NaN, for no rows weighed. */
+        static Outcome noStep(long rows, double learningRate) {
+            return new Outcome(rows, Double.NaN, learningRate, 0, 0, null, 0, null);
+        }
+
+        /** Whether the job stepped, so its loss counts in the epoch's. */
+        boolean stepped() {
+            return fault == null && weight > 0;
+        }
     }
 
     private final JavaSparkContext sc;
@@ -79,6 +89,7 @@ final class EpochLoop {
             double epochCorrect = resumed ? start.epochCorrect() : 0;
             double epochWeight = resumed ? start.epochWeight() : 0;
             int step = resumed ? start.stepInEpoch() : 0;
+            int counted = resumed ? start.epochSteps() : 0;
             while (step < stepsPerEpoch && converged == null) {
                 int n = Math.min(stepsPerJob, stepsPerEpoch - step);
                 String name = stepsPerJob == 1 ? "iteration " + (iteration + 1)
@@ -86,15 +97,16 @@ final class EpochLoop {
                 long t0 = System.nanoTime();
                 sc.setJobDescription(description + " " + name + " (epoch " + (epoch + 1) + ")");
                 Outcome done = job.take(params, state, epoch, step, n, iteration);
-                if (done.fault() == null) {
+                if (done.stepped()) {
                     skipped += done.skippedInTasks();
                     epochCorrect += done.correct();
                     epochWeight += done.weight();
                     epochLoss += done.loss() * n / stepsPerEpoch;
-                } else if (settings.skipNonFinite()) {
+                    counted += n;
+                } else if (done.fault() != null && settings.skipNonFinite()) {
                     LOG.warn("sparkprop: skipped {}: {}", name, done.fault());
                     skipped += n;
-                } else {
+                } else if (done.fault() != null) {
                     throw new TrainingDivergedException(iteration + 1, name + ": " + done.fault()
                             + TrainingDivergedException.advice(settings.learningRate()));
                 }
@@ -112,15 +124,17 @@ final class EpochLoop {
                 }
                 iterations.iterationDone(record, stepsPerEpoch);
                 if (step < stepsPerEpoch && converged == null) {
-                    steps.stepTaken(new TrainerState(params, state, iteration, epoch, step, epochLoss, epochCorrect,
-                            epochWeight, false), false);
+                    steps.stepTaken(new TrainerState(params, state, iteration, epoch, step, counted, epochLoss,
+                            epochCorrect, epochWeight, false), false);
                 }
             }
-            // an epoch L-BFGS's convergence cut short: the mean over the steps it had
-            double trainLoss = step < stepsPerEpoch ? epochLoss * stepsPerEpoch / step : epochLoss;
+            // The mean over the steps whose loss counts: those skipped, those whose rows weighed nothing, and
+            // those L-BFGS's convergence cut short do not; none: no loss (a 0 would read as the best yet)
+            double trainLoss = counted == 0 ? Double.NaN : counted == stepsPerEpoch ? epochLoss
+                    : epochLoss * stepsPerEpoch / counted;
             go = listener.epochEnded(epoch, params, trainLoss, task.accuracy(epochCorrect, epochWeight));
             go = go && converged == null;
-            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, !go), true);
+            steps.stepTaken(new TrainerState(params, state, iteration, epoch + 1, 0, 0, 0, 0, 0, !go), true);
         }
         sc.setJobDescription(null);
         return new DistributedTrainer.Result(params, state, history, iteration, skipped, converged);

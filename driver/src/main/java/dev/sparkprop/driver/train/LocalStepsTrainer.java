@@ -82,6 +82,10 @@ final class LocalStepsTrainer {
                         + " steps had a loss, gradient or update that was NaN or infinite", 0, null);
             }
             RoundSum.Means means = sum.means();
+            if (means == null && sum.faults() == 0) {
+                // Every row of the round's batches weighs 0 (or there were none): no step, and no fault
+                return EpochLoop.Outcome.noStep(sum.rows(), rate);
+            }
             long outerStep = (long) epoch * roundsPerEpoch + step / k;
             String fault = outerStep(params, state, innerSize, means, outerStep);
             if (fault != null) {

@@ -4,10 +4,12 @@ import dev.sparkprop.nn.ExactSum;
 import java.io.Serializable;
 
 /**
- * What the tasks of one round of local steps ({@link LocalRound}) return, merged: Σ r_p·Δ_p
- * (each partition's weight change times the rows r_p its steps trained on), Σ r_p·s_p (its
- * optimizer state at the end), the loss, weight and right-predicted weight its steps saw, Σ r_p,
- * and the steps left out as non-finite. As {@link dev.sparkprop.nn.GradientSum}, a total is the
+ * What the tasks of one round of local steps ({@link LocalRound}) return, merged: Σ w_p·Δ_p
+ * (each partition's weight change times w_p, the summed weight of the rows its steps trained
+ * on: their count when every row weighs 1), Σ w_p·s_p (its optimizer state at the end), the
+ * loss, weight and right-predicted weight its steps saw, the rows they trained on, and the steps
+ * left out as non-finite. Weighting by w_p rather than by rows keeps rows of weight 0 from
+ * pulling the mean towards a partition that holds them. As {@link dev.sparkprop.nn.GradientSum}, a total is the
  * same to the last bit whatever order the tasks finish in: partitions' rounds are added in
  * doubles in partition order ({@link #inPartitionOrder}), or {@link #merge}d as {@link ExactSum}s.
  */
@@ -32,9 +34,10 @@ final class RoundSum implements Serializable {
     }
 
     /**
-     * One partition's round: {@code change} and {@code state} are multiplied by {@code rows} here.
+     * One partition's round: {@code change} and {@code state} are multiplied by {@code weight} here.
      *
-     * @param rows   the rows the partition's steps trained on (0 when it took none)
+     * @param weight the summed weight of the rows the partition's steps trained on (0 when it took none)
+     * @param rows   those rows
      * @param faults its steps left out as non-finite
      */
     static RoundSum of(double[] change, double[] state, double loss, double weight, double correct, long rows,
@@ -44,10 +47,10 @@ final class RoundSum implements Serializable {
         sum.parameters = n;
         sum.values = new double[n + state.length + 3];
         for (int i = 0; i < n; i++) {
-            sum.values[i] = rows * change[i];
+            sum.values[i] = weight * change[i];
         }
         for (int i = 0; i < state.length; i++) {
-            sum.values[n + i] = rows * state[i];
+            sum.values[n + i] = weight * state[i];
         }
         int end = n + state.length;
         sum.values[end] = loss;
@@ -123,25 +126,29 @@ final class RoundSum implements Serializable {
     }
 
     /**
-     * The merged total divided by the rows: the rows-weighted mean weight change, then the mean
-     * optimizer state, then the weighted mean loss, the summed weight and the summed right weight.
-     * Null when no step was taken.
+     * The merged total divided by the summed weight: the weighted mean weight change, then the
+     * mean optimizer state, then the weighted mean loss, the summed weight and the summed right
+     * weight. Null when no step was taken on rows of any weight.
      */
     Means means() {
-        if ((exact == null && values == null) || rows == 0) {
+        if (exact == null && values == null) {
             return null;
         }
         double[] all = exact != null ? exact.toDoubles() : values;
         int end = all.length - 3;
+        double weight = all[end + 1];
+        if (!(weight > 0)) {
+            return null;
+        }
         double[] change = new double[parameters];
         double[] state = new double[end - parameters];
         for (int i = 0; i < parameters; i++) {
-            change[i] = all[i] / rows;
+            change[i] = all[i] / weight;
         }
         for (int i = 0; i < state.length; i++) {
-            state[i] = all[parameters + i] / rows;
+            state[i] = all[parameters + i] / weight;
         }
-        return new Means(change, state, all[end] / all[end + 1], all[end + 1], all[end + 2]);
+        return new Means(change, state, all[end] / weight, weight, all[end + 2]);
     }
 
     /** A round's means; {@code loss} is Σ w·L / Σ w over the rows before each step. */

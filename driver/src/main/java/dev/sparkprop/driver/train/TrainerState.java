@@ -10,7 +10,8 @@ package dev.sparkprop.driver.train;
  * @param iteration      optimizer steps taken so far
  * @param epoch          the current epoch, 0-based
  * @param stepInEpoch    steps taken in the current epoch
- * @param epochLoss      the current epoch's sum of iteration losses / iterations per epoch so far
+ * @param epochSteps     of those, the steps whose loss counts: not skipped as non-finite, on rows of some weight
+ * @param epochLoss      the current epoch's sum of those steps' losses / iterations per epoch so far
  * @param epochCorrect   the current epoch's summed weight of right predictions so far (Task#correctWeight)
  * @param epochWeight    the current epoch's summed row weight so far
  * @param stopped        whether the run ended before its epochs ran out: early stopping said stop, or
@@ -18,11 +19,11 @@ package dev.sparkprop.driver.train;
  *                       ({@link #finished}), so a run resumed with more training.epochs goes on.
  */
 public record TrainerState(double[] params, double[] optimizerState, long iteration, int epoch, int stepInEpoch,
-                           double epochLoss, double epochCorrect, double epochWeight, boolean stopped) {
+                           int epochSteps, double epochLoss, double epochCorrect, double epochWeight, boolean stopped) {
 
     /** The start of a run from {@code params}, with a fresh optimizer state. */
     public static TrainerState start(double[] params, double[] optimizerState) {
-        return new TrainerState(params, optimizerState, 0, 0, 0, 0, 0, 0, false);
+        return new TrainerState(params, optimizerState, 0, 0, 0, 0, 0, 0, 0, false);
     }
 
     /** Whether a run of {@code epochs} epochs has nothing left to train from here. */

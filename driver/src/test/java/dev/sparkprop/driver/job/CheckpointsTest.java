@@ -102,7 +102,7 @@ class CheckpointsTest {
         Checkpoints.Checkpoint golden = Checkpoints.read(golden().toString(), new Configuration());
         TrainerState s = golden.state();
         TrainerState at = new TrainerState(s.params(), s.optimizerState(), iteration, s.epoch(), s.stepInEpoch(),
-                s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
+                s.epochSteps(), s.epochLoss(), s.epochCorrect(), s.epochWeight(), s.stopped());
         Checkpoints.write(root.toString(), 2, new Checkpoints.Checkpoint(golden.model(), at, golden.bestEpoch(),
                 golden.bestValue(), golden.bestParams(), golden.steps(), 3), new Configuration());
     }

@@ -60,13 +60,15 @@ class LocalStepsTest {
     }
 
     @Test
-    void aFullBatchRoundIsTheRowsWeightedMeanOfEachPartitionsOwnSteps() {
+    void aFullBatchRoundIsTheWeightWeightedMeanOfEachPartitionsOwnSteps() {
+        // randomProblem's rows have weights of their own, so each partition's share is its rows' summed weight
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 12);
         TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
                 .precision("float64").optimizer("sgd").learningRate(0.5).epochs(1).iterationsPerEpoch(3)
                 .localSteps(3).blockRows(16).build();
         // Each partition's own three full-batch steps, as the single-machine trainer takes them
         double[] meanChange = new double[p.params().length];
+        double total = p.block().weightSum();
         int from = 0;
         for (int rows : UNEVEN) {
             Block own = p.block().slice(from, from + rows);
@@ -74,7 +76,7 @@ class LocalStepsTest {
             double[] w = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(3))
                     .fit(p.params(), own).params();
             for (int i = 0; i < w.length; i++) {
-                meanChange[i] += rows * (w[i] - p.params()[i]) / 300;
+                meanChange[i] += own.weightSum() * (w[i] - p.params()[i]) / total;
             }
         }
         try (TrainingData data = partitioned(p.block(), UNEVEN, 16)) {
@@ -137,6 +139,79 @@ class LocalStepsTest {
             assertTrue(skipped.skipped() > 0);
             assertTrue(Arrays.stream(skipped.params()).allMatch(Double::isFinite));
             assertEquals(12, skipped.iterations());
+        }
+    }
+
+    /** {@code block}'s rows with weight w, or with weight 0 where {@code zero} holds. */
+    private static Block reweighted(Block block, java.util.function.IntPredicate zero) {
+        double[] w = block.weights().clone();
+        for (int r = 0; r < block.rows(); r++) {
+            w[r] = zero.test(r) ? 0 : w[r];
+        }
+        return new Block(block.inputWidth(), block.outputWidth(), block.features(), block.targets(), w, block.rows());
+    }
+
+    @Test
+    void rowsOfWeightZeroLeaveTheRoundsMeanAsItWas() {
+        // A round's mean change weighs each partition by the weight its steps saw, not their rows:
+        // 200 rows of weight 0 added to one partition change no bit (full batch, so the batches are
+        // the partitions whatever their rows)
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 16);
+        Block real = p.block();
+        int in = SPEC.inputWidth();
+        int out = SPEC.outputWidth();
+        Block zeros = reweighted(GradientCheck.randomProblem(SPEC, 200, 17).block(), r -> true);
+        // partition 0: real rows 0..99 and then the 200 of weight 0; partitions 1 and 2: the other real rows
+        double[] x = new double[500 * in];
+        double[] y = new double[500 * out];
+        double[] w = new double[500];
+        System.arraycopy(real.features(), 0, x, 0, 100 * in);
+        System.arraycopy(zeros.features(), 0, x, 100 * in, 200 * in);
+        System.arraycopy(real.features(), 100 * in, x, 300 * in, 200 * in);
+        System.arraycopy(real.targets(), 0, y, 0, 100 * out);
+        System.arraycopy(zeros.targets(), 0, y, 100 * out, 200 * out);
+        System.arraycopy(real.targets(), 100 * out, y, 300 * out, 200 * out);
+        System.arraycopy(real.weights(), 0, w, 0, 100);
+        System.arraycopy(real.weights(), 100, w, 300, 200);
+        Block padded = new Block(in, out, x, y, w, 500);
+        TrainingSettings settings = adam().epochs(2).iterationsPerEpoch(4).localSteps(4).build();
+        try (TrainingData plain = partitioned(real, new int[] {100, 100, 100}, 16);
+             TrainingData withZeros = partitioned(padded, new int[] {300, 100, 100}, 16)) {
+            DistributedTrainer.Result a = fit(settings, plain, p.params());
+            DistributedTrainer.Result b = fit(settings, withZeros, p.params());
+            assertArrayEquals(a.params(), b.params());
+            assertArrayEquals(a.optimizerState(), b.optimizerState());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "2"})
+    void aMiniBatchWhoseRowsAllWeighZeroTakesNoStepAndNoFault(int k) {
+        // Only row 0 weighs anything: of the epoch's 10 batches of 30 rows, one has weight. The
+        // others take no step, are no fault (no "diverged", nothing skipped), and leave the epoch's
+        // loss the loss of the one step taken.
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 18);
+        Block block = reweighted(p.block(), r -> r > 0);
+        TrainingSettings settings = TrainingSettings.builder(SPEC.layersSpec(), SPEC.loss().name())
+                .precision("float64").optimizer("sgd").learningRate(0.5).epochs(1).batchRows(30).localSteps(k)
+                .blockRows(16).build();
+        double[] trainLoss = new double[1];
+        try (TrainingData data = partitioned(block, UNEVEN, 16)) {
+            DistributedTrainer.Result result = new DistributedTrainer(SparkTestSession.sc(), settings).fit(data,
+                    p.params(), (e, w, loss, a) -> {
+                        trainLoss[0] = loss;
+                        return true;
+                    });
+            assertEquals(0, result.skipped());
+            assertEquals(10, result.iterations());
+            List<Double> losses = result.history().stream().map(DistributedTrainer.Iteration::loss)
+                    .filter(l -> !Double.isNaN(l)).toList();
+            assertEquals(1, losses.size(), "one job stepped: " + result.history());
+            assertEquals(losses.get(0), trainLoss[0], "the epoch's loss is the mean of the steps taken");
+            // The one step is row 0's own gradient step, as the single-machine trainer takes it
+            double[] alone = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(1))
+                    .fit(p.params(), p.block().slice(0, 1)).params();
+            assertClose(alone, result.params(), 1e-12);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.train.TrainingSettings;
+import dev.sparkprop.nn.Spec;
 import java.util.List;
 
 /**
@@ -27,20 +28,29 @@ public final class Resumption {
 
     /**
      * Refuses {@code resumed}, the config a run resumed from {@code c} would train with, when its
-     * optimizer state has another shape than the checkpoint's (another optimizer, or local steps
-     * with an outer optimizer that keeps state): else the run would fail only after reading the data.
+     * optimizer state is not the checkpoint's: another shape (another optimizer, or local steps
+     * with an outer optimizer that keeps state), else the run would fail only after reading the
+     * data; or the same length from another optimizer.kind (say sgd's outer Nesterov velocity
+     * read as momentum's), which would train on silently from the wrong state.
      */
     public static void checkOptimizerState(Checkpoints.Checkpoint c, JobConfig resumed) {
         int n = c.model().params().length;
-        if (TrainingSettings.optimizerStateLength(resumed, n) == c.state().optimizerState().length) {
+        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
+        // The same kind keeps the same inner state, so an equal length also means the same outer state
+        if (TrainingSettings.optimizerStateLength(resumed, n) == c.state().optimizerState().length
+                && kindOf(checkpointed).equals(kindOf(resumed))) {
             return;
         }
-        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
         TrainingSection t = checkpointed.training();
         throw new IllegalArgumentException("the checkpoint's optimizer state is that of optimizer.kind = "
                 + checkpointed.optimizer().kind().name() + " with training.local_steps = " + t.localSteps()
                 + (t.localSteps() > 1 ? " and training.outer_optimizer = " + t.outerOptimizer().name() : "")
                 + ", which cannot change on resume to one with another state; keep them (their other settings, such"
                 + " as the learning rate, may change)");
+    }
+
+    /** optimizer.kind without its arguments: "adam" of "adam(beta1=0.9,beta2=0.999,eps=1e-8)". */
+    private static String kindOf(JobConfig config) {
+        return Spec.read(config.optimizer().kind().name()).name();
     }
 }

@@ -624,8 +624,12 @@ class MainTest {
         assertEquals("", other.out(), "no training output");
         // An optimizer, or local steps, whose state is not the checkpoint's: also refused before the data is read
         // (outer average keeps no state, so local steps alone would resume)
+        // An optimizer.kind whose state has the checkpoint's length but is another's: adam keeps 2n values, as
+        // adagrad (n) with outer Nesterov (n) would
         for (List<String> change : List.of(List.of("--set", "optimizer.kind=sgd"),
-                List.of("--set", "training.local_steps=4", "--set", "training.outer_optimizer=nesterov"))) {
+                List.of("--set", "training.local_steps=4", "--set", "training.outer_optimizer=nesterov"),
+                List.of("--set", "optimizer.kind=adagrad", "--set", "training.local_steps=4", "--set",
+                        "training.outer_optimizer=nesterov"))) {
             List<String> args = new ArrayList<>(List.of("train", "--resume", checkpoints.toString(), "--set",
                     "output.overwrite=true"));
             args.addAll(change);

@@ -7,6 +7,8 @@ import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import picocli.CommandLine;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Data-parallel training of dense neural networks on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GradcheckCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         int status;
@@ -33,6 +35,18 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code: 0 success, 1 failure, 2 bad usage, 130 interrupted. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, given) -> {
+            // One line as every other usage error, naming the command's --help (picocli's own lists the
+            // unknown words over two lines, and a mistyped option's value among them)
+            CommandLine where = e.getCommandLine();
+            List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions()
+                    : List.of();
+            where.getErr().println("error: " + e.getMessage().replace(System.lineSeparator(), " ")
+                    + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
+                    + " (sparkprop " + (where.getCommandName().equals("sparkprop") ? "" : where.getCommandName() + " ")
+                    + "--help lists the options)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (outOfMemory(e)) {
                 // A task's OutOfMemoryError also makes Spark exit the JVM (local mode runs tasks in it),
@@ -108,9 +122,12 @@ public final class Main implements Runnable {
         }
     }
 
+    /** No command given: a usage error, with the usage. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        System.err.println("error: no command given; give one of train, evaluate, predict or gradcheck");
+        new CommandLine(this).usage(System.err);
+        return 2;
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -152,7 +152,8 @@ public final class Checkpoints {
         try {
             FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
             if (!fs.exists(dir)) {
-                throw new IllegalArgumentException("checkpoint " + path + " does not exist");
+                throw new IllegalArgumentException("checkpoint " + path + " does not exist; give a checkpoint-<iteration>"
+                        + " directory, or the training.checkpoint.path a run wrote its checkpoints to");
             }
             if (!fs.exists(new Path(dir, RESUME))) {
                 all = checkpoints(fs, dir);

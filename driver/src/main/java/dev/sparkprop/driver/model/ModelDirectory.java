@@ -82,7 +82,7 @@ public final class ModelDirectory {
         // Refused whatever overwrite says first, so that its hint is never followed by this refusal
         if (target.status() != null && !target.isEmptyOrHas(METADATA)) {
             throw new IllegalArgumentException(path + " exists and is not a sparkprop model directory (it has no "
-                    + METADATA + "); refusing to replace it even with overwrite");
+                    + METADATA + "); refusing to replace it even with overwrite; choose another path");
         }
         if (target.status() != null && !overwrite) {
             throw new IllegalArgumentException("model directory " + path

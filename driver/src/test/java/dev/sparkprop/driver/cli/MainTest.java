@@ -97,6 +97,18 @@ class MainTest {
     }
 
     @Test
+    void noCommandOrAMistypedOptionIsAUsageErrorOfOneLine() {
+        Run none = run();
+        assertEquals(2, none.exitCode(), none.out() + none.err());
+        assertTrue(none.err().startsWith("error: no command given; give one of train, evaluate, predict or gradcheck"),
+                none.err());
+        Run typo = run("train", "--confg", "conf/examples/digits.conf");
+        assertEquals(2, typo.exitCode(), typo.out() + typo.err());
+        assertEquals("error: Unknown options: '--confg', 'conf/examples/digits.conf'; did you mean --config?"
+                + " (sparkprop train --help lists the options)", typo.err().strip());
+    }
+
+    @Test
     void trainWithoutAJobFileSaysSoBeforeTheKeysItLacks() {
         Run r = run("train");
         assertEquals(2, r.exitCode(), r.out() + r.err());

@@ -232,10 +232,9 @@ public final class DistributedTrainer {
     }
 
     private int aggregationDepth(TrainingData data) {
-        // Past depth 1 a merged GradientSum is an ExactSum: three longs and an int per parameter.
-        long resultBytes = 28L * spec.layout().size() + 64;
+        // A GradientSum's values: the gradient, then loss, weight and right-predicted weight
         long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
-        return aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes, maxResult);
+        return aggregationDepth(data.partitions(), settings.aggregationDepth(), spec.layout().size() + 3L, maxResult);
     }
 
     /** @param step the optimizer step (0-based) whose dropout masks apply; -1 for none */
@@ -279,31 +278,40 @@ public final class DistributedTrainer {
     static final int MAX_FAN_IN = 16;
 
     /**
+     * The bytes of one result the driver receives at treeAggregate {@code depth}, for a sum of
+     * {@code values} doubles: at depth 1 each partition's doubles, added in partition order; deeper,
+     * partial sums merged as ExactSums, three longs and an int per value.
+     */
+    static long resultBytes(long values, int depth) {
+        return (depth == 1 ? 8L : 28L) * values + 64;
+    }
+
+    /**
      * The treeAggregate depth: the smallest at which no task merges more than
      * {@value #MAX_FAN_IN} partial sums and the driver receives no more than that, nor more
-     * gradient arrays of {@code resultBytes} than fit in {@code maxResultBytes}
+     * results of {@code values} doubles ({@link #resultBytes}) than fit in {@code maxResultBytes}
      * (spark.driver.maxResultSize, 0 for no limit): past it Spark aborts the job.
      * {@code requested} > 0 wins.
      *
      * @throws IllegalArgumentException when no depth keeps the driver's share under the limit
      */
-    public static int aggregationDepth(int partitions, int requested, long resultBytes, long maxResultBytes) {
+    public static int aggregationDepth(int partitions, int requested, long values, long maxResultBytes) {
         if (requested > 0) {
             return requested;
         }
-        long fit = maxResultBytes > 0 ? maxResultBytes / Math.max(1, resultBytes) : Long.MAX_VALUE;
-        int limit = (int) Math.min(MAX_FAN_IN, fit);
         int fewest = partitions;
+        long resultBytes = resultBytes(values, 2);
         for (int depth = 1; depth <= 32; depth++) {
             int scale = treeAggregateScale(partitions, depth);
             int atDriver = partitionsReachingTheDriver(partitions, scale);
-            if (scale <= MAX_FAN_IN && atDriver <= limit) {
+            long fit = maxResultBytes > 0 ? maxResultBytes / resultBytes(values, depth) : Long.MAX_VALUE;
+            if (scale <= MAX_FAN_IN && atDriver <= Math.min(MAX_FAN_IN, fit)) {
                 return depth;
             }
             fewest = Math.min(fewest, atDriver);
         }
         throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the driver would receive at least"
-                + " %d gradient arrays of %.1f MB, more than spark.driver.maxResultSize (%.1f MB); set"
+                + " %d partial sums of %.1f MB, more than spark.driver.maxResultSize (%.1f MB); set"
                 + " spark.driver.maxResultSize to %dm or more, or train on fewer partitions", fewest,
                 resultBytes / 1e6, maxResultBytes / 1e6, (fewest * resultBytes + (1 << 20) - 1) >> 20));
     }

@@ -136,10 +136,9 @@ final class LocalStepsTrainer {
     }
 
     private int aggregationDepth(TrainingData data, int innerSize) {
-        // Past depth 1 a merged RoundSum is an ExactSum (three longs and an int per value) of the change, the state and three sums.
-        long resultBytes = 28L * (spec.layout().size() + innerSize + 3) + 64;
+        // A RoundSum's values: the change, the state and three sums
         long maxResult = sc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
-        return DistributedTrainer.aggregationDepth(data.partitions(), settings.aggregationDepth(), resultBytes,
-                maxResult);
+        return DistributedTrainer.aggregationDepth(data.partitions(), settings.aggregationDepth(),
+                spec.layout().size() + innerSize + 3L, maxResult);
     }
 }

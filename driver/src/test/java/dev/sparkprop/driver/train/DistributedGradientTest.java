@@ -75,7 +75,7 @@ class DistributedGradientTest {
 
     @Test
     void aggregationDepthGrowsWithThePartitionCount() {
-        long small = 8_000;
+        long small = 1_000;
         long noLimit = 0;
         assertEquals(1, DistributedTrainer.aggregationDepth(1, 0, small, noLimit));
         assertEquals(1, DistributedTrainer.aggregationDepth(16, 0, small, noLimit));
@@ -88,11 +88,14 @@ class DistributedGradientTest {
     @Test
     void aggregationDepthKeepsTheDriversShareUnderMaxResultSize() {
         long gib = 1L << 30;
-        // 16 results of 10M parameters (80 MB) are 1.28 GB: one level more leaves 4 for the driver.
-        assertEquals(1, DistributedTrainer.aggregationDepth(16, 0, 8_000_000, gib));
-        assertEquals(2, DistributedTrainer.aggregationDepth(16, 0, 80_000_000, gib));
+        // At depth 1 the driver gets each partition's doubles: 16 results of 5M values (40 MB) fit,
+        assertEquals(1, DistributedTrainer.aggregationDepth(16, 0, 5_000_000, gib));
+        // 16 of 9M (72 MB) are 1.15 GB; one level more leaves 4 merged ExactSums (28 bytes a value), 1.01 GB
+        assertEquals(2, DistributedTrainer.aggregationDepth(16, 0, 9_000_000, gib));
+        // 8 results of 10M values fit at depth 1 (640 MB), where 8 ExactSums of them (2.2 GB) would not
+        assertEquals(1, DistributedTrainer.aggregationDepth(8, 0, 10_000_000, gib));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DistributedTrainer.aggregationDepth(64, 0, 600_000_000, gib));
+                () -> DistributedTrainer.aggregationDepth(64, 0, 25_000_000, gib));
         assertTrue(e.getMessage().contains("set spark.driver.maxResultSize to"), e.getMessage());
     }
 

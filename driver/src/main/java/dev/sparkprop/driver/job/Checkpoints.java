@@ -208,7 +208,10 @@ public final class Checkpoints {
         json.put("iteration", s.iteration());
         json.put("epoch", s.epoch());
         json.put("step_in_epoch", s.stepInEpoch());
-        json.put("epoch_steps", s.epochSteps());
+        if (s.epochSteps() != s.stepInEpoch()) {
+            // Only when a step of the epoch so far did not count in its loss (skipped, or of weight 0)
+            json.put("epoch_steps", s.epochSteps());
+        }
         json.put("epoch_loss", Double.toHexString(s.epochLoss()));
         json.put("epoch_correct", Double.toHexString(s.epochCorrect()));
         json.put("epoch_weight", Double.toHexString(s.epochWeight()));
@@ -237,7 +240,7 @@ public final class Checkpoints {
         int stepInEpoch = json.read("step_in_epoch", StrictJson::nonNegative);
         return new Resume(json.read("iteration", StrictJson::count), json.read("epoch", StrictJson::nonNegative),
                 stepInEpoch,
-                // Written since 2026-12-05; before, every step's loss counted
+                // Written when not every step's loss counted (since 2026-12-05; before, all did)
                 json.readOrAbsent("epoch_steps", StrictJson::nonNegative, stepInEpoch),
                 json.read("epoch_loss", Checkpoints::exact),
                 json.read("epoch_correct", Checkpoints::exact), json.read("epoch_weight", Checkpoints::exact),

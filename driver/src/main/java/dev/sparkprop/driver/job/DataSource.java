@@ -277,6 +277,16 @@ public final class DataSource {
                         + " checksum file (.<name>.crc) beside it (" + reason + "), so it changed after it was"
                         + " written; if the data is right, delete the .crc file, else write the data again", e);
             }
+            if (Throwables.causedBy(e, java.net.ConnectException.class)) {
+                // Not the data: the file system's service did not answer
+                throw new IllegalArgumentException("cannot reach the file system of '" + path + "' (" + reason
+                        + "); check the host and port in the path, and that the service runs", e);
+            }
+            if (reason.contains("[UNABLE_TO_INFER_SCHEMA]")) {
+                // Spark found no file to read a schema from: an empty directory, or only hidden files
+                throw new IllegalArgumentException("'" + path + "' holds no " + format + " data to read (Spark found"
+                        + " no file to infer its columns from: an empty directory?); check the path", e);
+            }
             throw new IllegalArgumentException("cannot read '" + path + "' as " + format + " (" + reason
                     + "); check the path and the data format", e);
         }

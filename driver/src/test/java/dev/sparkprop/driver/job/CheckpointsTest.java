@@ -160,6 +160,21 @@ class CheckpointsTest {
     }
 
     @Test
+    void theStepsWhoseLossCountedComeBackWhenFewerThanTheEpochsSteps() throws IOException {
+        Checkpoints.Checkpoint golden = Checkpoints.read(golden().toString(), new Configuration());
+        TrainerState s = golden.state();
+        // Of 5 steps into the epoch, 3 counted in its loss (2 skipped as non-finite, or of rows of weight 0)
+        TrainerState at = new TrainerState(s.params(), s.optimizerState(), s.iteration(), s.epoch(), 5, 3, s.epochLoss(),
+                s.epochCorrect(), s.epochWeight(), false);
+        String written = Checkpoints.write(tmp.resolve("checkpoints").toString(), 2, new Checkpoints.Checkpoint(
+                golden.model(), at, golden.bestEpoch(), golden.bestValue(), golden.bestParams(), golden.steps(), 3),
+                new Configuration());
+        TrainerState back = Checkpoints.read(written, new Configuration()).state();
+        assertEquals(5, back.stepInEpoch());
+        assertEquals(3, back.epochSteps());
+    }
+
+    @Test
     void aMissingOptimizerStateIsNamed() throws IOException {
         Path checkpoint = copyOfGolden();
         Files.delete(checkpoint.resolve(Checkpoints.OPTIMIZER));

@@ -194,5 +194,19 @@ class DataSourceTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DataSource.read(spark, "data.path", csv.toString(), "xlsx", true, ",")).getMessage()
                 .contains("data format 'xlsx' is not one of csv, parquet, json, libsvm"));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals("'" + empty + "' holds no csv data to read (Spark found no file to infer its columns from: an"
+                + " empty directory?); check the path", assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, "data.path", empty.toString(), "csv", true, ",")).getMessage());
+    }
+
+    @Test
+    void aFileSystemThatDoesNotAnswerIsNotCalledAFormatProblem() {
+        // Port 9 (discard) on loopback: nothing listens there
+        String unreachable = "hdfs://127.0.0.1:9/rows.csv";
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> DataSource.read(spark, "data.path", unreachable, "csv", true, ",")).getMessage();
+        assertTrue(message.startsWith("cannot reach the file system of '" + unreachable + "' ("), message);
+        assertTrue(message.endsWith("); check the host and port in the path, and that the service runs"), message);
     }
 }

@@ -189,31 +189,11 @@ public final class StepCosts {
                         warmUp ? new ArrayList<>() : emptyIntervals);
                 timeJobs(sc, clock, (warmUp ? "warm-up " : "") + bareGroup, steps,
                         () -> spark.broadcastAndAggregate(weights), warmUp ? new ArrayList<>() : bareIntervals);
-                double[] exactEnds = new double[2];
-                inGroup(sc, (warmUp ? "warm-up " : "") + stepGroup, () -> new DistributedTrainer(sc, settings).fit(
-                        data, TrainerState.start(settings.initialParameters(), settings.initialOptimizerState()),
-                        (iteration, perEpoch) -> {
-                            if (!warmUp) {
-                                double end = clock.nowMs();
-                                stepIntervals.add(new double[] {end - 1e3 * iteration.seconds(), end});
-                            }
-                        }, (epoch, p, loss, accuracy) -> {
-                            exactEnds[epoch] = clock.nowMs();
-                            return true;
-                        }, (state, epochEnded) -> { }));
+                double[] exactEnds = timeFit(sc, clock, (warmUp ? "warm-up " : "") + stepGroup, settings, data,
+                        warmUp ? new ArrayList<>() : stepIntervals);
                 if (throughput) {
-                    double[] localEnds = new double[2];
-                    inGroup(sc, (warmUp ? "warm-up " : "") + roundGroup, () -> new DistributedTrainer(sc, local).fit(
-                            data, TrainerState.start(local.initialParameters(), local.initialOptimizerState()),
-                            (iteration, perEpoch) -> {
-                                if (!warmUp) {
-                                    double end = clock.nowMs();
-                                    roundIntervals.add(new double[] {end - 1e3 * iteration.seconds(), end});
-                                }
-                            }, (epoch, p, loss, accuracy) -> {
-                                localEnds[epoch] = clock.nowMs();
-                                return true;
-                            }, (state, epochEnded) -> { }));
+                    double[] localEnds = timeFit(sc, clock, (warmUp ? "warm-up " : "") + roundGroup, local, data,
+                            warmUp ? new ArrayList<>() : roundIntervals);
                     if (!warmUp) {
                         secondEpochs[0] += exactEnds[1] - exactEnds[0];
                         secondEpochs[1] += localEnds[1] - localEnds[0];
@@ -315,6 +295,25 @@ public final class StepCosts {
                         + " %9.1f%n", size, job, p.jobs(), p.mean(), p.best(), p.beforeSubmit(), p.toLaunch(),
                 p.tasks(), p.toJobEnd(), p.afterJob(), 1e3 * p.perTask().deserialize(), 1e3 * p.perTask().run(),
                 1e3 * p.perTask().serializeResult(), 1e3 * p.perTask().gc(), p.perTask().resultBytes() / 1e3);
+    }
+
+    /**
+     * Trains on {@code data} in {@code group}, adding each job's [start, end] (wall ms) to
+     * {@code intervals}; returns each epoch's end (wall ms).
+     */
+    private static double[] timeFit(JavaSparkContext sc, WallClock clock, String group, TrainingSettings settings,
+                                    TrainingData data, List<double[]> intervals) {
+        double[] ends = new double[settings.epochs()];
+        inGroup(sc, group, () -> new DistributedTrainer(sc, settings).fit(data,
+                TrainerState.start(settings.initialParameters(), settings.initialOptimizerState()),
+                (iteration, perEpoch) -> {
+                    double end = clock.nowMs();
+                    intervals.add(new double[] {end - 1e3 * iteration.seconds(), end});
+                }, (epoch, p, loss, accuracy) -> {
+                    ends[epoch] = clock.nowMs();
+                    return true;
+                }, (state, epochEnded) -> { }));
+        return ends;
     }
 
     /** Runs {@code job} {@code n} times in {@code group}, adding each run's [start, end] (wall ms) to {@code intervals}. */

@@ -7,7 +7,6 @@ import dev.sparkprop.driver.spark.SparkSessions;
 import dev.sparkprop.driver.train.TrainingDivergedException;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import picocli.CommandLine;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -36,15 +35,22 @@ public final class Main implements Callable<Integer> {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((e, given) -> {
-            // One line as every other usage error, naming the command's --help (picocli's own lists the
-            // unknown words over two lines, and a mistyped option's value among them)
+            // One line as every other usage error, naming the command's --help (picocli's own takes two
+            // lines, and counts a mistyped option's value among the unknown options)
             CommandLine where = e.getCommandLine();
-            List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions()
-                    : List.of();
-            where.getErr().println("error: " + e.getMessage().replace(System.lineSeparator(), " ")
-                    + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
-                    + " (sparkprop " + (where.getCommandName().equals("sparkprop") ? "" : where.getCommandName() + " ")
-                    + "--help lists the options)");
+            boolean top = where.getCommandName().equals("sparkprop");
+            String problem = e.getMessage().replace(System.lineSeparator(), " ");
+            String closest = null;
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+                String first = u.getUnmatched().get(0);
+                problem = (first.startsWith("-") ? "unknown option '" : top ? "unknown command '"
+                        : "unexpected argument '") + first + "'";
+                // picocli's closest first
+                closest = u.getSuggestions().isEmpty() ? null : u.getSuggestions().get(0);
+            }
+            where.getErr().println("error: " + problem + (closest == null ? "" : "; did you mean " + closest + "?")
+                    + (top ? " (sparkprop --help lists the commands)"
+                    : " (sparkprop " + where.getCommandName() + " --help lists the options)"));
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -122,11 +128,15 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     /** No command given: a usage error, with the usage. */
     @Override
     public Integer call() {
-        System.err.println("error: no command given; give one of train, evaluate, predict or gradcheck");
-        new CommandLine(this).usage(System.err);
+        CommandLine cli = spec.commandLine();
+        cli.getErr().println("error: no command given; give one of train, evaluate, predict or gradcheck");
+        cli.usage(cli.getErr());
         return 2;
     }
 

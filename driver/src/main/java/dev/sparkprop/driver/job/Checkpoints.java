@@ -238,10 +238,15 @@ public final class Checkpoints {
         json.allowOnly("format", "iteration", "epoch", "step_in_epoch", "epoch_steps", "epoch_loss", "epoch_correct",
                 "epoch_weight", "finished", "best_epoch", "best_value", "optimizer_values", "best_values", "partitions");
         int stepInEpoch = json.read("step_in_epoch", StrictJson::nonNegative);
+        // Written when not every step's loss counted (since 2026-12-05; before, all did)
+        int epochSteps = json.readOrAbsent("epoch_steps", StrictJson::nonNegative, stepInEpoch);
+        if (epochSteps > stepInEpoch) {
+            throw new IllegalArgumentException("epoch_steps " + epochSteps + " is more than step_in_epoch " + stepInEpoch
+                    + ": the steps whose loss counted are some of the epoch's; the file was changed after it was"
+                    + " written");
+        }
         return new Resume(json.read("iteration", StrictJson::count), json.read("epoch", StrictJson::nonNegative),
-                stepInEpoch,
-                // Written when not every step's loss counted (since 2026-12-05; before, all did)
-                json.readOrAbsent("epoch_steps", StrictJson::nonNegative, stepInEpoch),
+                stepInEpoch, epochSteps,
                 json.read("epoch_loss", Checkpoints::exact),
                 json.read("epoch_correct", Checkpoints::exact), json.read("epoch_weight", Checkpoints::exact),
                 json.read("finished", StrictJson::bool), json.read("best_epoch", StrictJson::nonNegative),

@@ -192,7 +192,7 @@ public final class ProgressLine {
         runSteps++;
         epochSteps++;
         epochRows += step.rows();
-        if (!step.skipped()) {
+        if (step.counted()) {
             epochLossSum += step.loss();
             epochLosses++;
         }

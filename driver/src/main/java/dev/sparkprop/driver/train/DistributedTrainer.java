@@ -34,12 +34,18 @@ public final class DistributedTrainer {
     /**
      * One iteration's record: the optimizer step it is (from 1), its epoch (from 0) and its
      * step in the epoch (from 1), its batch's rows and mean loss before the step, the learning
-     * rate of the step, its time, and whether it was skipped as non-finite.
+     * rate of the step, its time, and whether it was skipped as non-finite. A job whose rows all
+     * weigh 0 took no step, and its loss is NaN without its being skipped.
      */
     public record Iteration(long iteration, int epoch, int step, long rows, double loss, double learningRate,
                             double seconds, boolean skipped) {
         public double rowsPerSecond() {
             return rows / seconds;
+        }
+
+        /** Whether its loss counts in its epoch's: a step was taken (EpochLoop.Outcome#stepped), not skipped. */
+        public boolean counted() {
+            return !skipped && !Double.isNaN(loss);
         }
     }
 
@@ -53,21 +59,6 @@ public final class DistributedTrainer {
                          long skipped, String converged) {
         public double finalLoss() {
             return history.get(history.size() - 1).loss();
-        }
-
-        /** Mean loss of each epoch's iterations. */
-        public double[] epochLosses() {
-            int epochs = history.get(history.size() - 1).epoch() + 1;
-            double[] sum = new double[epochs];
-            int[] count = new int[epochs];
-            for (Iteration it : history) {
-                sum[it.epoch()] += it.loss();
-                count[it.epoch()]++;
-            }
-            for (int e = 0; e < epochs; e++) {
-                sum[e] /= count[e];
-            }
-            return sum;
         }
     }
 

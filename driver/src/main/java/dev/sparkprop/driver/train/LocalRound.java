@@ -112,7 +112,8 @@ final class LocalRound implements PartitionJob.PerPartition<Object, RoundSum> {
                     : (block, rowIds) -> sum.add(backprop, w, block, masks(rowIds, step));
             rows.forEachBlock(cacheId, ids, seed, epoch, slices, slices == 0 ? 0 : firstSlice + j, dropout, add);
             if (!(sum.weightSum() > 0)) {
-                continue; // none of this batch's rows (or only rows of weight 0) are here
+                trained += sum.rows(); // no step: none of the batch's rows here, or only rows of weight 0
+                continue;
             }
             double stepLoss = sum.lossSum();
             boolean finite = Double.isFinite(stepLoss);

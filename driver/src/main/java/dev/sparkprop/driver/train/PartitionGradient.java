@@ -33,7 +33,7 @@ final class PartitionGradient implements PartitionJob.PerPartition<Object, Gradi
     private final String loss;
     private final int blockRows;
     private final Precision precision;
-    /** The cache's RDD id: with the partition, which rows a cached row order belongs to. */
+    /** The cache's name ({@link TrainingData#cacheId}): with the partition, whose rows a cached row order is. */
     private final long cacheId;
     /** The weights as the job computes: float32 ones for a float32 job (half the bytes on the wire). */
     private final Broadcast<?> params;

@@ -104,8 +104,12 @@ class MainTest {
                 none.err());
         Run typo = run("train", "--confg", "conf/examples/digits.conf");
         assertEquals(2, typo.exitCode(), typo.out() + typo.err());
-        assertEquals("error: Unknown options: '--confg', 'conf/examples/digits.conf'; did you mean --config?"
-                + " (sparkprop train --help lists the options)", typo.err().strip());
+        assertEquals("error: unknown option '--confg'; did you mean --config? (sparkprop train --help lists the"
+                + " options)", typo.err().strip());
+        Run command = run("tran", "--config", "conf/examples/digits.conf");
+        assertEquals(2, command.exitCode(), command.out() + command.err());
+        assertEquals("error: unknown command 'tran'; did you mean train? (sparkprop --help lists the commands)",
+                command.err().strip());
     }
 
     @Test

@@ -150,15 +150,18 @@ class ProgressLineTest {
     }
 
     @Test
-    void terminalRunningLossLeavesOutSkippedSteps() {
+    void terminalRunningLossLeavesOutSkippedStepsAndThoseOfRowsOfWeightZero() {
         ProgressLine progress = ProgressLine.terminal(out, clock::get, 200);
         clock.addAndGet(500 * MS);
-        progress.step(new Iteration(1, 0, 1, 100, 1.0, 0.01, 0.5, false), 3, 1);
+        progress.step(new Iteration(1, 0, 1, 100, 1.0, 0.01, 0.5, false), 4, 1);
         clock.addAndGet(500 * MS);
-        progress.step(new Iteration(2, 0, 2, 100, Double.NaN, 0.01, 0.5, true), 3, 1);
+        progress.step(new Iteration(2, 0, 2, 100, Double.NaN, 0.01, 0.5, true), 4, 1);
         clock.addAndGet(500 * MS);
-        progress.step(new Iteration(3, 0, 3, 100, 2.0, 0.01, 0.5, false), 3, 1);
-        assertTrue(screen(output()).get(0).startsWith("epoch 1/1 step 3/3  loss 1.500  elapsed 0:02"),
+        // No step: its rows all weigh 0, so its loss is NaN though it was not skipped
+        progress.step(new Iteration(3, 0, 3, 100, Double.NaN, 0.01, 0.5, false), 4, 1);
+        clock.addAndGet(500 * MS);
+        progress.step(new Iteration(4, 0, 4, 100, 2.0, 0.01, 0.5, false), 4, 1);
+        assertTrue(screen(output()).get(0).startsWith("epoch 1/1 step 4/4  loss 1.500  elapsed 0:02"),
                 screen(output()).toString());
     }
 

@@ -154,29 +154,30 @@ class LocalStepsTest {
     @Test
     void rowsOfWeightZeroLeaveTheRoundsMeanAsItWas() {
         // A round's mean change weighs each partition by the weight its steps saw, not their rows:
-        // 200 rows of weight 0 added to one partition change no bit (full batch, so the batches are
-        // the partitions whatever their rows)
+        // 208 rows of weight 0 added to one partition change no bit (full batch, so the batches are
+        // the partitions whatever their rows). They come as whole blocks of 16 after the partition's
+        // 96 real rows, so the real rows' blocks are the same products; the extra blocks add zeros.
         GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 300, 16);
         Block real = p.block();
         int in = SPEC.inputWidth();
         int out = SPEC.outputWidth();
-        Block zeros = reweighted(GradientCheck.randomProblem(SPEC, 200, 17).block(), r -> true);
-        // partition 0: real rows 0..99 and then the 200 of weight 0; partitions 1 and 2: the other real rows
-        double[] x = new double[500 * in];
-        double[] y = new double[500 * out];
-        double[] w = new double[500];
-        System.arraycopy(real.features(), 0, x, 0, 100 * in);
-        System.arraycopy(zeros.features(), 0, x, 100 * in, 200 * in);
-        System.arraycopy(real.features(), 100 * in, x, 300 * in, 200 * in);
-        System.arraycopy(real.targets(), 0, y, 0, 100 * out);
-        System.arraycopy(zeros.targets(), 0, y, 100 * out, 200 * out);
-        System.arraycopy(real.targets(), 100 * out, y, 300 * out, 200 * out);
-        System.arraycopy(real.weights(), 0, w, 0, 100);
-        System.arraycopy(real.weights(), 100, w, 300, 200);
-        Block padded = new Block(in, out, x, y, w, 500);
+        Block zeros = reweighted(GradientCheck.randomProblem(SPEC, 208, 17).block(), r -> true);
+        // partition 0: real rows 0..95 and then the 208 of weight 0; partitions 1 and 2: the other real rows
+        double[] x = new double[508 * in];
+        double[] y = new double[508 * out];
+        double[] w = new double[508];
+        System.arraycopy(real.features(), 0, x, 0, 96 * in);
+        System.arraycopy(zeros.features(), 0, x, 96 * in, 208 * in);
+        System.arraycopy(real.features(), 96 * in, x, 304 * in, 204 * in);
+        System.arraycopy(real.targets(), 0, y, 0, 96 * out);
+        System.arraycopy(zeros.targets(), 0, y, 96 * out, 208 * out);
+        System.arraycopy(real.targets(), 96 * out, y, 304 * out, 204 * out);
+        System.arraycopy(real.weights(), 0, w, 0, 96);
+        System.arraycopy(real.weights(), 96, w, 304, 204);
+        Block padded = new Block(in, out, x, y, w, 508);
         TrainingSettings settings = adam().epochs(2).iterationsPerEpoch(4).localSteps(4).build();
-        try (TrainingData plain = partitioned(real, new int[] {100, 100, 100}, 16);
-             TrainingData withZeros = partitioned(padded, new int[] {300, 100, 100}, 16)) {
+        try (TrainingData plain = partitioned(real, new int[] {96, 96, 108}, 16);
+             TrainingData withZeros = partitioned(padded, new int[] {304, 96, 108}, 16)) {
             DistributedTrainer.Result a = fit(settings, plain, p.params());
             DistributedTrainer.Result b = fit(settings, withZeros, p.params());
             assertArrayEquals(a.params(), b.params());
@@ -207,7 +208,9 @@ class LocalStepsTest {
             List<Double> losses = result.history().stream().map(DistributedTrainer.Iteration::loss)
                     .filter(l -> !Double.isNaN(l)).toList();
             assertEquals(1, losses.size(), "one job stepped: " + result.history());
-            assertEquals(losses.get(0), trainLoss[0], "the epoch's loss is the mean of the steps taken");
+            // The epoch's loss is the mean of the steps taken: l·n/S, then ·S/counted, rounds twice
+            assertEquals(losses.get(0), trainLoss[0], 4 * Math.ulp(losses.get(0)),
+                    "the epoch's loss is the mean of the steps taken");
             // The one step is row 0's own gradient step, as the single-machine trainer takes it
             double[] alone = new LocalTrainer(SPEC, settings.updater(), LocalTrainer.Settings.fullBatch(1))
                     .fit(p.params(), p.block().slice(0, 1)).params();

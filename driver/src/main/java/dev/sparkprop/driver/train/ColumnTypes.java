@@ -64,20 +64,44 @@ public final class ColumnTypes {
     private static void checkNumbersAsText(Dataset<Row> df, List<String> names, Preprocessing prep) {
         for (int i = 0; i < names.size(); i++) {
             FeatureColumn column = prep.features().get(i);
-            String name = names.get(i);
-            boolean numbersAsText = !column.categorical() && !column.isVector()
-                    && df.schema().apply(name).dataType() instanceof StringType;
-            if (!numbersAsText) {
-                continue;
-            }
-            TextColumnValues values = TextColumnValues.of(df, name);
-            if (values.texts() > 0) {
-                throw new InvalidDataException("feature column '" + name + "' has text where the model reads numbers,"
-                        + " in " + values.texts() + (values.texts() == 1 ? " row" : " rows") + " (e.g. '"
-                        + DataProblems.abbreviate(values.example()) + "'); correct such values "
-                        + DataProblems.NUMBER_SPELLINGS);
+            if (!column.categorical() && !column.isVector()) {
+                checkNumbersAsText(df, "feature column", names.get(i), "the model reads numbers");
             }
         }
+    }
+
+    /**
+     * Fails, naming a value, when {@code name}, a column of numbers, is a string column that holds
+     * text ({@code what}: "feature column", "label column", ...; {@code where}: why numbers belong).
+     */
+    private static void checkNumbersAsText(Dataset<Row> df, String what, String name, String where) {
+        if (!(df.schema().apply(name).dataType() instanceof StringType)) {
+            return;
+        }
+        TextColumnValues values = TextColumnValues.of(df, name);
+        if (values.texts() > 0) {
+            throw new InvalidDataException(what + " '" + name + "' has text where " + where + ", in " + values.texts()
+                    + (values.texts() == 1 ? " row" : " rows") + " (e.g. '" + DataProblems.abbreviate(values.example())
+                    + "'); correct such values " + DataProblems.NUMBER_SPELLINGS);
+        }
+    }
+
+    /**
+     * {@link #checkTargets(StructType, Preprocessing)} on {@code df}'s schema, after naming the
+     * text in a regression label or weight column of numbers, as {@link #checkFeatures} does.
+     */
+    public static void checkTargets(Dataset<Row> df, Preprocessing prep) {
+        if (!df.isStreaming()) {
+            if (prep.classes() == null) {
+                for (String label : prep.labels()) {
+                    checkNumbersAsText(df, "label column", label, "regression targets are numbers");
+                }
+            }
+            if (prep.weight() != null) {
+                checkNumbersAsText(df, "weight column", prep.weight(), "row weights are numbers");
+            }
+        }
+        checkTargets(df.schema(), prep);
     }
 
     /** As {@link #checkFeatures}, for the regression targets (numbers, or one Vector column) and the weight. */

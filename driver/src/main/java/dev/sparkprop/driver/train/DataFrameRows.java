@@ -62,7 +62,7 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
         Columns.requireAll(Columns.names(df), read, "the data", absent -> null);
         List<Column> selection = new ArrayList<>(read.stream().map(c -> Columns.col(c.name())).toList());
         ColumnTypes.checkFeatures(df, prep.featureNames(), prep);
-        ColumnTypes.checkTargets(df.schema(), prep);
+        ColumnTypes.checkTargets(df, prep);
         if (Columns.hasMalformed(df)) {
             selection.add(Columns.col(Columns.MALFORMED));
         }

@@ -534,6 +534,15 @@ class BadDataTest {
     }
 
     @Test
+    void textInARegressionLabelColumnNamesItsRowsAndAValue() throws IOException {
+        Path data = csv("amounts-text.csv", "a,y", "1,10", "2,high", "3,35", "4,n/a", "5,30");
+        assertEquals("label column 'y' has text where regression targets are numbers, in 2 rows (e.g. 'high');"
+                + " correct such values (numbers, NaN, Inf or -Inf as Spark spells them; a missing value is empty in"
+                + " CSV, null in JSON)", trainFails(data, "data.label=y", "network.layers=1,4:tanh,1:identity",
+                "network.loss=mse"));
+    }
+
+    @Test
     void aRegressionWhoseOutputCannotReachStandardizedTargetsIsRefusedUnlessTheyAreNot() throws IOException {
         Path data = csv("amounts.csv", "a,y", "1,10", "2,20", "3,35", "4,30");
         assertEquals("network.layers ends with sigmoid, whose outputs are never negative, but a regression's targets"

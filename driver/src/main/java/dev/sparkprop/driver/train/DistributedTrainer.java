@@ -291,7 +291,6 @@ public final class DistributedTrainer {
             return requested;
         }
         int fewest = partitions;
-        long resultBytes = resultBytes(values, 2);
         for (int depth = 1; depth <= 32; depth++) {
             int scale = treeAggregateScale(partitions, depth);
             int atDriver = partitionsReachingTheDriver(partitions, scale);
@@ -301,10 +300,12 @@ public final class DistributedTrainer {
             }
             fewest = Math.min(fewest, atDriver);
         }
+        // Past depth 1, where the fewest reach the driver, they are merged sums
+        long merged = resultBytes(values, 2);
         throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the driver would receive at least"
                 + " %d partial sums of %.1f MB, more than spark.driver.maxResultSize (%.1f MB); set"
                 + " spark.driver.maxResultSize to %dm or more, or train on fewer partitions", fewest,
-                resultBytes / 1e6, maxResultBytes / 1e6, (fewest * resultBytes + (1 << 20) - 1) >> 20));
+                merged / 1e6, maxResultBytes / 1e6, (fewest * merged + (1 << 20) - 1) >> 20));
     }
 
     /** The fan-in RDD.treeAggregate picks for a depth (Spark 4.1's and 4.2's formula). */

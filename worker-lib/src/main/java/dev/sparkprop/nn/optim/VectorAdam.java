@@ -34,7 +34,7 @@ final class VectorAdam {
                     DoubleVector.fromArray(S, state, n + i).mul(c.beta2()).add(gi.mul(c.keep2()).mul(gi)));
             m.intoArray(state, i);
             v.intoArray(state, n + i);
-            DoubleVector.fromArray(S, w, i).sub(m.mul(c.stepSize()).div(v.sqrt().div(c.sqrtCorrection2()).add(c.eps())))
+            DoubleVector.fromArray(S, w, i).sub(m.mul(c.stepSize()).div(v.sqrt().add(c.scaledEps())))
                     .intoArray(w, i);
         }
         return bound;
@@ -59,7 +59,7 @@ final class VectorAdam {
             m.intoArray(state, i);
             v.intoArray(state, n + i);
             DoubleVector wi = DoubleVector.fromArray(S, w, i).mul(keep)
-                    .sub(m.mul(c.stepSize()).div(v.sqrt().div(c.sqrtCorrection2()).add(c.eps())));
+                    .sub(m.mul(c.stepSize()).div(v.sqrt().add(c.scaledEps())));
             wi.intoArray(w, i);
             checks = checks.add(gi.mul(0.0)).add(wi.mul(0.0));
             if (w32 != null) {

@@ -83,18 +83,21 @@ class VectorAdamTest {
         assertEquals(0.0, state[n + 8], "v = nextDown(2^-511)^2 is flushed");
     }
 
-    /** torch.optim.Adam's update as Optimizers writes it (subnormal m and v flushed to 0), one parameter at a time. */
+    /**
+     * torch.optim.Adam's update as Optimizers writes it (numerator and denominator times √(1-β2^t),
+     * subnormal m and v flushed to 0), one parameter at a time.
+     */
     private static void scalarAdam(double[] w, double[] g, double[] state, double lr, long t, double beta1,
                                    double beta2) {
         int n = w.length;
-        double stepSize = lr / (1 - Math.pow(beta1, t));
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / (1 - Math.pow(beta1, t)) * sqrtCorrection2;
         for (int i = 0; i < n; i++) {
             double m = flushed(beta1 * state[i] + (1 - beta1) * g[i]);
             double v = flushed(beta2 * state[n + i] + (1 - beta2) * g[i] * g[i]);
             state[i] = m;
             state[n + i] = v;
-            w[i] -= stepSize * m / (Math.sqrt(v) / sqrtCorrection2 + EPS);
+            w[i] -= stepSize * m / (Math.sqrt(v) + EPS * sqrtCorrection2);
         }
     }
 

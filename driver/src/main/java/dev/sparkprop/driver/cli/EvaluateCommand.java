@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkprop evaluate}: a saved model's metrics on labelled data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints a saved model's metrics on labelled data, prepared exactly as in training.",
-                "The last line, 'metrics name=value ...', is for scripts."})
+        description = {"Prints a saved model's metrics on labelled data.",
+                "The data is prepared exactly as in training. The last line,",
+                "'metrics name=value ...', is for scripts."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "The model directory train wrote.")
@@ -17,11 +18,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Labelled data with the training columns.")
     String data;
 
-    @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
+    @Option(names = "--format", description = {"csv, parquet, json or libsvm (default: the",
+            "training job's)."})
     String format;
 
-    @Option(names = "--delimiter", description = "The CSV field delimiter, one character (\\t for a tab; default:"
-            + " the training job's data.csv.delimiter).")
+    @Option(names = "--delimiter", description = {"The CSV field delimiter, one character (\\t for a",
+            "tab; default: the training job's",
+            "data.csv.delimiter)."})
     String delimiter;
 
     @Override

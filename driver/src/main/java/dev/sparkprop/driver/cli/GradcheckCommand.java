@@ -9,18 +9,22 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkprop gradcheck}: backprop against finite differences on a random network and batch. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
-        description = {"Builds a random network and batch, compares backprop with central finite differences"
-                + " in float64 for every parameter, and prints max_rel_error=<value> last.",
-                "Exits 0 when it is at most 1e-6, 1 otherwise."})
+        description = {"Checks backprop against finite differences on a random network.",
+                "Builds a random network and batch, compares backprop with central finite",
+                "differences in float64 for every parameter, and prints max_rel_error=<value>",
+                "last. Exits 0 when it is at most 1e-6, 1 otherwise."})
 final class GradcheckCommand implements Callable<Integer> {
 
     @Option(names = "--layers", required = true, paramLabel = "<in>,<units>:<activation>,...",
-            description = "Input width, then one units:activation per dense layer, e.g. 5,7:tanh,4:softmax.")
+            description = {"Input width, then one units:activation per dense",
+                    "layer, for example 5,7:tanh,4:softmax."})
     String layers;
 
     @Option(names = "--loss", required = true, paramLabel = "<loss>",
-            description = "mse, huber(delta=1.0), cross_entropy or binary_cross_entropy, each with an optional"
-                    + " reduction over outputs, e.g. mse(reduction=sum) (or mse:sum).")
+            description = {"mse, huber(delta=1.0), cross_entropy or",
+                    "binary_cross_entropy, each with an optional",
+                    "reduction over outputs, for example",
+                    "mse(reduction=sum) (or mse:sum)."})
     String loss;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the weights and the batch (default ${DEFAULT-VALUE}).")
@@ -29,8 +33,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "8", description = "Rows in the batch (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--general-head", description = "Check the general Jacobian route even where a fused"
-            + " softmax/cross-entropy or sigmoid/binary-cross-entropy head exists.")
+    @Option(names = "--general-head", description = {"Check the general Jacobian route even where a",
+            "fused softmax/cross-entropy or",
+            "sigmoid/binary-cross-entropy head exists."})
     boolean generalHead;
 
     @Override

@@ -8,29 +8,34 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkprop predict}: a saved model's predictions written as Parquet or CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes the id columns (data.id_columns of the training job, or the --keep columns) and the"
-                + " predictions of a saved model: prediction and probability_<class> per class for classification,"
-                + " prediction (or prediction_<label> per output) for regression.",
-                "Rows with a missing or non-finite feature get null predictions (the last line counts them); unseen"
-                        + " categories count as none."})
+        description = {"Writes a saved model's predictions, as Parquet or CSV.",
+                "Each row has the id columns (data.id_columns of the training job, or the --keep",
+                "columns), then prediction and probability_<class> per class for classification,",
+                "prediction (or prediction_<label> per output) for regression. Rows with a",
+                "missing or non-finite feature get null predictions (the last line counts them);",
+                "unseen categories count as none."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "The model directory train wrote.")
     String model;
 
-    @Option(names = "--data", required = true, description = "Rows to predict, with the training feature columns.")
+    @Option(names = "--data", required = true, description = {"Rows to predict, with the training feature",
+            "columns."})
     String data;
 
-    @Option(names = "--format", description = "csv, parquet, json or libsvm (default: the training job's).")
+    @Option(names = "--format", description = {"csv, parquet, json or libsvm (default: the",
+            "training job's)."})
     String format;
 
-    @Option(names = "--delimiter", description = "The CSV field delimiter, one character (\\t for a tab; default:"
-            + " the training job's data.csv.delimiter).")
+    @Option(names = "--delimiter", description = {"The CSV field delimiter, one character (\\t for a",
+            "tab; default: the training job's",
+            "data.csv.delimiter)."})
     String delimiter;
 
-    @Option(names = "--keep", split = ",", paramLabel = "<column>", description = "Input columns to copy into each"
-            + " output row before its predictions, e.g. an id to join on (default: the training job's"
-            + " data.id_columns).")
+    @Option(names = "--keep", split = ",", paramLabel = "<column>", description = {"Input columns to copy into each output",
+            "row before its predictions, for example an id to",
+            "join on (default: the training job's",
+            "data.id_columns)."})
     List<String> keep;
 
     @Option(names = "--output", required = true, description = "The directory to write the predictions to.")

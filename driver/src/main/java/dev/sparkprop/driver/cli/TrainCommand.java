@@ -11,28 +11,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sparkprop train}: one job file (plus overrides) in, a model directory and a report out. */
+// Descriptions come as lines that fit the help's columns: picocli wraps a longer one where
+// Java's BreakIterator allows, which includes inside dotted words ("digits. conf", "e. g.").
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a dense network on tabular data with Spark, as a job file describes.",
-                "Prints the effective config, then train (and validation) metrics per epoch, with a live progress"
-                        + " line on a terminal (SPARKPROP_PROGRESS=terminal|plain|auto); writes the model directory"
-                        + " and a report (history.csv, history.json, steps.csv, report.html). The last line,"
-                        + " 'final ...', is for scripts.",
-                "Every key, its default and meaning: dev/sparkprop/reference.conf in the jar (in the source tree,"
-                        + " driver/src/main/resources/dev/sparkprop/reference.conf)"})
+        description = {"Trains a dense network on tabular data with Spark from a job file.",
+                "Prints the effective config, then train (and validation) metrics per epoch,",
+                "with a live progress line on a terminal (SPARKPROP_PROGRESS=terminal, plain",
+                "or auto); writes the model directory and a report (history.csv, history.json,",
+                "steps.csv, report.html). The last line, 'final ...', is for scripts.",
+                "Every key, its default and meaning: dev/sparkprop/reference.conf in the jar",
+                "(in the source tree, driver/src/main/resources/dev/sparkprop/reference.conf)."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "<job.conf>", description = "The job file (HOCON), e.g."
-            + " conf/examples/digits.conf.")
+    @Option(names = "--config", paramLabel = "<job.conf>", description = {"The job file (HOCON), for example",
+            "conf/examples/digits.conf."})
     String config;
 
-    @Option(names = "--set", paramLabel = "key=value", description = "Overrides one key after the job file;"
-            + " repeatable, e.g. --set training.epochs=30.")
+    @Option(names = "--set", paramLabel = "key=value", description = {"Overrides one key after the job file;",
+            "repeatable, for example --set training.epochs=30."})
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--resume", paramLabel = "<checkpoint>", description = "Continues the job a checkpoint"
-            + " belongs to (a checkpoint-<iteration> directory, or a training.checkpoint.path, whose newest is"
-            + " taken), with the job's own config: it ends in the model the uninterrupted run would have."
-            + " --set changes a key of it, e.g. a lower learning rate after a step went NaN.")
+    @Option(names = "--resume", paramLabel = "<checkpoint>", description = {"Continues the job a checkpoint belongs",
+            "to (a checkpoint-<iteration> directory, or a",
+            "training.checkpoint.path, whose newest is taken),",
+            "with the job's own config: it ends in the model the",
+            "uninterrupted run would have. --set changes a key",
+            "of it, for example a lower learning rate after a",
+            "step went NaN."})
     String resume;
 
     @Override

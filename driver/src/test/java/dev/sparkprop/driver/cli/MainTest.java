@@ -97,6 +97,25 @@ class MainTest {
     }
 
     @Test
+    void helpShowsEveryDescriptionLineWholeAtEightyColumns() {
+        // picocli wraps a line too long for its column where Java's BreakIterator allows, which
+        // includes inside dotted words ("digits. conf"); a line that fits is printed whole.
+        for (picocli.CommandLine command : new picocli.CommandLine(new Main()).getSubcommands().values()) {
+            List<String> shown = command.getUsageMessage().lines().map(String::strip).toList();
+            List<String> lines = new ArrayList<>(List.of(command.getCommandSpec().usageMessage().description()));
+            for (picocli.CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                for (String line : option.description()) {
+                    lines.add(line.replace("${DEFAULT-VALUE}", String.valueOf(option.defaultValue())));
+                }
+            }
+            for (String line : lines) {
+                assertTrue(shown.stream().anyMatch(s -> s.endsWith(line.strip())), command.getCommandName() + ": '"
+                        + line + "' is wrapped:\n" + String.join("\n", shown));
+            }
+        }
+    }
+
+    @Test
     void noCommandOrAMistypedOptionIsAUsageErrorOfOneLine() {
         Run none = run();
         assertEquals(2, none.exitCode(), none.out() + none.err());

@@ -136,7 +136,14 @@ final class ModelPersistence {
                             + e.getMessage(), e);
                 }
                 if (!hasSparkMetadata) {
-                    return create.create(Identifiable$.MODULE$.randomUID(uidPrefix), saved, null);
+                    M model = create.create(Identifiable$.MODULE$.randomUID(uidPrefix), saved, null);
+                    // A model trained by sparkprop train on one vector column reads that column, as
+                    // its named columns would be read; Spark ML's default featuresCol would not find it
+                    FittedNetwork network = ((SparkpropModel) model).network();
+                    if (network.readsFeatureVector()) {
+                        model.set(model.getParam("featuresCol"), network.preprocessing().features().get(0).name());
+                    }
+                    return model;
                 }
                 // Any class: the model's constructor says which class loads a model of the other kind
                 DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),

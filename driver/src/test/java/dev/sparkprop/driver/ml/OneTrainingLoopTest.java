@@ -91,6 +91,20 @@ class OneTrainingLoopTest {
     }
 
     @Test
+    void aModelTrainedByTheCliOnOneVectorColumnReadsThatColumnWhenLoaded() {
+        SparkSession spark = SparkTestSession.spark();
+        String parquet = dir.resolve("iris.parquet").toString();
+        SparkpropClassifierTest.irisFeatures().withColumnRenamed("features", "measurements").write().parquet(parquet);
+        String cliModel = dir.resolve("cli").toString();
+        trainWithCli("data.path=" + parquet, "data.format=parquet", "data.features=[measurements]",
+                "network.layers=4,8:tanh,3:softmax", "network.loss=cross_entropy", "optimizer.learning_rate=0.05",
+                "training.epochs=2", "output.model_path=" + cliModel);
+        SparkpropClassificationModel model = SparkpropClassificationModel.load(cliModel);
+        assertEquals("measurements", model.getFeaturesCol());
+        assertEquals(150, model.transform(spark.read().parquet(parquet)).select("prediction").count());
+    }
+
+    @Test
     void aModelTrainedByTheCliOnNamedColumnsPredictsTheSameFromCode() throws Exception {
         SparkSession spark = SparkTestSession.spark();
         Dataset<Row> iris = spark.read().option("header", "true").option("inferSchema", "true")

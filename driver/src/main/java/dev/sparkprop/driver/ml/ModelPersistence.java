@@ -8,6 +8,8 @@ import dev.sparkprop.driver.model.SavedModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -109,6 +111,7 @@ final class ModelPersistence {
         return new MLReader<>() {
             @Override
             public E load(String path) {
+                checkSavedParams(path, type, sc().hadoopConfiguration());
                 String found = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), "").className();
                 if (!found.equals(type.getName())) {
                     String name = found.substring(found.lastIndexOf('.') + 1);
@@ -120,6 +123,33 @@ final class ModelPersistence {
                 return reader.load(path);
             }
         };
+    }
+
+    /**
+     * Fails, saying what {@code path} is instead, unless it is a directory with Spark's params
+     * metadata: Spark's own error says only that {@code path/metadata} does not exist, even of a
+     * model directory sparkprop train wrote.
+     */
+    private static void checkSavedParams(String path, Class<?> type, Configuration hadoop) {
+        Path dir = new Path(path);
+        try {
+            FileSystem fs = dir.getFileSystem(hadoop);
+            if (!fs.exists(dir)) {
+                throw new IllegalArgumentException(path + " does not exist; give the directory a "
+                        + type.getSimpleName() + "'s save wrote");
+            }
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new IllegalArgumentException(path + " is a file, not a saved " + type.getSimpleName());
+            }
+            if (!fs.exists(new Path(dir, SPARK_METADATA))) {
+                throw new IllegalArgumentException(path + (ModelDirectory.holdsModel(fs, dir)
+                        ? " holds a sparkprop model, not a saved " + type.getSimpleName() + "; load it with"
+                        + " SparkpropClassificationModel.load or SparkpropRegressionModel.load"
+                        : " holds no saved " + type.getSimpleName() + " (it has no metadata directory)"));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     static <M extends Params> MLReader<M> reader(Class<M> type, String uidPrefix, Factory<M> create) {

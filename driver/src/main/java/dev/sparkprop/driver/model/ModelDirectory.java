@@ -129,6 +129,11 @@ public final class ModelDirectory {
         }
     }
 
+    /** Whether {@code dir} holds a model's metadata file: a model directory, whole or not. */
+    public static boolean holdsModel(FileSystem fs, Path dir) throws IOException {
+        return fs.exists(new Path(dir, METADATA));
+    }
+
     /**
      * What a directory without a model's metadata is when it is another thing sparkprop or Spark
      * writes, that a user may take for the model, with what to give instead; else null.

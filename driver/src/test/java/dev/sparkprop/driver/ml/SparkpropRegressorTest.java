@@ -171,5 +171,17 @@ class SparkpropRegressorTest {
         assertEquals(estimator + " holds a saved SparkpropRegressor, not a SparkpropClassifier; load it with"
                 + " SparkpropRegressor.load", e.getMessage());
         assertTrue(SparkpropRegressor.load(estimator).getEpochs() > 0, "an estimator still loads");
+        // A missing path, a file and a model sparkprop train wrote (no Spark metadata): what each is
+        String missing = dir.resolve("missing").toString();
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressor.load(missing));
+        assertEquals(missing + " does not exist; give the directory a SparkpropRegressor's save wrote", e.getMessage());
+        String file = java.nio.file.Files.writeString(dir.resolve("data.csv"), "x\n").toString();
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressor.load(file));
+        assertEquals(file + " is a file, not a saved SparkpropRegressor", e.getMessage());
+        java.nio.file.Files.walk(dir.resolve("regression").resolve("metadata")).sorted(java.util.Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressor.load(regression));
+        assertEquals(regression + " holds a sparkprop model, not a saved SparkpropRegressor; load it with"
+                + " SparkpropClassificationModel.load or SparkpropRegressionModel.load", e.getMessage());
     }
 }

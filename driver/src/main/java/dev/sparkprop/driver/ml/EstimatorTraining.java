@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.ml;
 
+import dev.sparkprop.driver.config.ConfigException;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.job.Checkpoints;
@@ -13,6 +14,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
@@ -62,6 +66,50 @@ final class EstimatorTraining {
         }
         values.put("output.model_path", "(not written by fit: save with model.write().save(path))");
         return JobConfigLoader.fromValues(values, name + " params");
+    }
+
+    /**
+     * Runs {@code train} with its errors in the estimator's words: where a message names a job key
+     * that a param stands for, it names the param (validationFraction, not
+     * data.validation_fraction), as the user set params, not keys. The config, the data checks and
+     * training are the CLI's, whose messages name the keys.
+     */
+    static <T> T inParamNames(SparkpropParams estimator, Supplier<T> train) {
+        try {
+            return train.get();
+        } catch (ConfigException e) {
+            throw new ConfigException(e.problems().stream().map(p -> paramNames(estimator, p)).toList());
+        } catch (IllegalArgumentException e) {
+            String named = paramNames(estimator, e.getMessage());
+            // Subclasses (bad data) name columns, not keys
+            if (e.getClass() != IllegalArgumentException.class || named.equals(e.getMessage())) {
+                throw e;
+            }
+            IllegalArgumentException renamed = new IllegalArgumentException(named, e.getCause());
+            renamed.setStackTrace(e.getStackTrace());
+            throw renamed;
+        }
+    }
+
+    /** {@code message} with each job key that has a param, or a column param, replaced by the param's name. */
+    static String paramNames(SparkpropParams estimator, String message) {
+        if (message == null) {
+            return null;
+        }
+        // A training param's name is its job key; users set it by its accessor's name
+        Map<String, String> names = new LinkedHashMap<>(ParamTable.attributeNames(estimator));
+        names.keySet().removeIf(key -> !key.contains("."));
+        names.put("data.features", "featuresCol");
+        names.put("data.label", "labelCol");
+        names.put("data.weight", "weightCol");
+        names.put("data.validation_path", "validationIndicatorCol");
+        String named = message;
+        for (Map.Entry<String, String> name : names.entrySet()) {
+            // Whole keys only: not data.label inside data.labels, nor a key inside a longer one
+            named = named.replaceAll("(?<![\\w.])" + Pattern.quote(name.getKey()) + "(?![\\w.])",
+                    Matcher.quoteReplacement(name.getValue()));
+        }
+        return named;
     }
 
     /**

@@ -108,6 +108,16 @@ public final class ParamTable {
     }
 
     /**
+     * Each param's name to the name users call it by, its accessor's: e.g. optimizer.learning_rate
+     * to learningRate (setLearningRate in Java, learningRate in Python).
+     */
+    static Map<String, String> attributeNames(Params owner) {
+        Map<String, String> names = new LinkedHashMap<>();
+        accessors(owner).forEach((param, accessor) -> names.put(param.name(), accessor.getName()));
+        return names;
+    }
+
+    /**
      * The public no-argument method that returns each param (Spark finds params the same way),
      * e.g. {@code learningRate} for {@code optimizer.learning_rate}: the wrappers' attribute names.
      */

@@ -89,6 +89,10 @@ public final class SparkpropClassifier
 
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {
+        return EstimatorTraining.inParamNames(this, () -> fitted(dataset));
+    }
+
+    private SparkpropClassificationModel fitted(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
         NetworkSection network = config.network();
         if (!network.task().hasClasses()) {

@@ -64,6 +64,10 @@ public final class SparkpropRegressor extends Regressor<Vector, SparkpropRegress
 
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {
+        return EstimatorTraining.inParamNames(this, () -> fitted(dataset));
+    }
+
+    private SparkpropRegressionModel fitted(Dataset<?> dataset) {
         JobConfig config = EstimatorTraining.config(this, getFeaturesCol(), getLabelCol());
         NetworkSection network = config.network();
         if (network.task().kind() != Task.Kind.REGRESSION) {

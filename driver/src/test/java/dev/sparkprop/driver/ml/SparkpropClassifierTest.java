@@ -278,6 +278,24 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void errorsNameTheParamsTheUserSetRatherThanTheJobKeys() {
+        SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.copy(
+                org.apache.spark.ml.param.ParamMap.empty()).setEarlyStoppingPatience(2)
+                .setEarlyStoppingMetric("validation_accuracy").fit(irisFeatures()));
+        assertTrue(e.getMessage().contains("earlyStoppingMetric: validation_accuracy needs validation data; set"
+                + " validationIndicatorCol or validationFraction, or watch train_loss"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.copy(org.apache.spark.ml.param.ParamMap
+                .empty()).setClassWeights("balanced").setWeightCol("w").fit(irisFeatures().withColumn("w",
+                functions.lit(1.0))));
+        assertTrue(e.getMessage().contains("classWeights: cannot be combined with weightCol"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.copy(org.apache.spark.ml.param.ParamMap
+                .empty()).setValidationFraction(0.999).fit(irisFeatures()));
+        assertTrue(e.getMessage().startsWith("validationFraction = 0.999 "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" with validationIndicatorCol"), e.getMessage());
+    }
+
+    @Test
     void aValidationIndicatorTrueInEveryRowOrInNoneSaysSo() {
         SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,6:relu,3:softmax").setEpochs(1)
                 .setValidationIndicatorCol("isVal");
@@ -345,7 +363,7 @@ class SparkpropClassifierTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> classifier.copy(org.apache.spark.ml.param.ParamMap.empty()).setBatchRows(32).fit(irisFeatures()));
-        assertTrue(e.getMessage().contains("training.batch_rows: must be 0 with optimizer.kind = lbfgs"),
+        assertTrue(e.getMessage().contains("batchRows: must be 0 with optimizer = lbfgs"),
                 e.getMessage());
     }
 

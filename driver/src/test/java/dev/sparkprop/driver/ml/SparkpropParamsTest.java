@@ -97,9 +97,9 @@ class SparkpropParamsTest {
         SparkpropClassifier c = new SparkpropClassifier().setBatchRows(16).setIterationsPerEpoch(3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.fit(SparkpropClassifierTest.irisFeatures()));
-        assertTrue(e.getMessage().contains("network.layers: is required"), e.getMessage());
-        assertTrue(e.getMessage().contains("training.iterations_per_epoch: must be 0 when training.batch_rows is set"),
-                e.getMessage());
+        // Named as the user set them: by the params' accessors, not the job keys that are their names
+        assertTrue(e.getMessage().contains("layers: is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("iterationsPerEpoch: must be 0 when batchRows is set"), e.getMessage());
     }
 
     @Test

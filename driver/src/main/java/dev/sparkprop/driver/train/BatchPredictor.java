@@ -125,23 +125,46 @@ public final class BatchPredictor {
                                        int blockRows, Precision precision, List<StructField> outputs,
                                        PredictionWriter writer, CollectionAccumulator<PartitionProblems> wrongSizes) {
         List<String> available = Columns.names(df);
+        Columns.requireAll(available, Columns.Wanted.all("feature", featureColumns), "the data", absent -> null);
+        List<String> names = Arrays.asList(df.columns());
+        for (String f : featureColumns) {
+            if (names.indexOf(f) != names.lastIndexOf(f)) {
+                throw new IllegalArgumentException("the data has " + java.util.Collections.frequency(names, f)
+                        + " columns named '" + f + "', a feature column of the model; drop or rename all but one");
+            }
+        }
+        ColumnTypes.checkFeatures(df, featureColumns, prep);
+        // Columns by position: a joined DataFrame may have two of one name (both ids), which a
+        // select by name finds ambiguous; each kept name takes its next column of that name
+        String[] positions = new String[names.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = "_c" + i;
+        }
+        Dataset<Row> byPosition = df.toDF(positions);
         List<Column> selection = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
-        Columns.requireAll(available, Columns.Wanted.all("feature", featureColumns), "the data", absent -> null);
         for (String f : featureColumns) {
-            selection.add(Columns.col(f));
+            selection.add(functions.col(positions[names.indexOf(f)]));
         }
+        boolean[] taken = new boolean[names.size()];
         for (String k : kept) {
-            selection.add(Columns.col(k));
-            fields.add(df.schema().apply(k));
+            int i = names.indexOf(k);
+            for (int j = i; j < names.size(); j++) {
+                if (!taken[j] && names.get(j).equals(k)) {
+                    i = j;
+                    break;
+                }
+            }
+            taken[i] = true;
+            selection.add(functions.col(positions[i]));
+            fields.add(df.schema().fields()[i]);
         }
         // A malformed line (the CSV reader's) is a row without usable features
         int malformedAt = -1;
         if (Columns.hasMalformed(df) && !kept.contains(Columns.MALFORMED)) {
             malformedAt = selection.size();
-            selection.add(Columns.col(Columns.MALFORMED));
+            selection.add(functions.col(positions[names.indexOf(Columns.MALFORMED)]));
         }
-        ColumnTypes.checkFeatures(df, featureColumns, prep);
         fields.addAll(outputs);
         RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);
         Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
@@ -166,7 +189,7 @@ public final class BatchPredictor {
             positional.add(DataTypes.createStructField("_" + i, f.dataType(), f.nullable()));
             named.add(functions.col("_" + i).as(f.name(), f.metadata()));
         }
-        return df.select(selection.toArray(new Column[0]))
+        return byPosition.select(selection.toArray(new Column[0]))
                 .mapPartitions(predicting, Encoders.row(DataTypes.createStructType(positional)))
                 .select(named.toArray(new Column[0]));
     }

@@ -278,6 +278,25 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void transformKeepsTwoColumnsOfOneNameAsAJoinLeavesThem() {
+        Dataset<Row> iris = irisFeatures().withColumn("id", functions.monotonically_increasing_id());
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1).fit(iris);
+        Dataset<Row> tags = iris.select(functions.col("id"), functions.lit("t").as("tag"));
+        Dataset<Row> joined = iris.join(tags, iris.col("id").equalTo(tags.col("id")));
+        Dataset<Row> predicted = model.transform(joined);
+        List<String> columns = Arrays.asList(predicted.columns());
+        assertEquals(List.of("features", "label", "id", "id", "tag", "rawPrediction", "probability", "prediction"),
+                columns);
+        List<Row> rows = predicted.collectAsList();
+        assertEquals(150, rows.size());
+        rows.forEach(r -> assertEquals(r.getLong(2), r.getLong(3), "each id in its own column"));
+        // Two feature columns: which one the model should read is ambiguous, and said so
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(
+                iris.join(iris.select("id", "features"), "id")));
+        assertTrue(e.getMessage().startsWith("the data has 2 columns named 'features'"), e.getMessage());
+    }
+
+    @Test
     void errorsNameTheParamsTheUserSetRatherThanTheJobKeys() {
         SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.copy(

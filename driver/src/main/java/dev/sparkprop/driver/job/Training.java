@@ -7,6 +7,7 @@ import dev.sparkprop.driver.model.SavedModel;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.spark.SparkSessions;
+import dev.sparkprop.driver.train.ColumnTypes;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.DataFrameRows;
 import dev.sparkprop.driver.train.DistributedTrainer;
@@ -172,6 +173,8 @@ public final class Training {
                 train = new DataFrameRows(trainRows);
                 typed = trainRows;
             }
+            ColumnTypes.checkTargetWidth(typed.schema(), columns.labels(), config.network().task(),
+                    config.network().outputWidth());
             List<FeatureColumn> features = PreprocessingFitter.features(typed, train, columns, config.data().missing());
             JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
             TrainingSettings settings = TrainingSettings.of(resolved);

@@ -2,6 +2,7 @@ package dev.sparkprop.driver.train;
 
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.nn.Task;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -102,6 +103,29 @@ public final class ColumnTypes {
             }
         }
         checkTargets(df.schema(), prep);
+    }
+
+    /**
+     * Fails unless a network without classes has one output per label column (or one ml Vector
+     * label column, whose size each row's check compares): else the extra outputs would train on
+     * whatever column follows the labels in a row, the weight or the row's key.
+     */
+    public static void checkTargetWidth(StructType schema, List<String> labels, Task task, int outputs) {
+        Task.Kind kind = task.kind();
+        if (kind != Task.Kind.REGRESSION && kind != Task.Kind.MULTI_LABEL) {
+            return;
+        }
+        if (labels.size() == 1 && schema.getFieldIndex(labels.get(0)).isDefined()
+                && schema.apply(labels.get(0)).dataType() instanceof VectorUDT) {
+            return;
+        }
+        if (labels.size() != outputs) {
+            String unit = kind == Task.Kind.REGRESSION ? "identity" : "sigmoid";
+            throw new IllegalArgumentException("data.label names " + labels.size() + " column" + (labels.size() == 1
+                    ? "" : "s") + " " + labels + " but network.layers ends in " + outputs + " output" + (outputs == 1 ? "" : "s")
+                    + ", one per label column; end it with " + labels.size() + ":" + unit + ", or name " + outputs
+                    + " label column" + (outputs == 1 ? "" : "s"));
+        }
     }
 
     /** As {@link #checkFeatures}, for the regression targets (numbers, or one Vector column) and the weight. */

@@ -95,6 +95,21 @@ class BadDataTest {
     }
 
     @Test
+    void aRegressionWhoseOutputsAreNotOnePerLabelColumnIsRefusedBeforeTraining() throws IOException {
+        Path data = csv("targets.csv", "a,b,y,w", "1,2,0.5,1", "2,1,1.5,2", "3,3,2.5,1");
+        // The extra output would have trained on the column after the label in a row: the weight, or the row key
+        assertEquals("data.label names 1 column [y] but network.layers ends in 2 outputs, one per label column; end"
+                + " it with 1:identity, or name 2 label columns", trainFails(data, "data.label=y", "data.weight=w",
+                "network.layers=auto,4:tanh,2:identity", "network.loss=mse"));
+        assertEquals("data.label names 2 columns [y, b] but network.layers ends in 1 output, one per label column;"
+                + " end it with 2:identity, or name 1 label column", trainFails(data, "data.label=[y,b]",
+                "network.layers=auto,4:tanh,1:identity", "network.loss=mse"));
+        assertEquals("data.label names 1 column [y] but network.layers ends in 3 outputs, one per label column; end"
+                + " it with 1:sigmoid, or name 3 label columns", trainFails(data, "data.label=y",
+                "network.layers=auto,3:sigmoid", "network.loss=binary_cross_entropy"));
+    }
+
+    @Test
     void aMissingFeatureValueNamesTheColumnAndTheFix() throws IOException {
         assertEquals("in the training data, feature column 'b' has missing values in 1 row. Drop or fill such rows,"
                 + " or train with data.missing = \"drop\" or \"impute\".",

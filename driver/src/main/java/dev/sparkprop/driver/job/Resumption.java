@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import dev.sparkprop.driver.config.JobConfig;
+import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.config.TrainingSection;
 import dev.sparkprop.driver.train.TrainingSettings;
@@ -24,6 +25,21 @@ public final class Resumption {
     public static List<String> kept(Checkpoints.Checkpoint c, JobConfig config) {
         return config.spark().partitions() == 0 && c.partitions() > 0
                 ? List.of(SparkSection.PARTITIONS.key() + "=" + c.partitions()) : List.of();
+    }
+
+    /**
+     * Refuses {@code resumed} when its network is not the checkpoint's: the checkpoint's weights
+     * and optimizer state are that network's, and another with as many parameters would train
+     * on silently from them.
+     */
+    public static void checkNetwork(Checkpoints.Checkpoint c, JobConfig resumed) {
+        NetworkSection saved = LoadedModel.config(c.model(), List.of()).network();
+        NetworkSection network = resumed.network();
+        if (!network.layers().equals(saved.layers())
+                || network.inputWidth().isPresent() && !network.inputWidth().equals(saved.inputWidth())) {
+            throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
+                    + c.model().metadata().layers());
+        }
     }
 
     /**

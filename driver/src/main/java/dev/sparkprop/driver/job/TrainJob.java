@@ -4,7 +4,6 @@ import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
-import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.OutputSection;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
@@ -68,14 +67,8 @@ public final class TrainJob {
         settings.addAll(Resumption.kept(c, checkpointed));
         settings.addAll(overrides);
         JobConfig config = LoadedModel.config(c.model(), settings);
-        // The checkpoint's weights and optimizer state are those of its network; checked before any output
-        NetworkSection saved = checkpointed.network();
-        NetworkSection resumed = config.network();
-        if (!resumed.layers().equals(saved.layers())
-                || resumed.inputWidth().isPresent() && !resumed.inputWidth().equals(saved.inputWidth())) {
-            throw new IllegalArgumentException("network.layers cannot change on resume; the checkpoint has "
-                    + c.model().metadata().layers());
-        }
+        // Checked before any output
+        Resumption.checkNetwork(c, config);
         Resumption.checkOptimizerState(c, config);
         // The checkpointed job's output.overwrite is for its outputs; deleting checkpoints past the one resumed
         // must be asked for now

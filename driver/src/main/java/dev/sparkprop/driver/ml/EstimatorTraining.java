@@ -125,6 +125,7 @@ final class EstimatorTraining {
                 ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
         if (resume != null) {
             config = JobConfigLoader.fromEffective(config.effective(), Resumption.kept(resume, config));
+            Resumption.checkNetwork(resume, config);
             Resumption.checkOptimizerState(resume, config);
         }
         long resumedAt = resume == null ? -1 : resume.state().iteration();

@@ -436,6 +436,11 @@ class SparkpropClassifierTest {
                 + " resumed, at iteration " + all.get(2).getFileName().toString().replaceAll("checkpoint-0*", "")
                 + " (the newest " + all.get(all.size() - 1).getFileName() + "); resume from the newest, give an empty"
                 + " directory, or delete them", mixed.getMessage());
+        // Another activation, as many parameters: the checkpoint's weights are not its network's
+        IllegalArgumentException relu = assertThrows(IllegalArgumentException.class, () -> again.copy(
+                org.apache.spark.ml.param.ParamMap.empty()).setLayers("4,6:relu,3:softmax")
+                .setCheckpointPath(dir.resolve("relu").toString()).fit(data));
+        assertEquals("layers cannot change on resume; the checkpoint has 4,6:tanh,3:softmax", relu.getMessage());
         SparkpropClassificationModel resumed = again.setCheckpointPath(dir.resolve("resumed").toString()).fit(data);
         assertArrayEquals(full.weights(), resumed.weights());
         assertEquals(full.summary().epochs(), resumed.summary().epochs());

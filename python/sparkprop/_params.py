@@ -9,6 +9,7 @@ Dotted names are not Python identifiers, so ``getattr(estimator, "optimizer.lear
 ``_set(**{name: value})``), and a second attribute per param would list it twice.
 """
 
+import numbers
 from typing import Any, Callable, Dict, FrozenSet, Tuple, Type, TypeVar
 
 from pyspark.ml.param import Param, Params, TypeConverters
@@ -43,6 +44,12 @@ def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
     whole = _WHOLE_RANGES.get(java_type)
 
     def check(value: Any) -> Any:
+        # NumPy's scalars of every width (np.float32, np.int32, ...): PySpark's converters take
+        # only the 64-bit ones, which are Python's float and int underneath
+        if not isinstance(value, bool) and java_type in _WHOLE_RANGES and isinstance(value, numbers.Integral):
+            value = int(value)
+        elif not isinstance(value, bool) and java_type == "double" and isinstance(value, numbers.Real):
+            value = float(value)
         try:
             converted = convert(value)
         except TypeError:

@@ -1,6 +1,7 @@
 """The Python estimators have the JVM's params: same names, docs and defaults, set and read
 either way, and a bad value fails with the config's one-line message."""
 
+import numpy as np
 import pytest
 from pyspark.ml.linalg import Vectors
 from pyspark.ml.param import Param
@@ -94,6 +95,13 @@ def test_a_value_of_the_wrong_type_names_the_param_and_the_type_it_takes(spark):
         SparkpropClassifier(seed=2**70)
     assert str(e.value) == (f"param seed (training.seed): expected a whole number from {-(2**63)} to {2**63 - 1},"
                             f" got {2**70}")
+    # NumPy's scalars are numbers too, whatever their width (PySpark's converters take only 64-bit ones)
+    c = SparkpropClassifier(learningRate=np.float32(0.25), epochs=np.int32(3), seed=np.uint8(7))
+    assert (c.getLearningRate(), c.getEpochs(), c.getSeed()) == (0.25, 3, 7)
+    assert type(c.getLearningRate()) is float and type(c.getEpochs()) is int
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(epochs=np.float32(2.5))
+    assert str(e.value) == "param epochs (training.epochs): expected a whole number, got np.float32(2.5)"
     c = SparkpropClassifier()
     with pytest.raises(SparkpropError) as e:
         c.setFeaturesCol(3)
@@ -110,14 +118,15 @@ def test_a_bad_value_in_a_param_map_fails_the_fit_with_the_same_message(spark):
     assert str(e.value) == "optimizer.learning_rate: must be > 0, got -1.0"
 
 
-def test_problems_found_at_fit_are_the_clis_message_without_a_java_stack_trace(spark):
+def test_problems_found_at_fit_are_one_message_naming_the_params_without_a_java_stack_trace(spark):
     df = spark.createDataFrame([(Vectors.dense([0.0, 1.0]), 0.0), (Vectors.dense([1.0, 0.0]), 1.0)],
                                ["features", "label"])
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(epochs=1).fit(df)
     message = str(e.value)
     assert message.startswith("invalid job configuration:"), message
-    assert "network.layers" in message
+    # Named as set in Python (layers=...), not by the job key network.layers
+    assert "  layers: is required" in message, message
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(layers="2,2:softmax", featuresCol="pixels").fit(df)
     assert "pixels" in str(e.value)

@@ -98,13 +98,13 @@ class BadDataTest {
     void aRegressionWhoseOutputsAreNotOnePerLabelColumnIsRefusedBeforeTraining() throws IOException {
         Path data = csv("targets.csv", "a,b,y,w", "1,2,0.5,1", "2,1,1.5,2", "3,3,2.5,1");
         // The extra output would have trained on the column after the label in a row: the weight, or the row key
-        assertEquals("data.label names 1 column [y] but network.layers ends in 2 outputs, one per label column; end"
+        assertEquals("data.label names 1 column ['y'] but network.layers ends in 2 outputs, one per label column; end"
                 + " it with 1:identity, or name 2 label columns", trainFails(data, "data.label=y", "data.weight=w",
                 "network.layers=auto,4:tanh,2:identity", "network.loss=mse"));
-        assertEquals("data.label names 2 columns [y, b] but network.layers ends in 1 output, one per label column;"
+        assertEquals("data.label names 2 columns ['y', 'b'] but network.layers ends in 1 output, one per label column;"
                 + " end it with 2:identity, or name 1 label column", trainFails(data, "data.label=[y,b]",
                 "network.layers=auto,4:tanh,1:identity", "network.loss=mse"));
-        assertEquals("data.label names 1 column [y] but network.layers ends in 3 outputs, one per label column; end"
+        assertEquals("data.label names 1 column ['y'] but network.layers ends in 3 outputs, one per label column; end"
                 + " it with 1:sigmoid, or name 3 label columns", trainFails(data, "data.label=y",
                 "network.layers=auto,3:sigmoid", "network.loss=binary_cross_entropy"));
     }
@@ -426,6 +426,9 @@ class BadDataTest {
         assertEquals("output.report_path '" + shared + "' contains data.validation_path '" + validation + "', which"
                 + " this run reads; choose an output path apart from it", trainFails(data,
                 "data.validation_path=" + validation, "output.report_path=" + shared, "output.overwrite=true"));
+        // Checkpoints too: written into the data's directory, they would be read as data next time
+        assertEquals("training.checkpoint.path '" + dir + "' contains data.path '" + d + "', which this run reads;"
+                + " choose an output path apart from it", trainFails(data, "training.checkpoint.path=" + dir));
         Path checkpoints = dir.resolve("model/checkpoints");
         assertEquals("output.model_path '" + dir.resolve("model") + "' contains training.checkpoint.path '"
                 + checkpoints + "'; writing it would delete the checkpoints, so choose another path",

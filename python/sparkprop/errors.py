@@ -1,4 +1,5 @@
-"""sparkprop's errors from the JVM as Python exceptions carrying the CLI's one-line messages."""
+"""sparkprop's errors from the JVM as Python exceptions carrying its one-line messages (the CLI's,
+naming the params as set)."""
 
 import contextlib
 from typing import Iterator, Optional

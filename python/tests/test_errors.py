@@ -1,4 +1,4 @@
-"""Errors from the JVM reach Python as one line, the message sparkprop's CLI prints."""
+"""Errors from the JVM reach Python as one line: the CLI's message, naming the params as set."""
 
 import pytest
 from pyspark.ml.linalg import Vectors
@@ -33,6 +33,10 @@ def test_a_directory_that_is_not_a_model_is_named_in_the_error(spark, tmp_path):
         SparkpropClassificationModel.load(str(tmp_path))
     assert str(tmp_path) in str(e.value)
     assert "\tat " not in str(e.value)
+    # An estimator's load too (Spark's own reader said only that <path>/metadata does not exist)
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier.load(str(tmp_path / "missing"))
+    assert str(e.value) == f"{tmp_path / 'missing'} does not exist; give the directory a SparkpropClassifier's save wrote"
 
 
 def test_transform_without_the_feature_column_says_which_column(spark):

@@ -134,6 +134,9 @@ public final class Training {
                                    DataColumns columns, List<String> classes) {
         double fraction = config.data().validationFraction();
         long seed = config.training().seed();
+        // From the schema and the config alone: before any pass over the rows
+        ColumnTypes.checkTargetWidth(rows.rows().schema(), columns.labels(), config.network().task(),
+                config.network().outputWidth());
         List<Runnable> releases = new ArrayList<>();
         try {
             TrainingRows train;
@@ -173,8 +176,6 @@ public final class Training {
                 train = new DataFrameRows(trainRows);
                 typed = trainRows;
             }
-            ColumnTypes.checkTargetWidth(typed.schema(), columns.labels(), config.network().task(),
-                    config.network().outputWidth());
             List<FeatureColumn> features = PreprocessingFitter.features(typed, train, columns, config.data().missing());
             JobConfig resolved = config.withInputWidth(PreprocessingFitter.width(features));
             TrainingSettings settings = TrainingSettings.of(resolved);

@@ -10,6 +10,7 @@ import dev.sparkprop.driver.job.Resumption;
 import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
+import dev.sparkprop.driver.train.InvalidDataException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,11 +82,12 @@ final class EstimatorTraining {
             throw new ConfigException(e.problems().stream().map(p -> paramNames(estimator, p)).toList());
         } catch (IllegalArgumentException e) {
             String named = paramNames(estimator, e.getMessage());
-            // Subclasses (bad data) name columns, not keys
-            if (e.getClass() != IllegalArgumentException.class || named.equals(e.getMessage())) {
+            if (named == null || named.equals(e.getMessage())
+                    || e.getClass() != IllegalArgumentException.class && e.getClass() != InvalidDataException.class) {
                 throw e;
             }
-            IllegalArgumentException renamed = new IllegalArgumentException(named, e.getCause());
+            IllegalArgumentException renamed = e instanceof InvalidDataException
+                    ? new InvalidDataException(named) : new IllegalArgumentException(named, e.getCause());
             renamed.setStackTrace(e.getStackTrace());
             throw renamed;
         }
@@ -103,7 +105,23 @@ final class EstimatorTraining {
         names.put("data.label", "labelCol");
         names.put("data.weight", "weightCol");
         names.put("data.validation_path", "validationIndicatorCol");
-        String named = message;
+        // Outside quotes only: a quoted column name or path ('x.csv', not the checkpoint's) is the
+        // user's text, whatever it holds
+        StringBuilder named = new StringBuilder();
+        Matcher quoted = QUOTED.matcher(message);
+        int from = 0;
+        while (quoted.find()) {
+            named.append(keysToParams(message.substring(from, quoted.start()), names)).append(quoted.group());
+            from = quoted.end();
+        }
+        return named.append(keysToParams(message.substring(from), names)).toString();
+    }
+
+    /** A span in single quotes: an opening quote after no letter, a closing one before none. */
+    private static final Pattern QUOTED = Pattern.compile("(?<!\\w)'[^']*'(?!\\w)");
+
+    private static String keysToParams(String text, Map<String, String> names) {
+        String named = text;
         for (Map.Entry<String, String> name : names.entrySet()) {
             // Whole keys only: not data.label inside data.labels, nor a key inside a longer one
             named = named.replaceAll("(?<![\\w.])" + Pattern.quote(name.getKey()) + "(?![\\w.])",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.driver.model.ModelDirectory;
 import dev.sparkprop.driver.model.SavedModel;
+import dev.sparkprop.driver.spark.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,7 +172,8 @@ final class ModelPersistence {
                     // its named columns would be read; Spark ML's default featuresCol would not find it
                     FittedNetwork network = ((SparkpropModel) model).network();
                     if (network.readsFeatureVector()) {
-                        model.set(model.getParam("featuresCol"), network.preprocessing().features().get(0).name());
+                        model.set(model.getParam("featuresCol"),
+                                Columns.asParam(network.preprocessing().features().get(0).name()));
                     }
                     return model;
                 }

@@ -152,6 +152,21 @@ public final class Columns {
         return parts.get(0);
     }
 
+    /**
+     * The value of a column param that names the top-level column {@code name} ({@link #ofParam}'s
+     * inverse): the name itself, or backtick-quoted when Spark would parse it otherwise (a dot).
+     */
+    public static String asParam(String name) {
+        try {
+            if (CollectionConverters.asJava(AttributeNameParser$.MODULE$.parseAttributeName(name)).equals(List.of(name))) {
+                return name;
+            }
+        } catch (RuntimeException e) {
+            // Unparsable as it is (an unmatched backtick): quoted, it parses
+        }
+        return quoted(name);
+    }
+
     /** {@code name} backtick-quoted for Spark's parser, a backtick inside doubled. */
     public static String quoted(String name) {
         return "`" + name.replace("`", "``") + "`";

@@ -1,7 +1,9 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Task;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -121,10 +123,10 @@ public final class ColumnTypes {
         }
         if (labels.size() != outputs) {
             String unit = kind == Task.Kind.REGRESSION ? "identity" : "sigmoid";
-            throw new IllegalArgumentException("data.label names " + labels.size() + " column" + (labels.size() == 1
-                    ? "" : "s") + " " + labels + " but network.layers ends in " + outputs + " output" + (outputs == 1 ? "" : "s")
-                    + ", one per label column; end it with " + labels.size() + ":" + unit + ", or name " + outputs
-                    + " label column" + (outputs == 1 ? "" : "s"));
+            throw new IllegalArgumentException("data.label names " + Prose.count(labels.size(), "column") + " "
+                    + Columns.printable(labels) + " but network.layers ends in " + Prose.count(outputs, "output")
+                    + ", one per label column; end it with " + labels.size() + ":" + unit + ", or name "
+                    + Prose.count(outputs, "label column"));
         }
     }
 

@@ -94,13 +94,14 @@ class OneTrainingLoopTest {
     void aModelTrainedByTheCliOnOneVectorColumnReadsThatColumnWhenLoaded() {
         SparkSession spark = SparkTestSession.spark();
         String parquet = dir.resolve("iris.parquet").toString();
-        SparkpropClassifierTest.irisFeatures().withColumnRenamed("features", "measurements").write().parquet(parquet);
+        // A dotted name, which featuresCol (an attribute reference) must quote
+        SparkpropClassifierTest.irisFeatures().withColumnRenamed("features", "iris.cm").write().parquet(parquet);
         String cliModel = dir.resolve("cli").toString();
-        trainWithCli("data.path=" + parquet, "data.format=parquet", "data.features=[measurements]",
+        trainWithCli("data.path=" + parquet, "data.format=parquet", "data.features=[\"iris.cm\"]",
                 "network.layers=4,8:tanh,3:softmax", "network.loss=cross_entropy", "optimizer.learning_rate=0.05",
                 "training.epochs=2", "output.model_path=" + cliModel);
         SparkpropClassificationModel model = SparkpropClassificationModel.load(cliModel);
-        assertEquals("measurements", model.getFeaturesCol());
+        assertEquals("`iris.cm`", model.getFeaturesCol());
         assertEquals(150, model.transform(spark.read().parquet(parquet)).select("prediction").count());
     }
 

@@ -281,15 +281,15 @@ class SparkpropClassifierTest {
     void transformKeepsTwoColumnsOfOneNameAsAJoinLeavesThem() {
         Dataset<Row> iris = irisFeatures().withColumn("id", functions.monotonically_increasing_id());
         SparkpropClassificationModel model = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1).fit(iris);
-        Dataset<Row> tags = iris.select(functions.col("id"), functions.lit("t").as("tag"));
-        Dataset<Row> joined = iris.join(tags, iris.col("id").equalTo(tags.col("id")));
+        // The other side's id differs from this one's by 1000, so each column can be told apart
+        Dataset<Row> tags = iris.select(functions.col("id").as("key"), functions.col("id").plus(1000).as("id"));
+        Dataset<Row> joined = iris.join(tags, iris.col("id").equalTo(tags.col("key"))).drop("key");
         Dataset<Row> predicted = model.transform(joined);
         List<String> columns = Arrays.asList(predicted.columns());
-        assertEquals(List.of("features", "label", "id", "id", "tag", "rawPrediction", "probability", "prediction"),
-                columns);
+        assertEquals(List.of("features", "label", "id", "id", "rawPrediction", "probability", "prediction"), columns);
         List<Row> rows = predicted.collectAsList();
         assertEquals(150, rows.size());
-        rows.forEach(r -> assertEquals(r.getLong(2), r.getLong(3), "each id in its own column"));
+        rows.forEach(r -> assertEquals(r.getLong(2) + 1000, r.getLong(3), "each id in its own column"));
         // Two feature columns: which one the model should read is ambiguous, and said so
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.transform(
                 iris.join(iris.select("id", "features"), "id")));
@@ -312,6 +312,10 @@ class SparkpropClassifierTest {
                 .empty()).setValidationFraction(0.999).fit(irisFeatures()));
         assertTrue(e.getMessage().startsWith("validationFraction = 0.999 "), e.getMessage());
         assertTrue(e.getMessage().endsWith(" with validationIndicatorCol"), e.getMessage());
+        // Quoted text is the user's (a column or path named like a key); a possessive is not a quote
+        assertEquals("column 'data.weight' is weightCol; the checkpoint's learningRate, the 'x' of labelCol",
+                EstimatorTraining.paramNames(classifier, "column 'data.weight' is data.weight; the checkpoint's"
+                        + " optimizer.learning_rate, the 'x' of data.label"));
     }
 
     @Test

@@ -98,7 +98,7 @@ class SparkpropRegressorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> regressor.fit(data));
         assertEquals("in the training data, feature column 'features' has missing values in " + nulls + " rows;"
                 + " feature column 'features' has NaN or infinite values in " + nans + " rows (e.g. NaN). Drop or fill"
-                + " such rows, or train with data.missing = \"drop\" or \"impute\".", e.getMessage());
+                + " such rows, or train with missing = \"drop\" or \"impute\".", e.getMessage());
         assertEquals(failedBefore, SparkTestSession.failedTasks(), "no Spark task failed");
 
         SparkpropRegressionModel dropping = regressor.copy(ParamMap.empty()).setMissing("drop").fit(data);

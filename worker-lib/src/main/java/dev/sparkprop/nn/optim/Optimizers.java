@@ -182,8 +182,8 @@ public final class Optimizers {
     /**
      * Adam as torch.optim.Adam has it (amsgrad off, weight_decay 0):
      * m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; m̂ = m/(1-β1^t); v̂ = v/(1-β2^t);
-     * w -= lr·m̂/(√v̂ + ε). As in PyTorch, ε is added to √v̂ (not inside the root), and the
-     * division is evaluated as (lr/(1-β1^t))·m/(√v/√(1-β2^t) + ε). Two slots: m, then v.
+     * w -= lr·m̂/(√v̂ + ε). As in PyTorch, ε is added to √v̂ (not inside the root); the update is
+     * evaluated with one division, as {@link AdamStep} says. Two slots: m, then v.
      * Step 1 moves each weight by lr·g/(|g| + ε), i.e. lr·sign(g) up to ε.
      * β1, β2 in [0, 1); ε > 0.
      */

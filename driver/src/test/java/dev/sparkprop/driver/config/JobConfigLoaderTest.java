@@ -324,6 +324,17 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsAnError() throws IOException {
+        // Trained so, the model reads what it predicts (100% in validation), or a row's weight or id
+        assertProblem(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which data.label names"
+                + " too; a column is a feature or the target, not both: remove it from one of them");
+        assertProblem(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which data.weight"
+                + " names too; a column is a feature or the row's weight, not both");
+        assertProblem(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and 'b',"
+                + " which data.id_columns names too; a column is a feature or the row's id, not both");
+    }
+
+    @Test
     void classWeightsWithRowWeightIsAnError() throws IOException {
         assertProblem(List.of("training.class_weights=balanced", "data.weight=w"),
                 "training.class_weights: cannot be combined with data.weight");

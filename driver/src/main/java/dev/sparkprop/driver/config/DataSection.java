@@ -23,6 +23,9 @@ public record DataSection(String path, String format, boolean csvHeader, String 
     public static final Setting<String> FORMAT = Setting.choice("data.format", FORMATS, format -> format);
     public static final Setting<Boolean> CSV_HEADER = Setting.bool("data.csv.header");
     public static final Setting<String> CSV_DELIMITER = Setting.string("data.csv.delimiter")
+            // Unquoted in HOCON (as a shell's --set passes it), \t is a backslash and a t
+            .check(delimiter -> !delimiter.equals("\\t"), "one character; for a tab write \"\\t\" in quotes (--set"
+                    + " 'data.csv.delimiter=\"\\t\"'), as unquoted \\t is two characters")
             .check(delimiter -> delimiter.length() == 1, "exactly one character");
     public static final Setting<List<String>> LABEL = Setting.strings("data.label")
             .check(labels -> !labels.isEmpty(), "at least one column");

@@ -324,6 +324,15 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aTabDelimiterGivenUnquotedSaysToQuoteIt() throws IOException {
+        // A shell passes --set data.csv.delimiter=\t as a backslash and a t, which HOCON keeps as they are
+        assertProblem("data.csv.delimiter=\\t", "data.csv.delimiter: must be one character; for a tab write \"\\t\" in"
+                + " quotes (--set 'data.csv.delimiter=\"\\t\"'), as unquoted \\t is two characters");
+        assertEquals("\t", JobConfigLoader.load(job(MINIMAL), List.of("data.csv.delimiter=\"\\t\"")).data()
+                .csvDelimiter());
+    }
+
+    @Test
     void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsAnError() throws IOException {
         // Trained so, the model reads what it predicts (100% in validation), or a row's weight or id
         assertProblem(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which data.label names"

@@ -33,6 +33,22 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
     }
 
     @Override
+    public void checkWellFormed(String source) {
+        if (!Columns.hasMalformed(df)) {
+            return;
+        }
+        DataProblems problems = new DataProblems();
+        for (Row r : df.where(Columns.col(Columns.MALFORMED).isNotNull()).groupBy().agg(functions.count(functions.lit(1)),
+                functions.first(Columns.col(Columns.MALFORMED))).collectAsList()) {
+            if (r.getLong(0) > 0) {
+                problems.add(DataProblems.Role.LINE, null, DataProblems.Kind.MALFORMED, r.getString(1).strip(), null,
+                        r.getLong(0));
+            }
+        }
+        problems.check(source);
+    }
+
+    @Override
     public Selected select(Preprocessing prep) {
         Dataset<Row> selected = selectColumns(prep);
         return new Selected(selected.javaRDD(), Columns.indexOfMalformed(selected), -1);

@@ -153,6 +153,9 @@ public final class PreprocessingFitter {
             }
             classes = new ArrayList<>(byClass.keySet());
             int expected = task.classes();
+            if (classes.size() < 2 || classes.size() != expected) {
+                rows.checkWellFormed("the training data");
+            }
             if (classes.size() < 2) {
                 throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has only the class "
                         + classes + "; classification needs at least two classes");

@@ -26,6 +26,14 @@ public interface TrainingRows {
     /** Every distinct value of {@code column} in the well-formed rows (null for a missing one) and its row count, at most {@code limit} of them. */
     List<Map.Entry<Object, Long>> valueCounts(String column, int limit);
 
+    /**
+     * Fails with the malformed lines (a CSV line with too few or too many fields), as the pass over
+     * the rows would report them, if there are any: before a problem found in the other rows alone,
+     * which the left-out lines may explain (a class that only they hold). None by default.
+     */
+    default void checkWellFormed(String source) {
+    }
+
     /** The rows in {@code prep}'s columns, for a pass that reads each once. */
     Selected select(Preprocessing prep);
 

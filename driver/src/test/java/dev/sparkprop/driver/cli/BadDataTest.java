@@ -262,6 +262,11 @@ class BadDataTest {
         assertEquals("in the training data, " + expected, trainFails(data));
         assertEquals("in the training data, " + expected, trainFails(data, "data.standardize=false"),
                 "without a statistics pass, the pass that caches the rows finds them");
+        // The only line of class 1 is malformed: the lines, not 'only the class [0]', are the problem
+        Path oneClassLeft = csv("ragged1.csv", "a,b,label", "1,2,0", "3,4", "5,6,0", "7,8,1,9");
+        assertEquals("in the training data, 2 lines are malformed, not splitting into the data's columns (e.g."
+                + " '3,4'). Check the data format: for csv, data.csv.delimiter, the number of fields and the quoting"
+                + " of such lines; for json, one object per line.", trainFails(oneClassLeft));
         assertEquals("in '" + data + "', " + expected,
                 fails("evaluate", "--model", model.toString(), "--data", data.toString()));
 

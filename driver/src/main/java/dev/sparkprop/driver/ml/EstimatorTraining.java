@@ -150,8 +150,10 @@ final class EstimatorTraining {
         config.training().checkpoint().path().ifPresent(path -> {
             // Writing would find a path inside a file only at the first checkpoint
             OutputPaths.checkCanBeDirectory(path, "checkpointPath", hadoop);
+            // A tuner fits the one estimator's params many times: its second fit finds the first's checkpoints
             Checkpoints.checkPath(path, resumedAt, false, new Checkpoints.PathNames("checkpointPath",
-                    "set resumeFrom to", "delete them"), hadoop);
+                    "set resumeFrom to", "delete them (to tune, with CrossValidator or TrainValidationSplit, leave"
+                    + " checkpointPath unset: each fit would need its own)"), hadoop);
         });
         Dataset<Row> validation = null;
         if (estimator.isDefined(estimator.validationIndicatorCol())) {

@@ -439,7 +439,8 @@ class SparkpropClassifierTest {
         assertEquals("checkpointPath " + checkpoints + " holds " + (all.size() - 3) + " checkpoints past the one"
                 + " resumed, at iteration " + all.get(2).getFileName().toString().replaceAll("checkpoint-0*", "")
                 + " (the newest " + all.get(all.size() - 1).getFileName() + "); resume from the newest, give an empty"
-                + " directory, or delete them", mixed.getMessage());
+                + " directory, or delete them (to tune, with CrossValidator or TrainValidationSplit, leave checkpointPath"
+                + " unset: each fit would need its own)", mixed.getMessage());
         // Another activation, as many parameters: the checkpoint's weights are not its network's
         IllegalArgumentException relu = assertThrows(IllegalArgumentException.class, () -> again.copy(
                 org.apache.spark.ml.param.ParamMap.empty()).setLayers("4,6:relu,3:softmax")

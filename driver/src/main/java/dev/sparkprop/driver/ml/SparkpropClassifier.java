@@ -102,9 +102,33 @@ public final class SparkpropClassifier
         }
         String label = config.data().labels().get(0);
         List<String> classes = classIndices(dataset.toDF(), label);
-        Training.Result result = EstimatorTraining.fit(this, config, dataset, classes);
+        Training.Result result;
+        try {
+            result = EstimatorTraining.fit(this, config, dataset, classes);
+        } catch (PreprocessingFitter.ClassCountMismatch e) {
+            throw fromMetadata(e, dataset.toDF(), label);
+        }
         return new SparkpropClassificationModel(uid(), result.model(),
                 classNames(dataset.toDF(), label, classes.size()));
+    }
+
+    /**
+     * {@code e} saying where the class count came from when it is the label's metadata, which
+     * the rows need not fill: StringIndexer's handleInvalid = "keep" adds a class, '__unknown'.
+     */
+    private static IllegalArgumentException fromMetadata(PreprocessingFitter.ClassCountMismatch e, Dataset<Row> df,
+                                                         String label) {
+        int k = numClassesFromMetadata(df, label);
+        if (k < 0) {
+            return e;
+        }
+        List<String> names = classNames(df, label, k);
+        String unknown = "__unknown";
+        return new IllegalArgumentException(e.getMessage() + " (the label column's metadata gives its " + k
+                + " classes" + (names == null ? "" : ", " + Columns.printable(names))
+                + (names != null && names.contains(unknown) ? "; StringIndexer's handleInvalid = \"keep\" adds '"
+                + unknown + "' as a class: index with handleInvalid = \"error\" or \"skip\" for " + (k - 1) : "")
+                + ")", e);
     }
 
     /** "0".."k-1": k from the label column's metadata (StringIndexer's) or its largest value. */

@@ -297,6 +297,19 @@ class SparkpropClassifierTest {
     }
 
     @Test
+    void aClassCountFromStringIndexersKeepSaysWhereTheExtraClassComesFrom() {
+        Dataset<Row> named = irisFeatures().withColumn("species", functions.col("label").cast("string"));
+        Dataset<Row> indexed = new org.apache.spark.ml.feature.StringIndexer().setInputCol("species").setOutputCol("idx")
+                .setHandleInvalid("keep").fit(named).transform(named);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier()
+                .setLayers("4,3:softmax").setEpochs(1).setLabelCol("idx").fit(indexed));
+        assertTrue(e.getMessage().startsWith("label column 'idx' has 4 classes"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(the label column's metadata gives its 4 classes, ['0.0', '1.0', '2.0',"
+                + " '__unknown']; StringIndexer's handleInvalid = \"keep\" adds '__unknown' as a class: index with"
+                + " handleInvalid = \"error\" or \"skip\" for 3)"), e.getMessage());
+    }
+
+    @Test
     void errorsNameTheParamsTheUserSetRatherThanTheJobKeys() {
         SparkpropClassifier classifier = new SparkpropClassifier().setLayers("4,3:softmax").setEpochs(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.copy(

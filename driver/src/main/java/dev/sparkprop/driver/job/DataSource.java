@@ -67,6 +67,23 @@ public final class DataSource {
      */
     public static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
                                             String delimiter, DataSection trainedOn, Preprocessing prep) {
+        return readForModel(spark, key, path, format, delimiter, trainedOn, prep, null);
+    }
+
+    /**
+     * As {@link #readForModel}, with a CSV of numbers read as {@link #readToTrain} reads it: parsed
+     * once into a {@link NumericTable}, without Spark's type-inference pass. {@link Rows#release} them.
+     */
+    public static Rows readForModelToPass(SparkSession spark, String key, String path, String format,
+                                          String delimiter, DataSection trainedOn, Preprocessing prep) {
+        NumericTable[] numbers = new NumericTable[1];
+        Dataset<Row> rows = readForModel(spark, key, path, format, delimiter, trainedOn, prep, numbers);
+        return new Rows(rows, numbers[0]);
+    }
+
+    private static Dataset<Row> readForModel(SparkSession spark, String key, String path, String format,
+                                             String delimiter, DataSection trainedOn, Preprocessing prep,
+                                             NumericTable[] numbers) {
         String effective = format == null ? trainedOn.format() : format;
         checkFormat(effective);
         String separator = delimiter == null ? trainedOn.csvDelimiter() : delimiter.equals("\\t") ? "\t" : delimiter;
@@ -84,7 +101,7 @@ public final class DataSource {
             });
         }
         Dataset<Row> df = read(spark, key, path, effective, trainedOn.csvHeader(),
-                separator, null, format == null ? "(the model's data.format); add --format parquet"
+                separator, numbers, format == null ? "(the model's data.format); add --format parquet"
                         : "(--format); give --format parquet");
         int width = prep.features().stream().filter(FeatureColumn::isVector).mapToInt(FeatureColumn::vectorSize)
                 .findFirst().orElse(0);

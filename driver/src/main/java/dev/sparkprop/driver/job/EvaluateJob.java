@@ -4,6 +4,7 @@ import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.train.Evaluation;
 import dev.sparkprop.driver.train.TrainingData;
+import dev.sparkprop.driver.train.TrainingRows;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,13 +31,25 @@ public final class EvaluateJob {
         LoadedModel loaded = LoadedModel.read(modelPath, spark.sparkContext().hadoopConfiguration());
         DataSection trainedOn = loaded.config().data();
         Preprocessing prep = loaded.model().metadata().preprocessing();
-        Dataset<Row> df = DataSource.readForModel(spark, "--data", dataPath, format, delimiter, trainedOn, prep);
-        if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
-            prep = prep.withoutWeight();
+        // A CSV of numbers parsed once, as training reads it: no type-inference pass
+        DataSource.Rows rows = DataSource.readForModelToPass(spark, "--data", dataPath, format, delimiter, trainedOn,
+                prep);
+        try {
+            Dataset<Row> df = rows.rows();
+            if (prep.weight() != null && !Arrays.asList(df.columns()).contains(prep.weight())) {
+                prep = prep.withoutWeight();
+            }
+            LoadedModel.requireColumns(df, prep.columns());
+            return evaluate(spark, loaded, prep, rows.passes(), dataPath, out);
+        } finally {
+            rows.release();
         }
-        LoadedModel.requireColumns(df, prep.columns());
+    }
+
+    private static Evaluation evaluate(SparkSession spark, LoadedModel loaded, Preprocessing prep, TrainingRows rows,
+                                       String dataPath, PrintStream out) {
         int blockRows = loaded.config().training().blockRows();
-        try (TrainingData data = TrainingData.fromDataFrame(df, "'" + dataPath + "'", prep, loaded.spec(), blockRows,
+        try (TrainingData data = TrainingData.fromRows(rows, "'" + dataPath + "'", prep, loaded.spec(), blockRows,
                 null, loaded.config().training().precision())) {
             Evaluation evaluation = Evaluation.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
                     loaded.spec(), loaded.model().params(), blockRows);

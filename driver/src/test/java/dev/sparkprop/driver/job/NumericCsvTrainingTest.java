@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -69,6 +70,24 @@ class NumericCsvTrainingTest {
                 .drop(Columns.MALFORMED).repartition(2).write().parquet(parquet);
         JobConfig config = job("spark.partitions=3", "data.path=" + parquet, "data.format=parquet");
         assertArrayEquals(train(config, false), train(config, true));
+    }
+
+    @Test
+    void evaluateReadsACsvOfNumbersThroughItsTableToTheMetricsOfSparksReader() {
+        String model = dir.resolve("model").toString();
+        new TrainJob(job("output.model_path=" + model), spark, new PrintStream(new ByteArrayOutputStream())).run();
+        String csv = SparkTestSession.dataset("wine.csv");
+        LoadedModel loaded = LoadedModel.read(model, spark.sparkContext().hadoopConfiguration());
+        DataSource.Rows rows = DataSource.readForModelToPass(spark, "--data", csv, null, null, loaded.config().data(),
+                loaded.model().metadata().preprocessing());
+        assertNotNull(rows.numbers(), "no type-inference pass: the CSV is parsed into a table");
+        rows.release();
+        // The same rows as Parquet, which Spark's reader reads
+        String parquet = dir.resolve("wine.parquet").toString();
+        DataSource.read(spark, "data.path", csv, "csv", true, ",").drop(Columns.MALFORMED).write().parquet(parquet);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(EvaluateJob.run(spark, model, parquet, "parquet", null, quiet).format(""),
+                EvaluateJob.run(spark, model, csv, null, null, quiet).format(""));
     }
 
     @Test

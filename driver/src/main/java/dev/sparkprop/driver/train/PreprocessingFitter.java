@@ -165,12 +165,15 @@ public final class PreprocessingFitter {
                         + abbreviate(classes) + " but the output layer " + (softmax ? "has " + expected
                         + " softmax units" : "is one sigmoid unit, which takes exactly 2 classes");
                 String asClasses = softmax ? "give it " + classes.size() : "use softmax with " + classes.size() + " units";
-                // Classes given by the caller (a classifier's indices up to the largest label) are not the rows' values
+                // Classes given by the caller (a classifier's indices up to the largest label) are not the rows'
+                // values: a label out of range shows among the classes that rows hold
+                Map<String, Long> held = byClass;
+                List<String> inRows = classes.stream().filter(c -> held.get(c) > 0).toList();
                 throw new ClassCountMismatch(knownClasses == null && aQuantity(classes)
                         ? head + "; its values are numbers, " + classes.size() + " of them: if it is a quantity to"
                         + " predict, train a regression (end network.layers with 1:identity and set network.loss ="
                         + " mse); if it holds classes, " + asClasses
-                        : head + "; " + asClasses + notAnIndex(classes, expected));
+                        : head + "; " + asClasses + notAnIndex(inRows, expected));
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();
         }

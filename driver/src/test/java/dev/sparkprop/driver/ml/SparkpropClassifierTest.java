@@ -186,6 +186,9 @@ class SparkpropClassifierTest {
                         .otherwise(functions.col("label")))));
         assertTrue(e.getMessage().contains("has 51 classes") && e.getMessage().contains("give it 51")
                 && !e.getMessage().contains("numbers"), e.getMessage());
+        // A label past the output layer among labels that fit it is named, as the CLI names it
+        assertTrue(e.getMessage().endsWith("give it 51; or, if the labels are class indices 0 to 2, correct the label"
+                + " 50, which is out of range"), e.getMessage());
     }
 
     @Test

@@ -9,9 +9,9 @@ Dotted names are not Python identifiers, so ``getattr(estimator, "optimizer.lear
 ``_set(**{name: value})``), and a second attribute per param would list it twice.
 """
 
-import numbers
 from typing import Any, Callable, Dict, FrozenSet, Tuple, Type, TypeVar
 
+import numpy as np
 from pyspark.ml.param import Param, Params, TypeConverters
 
 from sparkprop._jar import param_table
@@ -44,15 +44,12 @@ def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
     whole = _WHOLE_RANGES.get(java_type)
 
     def check(value: Any) -> Any:
-        # NumPy's scalars of every width (np.float32, np.int32, ...): PySpark's converters take
-        # only the 64-bit ones, which are Python's float and int underneath
-        if not isinstance(value, bool) and java_type in _WHOLE_RANGES and isinstance(value, numbers.Integral):
-            value = int(value)
-        elif not isinstance(value, bool) and java_type == "double" and isinstance(value, numbers.Real):
-            value = float(value)
+        # NumPy's scalars of every width and kind (np.float32, np.int32, np.bool_), alone or in a
+        # list: PySpark's converters take only the 64-bit ones, Python's float and int underneath
+        value = _plain(value)
         try:
             converted = convert(value)
-        except TypeError:
+        except (TypeError, OverflowError):
             raise SparkpropError(f"param {_shown(attribute, name)}: expected {expected}, got {value!r}") from None
         if whole is not None and not whole[0] <= converted <= whole[1]:
             raise SparkpropError(f"param {_shown(attribute, name)}: expected {expected} from {whole[0]} to"
@@ -60,6 +57,17 @@ def _checked(java_type: str, attribute: str, name: str) -> Callable[[Any], Any]:
         return converted
 
     return check
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with NumPy scalars (also inside a list, tuple or array) as Python's own."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _shown(attribute: str, name: str) -> str:

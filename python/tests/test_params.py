@@ -95,13 +95,17 @@ def test_a_value_of_the_wrong_type_names_the_param_and_the_type_it_takes(spark):
         SparkpropClassifier(seed=2**70)
     assert str(e.value) == (f"param seed (training.seed): expected a whole number from {-(2**63)} to {2**63 - 1},"
                             f" got {2**70}")
-    # NumPy's scalars are numbers too, whatever their width (PySpark's converters take only 64-bit ones)
-    c = SparkpropClassifier(learningRate=np.float32(0.25), epochs=np.int32(3), seed=np.uint8(7))
-    assert (c.getLearningRate(), c.getEpochs(), c.getSeed()) == (0.25, 3, 7)
+    # NumPy's scalars are values too, whatever their width (PySpark's converters take only 64-bit ones)
+    c = SparkpropClassifier(learningRate=np.float32(0.25), epochs=np.int32(3), seed=np.uint8(7),
+                            standardize=np.bool_(False))
+    assert (c.getLearningRate(), c.getEpochs(), c.getSeed(), c.getStandardize()) == (0.25, 3, 7, False)
     assert type(c.getLearningRate()) is float and type(c.getEpochs()) is int
     with pytest.raises(SparkpropError) as e:
         SparkpropClassifier(epochs=np.float32(2.5))
-    assert str(e.value) == "param epochs (training.epochs): expected a whole number, got np.float32(2.5)"
+    assert str(e.value) == "param epochs (training.epochs): expected a whole number, got 2.5"
+    with pytest.raises(SparkpropError) as e:
+        SparkpropClassifier(learningRate=10**400)
+    assert str(e.value).startswith("param learningRate (optimizer.learning_rate): expected a number, got 1000"), e.value
     c = SparkpropClassifier()
     with pytest.raises(SparkpropError) as e:
         c.setFeaturesCol(3)

@@ -79,7 +79,6 @@ public final class JobConfig {
             r.problem(TrainingSection.CLASS_WEIGHTS.key(), "applies to classification, and a " + kindName(network.task())
                     + " (network.layers' last layer, network.loss) has no classes; remove training.class_weights");
         }
-        checkFeaturesApart(r);
         if (r.valid(TrainingSection.CLASS_WEIGHTS.key(), DataSection.WEIGHT.key()) && !training.classWeights().none()
                 && data.weight().isPresent()) {
             r.problem(TrainingSection.CLASS_WEIGHTS.key(), "cannot be combined with data.weight; weight rows by class"
@@ -88,14 +87,12 @@ public final class JobConfig {
     }
 
     /**
-     * A feature column listed as the label, the weight or an id too: the model would read what it
-     * predicts (and score 100% in validation), or a row's weight or id.
+     * Fails when a feature column is listed as the label, the weight or an id too: the model would
+     * read what it predicts (and score 100% in validation), or a row's weight or id. Checked when a
+     * job is to train, not when a saved model's config is read: models trained so still load.
      */
-    private void checkFeaturesApart(ConfigReader r) {
-        if (!r.valid(DataSection.FEATURES.key(), DataSection.LABEL.key(), DataSection.WEIGHT.key(),
-                DataSection.ID_COLUMNS.key())) {
-            return;
-        }
+    public void requireFeaturesApart() {
+        List<String> problems = new java.util.ArrayList<>();
         Map<String, List<String>> roles = new LinkedHashMap<>();
         roles.put(DataSection.LABEL.key(), data.labels());
         roles.put(DataSection.WEIGHT.key(), data.weight().map(List::of).orElse(List.of()));
@@ -103,13 +100,16 @@ public final class JobConfig {
         roles.forEach((key, columns) -> {
             List<String> both = data.features().stream().filter(columns::contains).distinct().toList();
             if (!both.isEmpty()) {
-                r.problem(DataSection.FEATURES.key(), "lists " + Prose.list(both.stream().map(c -> "'" + c + "'")
+                problems.add(DataSection.FEATURES.key() + ": lists " + Prose.list(both.stream().map(c -> "'" + c + "'")
                         .toList()) + ", which " + key
                         + " names too; a column is a feature or the " + (key.equals(DataSection.ID_COLUMNS.key())
                         ? "row's id" : key.equals(DataSection.WEIGHT.key()) ? "row's weight" : "target")
                         + ", not both: remove it from one of them");
             }
         });
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
     }
 
     /** What a task is, as the messages about it name it. */

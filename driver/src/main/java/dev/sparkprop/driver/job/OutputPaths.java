@@ -131,6 +131,19 @@ public final class OutputPaths {
         }
     }
 
+    /**
+     * Fails before any work when the checkpoint directory {@code path} is, or is inside, a
+     * directory the job reads: its checkpoint-* subdirectories would be read as data next time.
+     * One that contains the data is kept apart from it, as its checkpoints are subdirectories.
+     */
+    static void checkCheckpointsApart(String path, String key, String read, String readKey, Configuration conf) {
+        String where = overlap(path, read, conf);
+        if (where != null && !where.equals("contains")) {
+            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + readKey + " '" + read
+                    + "', which this run reads; its checkpoints would be read as data: choose a path apart from it");
+        }
+    }
+
     private static final String INSIDE = "is inside";
 
     /** "is", "contains" or {@link #INSIDE} for how {@code path} lies relative to {@code other}; null when apart. */

@@ -78,6 +78,7 @@ public final class TrainJob {
     }
 
     public SavedModel run() {
+        config.requireFeaturesApart();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputSection output = config.output();
         if (output.modelPath().isEmpty()) {
@@ -96,7 +97,10 @@ public final class TrainJob {
         OutputPaths.checkWritable(output.reportPath(), output.overwrite(), "output.report_path", overwrite, hadoop);
         long resumedAt = resume == null ? -1 : resume.state().iteration();
         List<Path> replaced = config.training().checkpoint().path().map(c -> {
-            checkApartFromData("training.checkpoint.path", c, hadoop);
+            DataSection data = config.data();
+            OutputPaths.checkCheckpointsApart(c, "training.checkpoint.path", data.path(), "data.path", hadoop);
+            data.validationPath().ifPresent(v -> OutputPaths.checkCheckpointsApart(c, "training.checkpoint.path", v,
+                    "data.validation_path", hadoop));
             OutputPaths.checkCanBeDirectory(c, "training.checkpoint.path", hadoop);
             return Checkpoints.checkPath(c, resumedAt, replaceCheckpoints, Checkpoints.PathNames.cli(resume != null),
                     hadoop);
@@ -166,15 +170,11 @@ public final class TrainJob {
 
     /** Fails when the output {@code key} would replace (or sit inside) the data or replace the checkpoints. */
     private void checkApart(String key, String path, Configuration hadoop) {
-        checkApartFromData(key, path, hadoop);
-        config.training().checkpoint().path().ifPresent(
-                c -> OutputPaths.checkNotOver(path, key, c, "training.checkpoint.path", hadoop));
-    }
-
-    private void checkApartFromData(String key, String path, Configuration hadoop) {
         DataSection data = config.data();
         OutputPaths.checkApart(path, key, data.path(), "data.path", hadoop);
         data.validationPath().ifPresent(v -> OutputPaths.checkApart(path, key, v, "data.validation_path", hadoop));
+        config.training().checkpoint().path().ifPresent(
+                c -> OutputPaths.checkNotOver(path, key, c, "training.checkpoint.path", hadoop));
     }
 
     /** @param key the job key that names {@code path} */

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -282,6 +283,7 @@ public final class Training {
             if (stopping.on()) {
                 int last = epochs.history().get(epochs.history().size() - 1).epoch();
                 String ended = last < settings.epochs() ? EarlyStopping.ended(last, converged)
+                        : settings.epochs() == 1 ? "did not stop: its one epoch ran"
                         : "did not stop: all " + settings.epochs() + " epochs ran";
                 progress.line(String.format("early stopping: keeping epoch %d, best %s=%.6g (%s)", stopping.bestEpoch(),
                         stopping.metric(), stopping.bestValue(), ended));
@@ -374,8 +376,9 @@ public final class Training {
                         : "fewer training.batch_rows make more");
         String mode = k == 1 ? "" : String.format(", %d local steps per job%s, outer %s", k, fewer,
                 settings.outerOptimizer().name());
-        progress.line(String.format("training %s on %d rows in %d partitions%s%s", settings.network(), train.rows(),
-                train.partitions(), mode, validation == null ? "" : ", validating on " + validation.rows()));
+        progress.line(String.format("training %s on %s in %s%s%s", settings.network(), Prose.count(train.rows(), "row"),
+                Prose.count(train.partitions(), "partition"), mode,
+                validation == null ? "" : ", validating on " + validation.rows()));
         long onDisk = train.bytesOnDisk() + (validation == null ? 0 : validation.bytesOnDisk());
         if (onDisk > 0) {
             // Said once here: Spark's MemoryStore warns at every pass that reads them back

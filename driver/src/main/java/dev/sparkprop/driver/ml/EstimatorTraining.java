@@ -66,7 +66,9 @@ final class EstimatorTraining {
                     + " is true)");
         }
         values.put("output.model_path", "(not written by fit: save with model.write().save(path))");
-        return JobConfigLoader.fromValues(values, name + " params");
+        JobConfig config = JobConfigLoader.fromValues(values, name + " params");
+        config.requireFeaturesApart();
+        return config;
     }
 
     /**

@@ -127,7 +127,7 @@ public final class SparkpropClassifier
         return new IllegalArgumentException(e.getMessage() + " (the label column's metadata gives its " + k
                 + " classes" + (names == null ? "" : ", " + Columns.printable(names))
                 + (names != null && names.contains(unknown) ? "; StringIndexer's handleInvalid = \"keep\" adds '"
-                + unknown + "' as a class: index with handleInvalid = \"error\" or \"skip\" for " + (k - 1) : "")
+                + unknown + "' as a class: index with handleInvalid = \"error\" or \"skip\" for " + (k - 1) + " classes" : "")
                 + ")", e);
     }
 

@@ -126,7 +126,6 @@ public final class BatchPredictor {
                                        PredictionWriter writer, CollectionAccumulator<PartitionProblems> wrongSizes) {
         List<String> available = Columns.names(df);
         Columns.requireAll(available, Columns.Wanted.all("feature", featureColumns), "the data", absent -> null);
-        Columns.requireAll(available, Columns.Wanted.all("kept", kept), "the data", absent -> null);
         List<String> names = Arrays.asList(df.columns());
         for (String f : featureColumns) {
             if (names.indexOf(f) != names.lastIndexOf(f)) {

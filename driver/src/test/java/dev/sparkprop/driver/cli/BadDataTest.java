@@ -431,9 +431,17 @@ class BadDataTest {
         assertEquals("output.report_path '" + shared + "' contains data.validation_path '" + validation + "', which"
                 + " this run reads; choose an output path apart from it", trainFails(data,
                 "data.validation_path=" + validation, "output.report_path=" + shared, "output.overwrite=true"));
-        // Checkpoints too: written into the data's directory, they would be read as data next time
-        assertEquals("training.checkpoint.path '" + dir + "' contains data.path '" + d + "', which this run reads;"
-                + " choose an output path apart from it", trainFails(data, "training.checkpoint.path=" + dir));
+        // Checkpoints too: written into a data directory, they would be read as data next time; beside
+        // a data file, in a directory that contains it, they are subdirectories apart from it
+        Path parts = Files.createDirectories(dir.resolve("parts"));
+        inputs.add("parts");
+        Files.write(parts.resolve("part-0.csv"), List.of("a,b,label", "1,2,0", "2,1,1"));
+        assertEquals("training.checkpoint.path '" + parts.resolve("ck") + "' is inside data.path '" + parts + "', which"
+                + " this run reads; its checkpoints would be read as data: choose a path apart from it",
+                trainFails(parts, "training.checkpoint.path=" + parts.resolve("ck")));
+        assertEquals("training.checkpoint.path '" + parts + "' is data.path '" + parts + "', which this run reads;"
+                + " its checkpoints would be read as data: choose a path apart from it",
+                trainFails(parts, "training.checkpoint.path=" + parts));
         Path checkpoints = dir.resolve("model/checkpoints");
         assertEquals("output.model_path '" + dir.resolve("model") + "' contains training.checkpoint.path '"
                 + checkpoints + "'; writing it would delete the checkpoints, so choose another path",

@@ -333,14 +333,22 @@ class JobConfigLoaderTest {
     }
 
     @Test
-    void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsAnError() throws IOException {
+    void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsRefusedToTrainButLoads() throws IOException {
         // Trained so, the model reads what it predicts (100% in validation), or a row's weight or id
-        assertProblem(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which data.label names"
-                + " too; a column is a feature or the target, not both: remove it from one of them");
-        assertProblem(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which data.weight"
-                + " names too; a column is a feature or the row's weight, not both");
-        assertProblem(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and 'b',"
-                + " which data.id_columns names too; a column is a feature or the row's id, not both");
+        assertFeaturesNotApart(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which"
+                + " data.label names too; a column is a feature or the target, not both: remove it from one of them");
+        assertFeaturesNotApart(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which"
+                + " data.weight names too; a column is a feature or the row's weight, not both");
+        assertFeaturesNotApart(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and"
+                + " 'b', which data.id_columns names too; a column is a feature or the row's id, not both");
+    }
+
+    /** The config loads (a saved model's may be so), and refuses to train with exactly one problem starting so. */
+    private void assertFeaturesNotApart(List<String> overrides, String expectedStart) throws IOException {
+        JobConfig config = JobConfigLoader.load(job(MINIMAL), overrides);
+        ConfigException e = assertThrows(ConfigException.class, config::requireFeaturesApart);
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith(expectedStart), e.getMessage());
     }
 
     @Test

@@ -107,7 +107,7 @@ class CheckpointResumeTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             TrainJob.resuming(first.toString(), set, spark, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
             String said = out.toString(StandardCharsets.UTF_8);
-            assertTrue(said.contains(" in " + (set.size() == 1 ? 1 : 2) + " partitions"), set + ": " + said);
+            assertTrue(said.contains(" in " + (set.size() == 1 ? "1 partition," : "2 partitions")), set + ": " + said);
         }
     }
 

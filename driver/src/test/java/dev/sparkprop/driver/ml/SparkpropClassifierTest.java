@@ -309,7 +309,7 @@ class SparkpropClassifierTest {
         assertTrue(e.getMessage().startsWith("label column 'idx' has 4 classes"), e.getMessage());
         assertTrue(e.getMessage().endsWith("(the label column's metadata gives its 4 classes, ['0.0', '1.0', '2.0',"
                 + " '__unknown']; StringIndexer's handleInvalid = \"keep\" adds '__unknown' as a class: index with"
-                + " handleInvalid = \"error\" or \"skip\" for 3)"), e.getMessage());
+                + " handleInvalid = \"error\" or \"skip\" for 3 classes)"), e.getMessage());
     }
 
     @Test

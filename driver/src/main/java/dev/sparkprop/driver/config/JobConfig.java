@@ -5,6 +5,7 @@ import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Task;
 import dev.sparkprop.nn.optim.Lbfgs;
 import dev.sparkprop.nn.optim.LearningRateSchedules;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class JobConfig {
      * job is to train, not when a saved model's config is read: models trained so still load.
      */
     public void requireFeaturesApart() {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Map<String, List<String>> roles = new LinkedHashMap<>();
         roles.put(DataSection.LABEL.key(), data.labels());
         roles.put(DataSection.WEIGHT.key(), data.weight().map(List::of).orElse(List.of()));

@@ -28,12 +28,23 @@ public final class Resumption {
     }
 
     /**
+     * Refuses {@code resumed}, the config a run resumed from {@code c} would train with, when the
+     * checkpoint's weights and optimizer state are not for it ({@link #checkNetwork},
+     * {@link #checkOptimizerState}): before any output or pass over the data.
+     */
+    public static void check(Checkpoints.Checkpoint c, JobConfig resumed) {
+        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
+        checkNetwork(c, checkpointed, resumed);
+        checkOptimizerState(c, checkpointed, resumed);
+    }
+
+    /**
      * Refuses {@code resumed} when its network is not the checkpoint's: the checkpoint's weights
      * and optimizer state are that network's, and another with as many parameters would train
      * on silently from them.
      */
-    public static void checkNetwork(Checkpoints.Checkpoint c, JobConfig resumed) {
-        NetworkSection saved = LoadedModel.config(c.model(), List.of()).network();
+    private static void checkNetwork(Checkpoints.Checkpoint c, JobConfig checkpointed, JobConfig resumed) {
+        NetworkSection saved = checkpointed.network();
         NetworkSection network = resumed.network();
         if (!network.layers().equals(saved.layers())
                 || network.inputWidth().isPresent() && !network.inputWidth().equals(saved.inputWidth())) {
@@ -49,9 +60,8 @@ public final class Resumption {
      * data; or the same length from another optimizer.kind (say sgd's outer Nesterov velocity
      * read as momentum's), which would train on silently from the wrong state.
      */
-    public static void checkOptimizerState(Checkpoints.Checkpoint c, JobConfig resumed) {
+    private static void checkOptimizerState(Checkpoints.Checkpoint c, JobConfig checkpointed, JobConfig resumed) {
         int n = c.model().params().length;
-        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
         // The same kind keeps the same inner state, so an equal length also means the same outer state
         if (TrainingSettings.optimizerStateLength(resumed, n) == c.state().optimizerState().length
                 && kindOf(checkpointed).equals(kindOf(resumed))) {

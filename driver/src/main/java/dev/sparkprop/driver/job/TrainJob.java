@@ -67,9 +67,7 @@ public final class TrainJob {
         settings.addAll(Resumption.kept(c, checkpointed));
         settings.addAll(overrides);
         JobConfig config = LoadedModel.config(c.model(), settings);
-        // Checked before any output
-        Resumption.checkNetwork(c, config);
-        Resumption.checkOptimizerState(c, config);
+        Resumption.check(c, config);
         // The checkpointed job's output.overwrite is for its outputs; deleting checkpoints past the one resumed
         // must be asked for now
         boolean overwriteGiven = overrides.stream()

@@ -145,8 +145,7 @@ final class EstimatorTraining {
                 ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
         if (resume != null) {
             config = JobConfigLoader.fromEffective(config.effective(), Resumption.kept(resume, config));
-            Resumption.checkNetwork(resume, config);
-            Resumption.checkOptimizerState(resume, config);
+            Resumption.check(resume, config);
         }
         long resumedAt = resume == null ? -1 : resume.state().iteration();
         config.training().checkpoint().path().ifPresent(path -> {

@@ -10,6 +10,7 @@ import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ public final class BatchPredictor {
         List<String> names = Arrays.asList(df.columns());
         for (String f : featureColumns) {
             if (names.indexOf(f) != names.lastIndexOf(f)) {
-                throw new IllegalArgumentException("the data has " + java.util.Collections.frequency(names, f)
+                throw new IllegalArgumentException("the data has " + Collections.frequency(names, f)
                         + " columns named '" + f + "', a feature column of the model; drop or rename all but one");
             }
         }

@@ -38,8 +38,13 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
             return;
         }
         DataProblems problems = new DataProblems();
-        for (Row r : df.where(Columns.col(Columns.MALFORMED).isNotNull()).groupBy().agg(functions.count(functions.lit(1)),
-                functions.first(Columns.col(Columns.MALFORMED))).collectAsList()) {
+        // The example is the first malformed line in the source's order, as the pass over the rows gives it
+        // (first() would take whichever partition's partial result arrives first)
+        String position = "__sparkprop_position";
+        for (Row r : df.where(Columns.col(Columns.MALFORMED).isNotNull())
+                .withColumn(position, functions.monotonically_increasing_id())
+                .groupBy().agg(functions.count(functions.lit(1)),
+                        functions.min_by(Columns.col(Columns.MALFORMED), functions.col(position))).collectAsList()) {
             if (r.getLong(0) > 0) {
                 problems.add(DataProblems.Role.LINE, null, DataProblems.Kind.MALFORMED, r.getString(1).strip(), null,
                         r.getLong(0));

@@ -70,8 +70,6 @@ final class CheckpointPolicy implements DistributedTrainer.StepListener {
         if (newest == null) {
             return e;
         }
-        return new TrainingDivergedException(e.iteration(), e.getMessage() + ". The newest checkpoint, " + newest
-                + ", is from before it: sparkprop train --resume " + newest
-                + " --set optimizer.learning_rate=<lower> continues from there");
+        return e.resumableFrom(newest);
     }
 }

@@ -11,6 +11,7 @@ import dev.sparkprop.driver.job.Training;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.DataColumns;
 import dev.sparkprop.driver.train.InvalidDataException;
+import dev.sparkprop.driver.train.TrainingDivergedException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,15 @@ final class EstimatorTraining {
             return train.get();
         } catch (ConfigException e) {
             throw new ConfigException(e.problems().stream().map(p -> paramNames(estimator, p)).toList());
+        } catch (TrainingDivergedException e) {
+            // The CLI's advice resumes with sparkprop train; here the estimator's resumeFrom does
+            String checkpoint = e.newestCheckpoint();
+            TrainingDivergedException renamed = new TrainingDivergedException(e.iteration(),
+                    paramNames(estimator, e.fault()) + (checkpoint == null ? "" : ". The newest checkpoint, '"
+                            + checkpoint + "', is from before it: set resumeFrom to it and a lower learningRate to"
+                            + " continue from there"));
+            renamed.setStackTrace(e.getStackTrace());
+            throw renamed;
         } catch (IllegalArgumentException e) {
             String named = paramNames(estimator, e.getMessage());
             if (named == null || named.equals(e.getMessage())

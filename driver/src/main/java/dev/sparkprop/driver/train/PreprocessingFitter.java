@@ -169,10 +169,13 @@ public final class PreprocessingFitter {
                 // values: a label out of range shows among the classes that rows hold
                 Map<String, Long> held = byClass;
                 List<String> inRows = classes.stream().filter(c -> held.get(c) > 0).toList();
-                throw new ClassCountMismatch(knownClasses == null && aQuantity(classes)
-                        ? head + "; its values are numbers, " + classes.size() + " of them: if it is a quantity to"
-                        + " predict, train a regression (end network.layers with 1:identity and set network.loss ="
-                        + " mse); if it holds classes, " + asClasses
+                // A classifier's known classes run up to the largest label: the rows' own values tell a quantity
+                String regression = knownClasses == null
+                        ? "train a regression (end network.layers with 1:identity and set network.loss = mse)"
+                        : "train a regression with SparkpropRegressor";
+                throw new ClassCountMismatch(aQuantity(inRows)
+                        ? head + "; its values are numbers, " + inRows.size() + " of them: if it is a quantity to"
+                        + " predict, " + regression + "; if it holds classes, " + asClasses
                         : head + "; " + asClasses + notAnIndex(inRows, expected));
             }
             counts = classes.stream().mapToLong(byClass::get).toArray();

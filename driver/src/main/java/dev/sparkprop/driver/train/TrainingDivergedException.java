@@ -10,10 +10,37 @@ public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long iteration;
+    private final String fault;
+    private final String newestCheckpoint;
 
     public TrainingDivergedException(long iteration, String message) {
-        super(message);
+        this(iteration, message, null);
+    }
+
+    private TrainingDivergedException(long iteration, String fault, String newestCheckpoint) {
+        super(newestCheckpoint == null ? fault : fault + ". The newest checkpoint, " + newestCheckpoint + ", is from"
+                + " before it: sparkprop train --resume " + newestCheckpoint
+                + " --set optimizer.learning_rate=<lower> continues from there");
         this.iteration = iteration;
+        this.fault = fault;
+        this.newestCheckpoint = newestCheckpoint;
+    }
+
+    /** This fault, with how to go on from {@code checkpoint}, a checkpoint written before it, told in the CLI's words. */
+    public TrainingDivergedException resumableFrom(String checkpoint) {
+        TrainingDivergedException e = new TrainingDivergedException(iteration, fault, checkpoint);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** The message without the CLI's resume advice: which step failed, why, and what to try. */
+    public String fault() {
+        return fault;
+    }
+
+    /** The newest checkpoint from before the fault, or null when there is none. */
+    public String newestCheckpoint() {
+        return newestCheckpoint;
     }
 
     /** What to try, after a message naming the fault: what a diverged run's message ends with. */

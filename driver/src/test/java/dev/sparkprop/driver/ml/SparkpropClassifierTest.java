@@ -189,6 +189,12 @@ class SparkpropClassifierTest {
         // A label past the output layer among labels that fit it is named, as the CLI names it
         assertTrue(e.getMessage().endsWith("give it 51; or, if the labels are class indices 0 to 2, correct the label"
                 + " 50, which is out of range"), e.getMessage());
+        // Many whole numbers in the rows read as a quantity: the regressor is suggested, as the CLI suggests a regression
+        e = assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setLayers("auto,3:softmax")
+                .fit(data.withColumn("label", functions.monotonically_increasing_id().mod(40).cast("double"))));
+        assertTrue(e.getMessage().contains("has 40 classes") && e.getMessage().contains("its values are numbers, 40 of"
+                + " them: if it is a quantity to predict, train a regression with SparkpropRegressor; if it holds"
+                + " classes, give it 40"), e.getMessage());
     }
 
     @Test

@@ -137,6 +137,24 @@ class SparkpropRegressorTest {
     }
 
     @Test
+    void aDivergedFitNamesParamsAndResumesWithResumeFrom(@TempDir Path dir) {
+        Dataset<Row> data = new VectorAssembler().setInputCols(Arrays.stream(diabetes().columns())
+                .filter(c -> !c.equals("target")).toArray(String[]::new)).setOutputCol("features")
+                .transform(diabetes()).withColumnRenamed("target", "label");
+        String checkpoints = dir.resolve("checkpoints").toString();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new SparkpropRegressor()
+                .setLayers("10,8:relu,1:identity").setStandardize(false).setOptimizer("sgd").setLearningRate(5)
+                .setEpochs(20).setCheckpointPath(checkpoints).fit(data));
+        String message = e.getMessage();
+        assertTrue(message.contains("(learningRate = 5.0)") && message.contains("(standardize)")
+                && message.contains("set clipNorm") && message.contains("onNonFinite = \"skip\""), message);
+        assertTrue(message.matches("(?s).*The newest checkpoint, '" + java.util.regex.Pattern.quote(checkpoints)
+                + "/[^']+', is from before it: set resumeFrom to it and a lower learningRate to continue from there"),
+                message);
+        assertTrue(!message.contains("optimizer.") && !message.contains("sparkprop train"), message);
+    }
+
+    @Test
     void loadingAModelAsTheOtherKindOrSavingOverAPathSaysWhatToDo(@TempDir Path dir) throws Exception {
         Dataset<Row> data = new VectorAssembler().setInputCols(new String[] {"x1", "x2"}).setOutputCol("features")
                 .transform(diabetes()).withColumnRenamed("target", "label").select("features", "label");

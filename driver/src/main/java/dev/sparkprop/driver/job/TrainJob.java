@@ -76,7 +76,7 @@ public final class TrainJob {
     }
 
     public SavedModel run() {
-        config.requireFeaturesApart();
+        config.requireColumnsApart();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputSection output = config.output();
         if (output.modelPath().isEmpty()) {

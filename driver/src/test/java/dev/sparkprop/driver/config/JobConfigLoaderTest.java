@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -335,18 +336,37 @@ class JobConfigLoaderTest {
     @Test
     void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsRefusedToTrainButLoads() throws IOException {
         // Trained so, the model reads what it predicts (100% in validation), or a row's weight or id
-        assertFeaturesNotApart(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which"
+        assertColumnsNotApart(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which"
                 + " data.label names too; a column is a feature or the target, not both: remove it from one of them");
-        assertFeaturesNotApart(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which"
+        assertColumnsNotApart(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which"
                 + " data.weight names too; a column is a feature or the row's weight, not both");
-        assertFeaturesNotApart(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and"
+        assertColumnsNotApart(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and"
                 + " 'b', which data.id_columns names too; a column is a feature or the row's id, not both");
     }
 
+    @Test
+    void anIdColumnNamedAsAColumnPredictWritesIsRefusedToTrainButLoads() throws IOException {
+        String fix = "; rename it in the data";
+        assertColumnsNotApart(List.of("data.id_columns=[key,prediction]"), "data.id_columns: id column 'prediction'"
+                + " has the name of an output column of predict (['prediction'])" + fix);
+        assertColumnsNotApart(List.of("data.label=[a,b]", "network.layers=4,2:sigmoid",
+                "network.loss=binary_cross_entropy", "data.id_columns=[probability_b]"), "data.id_columns: id column"
+                + " 'probability_b' has the name of an output column of predict (['probability_a', 'probability_b',"
+                + " 'prediction_a', 'prediction_b'])" + fix);
+        assertColumnsNotApart(List.of("data.label=[a,b]", "network.layers=4,2:identity", "network.loss=mse",
+                "data.id_columns=[prediction_b]"), "data.id_columns: id column 'prediction_b' has the name of an output"
+                + " column of predict (['prediction_a', 'prediction_b'])" + fix);
+        // Names predict does not write for these networks; a classifier's probability columns come with its classes
+        for (List<String> fine : List.of(List.of("data.id_columns=[prediction_y]", "network.layers=4,1:identity",
+                "network.loss=mse"), List.of("data.id_columns=[probability_0]"))) {
+            assertDoesNotThrow(JobConfigLoader.load(job(MINIMAL), fine)::requireColumnsApart, fine.toString());
+        }
+    }
+
     /** The config loads (a saved model's may be so), and refuses to train with exactly one problem starting so. */
-    private void assertFeaturesNotApart(List<String> overrides, String expectedStart) throws IOException {
+    private void assertColumnsNotApart(List<String> overrides, String expectedStart) throws IOException {
         JobConfig config = JobConfigLoader.load(job(MINIMAL), overrides);
-        ConfigException e = assertThrows(ConfigException.class, config::requireFeaturesApart);
+        ConfigException e = assertThrows(ConfigException.class, config::requireColumnsApart);
         assertEquals(1, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith(expectedStart), e.getMessage());
     }

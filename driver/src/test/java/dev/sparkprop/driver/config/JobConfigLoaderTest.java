@@ -195,7 +195,7 @@ class JobConfigLoaderTest {
             optimizer.l2=-0.1                       | optimizer.l2: must be ≥ 0, got "-0.1"
             optimizer.clip_norm=-1                  | optimizer.clip_norm: must be ≥ 0 (0 turns clipping off)
             data.validation_fraction=1              | data.validation_fraction: must be in [0, 1), got "1"
-            data.csv.delimiter=;;                   | data.csv.delimiter: must be exactly one character, got ";;"
+            data.csv.delimiter=;;                   | data.csv.delimiter: must be one character (\\t for a tab), got ';;'
             data.label=[]                           | data.label: must be at least one column, got []
             data.format=xml                         | data.format: must be one of csv, parquet, json, libsvm, got "xml"
             data.missing=mean                       | data.missing: must be one of error, drop, impute, got "mean"
@@ -325,12 +325,17 @@ class JobConfigLoaderTest {
     }
 
     @Test
-    void aTabDelimiterGivenUnquotedSaysToQuoteIt() throws IOException {
-        // A shell passes --set data.csv.delimiter=\t as a backslash and a t, which HOCON keeps as they are
-        assertProblem("data.csv.delimiter=\\t", "data.csv.delimiter: must be one character; for a tab write \"\\t\" in"
-                + " quotes (--set 'data.csv.delimiter=\"\\t\"'), as unquoted \\t is two characters");
-        assertEquals("\t", JobConfigLoader.load(job(MINIMAL), List.of("data.csv.delimiter=\"\\t\"")).data()
+    void aTabDelimiterIsATabWrittenQuotedOrUnquotedAsForDelimiter() throws IOException {
+        // A shell passes --set data.csv.delimiter=\t as a backslash and a t, which HOCON keeps as they are; a job file
+        // has the same two characters as "\\t"
+        for (String written : List.of("\\t", "\"\\t\"", "\"\\\\t\"")) {
+            assertEquals("\t", JobConfigLoader.load(job(MINIMAL), List.of("data.csv.delimiter=" + written)).data()
+                    .csvDelimiter(), written);
+        }
+        assertEquals("\t", JobConfigLoader.load(job(MINIMAL + "data.csv.delimiter = \"\\\\t\"\n"), List.of()).data()
                 .csvDelimiter());
+        assertProblem("data.csv.delimiter=\\tt", "data.csv.delimiter: must be one character (\\t for a tab), got"
+                + " '\\tt'");
     }
 
     @Test

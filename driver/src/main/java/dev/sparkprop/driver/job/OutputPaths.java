@@ -160,7 +160,10 @@ public final class OutputPaths {
         }
     }
 
-    /** Fails, saying "{@code key} 'path' is/contains/is inside {@code otherKey} 'other'" then {@code why}, on an overlap of {@code refused}. */
+    /**
+     * Fails, saying "{@code key} 'path' is (contains, is inside) {@code otherKey} 'other'" and then
+     * {@code why}, when the paths overlap in one of the {@code refused} ways.
+     */
     private static void refuse(String path, String key, String other, String otherKey, Set<Overlap> refused,
                                String why, Configuration conf) {
         Overlap overlap = overlap(path, other, conf);

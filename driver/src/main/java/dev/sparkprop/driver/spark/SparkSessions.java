@@ -37,7 +37,7 @@ public final class SparkSessions {
         }
     }
 
-    /** Whether a SparkContext failed to start with this message because of its master (SparkContext.createTaskScheduler). */
+    /** Whether a SparkContext failed to start with this message for its master (SparkContext.createTaskScheduler). */
     private static boolean isBadMaster(String message) {
         return message != null && (message.startsWith("Could not parse Master URL")
                 || message.startsWith("Asked to run locally with"));
@@ -46,8 +46,8 @@ public final class SparkSessions {
     /** What is wrong with {@code master}: Spark's words, and the forms it takes. */
     private static String badMaster(String master, String sparkSays) {
         return "spark.master '" + master + "' is not a master Spark can run on (" + sparkSays + "); give local,"
-                + " local[N] (N ≥ 1 threads), local[*], spark://host:port, yarn or k8s://https://host:port (the last two"
-                + " with a Spark that has their module, e.g. a distribution's spark-submit --master)";
+                + " local[N] (N ≥ 1 threads), local[*], spark://host:port, yarn or k8s://https://host:port"
+                + " (the last two with a Spark that has their module, e.g. a distribution's spark-submit --master)";
     }
 
     /** Spark's floor for the driver's heap: 1.5 times the 300 MiB it reserves (UnifiedMemoryManager). */

@@ -190,7 +190,7 @@ public final class DistributedTrainer {
         return null;
     }
 
-    /** What the log says a run trains, e.g. "training 4,8:tanh,3:softmax ... in float32 on 150 rows in 3 partitions". */
+    /** What the log says a run trains: "training <network> in <precision> on 150 rows in 3 partitions". */
     static String trainingOn(TrainingSettings settings, TrainingData data) {
         return "training " + settings.network() + " in " + settings.numberType().specName() + " on "
                 + Prose.count(data.rows(), "row") + " in " + Prose.count(data.partitions(), "partition");

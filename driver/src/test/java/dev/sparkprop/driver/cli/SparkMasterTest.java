@@ -39,8 +39,9 @@ class SparkMasterTest {
         // The JVM's own notice of the incubator module that bin/sparkprop's flags add aside
         List<String> lines = stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
         assertEquals(List.of("error: spark.master '" + master + "' is not a master Spark can run on (" + sparkSays
-                + "); give local, local[N] (N ≥ 1 threads), local[*], spark://host:port, yarn or k8s://https://host:port"
-                + " (the last two with a Spark that has their module, e.g. a distribution's spark-submit --master)"),
+                + "); give local, local[N] (N ≥ 1 threads), local[*], spark://host:port, yarn or"
+                + " k8s://https://host:port (the last two with a Spark that has their module, e.g. a distribution's"
+                + " spark-submit --master)"),
                 lines, stderr);
         assertFalse(Files.exists(model), "a model was written");
     }

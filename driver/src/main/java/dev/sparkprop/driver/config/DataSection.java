@@ -22,11 +22,12 @@ public record DataSection(String path, String format, boolean csvHeader, String 
     public static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm");
     public static final Setting<String> FORMAT = Setting.choice("data.format", FORMATS, format -> format);
     public static final Setting<Boolean> CSV_HEADER = Setting.bool("data.csv.header");
-    public static final Setting<String> CSV_DELIMITER = Setting.string("data.csv.delimiter")
-            // Unquoted in HOCON (as a shell's --set passes it), \t is a backslash and a t
-            .check(delimiter -> !delimiter.equals("\\t"), "one character; for a tab write \"\\t\" in quotes (--set"
-                    + " 'data.csv.delimiter=\"\\t\"'), as unquoted \\t is two characters")
-            .check(delimiter -> delimiter.length() == 1, "exactly one character");
+    /** What a CSV delimiter may be, as the messages refusing another say it. */
+    public static final String ONE_CHARACTER = "one character (\\t for a tab)";
+
+    public static final Setting<String> CSV_DELIMITER = Setting.spec("data.csv.delimiter", written ->
+            csvDelimiter(written).orElseThrow(() -> new IllegalArgumentException("must be " + ONE_CHARACTER + ", got '"
+                    + written + "'")));
     public static final Setting<List<String>> LABEL = Setting.strings("data.label")
             .check(labels -> !labels.isEmpty(), "at least one column");
     public static final Setting<List<String>> FEATURES = Setting.strings("data.features");
@@ -48,6 +49,16 @@ public record DataSection(String path, String format, boolean csvHeader, String 
         return new DataSection(PATH.read(r), FORMAT.read(r), CSV_HEADER.read(r), CSV_DELIMITER.read(r), LABEL.read(r),
                 FEATURES.read(r), EXCLUDE.read(r), CATEGORICAL.read(r), WEIGHT.read(r), ID_COLUMNS.read(r),
                 STANDARDIZE.read(r), MISSING.read(r), VALIDATION_PATH.read(r), VALIDATION_FRACTION.read(r));
+    }
+
+    /**
+     * The CSV field delimiter {@code written} means, as data.csv.delimiter and the commands'
+     * --delimiter read it: one character, or {@code \t} for a tab (a backslash and a t, as a shell
+     * passes it unquoted and as unquoted HOCON keeps it); empty for anything else.
+     */
+    public static Optional<String> csvDelimiter(String written) {
+        String delimiter = written.equals("\\t") ? "\t" : written;
+        return delimiter.length() == 1 ? Optional.of(delimiter) : Optional.empty();
     }
 
     /** Whether the job has validation data, from a path or a held-out fraction. */

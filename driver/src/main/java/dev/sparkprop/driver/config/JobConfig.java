@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.config;
 
 import dev.sparkprop.driver.Prose;
+import dev.sparkprop.driver.model.PredictionColumns;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Task;
 import dev.sparkprop.nn.optim.Lbfgs;
@@ -89,10 +90,11 @@ public final class JobConfig {
 
     /**
      * Fails when a feature column is listed as the label, the weight or an id too: the model would
-     * read what it predicts (and score 100% in validation), or a row's weight or id. Checked when a
+     * read what it predicts (and score 100% in validation), or a row's weight or id; or when an id
+     * column has the name of a column predict writes, which predict would refuse. Checked when a
      * job is to train, not when a saved model's config is read: models trained so still load.
      */
-    public void requireFeaturesApart() {
+    public void requireColumnsApart() {
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> roles = new LinkedHashMap<>();
         roles.put(DataSection.LABEL.key(), data.labels());
@@ -108,6 +110,13 @@ public final class JobConfig {
                         + ", not both: remove it from one of them");
             }
         });
+        // A classifier's class names come with the data, and predict checks its probability columns
+        Task task = network.task();
+        String clash = PredictionColumns.clash(data.idColumns(), "id", PredictionColumns.names(task,
+                network.outputWidth(), data.labels(), task.hasClasses() ? List.of() : null));
+        if (clash != null) {
+            problems.add(DataSection.ID_COLUMNS.key() + ": " + clash);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

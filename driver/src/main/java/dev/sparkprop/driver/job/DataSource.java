@@ -86,11 +86,9 @@ public final class DataSource {
                                              NumericTable[] numbers) {
         String effective = format == null ? trainedOn.format() : format;
         checkFormat(effective);
-        String separator = delimiter == null ? trainedOn.csvDelimiter() : delimiter.equals("\\t") ? "\t" : delimiter;
-        if (separator.length() != 1) {
-            throw new IllegalArgumentException("--delimiter '" + delimiter + "' must be one character (\\t for a"
-                    + " tab), e.g. --delimiter ';'");
-        }
+        String separator = delimiter == null ? trainedOn.csvDelimiter() : DataSection.csvDelimiter(delimiter)
+                .orElseThrow(() -> new IllegalArgumentException("--delimiter '" + delimiter + "' must be "
+                        + DataSection.ONE_CHARACTER + ", e.g. --delimiter ';'"));
         // A model fitted through the Spark ML API reads a vector column, which only these formats hold
         if (!effective.equals("parquet") && !effective.equals("libsvm")) {
             prep.features().stream().filter(FeatureColumn::isVector).findFirst().ifPresent(column -> {

@@ -4,6 +4,7 @@ import dev.sparkprop.driver.FileSystemFailure;
 import dev.sparkprop.driver.model.AtomicDirectory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -111,11 +112,8 @@ public final class OutputPaths {
      * @param readKey what names {@code read} to the user, e.g. --data
      */
     static void checkApart(String path, String key, String read, String readKey, Configuration conf) {
-        String where = overlap(path, read, conf);
-        if (where != null) {
-            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + readKey + " '" + read
-                    + "', which this run reads; choose an output path apart from it");
-        }
+        refuse(path, key, read, readKey, EnumSet.allOf(Overlap.class), ", which this run reads; choose an output path"
+                + " apart from it", conf);
     }
 
     /**
@@ -124,11 +122,8 @@ public final class OutputPaths {
      * directory is kept apart from the checkpoints, which are its checkpoint-* subdirectories).
      */
     static void checkNotOver(String path, String key, String checkpoints, String checkpointsKey, Configuration conf) {
-        String where = overlap(path, checkpoints, conf);
-        if (where != null && !where.equals(INSIDE)) {
-            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + checkpointsKey + " '"
-                    + checkpoints + "'; writing it would delete the checkpoints, so choose another path");
-        }
+        refuse(path, key, checkpoints, checkpointsKey, EnumSet.of(Overlap.IS, Overlap.CONTAINS), "; writing it would"
+                + " delete the checkpoints, so choose another path", conf);
     }
 
     /**
@@ -137,26 +132,58 @@ public final class OutputPaths {
      * One that contains the data is kept apart from it, as its checkpoints are subdirectories.
      */
     static void checkCheckpointsApart(String path, String key, String read, String readKey, Configuration conf) {
-        String where = overlap(path, read, conf);
-        if (where != null && !where.equals("contains")) {
-            throw new IllegalArgumentException(key + " '" + path + "' " + where + " " + readKey + " '" + read
-                    + "', which this run reads; its checkpoints would be read as data: choose a path apart from it");
+        refuse(path, key, read, readKey, EnumSet.of(Overlap.IS, Overlap.INSIDE), ", which this run reads; its"
+                + " checkpoints would be read as data: choose a path apart from it", conf);
+    }
+
+    /**
+     * Fails before any work when the report directory {@code path} is or contains the model
+     * directory: the report's files would mix with the model's, and the next run would refuse to
+     * replace a report directory holding a model. A report inside the model directory is kept
+     * apart from it, as the default {@code <model_path>/report} is: the model is written first,
+     * replacing the whole directory, then the report into it.
+     */
+    static void checkReportApart(String path, String key, String model, String modelKey, Configuration conf) {
+        refuse(path, key, model, modelKey, EnumSet.of(Overlap.IS, Overlap.CONTAINS), "; the report's files would mix"
+                + " with the model's: set " + key + " = \"\" (the default, the model's report subdirectory) or a"
+                + " directory apart from the model's", conf);
+    }
+
+    /** How one path lies relative to another, as the messages say it. */
+    private enum Overlap {
+        IS("is"), CONTAINS("contains"), INSIDE("is inside");
+
+        private final String words;
+
+        Overlap(String words) {
+            this.words = words;
         }
     }
 
-    private static final String INSIDE = "is inside";
+    /**
+     * Fails, saying "{@code key} 'path' is (contains, is inside) {@code otherKey} 'other'" and then
+     * {@code why}, when the paths overlap in one of the {@code refused} ways.
+     */
+    private static void refuse(String path, String key, String other, String otherKey, Set<Overlap> refused,
+                               String why, Configuration conf) {
+        Overlap overlap = overlap(path, other, conf);
+        if (overlap != null && refused.contains(overlap)) {
+            throw new IllegalArgumentException(key + " '" + path + "' " + overlap.words + " " + otherKey + " '" + other
+                    + "'" + why);
+        }
+    }
 
-    /** "is", "contains" or {@link #INSIDE} for how {@code path} lies relative to {@code other}; null when apart. */
-    private static String overlap(String path, String other, Configuration conf) {
+    /** How {@code path} lies relative to {@code other}; null when apart. */
+    private static Overlap overlap(String path, String other, Configuration conf) {
         String a = qualified(path, conf);
         String b = qualified(other, conf);
         if (a.equals(b)) {
-            return "is";
+            return Overlap.IS;
         }
         if (b.startsWith(withSlash(a))) {
-            return "contains";
+            return Overlap.CONTAINS;
         }
-        return a.startsWith(withSlash(b)) ? INSIDE : null;
+        return a.startsWith(withSlash(b)) ? Overlap.INSIDE : null;
     }
 
     private static String qualified(String path, Configuration conf) {

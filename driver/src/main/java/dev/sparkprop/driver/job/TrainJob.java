@@ -76,7 +76,7 @@ public final class TrainJob {
     }
 
     public SavedModel run() {
-        config.requireFeaturesApart();
+        config.requireColumnsApart();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputSection output = config.output();
         if (output.modelPath().isEmpty()) {
@@ -84,6 +84,8 @@ public final class TrainJob {
         }
         checkApart("output.model_path", output.modelPath(), hadoop);
         checkApart("output.report_path", output.reportPath(), hadoop);
+        OutputPaths.checkReportApart(output.reportPath(), "output.report_path", output.modelPath(), "output.model_path",
+                hadoop);
         // What overwrite cannot mend first, so that its hint is never followed by another refusal
         OutputPaths.checkCanBeDirectory(output.modelPath(), "output.model_path", hadoop);
         OutputPaths.checkCanBeDirectory(output.reportPath(), "output.report_path", hadoop);

@@ -68,7 +68,7 @@ final class EstimatorTraining {
         }
         values.put("output.model_path", "(not written by fit: save with model.write().save(path))");
         JobConfig config = JobConfigLoader.fromValues(values, name + " params");
-        config.requireFeaturesApart();
+        config.requireColumnsApart();
         return config;
     }
 

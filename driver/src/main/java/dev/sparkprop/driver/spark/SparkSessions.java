@@ -1,6 +1,7 @@
 package dev.sparkprop.driver.spark;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 
 /** The SparkSession a command runs in. */
@@ -19,11 +20,34 @@ public final class SparkSessions {
      * {@code local[*]} one when run directly; Kryo with sparkprop's registrations either way.
      */
     public static SparkSession getOrCreate(String appName) {
-        if (SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty()) {
-            // Spark would refuse too, but after logging a stack trace, and naming only its own flags
-            checkHeap(Runtime.getRuntime().maxMemory());
+        SparkConf conf = conf(appName);
+        if (SparkSession.getDefaultSession().nonEmpty() || SparkSession.getActiveSession().nonEmpty()) {
+            return SparkSession.builder().config(conf).getOrCreate();
         }
-        return SparkSession.builder().config(conf(appName)).getOrCreate();
+        // Spark would refuse too, but after logging a stack trace, and naming only its own flags
+        checkHeap(Runtime.getRuntime().maxMemory());
+        try (FailedStartLog quiet = new FailedStartLog()) {
+            return SparkSession.builder().config(conf).getOrCreate();
+        } catch (Exception e) {
+            // Spark's own check of the master, reworded (a SparkException, which Scala throws undeclared)
+            if (e instanceof SparkException && isBadMaster(e.getMessage())) {
+                throw new IllegalArgumentException(badMaster(conf.get("spark.master"), e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether a SparkContext failed to start with this message for its master (SparkContext.createTaskScheduler). */
+    private static boolean isBadMaster(String message) {
+        return message != null && (message.startsWith("Could not parse Master URL")
+                || message.startsWith("Asked to run locally with"));
+    }
+
+    /** What is wrong with {@code master}: Spark's words, and the forms it takes. */
+    private static String badMaster(String master, String sparkSays) {
+        return "spark.master '" + master + "' is not a master Spark can run on (" + sparkSays + "); give local,"
+                + " local[N] (N ≥ 1 threads), local[*], spark://host:port, yarn or k8s://https://host:port"
+                + " (the last two with a Spark that has their module, e.g. a distribution's spark-submit --master)";
     }
 
     /** Spark's floor for the driver's heap: 1.5 times the 300 MiB it reserves (UnifiedMemoryManager). */

@@ -1,12 +1,12 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.model.PredictionColumns;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
-import dev.sparkprop.nn.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,10 +32,8 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Adds predictions to rows, block by block on the executors, with the model's preprocessing.
- * Output columns: the id columns as given, then for classes {@code prediction} (the class name)
- * and {@code probability_<class>} per class; for several sigmoid outputs
- * {@code probability_<label>} and {@code prediction_<label>} (0 or 1) per output; for regression
- * {@code prediction} (one output) or {@code prediction_<label>} per output, in original units.
+ * Output columns: the id columns as given, then the {@link PredictionColumns}, a multi-label
+ * network's predictions 0 or 1 and regression's in original units.
  * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
  * join), unless the model imputes (data.missing = "impute"); so does a row whose vector has the
  * wrong size (which {@link #predict} reports, {@link #vectorSizeProblems}) or whose value float32
@@ -75,10 +73,10 @@ public final class BatchPredictor {
                 throw new IllegalArgumentException(keptRole + " column " + Columns.named(k) + " is named twice; name"
                         + " each column to keep once");
             }
-            if (outputs.contains(k)) {
-                throw new IllegalArgumentException(keptRole + " column " + Columns.named(k) + " has the name of"
-                        + " an output column (" + Columns.printable(outputs) + "); rename it in the data");
-            }
+        }
+        String clash = PredictionColumns.clash(kept, keptRole, outputs);
+        if (clash != null) {
+            throw new IllegalArgumentException(clash);
         }
         boolean named = prep.classes() != null;
         for (int i = 0; i < outputs.size(); i++) {
@@ -234,21 +232,7 @@ public final class BatchPredictor {
 
     /** The names of the columns predictions add. */
     static List<String> outputColumns(Preprocessing prep, NetworkSpec spec) {
-        List<String> names = new ArrayList<>();
-        if (prep.classes() != null) {
-            names.add("prediction");
-            prep.classes().forEach(c -> names.add("probability_" + c));
-        } else if (spec.task().kind() == Task.Kind.MULTI_LABEL) {
-            prep.labels().forEach(l -> names.add("probability_" + l));
-            prep.labels().forEach(l -> names.add("prediction_" + l));
-        } else if (spec.outputWidth() == 1) {
-            names.add("prediction");
-        } else {
-            for (int i = 0; i < spec.outputWidth(); i++) {
-                names.add("prediction_" + (prep.labels().size() == spec.outputWidth() ? prep.labels().get(i) : i));
-            }
-        }
-        return names;
+        return PredictionColumns.names(spec.task(), spec.outputWidth(), prep.labels(), prep.classes());
     }
 
     /** Reads up to {@code blockRows} rows, predicts them in one block, and hands them out. */

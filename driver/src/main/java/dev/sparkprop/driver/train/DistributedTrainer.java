@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.DoubleArrays;
@@ -147,9 +148,8 @@ public final class DistributedTrainer {
         int slices = slices(data, settings);
         int iterationsPerEpoch = stepsPerEpoch(slices, settings);
         int depth = aggregationDepth(data);
-        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} iterations per epoch, treeAggregate"
-                + " depth {}; driver BLAS {}{}", spec, settings.numberType().specName(), data.rows(),
-                data.partitions(), iterationsPerEpoch, depth, BlasThreads.describe(),
+        LOG.info("sparkprop: {}; {} per epoch, treeAggregate depth {}; driver BLAS {}{}", trainingOn(settings, data),
+                Prose.count(iterationsPerEpoch, "iteration"), depth, BlasThreads.describe(),
                 data.precision() == Precision.FLOAT32 ? "; float32 activations " + FloatElementwise.implementation()
                         : "");
         EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", iterationsPerEpoch, 1);
@@ -188,6 +188,12 @@ public final class DistributedTrainer {
             return "the update would have made weights NaN or infinite (the loss was " + loss + ")";
         }
         return null;
+    }
+
+    /** What the log says a run trains: "training <network> in <precision> on 150 rows in 3 partitions". */
+    static String trainingOn(TrainingSettings settings, TrainingData data) {
+        return "training " + settings.network() + " in " + settings.numberType().specName() + " on "
+                + Prose.count(data.rows(), "row") + " in " + Prose.count(data.partitions(), "partition");
     }
 
     /** The mini-batches per epoch, ceil(rows / batch_rows); 0 in full batch. */

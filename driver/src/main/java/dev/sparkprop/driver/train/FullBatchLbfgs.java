@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.optim.L2Penalty;
@@ -47,8 +48,8 @@ final class FullBatchLbfgs {
     DistributedTrainer.Result fit(TrainingData data, TrainerState start, DistributedTrainer.IterationListener iterations,
                                   DistributedTrainer.EpochListener listener, DistributedTrainer.StepListener steps) {
         int perEpoch = Math.max(1, settings.iterationsPerEpoch());
-        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions with {}, {} iterations per epoch",
-                spec, settings.numberType().specName(), data.rows(), data.partitions(), lbfgs.name(), perEpoch);
+        LOG.info("sparkprop: {} with {}, {} per epoch", DistributedTrainer.trainingOn(settings, data), lbfgs.name(),
+                Prose.count(perEpoch, "iteration"));
         if (!start.finished(settings.epochs())) {
             sc.setJobDescription("sparkprop L-BFGS evaluation at iteration " + start.iteration());
             current = evaluate(data, start.params());

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.NetworkSpec;
@@ -68,10 +69,9 @@ final class LocalStepsTrainer {
         int stepsPerEpoch = DistributedTrainer.stepsPerEpoch(slices, settings);
         int roundsPerEpoch = (stepsPerEpoch + k - 1) / k;
         int depth = aggregationDepth(data, innerSize);
-        LOG.info("sparkprop: training {} in {} on {} rows in {} partitions; {} local steps per job, outer {}: {} steps"
-                + " in {} jobs per epoch, treeAggregate depth {}; driver BLAS {}", spec,
-                settings.numberType().specName(), data.rows(), data.partitions(), k, outer.name(), stepsPerEpoch,
-                roundsPerEpoch, depth, BlasThreads.describe());
+        LOG.info("sparkprop: {}; {} per job, outer {}: {} in {} per epoch, treeAggregate depth {}; driver BLAS {}",
+                DistributedTrainer.trainingOn(settings, data), Prose.count(k, "local step"), outer.name(),
+                Prose.count(stepsPerEpoch, "step"), Prose.count(roundsPerEpoch, "job"), depth, BlasThreads.describe());
         EpochLoop loop = new EpochLoop(sc, settings, "sparkprop", stepsPerEpoch, k);
         return loop.run(start, (params, state, epoch, step, inner, iteration) -> {
             RoundSum sum = round(data, params, state, innerSize, epoch, slices, step, inner, iteration, depth);

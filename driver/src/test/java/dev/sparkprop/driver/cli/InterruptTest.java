@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +34,7 @@ class InterruptTest {
         // never installs its handler: Ctrl-C's default is restored for the child (GNU env, coreutils 8.31+),
         // whatever started the tests
         command.addAll(List.of("env", "--default-signal=INT"));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // This JVM's flags (the --add-opens Spark needs) and classpath, as bin/sparkprop would give
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dspark.master=local[2]",
-                Main.class.getName(), "train",
+        command.addAll(ChildJvm.command(List.of("-Dspark.master=local[2]"), "train",
                 "--set", "data.path=" + SparkTestSession.dataset("iris.csv"),
                 "--set", "network.layers=4,8:tanh,3:softmax", "--set", "network.loss=cross_entropy",
                 "--set", "data.label=label", "--set", "training.epochs=1000000", "--set", "training.batch_rows=16",

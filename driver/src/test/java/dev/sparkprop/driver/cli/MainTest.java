@@ -355,6 +355,9 @@ class MainTest {
             // Linux's /proc takes no new directory, even from root
             {"output.model_path=/proc/sparkprop-model", "output.model_path '/proc/sparkprop-model' cannot be written:"
                     + " '/proc' refuses a new directory"},
+            {"output.report_path=" + dir.resolve("model"), "output.report_path '" + dir.resolve("model") + "' is"
+                    + " output.model_path '" + dir.resolve("model") + "'; the report's files would mix with the"
+                    + " model's"},
             {"output.report_path=" + notAModel, "output.report_path '" + notAModel + "' holds 'notes.txt', which is"
                     + " not part of a training report; give a directory of its own (empty, or one that holds a training"
                     + " report)"},

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -194,7 +195,8 @@ class JobConfigLoaderTest {
             optimizer.l2=-0.1                       | optimizer.l2: must be ≥ 0, got "-0.1"
             optimizer.clip_norm=-1                  | optimizer.clip_norm: must be ≥ 0 (0 turns clipping off)
             data.validation_fraction=1              | data.validation_fraction: must be in [0, 1), got "1"
-            data.csv.delimiter=;;                   | data.csv.delimiter: must be exactly one character, got ";;"
+            data.csv.delimiter=;;                   | data.csv.delimiter: must be one character (\\t for a tab), \
+            got ';;'
             data.label=[]                           | data.label: must be at least one column, got []
             data.format=xml                         | data.format: must be one of csv, parquet, json, libsvm, got "xml"
             data.missing=mean                       | data.missing: must be one of error, drop, impute, got "mean"
@@ -324,29 +326,53 @@ class JobConfigLoaderTest {
     }
 
     @Test
-    void aTabDelimiterGivenUnquotedSaysToQuoteIt() throws IOException {
-        // A shell passes --set data.csv.delimiter=\t as a backslash and a t, which HOCON keeps as they are
-        assertProblem("data.csv.delimiter=\\t", "data.csv.delimiter: must be one character; for a tab write \"\\t\" in"
-                + " quotes (--set 'data.csv.delimiter=\"\\t\"'), as unquoted \\t is two characters");
-        assertEquals("\t", JobConfigLoader.load(job(MINIMAL), List.of("data.csv.delimiter=\"\\t\"")).data()
+    void aTabDelimiterIsATabWrittenQuotedOrUnquotedAsForDelimiter() throws IOException {
+        // A shell passes --set data.csv.delimiter=\t as a backslash and a t, which HOCON keeps as they are; a job file
+        // has the same two characters as "\\t"
+        for (String written : List.of("\\t", "\"\\t\"", "\"\\\\t\"")) {
+            assertEquals("\t", JobConfigLoader.load(job(MINIMAL), List.of("data.csv.delimiter=" + written)).data()
+                    .csvDelimiter(), written);
+        }
+        assertEquals("\t", JobConfigLoader.load(job(MINIMAL + "data.csv.delimiter = \"\\\\t\"\n"), List.of()).data()
                 .csvDelimiter());
+        assertProblem("data.csv.delimiter=\\tt", "data.csv.delimiter: must be one character (\\t for a tab), got"
+                + " '\\tt'");
     }
 
     @Test
     void aFeatureThatIsAlsoTheLabelTheWeightOrAnIdIsRefusedToTrainButLoads() throws IOException {
         // Trained so, the model reads what it predicts (100% in validation), or a row's weight or id
-        assertFeaturesNotApart(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which"
+        assertColumnsNotApart(List.of("data.label=y", "data.features=[a,y]"), "data.features: lists 'y', which"
                 + " data.label names too; a column is a feature or the target, not both: remove it from one of them");
-        assertFeaturesNotApart(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which"
+        assertColumnsNotApart(List.of("data.weight=w", "data.features=[w,a]"), "data.features: lists 'w', which"
                 + " data.weight names too; a column is a feature or the row's weight, not both");
-        assertFeaturesNotApart(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and"
+        assertColumnsNotApart(List.of("data.id_columns=[a,b]", "data.features=[a,b,c]"), "data.features: lists 'a' and"
                 + " 'b', which data.id_columns names too; a column is a feature or the row's id, not both");
     }
 
+    @Test
+    void anIdColumnNamedAsAColumnPredictWritesIsRefusedToTrainButLoads() throws IOException {
+        String fix = "; rename it in the data";
+        assertColumnsNotApart(List.of("data.id_columns=[key,prediction]"), "data.id_columns: id column 'prediction'"
+                + " has the name of an output column of predict (['prediction'])" + fix);
+        assertColumnsNotApart(List.of("data.label=[a,b]", "network.layers=4,2:sigmoid",
+                "network.loss=binary_cross_entropy", "data.id_columns=[probability_b]"), "data.id_columns: id column"
+                + " 'probability_b' has the name of an output column of predict (['probability_a', 'probability_b',"
+                + " 'prediction_a', 'prediction_b'])" + fix);
+        assertColumnsNotApart(List.of("data.label=[a,b]", "network.layers=4,2:identity", "network.loss=mse",
+                "data.id_columns=[prediction_b]"), "data.id_columns: id column 'prediction_b' has the name of an output"
+                + " column of predict (['prediction_a', 'prediction_b'])" + fix);
+        // Names predict does not write for these networks; a classifier's probability columns come with its classes
+        for (List<String> fine : List.of(List.of("data.id_columns=[prediction_y]", "network.layers=4,1:identity",
+                "network.loss=mse"), List.of("data.id_columns=[probability_0]"))) {
+            assertDoesNotThrow(JobConfigLoader.load(job(MINIMAL), fine)::requireColumnsApart, fine.toString());
+        }
+    }
+
     /** The config loads (a saved model's may be so), and refuses to train with exactly one problem starting so. */
-    private void assertFeaturesNotApart(List<String> overrides, String expectedStart) throws IOException {
+    private void assertColumnsNotApart(List<String> overrides, String expectedStart) throws IOException {
         JobConfig config = JobConfigLoader.load(job(MINIMAL), overrides);
-        ConfigException e = assertThrows(ConfigException.class, config::requireFeaturesApart);
+        ConfigException e = assertThrows(ConfigException.class, config::requireColumnsApart);
         assertEquals(1, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith(expectedStart), e.getMessage());
     }

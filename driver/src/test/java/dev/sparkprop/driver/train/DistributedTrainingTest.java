@@ -5,12 +5,14 @@ import static dev.sparkprop.driver.train.DistributedGradientTest.partitioned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.GradientCheck;
 import dev.sparkprop.nn.LocalTrainer;
 import dev.sparkprop.nn.NetworkSpec;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,6 +56,31 @@ class DistributedTrainingTest {
             assertClose(local.params(), distributed.params(), 1e-9);
             assertClose(local.optimizerState(), distributed.optimizerState(), 1e-9);
             assertEquals(local.finalLoss(), distributed.finalLoss(), 1e-9 * local.finalLoss());
+        }
+    }
+
+    @Test
+    void theLogLineOfEachTrainerCountsOneRowPartitionIterationOrJobInTheSingular() {
+        GradientCheck.Problem p = GradientCheck.randomProblem(SPEC, 1, 11);
+        TrainingSettings adam = adam(1);
+        List<TrainingSettings> trainers = List.of(adam, adam.toBuilder().optimizer("lbfgs").build(),
+                adam.toBuilder().localSteps(2).build());
+        List<String> expected = List.of(" on 1 row in 1 partition; 1 iteration per epoch, ",
+                " on 1 row in 1 partition with lbfgs", " on 1 row in 1 partition; 2 local steps per job, ");
+        try (TrainingData data = partitioned(p.block(), new int[] {1}, 16)) {
+            for (int i = 0; i < trainers.size(); i++) {
+                List<String> lines;
+                try (ShownLogs logs = new ShownLogs()) {
+                    new DistributedTrainer(SparkTestSession.sc(), trainers.get(i))
+                            .fit(data, p.params(), (epoch, params, loss, accuracy) -> true);
+                    lines = logs.events().stream().filter(e -> e.contains("sparkprop: training ")).toList();
+                }
+                assertEquals(1, lines.size(), lines.toString());
+                String line = lines.get(0);
+                assertTrue(line.contains(expected.get(i)), line);
+                assertTrue(i != 1 || line.endsWith(", 1 iteration per epoch"), line);
+                assertTrue(i != 2 || line.contains(": 1 step in 1 job per epoch, "), line);
+            }
         }
     }
 

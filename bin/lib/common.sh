@@ -83,26 +83,47 @@ spark_java_command() {
 # faster: the compiled code and the results are the same. The JVM checks the jars' sizes and
 # times itself and ignores a stale archive (its warning, on stdout, is silenced: the archive is
 # rewritten then); the time check here keeps it from going stale. It is written to a temporary
-# name and renamed, as two commands may run at once.
+# name and renamed, as two commands may run at once. A run that fails while writing it discards it
+# (it holds only the classes a failed run loaded) and leaves $archive.failed: the dump had made
+# that run about twice as slow, so later runs do not write one, until one of them succeeds; the
+# run after that writes it. A new build starts afresh.
+# Sets class_archive (the JVM flags) and class_archive_mode: use, write, wait (a failed write
+# holds it back) or none.
 class_archive_flags() {
   local archive=$1 write=$3 jars tmp
   IFS=: read -ra jars <<<"$2"
   class_archive=()
+  class_archive_mode=none
   # Left by a run whose JVM was signalled while it wrote the archive: its process is gone
   for tmp in "$archive".tmp.*; do
     [ ! -e "$tmp" ] || kill -0 "${tmp##*.}" 2>/dev/null || rm -f "$tmp"
   done
-  if [ -f "$archive" ] && [ -z "$(find "${jars[@]}" -newer "$archive" -print -quit)" ]; then
+  if fresh_beside_jars "$archive" "${jars[@]}"; then
     class_archive=("-XX:SharedArchiveFile=$archive" "-Xlog:cds*=off")
+    class_archive_mode=use
+  elif [ "$write" = 1 ] && fresh_beside_jars "$archive.failed" "${jars[@]}"; then
+    class_archive_mode=wait
   elif [ "$write" = 1 ]; then
     class_archive=("-XX:ArchiveClassesAtExit=$archive.tmp.$$" "-Xlog:cds*=off")
+    class_archive_mode=write
   fi
 }
 
+# fresh_beside_jars FILE JAR...: FILE exists and no JAR is newer.
+fresh_beside_jars() {
+  local file=$1
+  shift
+  [ -f "$file" ] && [ -z "$(find "$@" -newer "$file" -print -quit)" ]
+}
+
+# class_archive_written ARCHIVE RC: after a run in class_archive_mode write or wait that exited RC.
 class_archive_written() {
   local archive=$1 rc=$2
-  if [ "$rc" = 0 ] && [ -f "$archive.tmp.$$" ]; then
-    mv -f "$archive.tmp.$$" "$archive"
+  if [ "$rc" = 0 ]; then
+    [ ! -f "$archive.tmp.$$" ] || mv -f "$archive.tmp.$$" "$archive"
+    rm -f "$archive.failed"
+  elif [ -f "$archive.tmp.$$" ]; then
+    touch "$archive.failed"
   fi
   rm -f "$archive.tmp.$$"
 }

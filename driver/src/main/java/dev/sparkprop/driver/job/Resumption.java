@@ -27,13 +27,19 @@ public final class Resumption {
                 ? List.of(SparkSection.PARTITIONS.key() + "=" + c.partitions()) : List.of();
     }
 
+    /** The job config {@code c} was saved with, as its run trained. */
+    public static JobConfig checkpointed(Checkpoints.Checkpoint c) {
+        return LoadedModel.config(c.model(), List.of());
+    }
+
     /**
      * Refuses {@code resumed}, the config a run resumed from {@code c} would train with, when the
      * checkpoint's weights and optimizer state are not for it ({@link #checkNetwork},
      * {@link #checkOptimizerState}): before any output or pass over the data.
+     *
+     * @param checkpointed {@code c}'s own config ({@link #checkpointed})
      */
-    public static void check(Checkpoints.Checkpoint c, JobConfig resumed) {
-        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
+    public static void check(Checkpoints.Checkpoint c, JobConfig checkpointed, JobConfig resumed) {
         checkNetwork(c, checkpointed, resumed);
         checkOptimizerState(c, checkpointed, resumed);
     }

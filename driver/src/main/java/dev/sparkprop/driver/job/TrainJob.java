@@ -57,7 +57,7 @@ public final class TrainJob {
      */
     public static TrainJob resuming(String checkpoint, List<String> overrides, SparkSession spark, PrintStream out) {
         Checkpoints.Checkpoint c = Checkpoints.read(checkpoint, spark.sparkContext().hadoopConfiguration());
-        JobConfig checkpointed = LoadedModel.config(c.model(), List.of());
+        JobConfig checkpointed = Resumption.checkpointed(c);
         List<String> settings = new ArrayList<>();
         if (checkpointed.output().reportBesideModel()) {
             // Saved resolved; as "" again, it follows an output.model_path given now (unless one is given too)
@@ -67,7 +67,7 @@ public final class TrainJob {
         settings.addAll(Resumption.kept(c, checkpointed));
         settings.addAll(overrides);
         JobConfig config = LoadedModel.config(c.model(), settings);
-        Resumption.check(c, config);
+        Resumption.check(c, checkpointed, config);
         // The checkpointed job's output.overwrite is for its outputs; deleting checkpoints past the one resumed
         // must be asked for now
         boolean overwriteGiven = overrides.stream()

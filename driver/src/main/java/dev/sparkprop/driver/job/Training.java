@@ -158,6 +158,7 @@ public final class Training {
                 }
             } else {
                 Dataset<Row> trainRows = rows.rows();
+                Dataset<Row> source = trainRows;
                 if (validation == null && fraction > 0) {
                     Dataset<Row>[] split = trainRows.randomSplit(new double[] {1 - fraction, fraction}, seed);
                     trainRows = split[0];
@@ -174,7 +175,8 @@ public final class Training {
                 if (trainRows.count() == 0 && validationRows == null && validation != null && !validation.isEmpty()) {
                     throw noTrainingRowsLeft(fraction);
                 }
-                train = new DataFrameRows(trainRows);
+                // Malformed lines count over the whole source: those split off may explain a class the rest lack
+                train = new DataFrameRows(trainRows, source);
                 typed = trainRows;
             }
             List<FeatureColumn> features = PreprocessingFitter.features(typed, train, columns, config.data().missing());

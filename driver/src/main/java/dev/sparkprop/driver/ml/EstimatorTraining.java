@@ -155,7 +155,7 @@ final class EstimatorTraining {
                 ? Checkpoints.read(estimator.getResumeFrom(), hadoop) : null;
         if (resume != null) {
             config = JobConfigLoader.fromEffective(config.effective(), Resumption.kept(resume, config));
-            Resumption.check(resume, config);
+            Resumption.check(resume, Resumption.checkpointed(resume), config);
         }
         long resumedAt = resume == null ? -1 : resume.state().iteration();
         config.training().checkpoint().path().ifPresent(path -> {

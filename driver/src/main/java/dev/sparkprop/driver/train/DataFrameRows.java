@@ -11,8 +11,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
-/** Rows of a DataFrame, read through Spark SQL. */
-public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
+/**
+ * Rows of a DataFrame, read through Spark SQL.
+ *
+ * @param source the rows whose malformed lines {@link #checkWellFormed} counts: {@code df}'s own, or
+ *               those of the whole source {@code df} was split from, whose other part's malformed
+ *               lines may explain a problem of {@code df}'s (a class that only they hold)
+ */
+public record DataFrameRows(Dataset<Row> df, Dataset<Row> source) implements TrainingRows {
+
+    public DataFrameRows(Dataset<Row> df) {
+        this(df, df);
+    }
 
     /** The column of a row's source key while the training rows are numbered and spread. */
     private static final String KEY = "__sparkprop_row";
@@ -33,24 +43,29 @@ public record DataFrameRows(Dataset<Row> df) implements TrainingRows {
     }
 
     @Override
-    public void checkWellFormed(String source) {
-        if (!Columns.hasMalformed(df)) {
+    public void checkWellFormed(String where) {
+        if (!Columns.hasMalformed(source)) {
             return;
         }
         DataProblems problems = new DataProblems();
         // The example is the first malformed line in the source's order, as the pass over the rows gives it
         // (first() would take whichever partition's partial result arrives first)
         String position = "__sparkprop_position";
-        for (Row r : df.where(Columns.col(Columns.MALFORMED).isNotNull())
+        // An aggregate of a data column too, not used: Spark refuses a query of a raw (uncached) CSV or JSON file
+        // that reads its corrupt-record column alone, as a split's whole source is
+        String data = java.util.Arrays.stream(source.columns()).filter(c -> !c.equals(Columns.MALFORMED)).findFirst()
+                .orElseThrow();
+        for (Row r : source.where(Columns.col(Columns.MALFORMED).isNotNull())
                 .withColumn(position, functions.monotonically_increasing_id())
                 .groupBy().agg(functions.count(functions.lit(1)),
-                        functions.min_by(Columns.col(Columns.MALFORMED), functions.col(position))).collectAsList()) {
+                        functions.min_by(Columns.col(Columns.MALFORMED), functions.col(position)),
+                        functions.max(Columns.col(data))).collectAsList()) {
             if (r.getLong(0) > 0) {
                 problems.add(DataProblems.Role.LINE, null, DataProblems.Kind.MALFORMED, r.getString(1).strip(), null,
                         r.getLong(0));
             }
         }
-        problems.check(source);
+        problems.check(where);
     }
 
     @Override

@@ -157,7 +157,7 @@ public final class PreprocessingFitter {
                 rows.checkWellFormed("the training data");
             }
             if (classes.size() < 2) {
-                throw new IllegalArgumentException("label column '" + columns.labels().get(0) + "' has only the class "
+                throw new ClassCountMismatch("label column '" + columns.labels().get(0) + "' has only the class "
                         + classes + "; classification needs at least two classes");
             }
             if (classes.size() != expected) {
@@ -288,7 +288,10 @@ public final class PreprocessingFitter {
                 .map(group -> RowEncoder.key(group.getKey())).toList();
     }
 
-    /** The training rows' classes are not as many as the output layer takes (the message says which and how to fix it). */
+    /**
+     * The training rows hold fewer than two classes, or not as many as the output layer takes
+     * (the message says which and how to fix it).
+     */
     public static final class ClassCountMismatch extends IllegalArgumentException {
 
         private static final long serialVersionUID = 1L;

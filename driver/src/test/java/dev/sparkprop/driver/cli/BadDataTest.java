@@ -269,6 +269,17 @@ class BadDataTest {
                 + " of such lines; for json, one object per line.", trainFails(oneClassLeft));
         assertEquals("in '" + data + "', " + expected,
                 fails("evaluate", "--model", model.toString(), "--data", data.toString()));
+        // Under a validation split too, wherever the split puts those lines: they hold the only rows of class 1
+        List<String> lines = new ArrayList<>(List.of("a,b,label"));
+        for (int i = 0; i < 40; i++) {
+            lines.add(i + "," + (i % 7) + ",0");
+        }
+        lines.add("3,4,1,9");
+        lines.add("5,6,1,9");
+        String splitMessage = trainFails(csv("ragged-split.csv", lines.toArray(String[]::new)),
+                "data.validation_fraction=0.5");
+        assertTrue(splitMessage.startsWith("in the training data, 2 lines are malformed, not splitting into the data's"
+                + " columns (e.g. '3,4,1,9')"), splitMessage);
 
         // Predictions keep every line, and a malformed one gets nulls, as a row without its features does
         MainTest.Run predict = MainTest.run("predict", "--model", model.toString(), "--data", data.toString(),

@@ -223,7 +223,8 @@ class SparkpropClassificationModel(
     _JavaProbabilisticClassificationModel[Vector],
     JavaMLReadable["SparkpropClassificationModel"],
 ):
-    """A trained classifier: ``transform`` adds rawPrediction (the logits), probability and prediction.
+    """A trained classifier: ``transform`` adds rawPrediction (log-probabilities), probability and
+    prediction.
 
     ``save`` writes the model directory ``sparkprop evaluate`` and ``predict`` read; ``load`` also
     reads one that ``sparkprop train`` wrote. The estimator's params are the model's, with the

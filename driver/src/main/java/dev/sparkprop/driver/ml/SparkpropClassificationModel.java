@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple3;
 
 /**
- * A trained sparkprop classifier. {@code transform} adds {@code rawPredictionCol} (z_L, the
- * logits; {@code [-z, z]} for one sigmoid output), {@code probabilityCol} (the network's
+ * A trained sparkprop classifier. {@code transform} adds {@code rawPredictionCol} (the log
+ * probabilities; {@code [-z, z]} for one sigmoid output), {@code probabilityCol} (the network's
  * output) and {@code predictionCol} (the class index, with {@code thresholds} as Spark applies
  * them), computed block by block; an empty column name leaves that column out. A row with a
  * missing or non-finite feature gets nulls.
@@ -121,7 +121,29 @@ public final class SparkpropClassificationModel
     @Override
     public Vector predictRaw(Vector features) {
         double[] z = network.predictOne(features)[1];
-        return Vectors.dense(sigmoid() ? new double[] {-z[0], z[0]} : z);
+        return Vectors.dense(sigmoid() ? new double[] {-z[0], z[0]} : logProbabilities(z, 0, z.length));
+    }
+
+    /**
+     * A softmax output's rawPrediction: log p = z_L - log Σ exp(z_L). Spark's BinaryClassificationEvaluator
+     * scores a row by rawPrediction[1], which must rank rows as p_1 does; z_1 alone does not (p_1 depends on
+     * z_1 - z_0). Softmax of it is p, as raw2probability needs.
+     */
+    private static double[] logProbabilities(double[] z, int off, int units) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = off; c < off + units; c++) {
+            max = Math.max(max, z[c]);
+        }
+        double sum = 0;
+        for (int c = off; c < off + units; c++) {
+            sum += Math.exp(z[c] - max);
+        }
+        double log = max + Math.log(sum);
+        double[] logP = new double[units];
+        for (int c = 0; c < units; c++) {
+            logP[c] = z[off + c] - log;
+        }
+        return logP;
     }
 
     @Override
@@ -238,8 +260,7 @@ public final class SparkpropClassificationModel
             double[] p = sigmoid ? new double[] {1 - a[off], a[off]} : Arrays.copyOfRange(a, off, off + units);
             int i = at;
             if (raw) {
-                values[i++] = Vectors.dense(sigmoid ? new double[] {-z[off], z[off]}
-                        : Arrays.copyOfRange(z, off, off + units));
+                values[i++] = Vectors.dense(sigmoid ? new double[] {-z[off], z[off]} : logProbabilities(z, off, units));
             }
             if (probability) {
                 values[i++] = Vectors.dense(p);

@@ -20,6 +20,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StandardScaler;
@@ -160,6 +161,34 @@ class SparkpropClassifierTest {
         assertEquals("thresholds has 1 values but the model has 3 classes; give one per class",
                 assertThrows(IllegalArgumentException.class,
                         () -> thresholded.predict(Vectors.dense(5.1, 3.5, 1.4, 0.2))).getMessage());
+    }
+
+    @Test
+    void twoSoftmaxClassesRankRowsInRawPredictionAsInProbabilityForBinaryEvaluation() {
+        // BinaryClassificationEvaluator scores a row by rawPrediction[1]: as log p_1 it ranks rows as p_1 does
+        // (z_1 alone would not: p_1 depends on z_1 - z_0)
+        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
+                .csv(SparkTestSession.dataset("breast_cancer.csv"));
+        String[] inputs = Arrays.stream(raw.columns()).filter(c -> !c.equals("label")).toArray(String[]::new);
+        Dataset<Row> data = new VectorAssembler().setInputCols(inputs).setOutputCol("features").transform(raw)
+                .select(functions.col("features"), functions.col("label").cast("double"));
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers("30,2:softmax").setEpochs(2)
+                .setBatchRows(64).setSeed(3).fit(data);
+        Dataset<Row> predicted = model.transform(data).cache();
+        double byRaw = new BinaryClassificationEvaluator().evaluate(predicted);
+        double byProbability = new BinaryClassificationEvaluator().setRawPredictionCol("probability")
+                .evaluate(predicted);
+        // Equal but for ties: p_1 is float32, rawPrediction double from z_L
+        assertEquals(byProbability, byRaw, 1e-3, "area under ROC by rawPrediction and by probability");
+        for (Row r : predicted.select("rawPrediction", "probability").limit(5).collectAsList()) {
+            double[] logP = ((Vector) r.get(0)).toArray();
+            double[] p = ((Vector) r.get(1)).toArray();
+            for (int c = 0; c < 2; c++) {
+                // float32 probabilities: a relative 1e-6
+                assertEquals(p[c], Math.exp(logP[c]), 1e-6 * Math.max(p[c], 1e-30) + 1e-12, "exp(rawPrediction)");
+            }
+        }
+        predicted.unpersist();
     }
 
     @Test

@@ -19,12 +19,13 @@ def two_rows(spark):
                                  ["features", "label"])
 
 
-def test_a_diverging_run_raises_training_diverged_with_the_clis_message(spark):
+def test_a_diverging_run_raises_training_diverged_naming_the_params(spark):
     c = SparkpropClassifier(layers="2,2:softmax", optimizer="sgd", learningRate=1e300, epochs=5)
     with pytest.raises(TrainingDivergedError) as e:
         c.fit(two_rows(spark))
     message = str(e.value)
-    assert "the loss is NaN" in message and "optimizer.learning_rate = 1.0E300" in message, message
+    assert "the loss is NaN" in message and "(learningRate = 1.0E300)" in message, message
+    assert "optimizer." not in message and "onNonFinite" in message, message
     assert "\n" not in message
 
 

@@ -93,9 +93,12 @@ public final class FittedNetwork implements Serializable {
         }
     }
 
-    /** {@code dataset}'s columns followed by {@code outputs}, computed block by block. */
+    /**
+     * {@code dataset}'s columns followed by {@code outputs}, computed block by block; a row that
+     * cannot be scored as {@code handleInvalid} says.
+     */
     Dataset<Row> append(Dataset<?> dataset, String featuresCol, List<StructField> outputs,
-                        BatchPredictor.PredictionWriter writer) {
+                        BatchPredictor.PredictionWriter writer, String handleInvalid) {
         Dataset<Row> df = dataset.toDF();
         checkInput(df.schema(), featuresCol);
         for (StructField output : outputs) {
@@ -103,7 +106,7 @@ public final class FittedNetwork implements Serializable {
         }
         return BatchPredictor.append(df.sparkSession(), df, featureColumns(featuresCol),
                 new ArrayList<>(Arrays.asList(df.columns())), preprocessing(), spec(), saved.params(), blockRows(),
-                precision(), outputs, writer);
+                precision(), outputs, writer, BatchPredictor.InvalidRows.of(handleInvalid));
     }
 
     /** One row's {a_L, z_L} from its feature vector (the model's inputs before standardisation). */

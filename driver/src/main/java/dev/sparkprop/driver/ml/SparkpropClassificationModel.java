@@ -27,8 +27,9 @@ import scala.Tuple3;
  * A trained sparkprop classifier. {@code transform} adds {@code rawPredictionCol} (the log
  * probabilities; {@code [-z, z]} for one sigmoid output), {@code probabilityCol} (the network's
  * output) and {@code predictionCol} (the class index, with {@code thresholds} as Spark applies
- * them), computed block by block; an empty column name leaves that column out. A row with a
- * missing or non-finite feature gets nulls.
+ * them), computed block by block; an empty column name leaves that column out. A row it
+ * cannot score (a missing or non-finite feature it does not impute) is as {@code handleInvalid}
+ * says: an error (the default), left out, or kept with nulls.
  *
  * <p>{@code write().save(path)} writes a sparkprop model directory, which {@code sparkprop
  * evaluate} and {@code predict} read; {@link #load} also reads one that {@code sparkprop train}
@@ -184,7 +185,13 @@ public final class SparkpropClassificationModel
         double[] thresholds = checkedThresholds();
         return network.append(dataset, getFeaturesCol(), outputFields(), new ClassOutputs(sigmoid(),
                 !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(),
-                thresholds));
+                thresholds), getHandleInvalid());
+    }
+
+    /** What transform does with a row it cannot score: "error", "skip" or "keep" (null outputs). */
+    public SparkpropClassificationModel setHandleInvalid(String value) {
+        set(handleInvalid(), value);
+        return this;
     }
 
     /** The thresholds, or null when unset; one per class, else the message transform and predict give. */

@@ -24,6 +24,12 @@ public interface SparkpropEstimatorParams<T extends SparkpropEstimatorParams<T>>
         return self();
     }
 
+    /** The fitted model's handleInvalid. */
+    default T setHandleInvalid(String value) {
+        set(handleInvalid(), value);
+        return self();
+    }
+
     default T setValidationIndicatorCol(String value) {
         set(validationIndicatorCol(), value);
         return self();

@@ -51,6 +51,15 @@ public interface SparkpropParams extends Params {
         return $(resumeFrom());
     }
 
+    /** What transform does with a row it cannot score: "error" (the default), "skip" or "keep" (null outputs). */
+    default Param<String> handleInvalid() {
+        return trainingParams().handleInvalid;
+    }
+
+    default String getHandleInvalid() {
+        return $(handleInvalid());
+    }
+
     /** A boolean column, true for validation rows and false for training rows. */
     default Param<String> validationIndicatorCol() {
         return trainingParams().validationIndicatorCol;

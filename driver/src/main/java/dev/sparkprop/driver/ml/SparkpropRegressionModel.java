@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A trained sparkprop regressor: {@code transform} adds {@code predictionCol} in the target's
- * units, computed block by block (null for a row with a missing or non-finite feature). Saved
+ * units, computed block by block (a row it cannot score as {@code handleInvalid} says). Saved
  * and loaded as a sparkprop model directory, like {@link SparkpropClassificationModel}.
  */
 public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
@@ -93,7 +93,13 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
             return dataset.toDF();
         }
         return network.append(dataset, getFeaturesCol(), List.of(outputField()),
-                new TargetOutput(network.preprocessing()));
+                new TargetOutput(network.preprocessing()), getHandleInvalid());
+    }
+
+    /** What transform does with a row it cannot score: "error", "skip" or "keep" (null outputs). */
+    public SparkpropRegressionModel setHandleInvalid(String value) {
+        set(handleInvalid(), value);
+        return this;
     }
 
     private StructField outputField() {

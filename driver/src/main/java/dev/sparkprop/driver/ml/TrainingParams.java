@@ -4,6 +4,7 @@ import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.JobConfigLoader;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.Setting;
+import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,8 @@ final class TrainingParams implements Serializable {
     final Param<String> validationIndicatorCol;
     /** Not a job key: the CLI's train --resume. */
     final Param<String> resumeFrom;
+    /** Not a job key: what transform does with a row it cannot score, as Spark's handleInvalid. */
+    final Param<String> handleInvalid;
 
     /**
      * The params of an estimator, with the defaults of {@code reference.conf}.
@@ -70,6 +73,18 @@ final class TrainingParams implements Serializable {
                 + " training.checkpoint.path, whose newest is taken) to continue from, as sparkprop train --resume"
                 + " does: with the settings and data of the run that wrote it, fit ends in that run's model, bit for"
                 + " bit. Not set: train from the start.");
+        handleInvalid = new Param<>(owner, "handleInvalid", "What transform does with a row it cannot score (a"
+                + " missing or non-finite feature that the model does not impute, a feature vector of another size):"
+                + " \"error\" fails, naming the problem; \"skip\" leaves the row out; \"keep\" keeps it with null"
+                + " outputs, which Spark's evaluators cannot read.",
+                (Function1<String, Object> & Serializable) value -> {
+                    if (!BatchPredictor.InvalidRows.NAMES.contains(value)) {
+                        throw new IllegalArgumentException("handleInvalid must be \"error\", \"skip\" or \"keep\", got '"
+                                + value + "'");
+                    }
+                    return Boolean.TRUE;
+                });
+        setDefault(owner, handleInvalid, "error");
         for (Setting<?> setting : JobConfig.SETTINGS) {
             if (!setting.isParamOf(classification)) {
                 continue;

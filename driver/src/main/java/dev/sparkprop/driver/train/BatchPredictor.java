@@ -34,10 +34,11 @@ import org.apache.spark.util.CollectionAccumulator;
  * Adds predictions to rows, block by block on the executors, with the model's preprocessing.
  * Output columns: the id columns as given, then the {@link PredictionColumns}, a multi-label
  * network's predictions 0 or 1 and regression's in original units.
- * A row with a missing or non-finite feature gets null predictions (it is kept, so ids still
- * join), unless the model imputes (data.missing = "impute"); so does a row whose vector has the
- * wrong size (which {@link #predict} reports, {@link #vectorSizeProblems}) or whose value float32
- * cannot hold. An unseen category encodes as all zeros.
+ * A row with a missing or non-finite feature cannot be scored unless the model imputes
+ * (data.missing = "impute"); nor can a row whose vector has the wrong size or whose value float32
+ * cannot hold. {@link #predict} gives such a row null predictions (it is kept, so ids still join;
+ * it reports wrong sizes, {@link #vectorSizeProblems}); the Spark ML models do as their
+ * handleInvalid says ({@link InvalidRows}). An unseen category encodes as all zeros.
  */
 public final class BatchPredictor {
 
@@ -50,6 +51,24 @@ public final class BatchPredictor {
      */
     public interface PredictionWriter extends Serializable {
         void write(double[] a, double[] z, int off, int units, Object[] values, int at);
+    }
+
+    /**
+     * What becomes of a row that cannot be scored (a missing or non-finite feature the model does
+     * not impute, a vector of another size, a value float32 cannot hold, a malformed line): Spark's
+     * handleInvalid. KEEP gives it null outputs, SKIP leaves it out, ERROR fails the task naming
+     * the problem.
+     */
+    public enum InvalidRows {
+        KEEP, SKIP, ERROR;
+
+        /** What the Spark ML models' handleInvalid param takes, in the order of its doc. */
+        public static final java.util.List<String> NAMES = java.util.List.of("error", "skip", "keep");
+
+        /** The mode of a handleInvalid value: one of {@link #NAMES}. */
+        public static InvalidRows of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /**
@@ -86,7 +105,7 @@ public final class BatchPredictor {
         }
         List<String> features = prep.featureNames();
         return append(spark, df, features, kept, prep, spec, params, blockRows, precision, fields,
-                new NamedOutputs(prep, outputs.size()), wrongSizes);
+                new NamedOutputs(prep, outputs.size()), InvalidRows.KEEP, wrongSizes);
     }
 
     /** A partition's problems, by its index: a retried task adds its partition's again. */
@@ -109,20 +128,22 @@ public final class BatchPredictor {
     /**
      * Rows of the {@code kept} columns followed by {@code outputs}, which {@code writer} fills
      * from each row's network output, block by block; {@code featureColumns} name the model's
-     * feature columns in {@code df}, in the preprocessing's order. A row with a missing or
-     * non-finite feature gets nulls.
+     * feature columns in {@code df}, in the preprocessing's order. A row that cannot be scored is
+     * kept with nulls, left out or an error, as {@code invalid} says.
      */
     public static Dataset<Row> append(SparkSession spark, Dataset<Row> df, List<String> featureColumns,
                                       List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
                                       int blockRows, Precision precision, List<StructField> outputs,
-                                      PredictionWriter writer) {
-        return append(spark, df, featureColumns, kept, prep, spec, params, blockRows, precision, outputs, writer, null);
+                                      PredictionWriter writer, InvalidRows invalid) {
+        return append(spark, df, featureColumns, kept, prep, spec, params, blockRows, precision, outputs, writer,
+                invalid, null);
     }
 
     private static Dataset<Row> append(SparkSession spark, Dataset<Row> df, List<String> featureColumns,
                                        List<String> kept, Preprocessing prep, NetworkSpec spec, double[] params,
                                        int blockRows, Precision precision, List<StructField> outputs,
-                                       PredictionWriter writer, CollectionAccumulator<PartitionProblems> wrongSizes) {
+                                       PredictionWriter writer, InvalidRows invalid,
+                                       CollectionAccumulator<PartitionProblems> wrongSizes) {
         List<String> available = Columns.names(df);
         Columns.requireAll(available, Columns.Wanted.all("feature", featureColumns), "the data", absent -> null);
         List<String> names = Arrays.asList(df.columns());
@@ -177,7 +198,7 @@ public final class BatchPredictor {
         MapPartitionsFunction<Row, Row> predicting = it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
             return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
-                    blockRows, outputCount, wrongSizes);
+                    blockRows, outputCount, invalid, wrongSizes);
         };
         // The encoder's columns lose the fields' metadata (the ml attributes), which the select
         // puts back; they are named by position, so a column kept twice stays two columns
@@ -249,16 +270,18 @@ public final class BatchPredictor {
         private final double[] x;
         private final List<Row> pending = new ArrayList<>();
         private int next;
-        /** The rows' problems (they get null predictions), for {@code wrongSizes}; null when not wanted. */
+        private final InvalidRows invalid;
+        /** The rows' problems, for {@code wrongSizes} or an ERROR's message; null when neither wants them. */
         private final DataProblems problems;
         private final CollectionAccumulator<PartitionProblems> wrongSizes;
         private boolean reported;
 
         PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, double[] params,
                            PredictionWriter writer, int features, int ids, int blockRows, int outputs,
-                           CollectionAccumulator<PartitionProblems> wrongSizes) {
+                           InvalidRows invalid, CollectionAccumulator<PartitionProblems> wrongSizes) {
+            this.invalid = invalid;
             this.wrongSizes = wrongSizes;
-            this.problems = wrongSizes == null ? null : new DataProblems();
+            this.problems = wrongSizes == null && invalid != InvalidRows.ERROR ? null : new DataProblems();
             this.in = in;
             this.encoder = encoder;
             this.backprop = backprop;
@@ -278,10 +301,11 @@ public final class BatchPredictor {
             }
             pending.clear();
             next = 0;
-            if (in.hasNext()) {
+            // A block may leave out every row (SKIP)
+            while (pending.isEmpty() && in.hasNext()) {
                 fill();
             }
-            if (pending.isEmpty() && problems != null && !reported) {
+            if (pending.isEmpty() && wrongSizes != null && !reported) {
                 reported = true;
                 DataProblems wrong = problems.only(DataProblems.Kind.VECTOR_SIZE);
                 if (wrong.hasProblems()) {
@@ -312,6 +336,10 @@ public final class BatchPredictor {
                 }
                 raw.add(row);
             }
+            if (usable < raw.size() && invalid == InvalidRows.ERROR) {
+                problems.check("the rows transform scores", "Set handleInvalid = \"skip\" to leave such rows out or"
+                        + " \"keep\" to give them null outputs, or fit with missing = \"impute\"");
+            }
             double[] out = usable == 0 ? new double[0] : backprop.predict(params, block(usable));
             double[] z = usable == 0 ? out : backprop.preActivation(backprop.spec().depth());
             int units = encoder.outputWidth();
@@ -323,6 +351,8 @@ public final class BatchPredictor {
                 if (valid[r]) {
                     writer.write(out, z, k * units, units, values, ids);
                     k++;
+                } else if (invalid == InvalidRows.SKIP) {
+                    continue;
                 }
                 pending.add(RowFactory.create(values));
             }

@@ -205,6 +205,11 @@ public final class DataProblems implements Serializable {
      *         and the fix, when there is any
      */
     void check(String source) {
+        check(source, null);
+    }
+
+    /** As {@link #check(String)}, with {@code fix} for every problem's own fix when not null. */
+    void check(String source, String fix) {
         if (problems.isEmpty()) {
             return;
         }
@@ -220,7 +225,7 @@ public final class DataProblems implements Serializable {
         Set<String> fixes = new LinkedHashSet<>();
         for (Tally t : ordered.subList(0, Math.min(LISTED, ordered.size()))) {
             clauses.add(describe(t));
-            fixes.add(fix(t));
+            fixes.add(fix != null ? fix : fix(t));
         }
         if (problems.size() > LISTED) {
             clauses.add("and " + (problems.size() - LISTED) + " more such problems");

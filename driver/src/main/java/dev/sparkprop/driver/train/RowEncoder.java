@@ -46,12 +46,15 @@ final class RowEncoder implements Serializable {
     private final List<Map<String, Integer>> categoryIndex;
     private final Map<String, Integer> classIndex;
     private final int malformedAt;
+    /** Whether the rows are scored, not trained on: a row's missing values are then its problems, not drops. */
+    private final boolean predicting;
 
     /**
      * @param classWeights weight per class index instead of a weight column, or null
      * @param precision    of the cached values: float32 cannot hold values beyond ±3.4e38
      * @param predicting   for predictions: a row with a missing feature is unusable, not an error,
-     *                     unless the model imputes
+     *                     unless the model imputes; its problems are recorded as such, for
+     *                     transform's handleInvalid = "error"
      * @param malformedAt  the position of {@link Columns#MALFORMED} in the rows, or -1
      */
     RowEncoder(Preprocessing prep, NetworkSpec spec, double[] classWeights, Precision precision, boolean predicting,
@@ -64,6 +67,7 @@ final class RowEncoder implements Serializable {
         this.oneHotClass = spec.task().oneHotTargets();
         this.classWeights = classWeights;
         this.malformedAt = malformedAt;
+        this.predicting = predicting;
         if (prep.inputWidth() != inputWidth) {
             throw new IllegalArgumentException("the data encodes to " + prep.inputWidth() + " inputs but the network"
                     + " takes " + inputWidth + "; start network.layers with " + prep.inputWidth());
@@ -120,7 +124,7 @@ final class RowEncoder implements Serializable {
     /** {@link #features} of a well-formed row. */
     private boolean inputs(Row row, double[] x, int xOff, DataProblems problems) {
         int columns = columnValues(row, x, xOff, problems);
-        if ((columns & VALUE_ABSENT) != 0 && missing == MissingValues.DROP && problems != null) {
+        if ((columns & VALUE_ABSENT) != 0 && missing == MissingValues.DROP && !predicting && problems != null) {
             problems.droppedRow();
         }
         if ((columns & VALUE_UNUSABLE) != 0) {
@@ -238,7 +242,7 @@ final class RowEncoder implements Serializable {
         if (problems == null) {
             return;
         }
-        if (missing == MissingValues.DROP) {
+        if (missing == MissingValues.DROP && !predicting) {
             problems.drop(column.name());
         } else {
             problems.add(Role.FEATURE, column.name(), kind, example, null);

@@ -35,6 +35,15 @@ class SparkpropRegressorTest {
                 .csv(SparkTestSession.dataset("diabetes.csv"));
     }
 
+    /** The messages of {@code e} and its causes, a task's failure wrapping the one its code threw. */
+    private static String causes(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
     private static Pipeline pipeline(SparkpropRegressor regressor) {
         String[] inputs = Arrays.stream(diabetes().columns()).filter(c -> !c.equals("target")).toArray(String[]::new);
         return new Pipeline().setStages(new PipelineStage[] {
@@ -103,8 +112,22 @@ class SparkpropRegressorTest {
 
         SparkpropRegressionModel dropping = regressor.copy(ParamMap.empty()).setMissing("drop").fit(data);
         assertEquals(Map.of("features", nulls + nans), dropping.network().saved().metadata().droppedRows());
-        assertEquals(nulls + nans, dropping.transform(data).where("prediction is null").count(),
-                "without fill values, rows with gaps get null predictions");
+        // Without fill values, rows with gaps cannot be scored: transform does as handleInvalid says
+        Exception failed = assertThrows(Exception.class, () -> dropping.transform(data).count());
+        String message = causes(failed);
+        assertTrue(message.contains("in the rows transform scores, feature column 'features' has ")
+                && message.contains(" values in ")
+                && message.contains("Set handleInvalid = \"skip\" to leave such rows out or \"keep\" to give them"
+                + " null outputs, or fit with missing = \"impute\"."), message);
+        assertEquals(nulls + nans, dropping.copy(ParamMap.empty()).setHandleInvalid("keep").transform(data)
+                .where("prediction is null").count(), "keep: null predictions");
+        Dataset<Row> skipped = dropping.copy(ParamMap.empty()).setHandleInvalid("skip").transform(data);
+        assertEquals(data.count() - nulls - nans, skipped.count(), "skip: the rows left out");
+        assertTrue(new RegressionEvaluator().evaluate(skipped) > 0, "an evaluator reads what skip leaves");
+        assertEquals("skip", regressor.copy(ParamMap.empty()).setMissing("drop").setHandleInvalid("skip").fit(data)
+                .getHandleInvalid(), "the estimator's handleInvalid is the model's");
+        assertEquals("handleInvalid must be \"error\", \"skip\" or \"keep\", got 'drop'",
+                assertThrows(IllegalArgumentException.class, () -> regressor.setHandleInvalid("drop")).getMessage());
 
         SparkpropRegressionModel imputing = regressor.copy(ParamMap.empty()).setMissing("impute").fit(data);
         double[] fill = imputing.network().preprocessing().featureFill();

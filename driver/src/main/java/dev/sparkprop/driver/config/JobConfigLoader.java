@@ -239,31 +239,18 @@ public final class JobConfigLoader {
                     + key + "=..., --driver-memory), or to bin/sparkprop as JVM options, e.g."
                     + " SPARKPROP_JAVA_OPTS='-Xmx8g -Dspark.master=local[2]'";
         }
+        String last = key.substring(key.lastIndexOf('.') + 1);
+        if (!last.isEmpty() && Character.isDigit(last.charAt(0))) {
+            // No key starts with a digit: the rest of an unquoted value, cut into keys at its commas
+            return key + ": unknown key; a value holding commas must be quoted (e.g. network.layers ="
+                    + " \"auto,16:relu,3:softmax\"), else each comma starts another key";
+        }
         return key + ": unknown key; did you mean " + closest + "?";
     }
 
     /** How far apart a typed key and a known one are: by full path, or by last segment for a misplaced key. */
     private static int distance(String typed, String known) {
         String lastSegment = known.substring(known.lastIndexOf('.') + 1);
-        return Math.min(levenshtein(typed, known), levenshtein(typed, lastSegment));
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return Math.min(Prose.editDistance(typed, known), Prose.editDistance(typed, lastSegment));
     }
 }

@@ -122,6 +122,11 @@ public final class Training {
                 + " give the validation rows apart with data.validation_path", e);
     }
 
+    private static IllegalArgumentException noValidationRowsLeft(double fraction) {
+        return new IllegalArgumentException("data.validation_fraction = " + fraction + " left no validation rows; raise"
+                + " it, or set it to 0 to train without validation");
+    }
+
     private static IllegalArgumentException noTrainingRowsLeft(double fraction) {
         return new IllegalArgumentException("data.validation_fraction = " + fraction + " left no training rows; lower"
                 + " it, or give the validation rows apart with data.validation_path");
@@ -155,6 +160,9 @@ public final class Training {
                     if (train.isEmpty() && !validation.isEmpty()) {
                         throw noTrainingRowsLeft(fraction);
                     }
+                    if (validation.isEmpty() && !train.isEmpty()) {
+                        throw noValidationRowsLeft(fraction);
+                    }
                 }
             } else {
                 Dataset<Row> trainRows = rows.rows();
@@ -172,8 +180,13 @@ public final class Training {
                     releases.add(() -> cached.unpersist(false));
                 }
                 // Fills the cache on every core at once; the first pass below would take a partition at a time.
-                if (trainRows.count() == 0 && validationRows == null && validation != null && !validation.isEmpty()) {
+                boolean split = validationRows == null && validation != null;
+                long trainCount = trainRows.count();
+                if (trainCount == 0 && split && !validation.isEmpty()) {
                     throw noTrainingRowsLeft(fraction);
+                }
+                if (trainCount > 0 && split && validation.isEmpty()) {
+                    throw noValidationRowsLeft(fraction);
                 }
                 // Malformed lines count over the whole source: those split off may explain a class the rest lack
                 train = new DataFrameRows(trainRows, source);

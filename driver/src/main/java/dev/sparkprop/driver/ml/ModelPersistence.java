@@ -153,11 +153,14 @@ final class ModelPersistence {
         }
     }
 
+    /** The classes whose save writes a sparkprop model directory. */
+    private static final List<String> MODEL_CLASSES = List.of(SparkpropClassificationModel.class.getName(),
+            SparkpropRegressionModel.class.getName());
+
     static <M extends Params> MLReader<M> reader(Class<M> type, String uidPrefix, Factory<M> create) {
         return new MLReader<>() {
             @Override
             public M load(String path) {
-                SavedModel saved = ModelDirectory.read(path, sc().hadoopConfiguration());
                 boolean hasSparkMetadata;
                 try {
                     Path metadata = new Path(path, SPARK_METADATA);
@@ -166,6 +169,15 @@ final class ModelPersistence {
                     throw new IllegalArgumentException("cannot read the model directory " + path + ": "
                             + e.getMessage(), e);
                 }
+                DefaultParamsReader.Metadata metadata = hasSparkMetadata
+                        ? DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), "") : null;
+                // Another stage's save (an estimator's params) holds no model: say whose it is first
+                if (metadata != null && !MODEL_CLASSES.contains(metadata.className())) {
+                    String found = metadata.className().substring(metadata.className().lastIndexOf('.') + 1);
+                    throw new IllegalArgumentException(path + " holds a saved " + found + ", not a "
+                            + type.getSimpleName() + "; load it with " + found + ".load");
+                }
+                SavedModel saved = ModelDirectory.read(path, sc().hadoopConfiguration());
                 if (!hasSparkMetadata) {
                     M model = create.create(Identifiable$.MODULE$.randomUID(uidPrefix), saved, null);
                     // A model trained by sparkprop train on one vector column reads that column, as
@@ -177,9 +189,7 @@ final class ModelPersistence {
                     }
                     return model;
                 }
-                // Any class: the model's constructor says which class loads a model of the other kind
-                DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-                        "");
+                // Either model class: the model's constructor says which class loads a model of the other kind
                 M model = create.create(metadata.uid(), saved, classNames(metadata.metadataJson(), path));
                 if (!metadata.className().equals(type.getName())) {
                     throw new IllegalArgumentException(new Path(path, SPARK_METADATA) + " is the metadata of a "

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.spark;
 import dev.sparkprop.driver.Prose;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,45 @@ public final class Columns {
                 + String.join(", ", names)));
         String then = fix.apply(absent);
         throw new IllegalArgumentException(Prose.list(parts) + (absent.size() == 1 ? " is" : " are") + " not in " + data
-                + "; its columns are " + printable(available) + (then == null ? "" : "; " + then)
-                + headerHint(available));
+                + "; its columns are " + abbreviated(available) + (then == null ? "" : "; " + then)
+                + nameHint(absent, available) + headerHint(available));
+    }
+
+    /** Columns listed in full up to this many; more are shown as their first and last few, and counted. */
+    private static final int LISTED = 24;
+
+    /** {@link #printable(List)}, or for a wide table its first and last columns and how many there are. */
+    private static String abbreviated(List<String> names) {
+        if (names.size() <= LISTED) {
+            return printable(names);
+        }
+        List<String> shown = new ArrayList<>(names.subList(0, LISTED - 4).stream().map(Columns::named).toList());
+        shown.add("...");
+        names.subList(names.size() - 3, names.size()).forEach(n -> shown.add(named(n)));
+        return shown + " (" + names.size() + " columns)";
+    }
+
+    /**
+     * For absent names: a list given as one name ('x1,x2' when x1 and x2 are columns), or the
+     * column one name was likely meant to be (at most a third of its letters off). "" otherwise.
+     */
+    private static String nameHint(List<Wanted> absent, List<String> available) {
+        for (Wanted w : absent) {
+            String name = w.name();
+            if (name.contains(",") && Arrays.stream(name.split(",")).map(String::strip).allMatch(available::contains)) {
+                return "; '" + printable(name) + "' is a list written as one name: write a list in brackets, e.g. ["
+                        + String.join(", ", Arrays.stream(name.split(",")).map(String::strip).toList()) + "]";
+            }
+        }
+        if (absent.size() == 1) {
+            String name = absent.get(0).name();
+            String closest = available.stream().min(Comparator.comparingInt((String a) -> Prose.editDistance(name, a))
+                    .thenComparing(a -> a)).orElse(null);
+            if (closest != null && Prose.editDistance(name, closest) <= name.length() / 3) {
+                return "; did you mean " + named(closest) + "?";
+            }
+        }
+        return "";
     }
 
     /**

@@ -553,7 +553,21 @@ class BadDataTest {
                 trainFails(csv("semicolons.csv", "a;b;label", "1;2;0")));
         // Quoted, the names show the spaces after the commas that keep 'label' from matching
         assertEquals("label column 'label' is not in the data; its columns are ['a', ' b', ' label']; correct"
-                + " data.label", trainFails(csv("spaces.csv", "a, b, label", "1, 2, 0", "2, 1, 1")));
+                + " data.label; did you mean ' label'?", trainFails(csv("spaces.csv", "a, b, label", "1, 2, 0",
+                "2, 1, 1")));
+        // A list given as one name, and a wide table's columns abbreviated
+        assertEquals("feature column 'a,b' is not in the data; its columns are ['a', 'b', 'label']; correct"
+                + " data.features; 'a,b' is a list written as one name: write a list in brackets, e.g. [a, b]",
+                trainFails(csv("list.csv", "a,b,label", "1,2,0", "2,1,1"), "data.features=a,b"));
+        StringBuilder header = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            header.append("x").append(i).append(',');
+            row.append(i).append(',');
+        }
+        String message = trainFails(csv("wide.csv", header + "label", row + "0", row + "1"), "data.label=lable");
+        assertTrue(message.contains("its columns are ['x0', 'x1', ") && message.contains("'x19', ..., 'x38', 'x39',"
+                + " 'label'] (41 columns)") && message.endsWith("did you mean 'label'?"), message);
     }
 
     @Test

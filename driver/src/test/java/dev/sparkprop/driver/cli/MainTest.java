@@ -311,6 +311,10 @@ class MainTest {
                 + " with data.validation_path", "data.path=" + good, "data.validation_fraction=0.99", net, ce);
         trainFails("data.validation_fraction = 0.99 left no training rows", "data.path=" + good,
                 "data.validation_fraction=0.99", "data.categorical=[a]", "network.layers=5,4:tanh,2:softmax", ce);
+        trainFails("data.validation_fraction = 0.001 left no validation rows; raise it, or set it to 0 to train"
+                + " without validation", "data.path=" + good, "data.validation_fraction=0.001", net, ce);
+        trainFails("data.validation_fraction = 0.001 left no validation rows", "data.path=" + good,
+                "data.validation_fraction=0.001", "data.categorical=[a]", "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("the data encodes to 2 inputs (2 numeric) but network.layers starts with 5; start it with 2",
                 "data.path=" + good, "network.layers=5,4:tanh,2:softmax", ce);
         trainFails("training.epochs", "data.path=" + good, net, ce, "training.epochs=0");

@@ -157,6 +157,16 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void anUnquotedValueWithCommasIsToldToBeQuotedNotMatchedToAKey() throws IOException {
+        // HOCON reads the rest of layers = auto,16:relu,3:softmax as keys 16 and 3
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(
+                "data.path = \"x.csv\"\nnetwork { layers = auto,16:relu,3:softmax }\n"), List.of()));
+        assertTrue(e.problems().contains("network.16: unknown key; a value holding commas must be quoted (e.g."
+                + " network.layers = \"auto,16:relu,3:softmax\"), else each comma starts another key"), e.problems()
+                .toString());
+    }
+
+    @Test
     void sparksOwnSettingIsSentToSparkRatherThanToTheClosestJobKey() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL),
                 List.of("spark.driver.memory=8g", "spark.partition=4")));

@@ -212,6 +212,10 @@ class SparkpropRegressorTest {
         assertEquals(estimator + " holds a saved SparkpropRegressor, not a SparkpropClassifier; load it with"
                 + " SparkpropRegressor.load", e.getMessage());
         assertTrue(SparkpropRegressor.load(estimator).getEpochs() > 0, "an estimator still loads");
+        // And a model's load of an estimator
+        e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressionModel.load(estimator));
+        assertEquals(estimator + " holds a saved SparkpropRegressor, not a SparkpropRegressionModel; load it with"
+                + " SparkpropRegressor.load", e.getMessage());
         // A missing path, a file and a model sparkprop train wrote (no Spark metadata): what each is
         String missing = dir.resolve("missing").toString();
         e = assertThrows(IllegalArgumentException.class, () -> SparkpropRegressor.load(missing));

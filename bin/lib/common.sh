@@ -122,7 +122,8 @@ class_archive_written() {
   if [ "$rc" = 0 ]; then
     [ ! -f "$archive.tmp.$$" ] || mv -f "$archive.tmp.$$" "$archive"
     rm -f "$archive.failed"
-  elif [ -f "$archive.tmp.$$" ]; then
+  elif [ -f "$archive.tmp.$$" ] && [ "$rc" != 130 ] && [ "$rc" != 143 ]; then
+    # A run stopped by Ctrl-C or a signal (130, 143) says nothing of the next one
     touch "$archive.failed"
   fi
   rm -f "$archive.tmp.$$"

@@ -26,8 +26,8 @@ public record DataSection(String path, String format, boolean csvHeader, String 
     public static final String ONE_CHARACTER = "one character (\\t for a tab)";
 
     public static final Setting<String> CSV_DELIMITER = Setting.spec("data.csv.delimiter", written ->
-            csvDelimiter(written).orElseThrow(() -> new IllegalArgumentException("must be " + ONE_CHARACTER + ", got '"
-                    + written + "'")));
+            csvDelimiter(written).orElseThrow(() -> new IllegalArgumentException("must be " + ONE_CHARACTER + ", got \""
+                    + written + "\"")));
     public static final Setting<List<String>> LABEL = Setting.strings("data.label")
             .check(labels -> !labels.isEmpty(), "at least one column");
     public static final Setting<List<String>> FEATURES = Setting.strings("data.features");

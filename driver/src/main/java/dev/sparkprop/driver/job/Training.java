@@ -160,9 +160,6 @@ public final class Training {
                     if (train.isEmpty() && !validation.isEmpty()) {
                         throw noTrainingRowsLeft(fraction);
                     }
-                    if (validation.isEmpty() && !train.isEmpty()) {
-                        throw noValidationRowsLeft(fraction);
-                    }
                 }
             } else {
                 Dataset<Row> trainRows = rows.rows();
@@ -180,13 +177,8 @@ public final class Training {
                     releases.add(() -> cached.unpersist(false));
                 }
                 // Fills the cache on every core at once; the first pass below would take a partition at a time.
-                boolean split = validationRows == null && validation != null;
-                long trainCount = trainRows.count();
-                if (trainCount == 0 && split && !validation.isEmpty()) {
+                if (trainRows.count() == 0 && validationRows == null && validation != null && !validation.isEmpty()) {
                     throw noTrainingRowsLeft(fraction);
-                }
-                if (trainCount > 0 && split && validation.isEmpty()) {
-                    throw noValidationRowsLeft(fraction);
                 }
                 // Malformed lines count over the whole source: those split off may explain a class the rest lack
                 train = new DataFrameRows(trainRows, source);
@@ -351,9 +343,16 @@ public final class Training {
         try {
             // Class weights shape the training objective only; validation metrics stay unweighted, as
             // evaluate computes them.
-            TrainingData validation = prepared.validationRows() == null ? null
-                    : TrainingData.fromRows(prepared.validationRows(), "the validation data", prep, spec,
-                    settings.blockRows(), null, settings.numberType());
+            TrainingData validation;
+            try {
+                validation = prepared.validationRows() == null ? null
+                        : TrainingData.fromRows(prepared.validationRows(), "the validation data", prep, spec,
+                        settings.blockRows(), null, settings.numberType());
+            } catch (TrainingData.NoRows e) {
+                // Found where the rows are encoded anyway: a check of the split's half up front would read it again
+                double fraction = config.data().validationFraction();
+                throw config.data().validationPath().isEmpty() && fraction > 0 ? noValidationRowsLeft(fraction) : e;
+            }
             return new Cached(train, validation, classWeights);
         } catch (RuntimeException e) {
             train.close();

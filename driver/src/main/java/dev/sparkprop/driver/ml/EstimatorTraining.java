@@ -85,13 +85,8 @@ final class EstimatorTraining {
             throw new ConfigException(e.problems().stream().map(p -> paramNames(estimator, p)).toList());
         } catch (TrainingDivergedException e) {
             // The CLI's advice resumes with sparkprop train; here the estimator's resumeFrom does
-            String checkpoint = e.newestCheckpoint();
-            TrainingDivergedException renamed = new TrainingDivergedException(e.iteration(),
-                    paramNames(estimator, e.fault()) + (checkpoint == null ? "" : ". The newest checkpoint, '"
-                            + checkpoint + "', is from before it: set resumeFrom to it and a lower learningRate to"
-                            + " continue from there"));
-            renamed.setStackTrace(e.getStackTrace());
-            throw renamed;
+            throw e.told(paramNames(estimator, e.fault()), "set resumeFrom to it and a lower learningRate to continue"
+                    + " from there");
         } catch (IllegalArgumentException e) {
             String named = paramNames(estimator, e.getMessage());
             if (named == null || named.equals(e.getMessage())

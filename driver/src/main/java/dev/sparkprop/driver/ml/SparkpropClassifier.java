@@ -125,7 +125,7 @@ public final class SparkpropClassifier
         List<String> names = classNames(df, label, k);
         String unknown = "__unknown";
         return new IllegalArgumentException(e.getMessage() + " (the label column's metadata gives its " + k
-                + " classes" + (names == null ? "" : ", " + Columns.printable(names))
+                + (k == 1 ? " class" : " classes") + (names == null ? "" : ", " + Columns.printable(names))
                 + (names != null && names.contains(unknown) ? "; StringIndexer's handleInvalid = \"keep\" adds '"
                 + unknown + "' as a class: index with handleInvalid = \"error\" or \"skip\" for " + (k - 1) + " classes" : "")
                 + ")", e);

@@ -7,6 +7,7 @@ import dev.sparkprop.driver.config.Setting;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.ml.param.BooleanParam;
@@ -74,12 +75,15 @@ final class TrainingParams implements Serializable {
                 + " does: with the settings and data of the run that wrote it, fit ends in that run's model, bit for"
                 + " bit. Not set: train from the start.");
         handleInvalid = new Param<>(owner, "handleInvalid", "What transform does with a row it cannot score (a"
-                + " missing or non-finite feature that the model does not impute, a feature vector of another size):"
-                + " \"error\" fails, naming the problem; \"skip\" leaves the row out; \"keep\" keeps it with null"
-                + " outputs, which Spark's evaluators cannot read.",
+                + " missing or non-finite feature that the model does not impute, a feature vector of another size, a"
+                + " value beyond float32's range in a float32 model): \"error\" fails, naming the problem; \"skip\""
+                + " leaves the row out; \"keep\" keeps it with null outputs, which Spark's evaluators cannot read.",
                 (Function1<String, Object> & Serializable) value -> {
                     if (!BatchPredictor.InvalidRows.NAMES.contains(value)) {
-                        throw new IllegalArgumentException("handleInvalid must be \"error\", \"skip\" or \"keep\", got '"
+                        List<String> names = BatchPredictor.InvalidRows.NAMES.stream().map(n -> "\"" + n + "\"")
+                                .toList();
+                        throw new IllegalArgumentException("handleInvalid must be " + String.join(", ",
+                                names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1) + ", got '"
                                 + value + "'");
                     }
                     return Boolean.TRUE;

@@ -337,8 +337,10 @@ public final class BatchPredictor {
                 raw.add(row);
             }
             if (usable < raw.size() && invalid == InvalidRows.ERROR) {
-                problems.check("the rows transform scores", "Set handleInvalid = \"skip\" to leave such rows out or"
-                        + " \"keep\" to give them null outputs, or fit with missing = \"impute\"");
+                // Counted over this block: the task stops at it
+                problems.check("a block of the rows transform scores", "Fit with missing = \"impute\" to fill such"
+                        + " values", "Or set handleInvalid = \"skip\" to leave rows that cannot be scored out, or"
+                        + " \"keep\" to give them null outputs");
             }
             double[] out = usable == 0 ? new double[0] : backprop.predict(params, block(usable));
             double[] z = usable == 0 ? out : backprop.preActivation(backprop.spec().depth());

@@ -205,11 +205,14 @@ public final class DataProblems implements Serializable {
      *         and the fix, when there is any
      */
     void check(String source) {
-        check(source, null);
+        check(source, null, null);
     }
 
-    /** As {@link #check(String)}, with {@code fix} for every problem's own fix when not null. */
-    void check(String source, String fix) {
+    /**
+     * As {@link #check(String)}, with {@code gapFix} for a feature's missing or non-finite values
+     * instead of their own fix (null: theirs), and {@code also} after the fixes (null: nothing).
+     */
+    void check(String source, String gapFix, String also) {
         if (problems.isEmpty()) {
             return;
         }
@@ -225,10 +228,14 @@ public final class DataProblems implements Serializable {
         Set<String> fixes = new LinkedHashSet<>();
         for (Tally t : ordered.subList(0, Math.min(LISTED, ordered.size()))) {
             clauses.add(describe(t));
-            fixes.add(fix != null ? fix : fix(t));
+            boolean gap = t.role == Role.FEATURE && (t.kind == Kind.MISSING || t.kind == Kind.NON_FINITE);
+            fixes.add(gap && gapFix != null ? gapFix : fix(t));
         }
         if (problems.size() > LISTED) {
             clauses.add("and " + (problems.size() - LISTED) + " more such problems");
+        }
+        if (also != null) {
+            fixes.add(also);
         }
         throw new InvalidDataException("in " + source + ", " + String.join("; ", clauses) + ". "
                 + String.join(". ", fixes) + ".");

@@ -25,13 +25,13 @@ import org.apache.spark.sql.Row;
  * <p>A value the encoder cannot use never fails the task: the row is reported unusable and,
  * when a {@link DataProblems} is given, the problem is recorded there for the driver to report
  * once. A missing or non-finite feature follows the preprocessing's data.missing: recorded as an
- * error, the row left out ({@link DataProblems#drop}), or the value filled. At prediction there
- * are no errors: such a row gets null predictions unless the model imputes. A category not seen
- * in training encodes as all zeros.
+ * error, the row left out ({@link DataProblems#drop}), or the value filled. At prediction such a
+ * row, unless the model imputes, is unusable with its problem recorded, and the caller decides
+ * ({@link BatchPredictor.InvalidRows}). A category not seen in training encodes as all zeros.
  */
 final class RowEncoder implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** What {@link #targets} returns for a row whose label cannot be used. */
     static final int UNUSABLE = -2;

@@ -147,9 +147,9 @@ public final class TrainingData implements AutoCloseable {
         try {
             totals.problems.check(source);
             if (totals.rows == 0) {
-                throw new IllegalArgumentException(totals.problems.droppedRows() == 0 ? source + " has no rows"
-                        : "every row of " + source + " has a missing or non-finite feature, and data.missing ="
-                        + " \"drop\" left them all out");
+                throw totals.problems.droppedRows() == 0 ? new NoRows(source + " has no rows")
+                        : new IllegalArgumentException("every row of " + source + " has a missing or non-finite"
+                        + " feature, and data.missing = \"drop\" left them all out");
             }
             if (!(totals.weightSum > 0)) {
                 throw new IllegalArgumentException("every row has weight 0; at least one needs a positive weight");
@@ -373,5 +373,15 @@ public final class TrainingData implements AutoCloseable {
                 return precision == Precision.FLOAT32 ? block.toFloat32() : block;
             }
         };
+    }
+
+    /** The rows to encode were none. */
+    public static final class NoRows extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        NoRows(String message) {
+            super(message);
+        }
     }
 }

@@ -14,13 +14,13 @@ public final class TrainingDivergedException extends RuntimeException {
     private final String newestCheckpoint;
 
     public TrainingDivergedException(long iteration, String message) {
-        this(iteration, message, null);
+        this(iteration, message, null, null);
     }
 
-    private TrainingDivergedException(long iteration, String fault, String newestCheckpoint) {
+    /** @param resume how to go on from {@code newestCheckpoint}, e.g. "sparkprop train --resume ... continues" */
+    private TrainingDivergedException(long iteration, String fault, String newestCheckpoint, String resume) {
         super(newestCheckpoint == null ? fault : fault + ". The newest checkpoint, " + newestCheckpoint + ", is from"
-                + " before it: sparkprop train --resume " + newestCheckpoint
-                + " --set optimizer.learning_rate=<lower> continues from there");
+                + " before it: " + resume);
         this.iteration = iteration;
         this.fault = fault;
         this.newestCheckpoint = newestCheckpoint;
@@ -28,19 +28,24 @@ public final class TrainingDivergedException extends RuntimeException {
 
     /** This fault, with how to go on from {@code checkpoint}, a checkpoint written before it, told in the CLI's words. */
     public TrainingDivergedException resumableFrom(String checkpoint) {
-        TrainingDivergedException e = new TrainingDivergedException(iteration, fault, checkpoint);
+        return told(fault, checkpoint, "sparkprop train --resume " + checkpoint
+                + " --set optimizer.learning_rate=<lower> continues from there");
+    }
+
+    /** This fault told as {@code fault}, with {@code resume} for how to go on from its newest checkpoint, if any. */
+    public TrainingDivergedException told(String fault, String resume) {
+        return told(fault, newestCheckpoint, resume);
+    }
+
+    private TrainingDivergedException told(String fault, String checkpoint, String resume) {
+        TrainingDivergedException e = new TrainingDivergedException(iteration, fault, checkpoint, resume);
         e.setStackTrace(getStackTrace());
         return e;
     }
 
-    /** The message without the CLI's resume advice: which step failed, why, and what to try. */
+    /** The message without the resume advice: which step failed, why, and what to try. */
     public String fault() {
         return fault;
-    }
-
-    /** The newest checkpoint from before the fault, or null when there is none. */
-    public String newestCheckpoint() {
-        return newestCheckpoint;
     }
 
     /** What to try, after a message naming the fault: what a diverged run's message ends with. */

@@ -270,6 +270,7 @@ class BadDataTest {
         assertEquals("in '" + data + "', " + expected,
                 fails("evaluate", "--model", model.toString(), "--data", data.toString()));
         // Under a validation split too, wherever the split puts those lines: they hold the only rows of class 1
+        // (training.seed's split puts one in each part: counted in the training part alone, the message said 1 line)
         List<String> lines = new ArrayList<>(List.of("a,b,label"));
         for (int i = 0; i < 40; i++) {
             lines.add(i + "," + (i % 7) + ",0");

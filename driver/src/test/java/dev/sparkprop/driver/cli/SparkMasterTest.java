@@ -32,9 +32,15 @@ class SparkMasterTest {
                 "-Dspark.ui.enabled=false"), "train",
                 "--set", "data.path=" + SparkTestSession.dataset("iris.csv"),
                 "--set", "network.layers=4,8:tanh,3:softmax", "--set", "network.loss=cross_entropy",
-                "--set", "output.model_path=" + model)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String stderr = new String(java.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(java.waitFor(120, TimeUnit.SECONDS), "still running after 120 s");
+                "--set", "output.model_path=" + model)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        // Waited for with a limit, then read: a child that hangs fails the test rather than hanging it
+        boolean ended = java.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            java.destroyForcibly();
+        }
+        String stderr = Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+        assertTrue(ended, "still running after 120 s: " + stderr);
         assertEquals(2, java.exitValue(), stderr);
         // The JVM's own notice of the incubator module that bin/sparkprop's flags add aside
         List<String> lines = stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();

@@ -206,7 +206,7 @@ class JobConfigLoaderTest {
             optimizer.clip_norm=-1                  | optimizer.clip_norm: must be ≥ 0 (0 turns clipping off)
             data.validation_fraction=1              | data.validation_fraction: must be in [0, 1), got "1"
             data.csv.delimiter=;;                   | data.csv.delimiter: must be one character (\\t for a tab), \
-            got ';;'
+            got ";;"
             data.label=[]                           | data.label: must be at least one column, got []
             data.format=xml                         | data.format: must be one of csv, parquet, json, libsvm, got "xml"
             data.missing=mean                       | data.missing: must be one of error, drop, impute, got "mean"
@@ -346,7 +346,7 @@ class JobConfigLoaderTest {
         assertEquals("\t", JobConfigLoader.load(job(MINIMAL + "data.csv.delimiter = \"\\\\t\"\n"), List.of()).data()
                 .csvDelimiter());
         assertProblem("data.csv.delimiter=\\tt", "data.csv.delimiter: must be one character (\\t for a tab), got"
-                + " '\\tt'");
+                + " \"\\tt\"");
     }
 
     @Test

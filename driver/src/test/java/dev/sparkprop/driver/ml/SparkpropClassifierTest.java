@@ -167,11 +167,7 @@ class SparkpropClassifierTest {
     void twoSoftmaxClassesRankRowsInRawPredictionAsInProbabilityForBinaryEvaluation() {
         // BinaryClassificationEvaluator scores a row by rawPrediction[1]: as log p_1 it ranks rows as p_1 does
         // (z_1 alone would not: p_1 depends on z_1 - z_0)
-        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
-                .csv(SparkTestSession.dataset("breast_cancer.csv"));
-        String[] inputs = Arrays.stream(raw.columns()).filter(c -> !c.equals("label")).toArray(String[]::new);
-        Dataset<Row> data = new VectorAssembler().setInputCols(inputs).setOutputCol("features").transform(raw)
-                .select(functions.col("features"), functions.col("label").cast("double"));
+        Dataset<Row> data = SparkTestSession.featureVectors("breast_cancer.csv", "label");
         SparkpropClassificationModel model = new SparkpropClassifier().setLayers("30,2:softmax").setEpochs(2)
                 .setBatchRows(64).setSeed(3).fit(data);
         Dataset<Row> predicted = model.transform(data).cache();

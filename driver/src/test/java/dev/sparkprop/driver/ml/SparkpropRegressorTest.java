@@ -164,9 +164,7 @@ class SparkpropRegressorTest {
 
     @Test
     void aDivergedFitNamesParamsAndResumesWithResumeFrom(@TempDir Path dir) {
-        Dataset<Row> data = new VectorAssembler().setInputCols(Arrays.stream(diabetes().columns())
-                .filter(c -> !c.equals("target")).toArray(String[]::new)).setOutputCol("features")
-                .transform(diabetes()).withColumnRenamed("target", "label");
+        Dataset<Row> data = SparkTestSession.featureVectors("diabetes.csv", "target");
         String checkpoints = dir.resolve("checkpoints").toString();
         RuntimeException e = assertThrows(RuntimeException.class, () -> new SparkpropRegressor()
                 .setLayers("10,8:relu,1:identity").setStandardize(false).setOptimizer("sgd").setLearningRate(5)

@@ -59,11 +59,7 @@ class TuningTest {
 
     @Test
     void trainValidationSplitTunesTheRegressorsNetwork() {
-        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
-                .csv(SparkTestSession.dataset("diabetes.csv"));
-        String[] inputs = Arrays.stream(raw.columns()).filter(c -> !c.equals("target")).toArray(String[]::new);
-        Dataset<Row> data = new VectorAssembler().setInputCols(inputs).setOutputCol("features").transform(raw)
-                .withColumnRenamed("target", "label");
+        Dataset<Row> data = SparkTestSession.featureVectors("diabetes.csv", "target");
         SparkpropRegressor regressor = new SparkpropRegressor().setEpochs(40).setLearningRate(0.05);
         ParamMap[] grid = new ParamGridBuilder().addGrid(regressor.layers(), scala.jdk.javaapi.CollectionConverters
                 .asScala(java.util.List.of("10,1:identity", "10,16:relu,1:identity")).toSeq()).build();

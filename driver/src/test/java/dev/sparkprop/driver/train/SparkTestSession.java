@@ -4,13 +4,18 @@ import dev.sparkprop.driver.spark.KryoRegistration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
 import org.apache.spark.Success$;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * One local[2] SparkSession for every test class in the JVM. Kryo registration is required
@@ -63,6 +68,17 @@ public final class SparkTestSession {
 
     public static JavaSparkContext sc() {
         return JavaSparkContext.fromSparkContext(spark().sparkContext());
+    }
+
+    /**
+     * A CSV of {@link #dataset} as Spark ML takes it: every column but {@code label} in one
+     * "features" vector, and the label as a double column "label".
+     */
+    public static Dataset<Row> featureVectors(String name, String label) {
+        Dataset<Row> raw = spark().read().option("header", "true").option("inferSchema", "true").csv(dataset(name));
+        String[] inputs = Arrays.stream(raw.columns()).filter(c -> !c.equals(label)).toArray(String[]::new);
+        return new VectorAssembler().setInputCols(inputs).setOutputCol("features").transform(raw)
+                .select(functions.col("features"), functions.col(label).cast("double").as("label"));
     }
 
     /** A CSV installed by bin/install-data; fails with the fix when it is missing. */

@@ -164,6 +164,14 @@ public final class Backprop {
         return this;
     }
 
+    /** {@link #load(double[])} of parameters already in float32 (a float32 Backprop only), taken as they are. */
+    public Backprop load(float[] params) {
+        checkParameterCount(params.length);
+        kernels.loadParams(params);
+        loaded = true;
+        return this;
+    }
+
     /** {@link #loss(double[], Block)} at the parameters last {@link #load loaded}. */
     public double loss(Block block) {
         return loss(block, null);

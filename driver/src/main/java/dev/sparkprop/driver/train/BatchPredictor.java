@@ -5,6 +5,7 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
+import dev.sparkprop.nn.DoubleArrays;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
 import java.io.Serializable;
@@ -187,7 +188,9 @@ public final class BatchPredictor {
         }
         fields.addAll(outputs);
         RowEncoder encoder = new RowEncoder(prep, spec, null, precision, true, malformedAt);
-        Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params.clone());
+        // In the model's precision, as training ships them: a float32 model's tasks take float32 weights as they are
+        Broadcast<?> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(
+                precision == Precision.FLOAT32 ? DoubleArrays.narrow(params) : params.clone());
         String layers = spec.layersSpec();
         String loss = spec.loss().name();
         int features = featureColumns.size();
@@ -261,13 +264,20 @@ public final class BatchPredictor {
         private final Iterator<Row> in;
         private final RowEncoder encoder;
         private final Backprop backprop;
-        private final double[] params;
+        /** double[] or, for a float32 model, float[]: loaded for every block, as another model may share the Backprop. */
+        private final Object params;
         private final PredictionWriter writer;
         private final int features;
         private final int ids;
         private final int blockRows;
         private final int outputs;
         private final double[] x;
+        /** The block's features for a float32 model, and the unused targets and weights: reused, block after block. */
+        private final float[] x32;
+        private final double[] targets;
+        private final double[] weights;
+        private final List<Row> raw = new ArrayList<>();
+        private final boolean[] valid;
         private final List<Row> pending = new ArrayList<>();
         private int next;
         private final InvalidRows invalid;
@@ -276,7 +286,7 @@ public final class BatchPredictor {
         private final CollectionAccumulator<PartitionProblems> wrongSizes;
         private boolean reported;
 
-        PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, double[] params,
+        PredictingIterator(Iterator<Row> in, RowEncoder encoder, Backprop backprop, Object params,
                            PredictionWriter writer, int features, int ids, int blockRows, int outputs,
                            InvalidRows invalid, CollectionAccumulator<PartitionProblems> wrongSizes) {
             this.invalid = invalid;
@@ -292,6 +302,10 @@ public final class BatchPredictor {
             this.blockRows = blockRows;
             this.outputs = outputs;
             this.x = new double[encoder.inputWidth() * blockRows];
+            this.x32 = backprop.precision() == Precision.FLOAT32 ? new float[encoder.inputWidth() * blockRows] : null;
+            this.targets = new double[encoder.outputWidth() * blockRows];
+            this.weights = new double[blockRows];
+            this.valid = new boolean[blockRows];
         }
 
         @Override
@@ -324,8 +338,7 @@ public final class BatchPredictor {
         }
 
         private void fill() {
-            List<Row> raw = new ArrayList<>();
-            boolean[] valid = new boolean[blockRows];
+            raw.clear();
             int in0 = encoder.inputWidth();
             int usable = 0;
             while (raw.size() < blockRows && in.hasNext()) {
@@ -342,7 +355,8 @@ public final class BatchPredictor {
                         + " values", "Or set handleInvalid = \"skip\" to leave rows that cannot be scored out, or"
                         + " \"keep\" to give them null outputs");
             }
-            double[] out = usable == 0 ? new double[0] : backprop.predict(params, block(usable));
+            double[] out = usable == 0 ? new double[0] : (params instanceof float[] p32 ? backprop.load(p32)
+                    : backprop.load((double[]) params)).predict(block(usable));
             double[] z = usable == 0 ? out : backprop.preActivation(backprop.spec().depth());
             int units = encoder.outputWidth();
             for (int r = 0, k = 0; r < raw.size(); r++) {
@@ -362,9 +376,13 @@ public final class BatchPredictor {
 
         /** The first {@code rows} encoded rows as a block of the model's precision (targets unused). */
         private Block block(int rows) {
+            int in0 = encoder.inputWidth();
             int units = encoder.outputWidth();
-            Block block = new Block(encoder.inputWidth(), units, x, new double[units * rows], new double[rows], rows);
-            return backprop.precision() == Precision.FLOAT32 ? block.toFloat32() : block;
+            if (x32 == null) {
+                return new Block(in0, units, x, targets, weights, rows);
+            }
+            DoubleArrays.narrow(x, x32, in0 * rows);
+            return Block.float32(in0, units, x32, targets, weights, rows);
         }
     }
 

@@ -228,7 +228,9 @@ public final class JobConfigLoader {
     private static String unknownKey(String key, Set<String> known) {
         List<String> inside = known.stream().filter(k -> k.startsWith(key + ".")).sorted().toList();
         if (!inside.isEmpty()) {
-            return key + ": is a group of keys, not a value; set its keys, e.g. " + inside.get(0);
+            // A group with a kind (optimizer.kind) is most likely what a value given to the group meant
+            String example = inside.stream().filter(k -> k.equals(key + ".kind")).findFirst().orElse(inside.get(0));
+            return key + ": is a group of keys, not a value; set its keys, e.g. " + example;
         }
         String closest = known.stream()
                 .min(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).orElseThrow();

@@ -157,6 +157,14 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aValueGivenToAGroupWithAKindNamesTheKind() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL
+                + "optimizer = adam\n"), List.of()));
+        assertTrue(e.problems().contains("optimizer: is a group of keys, not a value; set its keys, e.g."
+                + " optimizer.kind"), e.problems().toString());
+    }
+
+    @Test
     void anUnquotedValueWithCommasIsToldToBeQuotedNotMatchedToAKey() throws IOException {
         // HOCON reads the rest of layers = auto,16:relu,3:softmax as keys 16 and 3
         ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.config;
 
+import dev.sparkprop.driver.Prose;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,10 @@ public record ClassWeights(boolean balanced, List<Double> given) {
         }
         if (spec.equals(BALANCED)) {
             return new ClassWeights(true, List.of());
+        }
+        if (!spec.contains(",") && Prose.editDistance(spec.strip(), BALANCED) <= 2) {
+            throw new IllegalArgumentException("must be \"\", \"" + BALANCED + "\" or comma-separated numbers > 0,"
+                    + " one per class, e.g. \"1,1,5\"; got \"" + spec + "\": did you mean \"" + BALANCED + "\"?");
         }
         List<Double> weights = new ArrayList<>();
         for (String part : spec.split(",", -1)) {

@@ -223,6 +223,8 @@ class JobConfigLoaderTest {
             optimizer.kind=adamm                    | optimizer.kind: unknown optimizer 'adamm'
             optimizer.schedule=cosine(total=0)      | optimizer.schedule: learning-rate schedule cosine: total must be
             training.class_weights=1,0              | training.class_weights: must be "", "balanced" or comma-separated
+            training.class_weights=balancd          | training.class_weights: must be "", "balanced" or comma-separated \
+            numbers > 0, one per class, e.g. "1,1,5"; got "balancd": did you mean "balanced"?
             network.layers=4,8:relu(dropout=1),3:softmax | network.layers: activation relu: dropout must be in [0, 1), \
             got 1.0 (in 'relu(dropout=1)')
             network.layers=4,8:relu(dropout=-0.1),3:softmax | network.layers: activation relu: dropout must be in \

@@ -129,6 +129,10 @@ class MainTest {
         assertEquals(2, command.exitCode(), command.out() + command.err());
         assertEquals("error: unknown command 'tran'; did you mean train? (sparkprop --help lists the commands)",
                 command.err().strip());
+        Run spaced = run("train", "--config", "conf/examples/digits.conf", "--set", "training.epochs", "5");
+        assertEquals(2, spaced.exitCode(), spaced.out() + spaced.err());
+        assertEquals("error: --set training.epochs 5: --set takes key=value as one argument; write --set"
+                + " training.epochs=5", spaced.err().strip());
     }
 
     @Test

@@ -316,8 +316,11 @@ public final class DataSource {
         Path p = new Path(path);
         FileStatus[] found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
         if (found == null || found.length == 0) {
+            // A relative path is read from the working directory of the driver, which a user may not be in
+            String relative = p.toUri().getScheme() == null && !p.isAbsolute()
+                    ? " (relative: from " + System.getProperty("user.dir") + ")" : "";
             throw new IllegalArgumentException(key + " '" + path + "' " + (isGlob(path) ? "matches nothing"
-                    : "does not exist") + "; check the path");
+                    : "does not exist") + relative + "; check the path");
         }
     }
 

@@ -51,8 +51,15 @@ build_app_jar() {
   if [ ! -f "$root/driver/target/spark-classpath.txt" ] ||
     sources_changed "$root/driver/target/sparkprop-app.jar" worker-lib driver; then
     log "building the application jar (mvn package)..."
-    (cd "$root" && mvn -q -DskipTests package -pl driver -am) >&2
+    quiet_mvn -DskipTests package -pl driver -am
   fi
+}
+
+# quiet_mvn ARGS...: mvn -q in the project, its output on stderr without the colour codes Maven 3.8
+# prints even when quiet and not writing to a terminal (-B and style.color do not stop them).
+quiet_mvn() {
+  (cd "$root" && mvn -q "$@") 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+  return "${PIPESTATUS[0]}"
 }
 
 # benchmarks.jar is rewritten by every package (classpath.txt is not when its content stays the
@@ -62,7 +69,7 @@ build_benchmarks() {
   if [ ! -f "$root/benchmarks/target/classpath.txt" ] || [ ! -f "$root/driver/target/spark-classpath.txt" ] ||
     sources_changed "$root/benchmarks/target/benchmarks.jar" worker-lib driver benchmarks; then
     log "building (mvn package)..."
-    (cd "$root" && mvn -q -DskipTests package -pl benchmarks -am) >&2
+    quiet_mvn -DskipTests package -pl benchmarks -am
   fi
 }
 

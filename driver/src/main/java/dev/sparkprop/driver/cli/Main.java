@@ -48,11 +48,12 @@ public final class Main implements Callable<Integer> {
                 // picocli's closest first
                 closest = u.getSuggestions().isEmpty() ? null : u.getSuggestions().get(0);
                 // --set key value: the value, in an argument of its own, reads as an unexpected one
-                int at = java.util.Arrays.asList(given).indexOf(first);
-                if (at >= 2 && given[at - 2].equals("--set") && !given[at - 1].contains("=")) {
-                    where.getErr().println("error: --set " + given[at - 1] + " " + first + ": --set takes key=value"
-                            + " as one argument; write --set " + given[at - 1] + "=" + first);
-                    return 2;
+                for (int at = 2; at < given.length; at++) {
+                    if (given[at].equals(first) && given[at - 2].equals("--set") && !given[at - 1].contains("=")) {
+                        where.getErr().println("error: --set " + given[at - 1] + " " + first + ": --set takes"
+                                + " key=value as one argument; write --set " + given[at - 1] + "=" + first);
+                        return 2;
+                    }
                 }
             }
             where.getErr().println("error: " + problem + (closest == null ? "" : "; did you mean " + closest + "?")

@@ -100,9 +100,7 @@ public final class Backprop {
      * used as it is rather than converted again for every block.
      */
     public double accumulateGradient(float[] params, Block block, double[] grad, Dropout.Draw draw) {
-        checkParameterCount(params.length);
-        kernels.loadParams(params);
-        loaded = true;
+        load(params);
         return accumulateGradient(block, grad, draw);
     }
 

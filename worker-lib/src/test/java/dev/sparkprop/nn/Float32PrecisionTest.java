@@ -107,6 +107,12 @@ class Float32PrecisionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Backprop(spec, 50)
                 .accumulateGradient(rounded, p.block(), new double[rounded.length]));
         assertTrue(e.getMessage().contains("float32 parameters need a float32 Backprop"), e.getMessage());
+        // And the predictions (what transform ships a float32 model's weights as)
+        double[] predictedFromDouble = backprop.predict(p.params(), p.block().toFloat32()).clone();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(predictedFromDouble,
+                backprop.load(rounded).predict(p.block().toFloat32()));
+        e = assertThrows(IllegalArgumentException.class, () -> new Backprop(spec, 50).load(rounded));
+        assertTrue(e.getMessage().contains("float32 parameters need a float32 Backprop"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -50,8 +50,11 @@ public final class Main implements Callable<Integer> {
                 // --set key value: the value, in an argument of its own, reads as an unexpected one
                 for (int at = 2; at < given.length; at++) {
                     if (given[at].equals(first) && given[at - 2].equals("--set") && !given[at - 1].contains("=")) {
+                        // --set key = value and --set key =value too
+                        String value = !first.equals("=") ? first.replaceFirst("^=", "")
+                                : at + 1 < given.length ? given[at + 1] : "<value>";
                         where.getErr().println("error: --set " + given[at - 1] + " " + first + ": --set takes"
-                                + " key=value as one argument; write --set " + given[at - 1] + "=" + first);
+                                + " key=value as one argument; write --set " + given[at - 1] + "=" + value);
                         return 2;
                     }
                 }

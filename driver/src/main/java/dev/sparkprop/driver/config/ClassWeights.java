@@ -3,6 +3,7 @@ package dev.sparkprop.driver.config;
 import dev.sparkprop.driver.Prose;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * training.class_weights, parsed: none, balanced (inversely to each class's frequency), or the
@@ -18,6 +19,10 @@ public record ClassWeights(boolean balanced, List<Double> given) {
     }
 
     /** @throws IllegalArgumentException for anything but "", "balanced" or numbers > 0 */
+    /** What the setting takes, as its messages say it. */
+    private static final String FORMS = "must be \"\", \"" + BALANCED + "\" or comma-separated numbers > 0, one per"
+            + " class, e.g. \"1,1,5\"";
+
     static ClassWeights parse(String spec) {
         if (spec.isBlank()) {
             return new ClassWeights(false, List.of());
@@ -25,9 +30,8 @@ public record ClassWeights(boolean balanced, List<Double> given) {
         if (spec.equals(BALANCED)) {
             return new ClassWeights(true, List.of());
         }
-        if (!spec.contains(",") && Prose.editDistance(spec.strip(), BALANCED) <= 2) {
-            throw new IllegalArgumentException("must be \"\", \"" + BALANCED + "\" or comma-separated numbers > 0,"
-                    + " one per class, e.g. \"1,1,5\"; got \"" + spec + "\": did you mean \"" + BALANCED + "\"?");
+        if (!spec.contains(",") && Prose.editDistance(spec.strip().toLowerCase(Locale.ROOT), BALANCED) <= 2) {
+            throw new IllegalArgumentException(FORMS + "; got \"" + spec + "\": did you mean \"" + BALANCED + "\"?");
         }
         List<Double> weights = new ArrayList<>();
         for (String part : spec.split(",", -1)) {
@@ -38,8 +42,7 @@ public record ClassWeights(boolean balanced, List<Double> given) {
                 w = Double.NaN;
             }
             if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("must be \"\", \"" + BALANCED + "\" or comma-separated numbers > 0,"
-                        + " one per class, e.g. \"1,1,5\"; '" + part.trim() + "' in \"" + spec + "\" is not");
+                throw new IllegalArgumentException(FORMS + "; '" + part.trim() + "' in \"" + spec + "\" is not");
             }
             weights.add(w);
         }

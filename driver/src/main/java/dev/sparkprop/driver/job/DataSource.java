@@ -314,11 +314,13 @@ public final class DataSource {
      */
     private static void checkExists(SparkSession spark, String key, String path) throws IOException {
         Path p = new Path(path);
-        FileStatus[] found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        FileStatus[] found = fs.globStatus(p);
         if (found == null || found.length == 0) {
-            // A relative path is read from the working directory of the driver, which a user may not be in
+            // A relative path is read from the file system's working directory (the driver's directory on a local
+            // one, the user's home on HDFS), which a user may not have in mind
             String relative = p.toUri().getScheme() == null && !p.isAbsolute()
-                    ? " (relative: from " + System.getProperty("user.dir") + ")" : "";
+                    ? " (a relative path, read as " + fs.makeQualified(p) + ")" : "";
             throw new IllegalArgumentException(key + " '" + path + "' " + (isGlob(path) ? "matches nothing"
                     : "does not exist") + relative + "; check the path");
         }

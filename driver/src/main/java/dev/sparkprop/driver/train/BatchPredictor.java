@@ -272,10 +272,13 @@ public final class BatchPredictor {
         private final int blockRows;
         private final int outputs;
         private final double[] x;
-        /** The block's features for a float32 model, and the unused targets and weights: reused, block after block. */
-        private final float[] x32;
-        private final double[] targets;
-        private final double[] weights;
+        /**
+         * The block's features for a float32 model, and the unused targets and weights: reused, block after
+         * block, and as large as the largest block yet (a partition of a few rows takes a few rows' worth).
+         */
+        private float[] x32 = new float[0];
+        private double[] targets = new double[0];
+        private double[] weights = new double[0];
         private final List<Row> raw = new ArrayList<>();
         private final boolean[] valid;
         private final List<Row> pending = new ArrayList<>();
@@ -302,9 +305,6 @@ public final class BatchPredictor {
             this.blockRows = blockRows;
             this.outputs = outputs;
             this.x = new double[encoder.inputWidth() * blockRows];
-            this.x32 = backprop.precision() == Precision.FLOAT32 ? new float[encoder.inputWidth() * blockRows] : null;
-            this.targets = new double[encoder.outputWidth() * blockRows];
-            this.weights = new double[blockRows];
             this.valid = new boolean[blockRows];
         }
 
@@ -378,8 +378,15 @@ public final class BatchPredictor {
         private Block block(int rows) {
             int in0 = encoder.inputWidth();
             int units = encoder.outputWidth();
-            if (x32 == null) {
+            if (weights.length < rows) {
+                targets = new double[units * rows];
+                weights = new double[rows];
+            }
+            if (backprop.precision() != Precision.FLOAT32) {
                 return new Block(in0, units, x, targets, weights, rows);
+            }
+            if (x32.length < in0 * rows) {
+                x32 = new float[in0 * rows];
             }
             DoubleArrays.narrow(x, x32, in0 * rows);
             return Block.float32(in0, units, x32, targets, weights, rows);

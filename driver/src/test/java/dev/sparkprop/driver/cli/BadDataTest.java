@@ -228,8 +228,9 @@ class BadDataTest {
             assertEquals("--data '" + missing + "' does not exist; check the path", fails("predict", "--model",
                     model.toString(), "--data", missing, "--output", dir.resolve("out").toString()));
             // A relative path: from where
-            assertEquals("data.path 'nothere/x.csv' does not exist (relative: from " + System.getProperty("user.dir")
-                    + "); check the path", trainFails(Path.of("nothere/x.csv")));
+            assertEquals("data.path 'nothere/x.csv' does not exist (a relative path, read as file:"
+                    + Path.of("nothere/x.csv").toAbsolutePath() + "); check the path",
+                    trainFails(Path.of("nothere/x.csv")));
             logged = logs.events();
         }
         // Spark logs a warning with the exception's stack trace while it looks for a missing path

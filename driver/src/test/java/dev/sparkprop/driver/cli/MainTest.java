@@ -133,6 +133,13 @@ class MainTest {
         assertEquals(2, spaced.exitCode(), spaced.out() + spaced.err());
         assertEquals("error: --set training.epochs 5: --set takes key=value as one argument; write --set"
                 + " training.epochs=5", spaced.err().strip());
+        // The value also given before, and HOCON's spaced =
+        Run twice = run("train", "--config", "conf/examples/digits.conf", "--set", "data.path",
+                "conf/examples/digits.conf");
+        assertEquals("error: --set data.path conf/examples/digits.conf: --set takes key=value as one argument;"
+                + " write --set data.path=conf/examples/digits.conf", twice.err().strip());
+        Run equals = run("train", "--config", "conf/examples/digits.conf", "--set", "training.epochs", "=", "5");
+        assertTrue(equals.err().contains("write --set training.epochs=5"), equals.err());
     }
 
     @Test

@@ -47,10 +47,7 @@ class SparkpropClassifierTest {
 
     /** Iris as Spark ML wants it: a "features" vector and a double "label" 0..2. */
     static Dataset<Row> irisFeatures() {
-        Dataset<Row> raw = SparkTestSession.spark().read().option("header", "true").option("inferSchema", "true")
-                .csv(SparkTestSession.dataset("iris.csv"));
-        return new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("features")
-                .transform(raw).select(functions.col("features"), functions.col("label").cast("double"));
+        return SparkTestSession.featureVectors("iris.csv", "label");
     }
 
     static Pipeline pipeline(SparkpropClassifier classifier) {

@@ -26,6 +26,8 @@ public final class SparkSessions {
         }
         // Spark would refuse too, but after logging a stack trace, and naming only its own flags
         checkHeap(Runtime.getRuntime().maxMemory());
+        // Spark would give up too, but after a minute of retries and with stack traces
+        StandaloneMaster.checkAnswers(conf.get("spark.master"), StandaloneMaster.CONNECT_TIMEOUT_MS);
         try (FailedStartLog quiet = new FailedStartLog()) {
             return SparkSession.builder().config(conf).getOrCreate();
         } catch (Exception e) {

@@ -204,13 +204,16 @@ public final class BatchPredictor {
                     blockRows, outputCount, invalid, wrongSizes);
         };
         // The encoder's columns lose the fields' metadata (the ml attributes), which the select
-        // puts back; they are named by position, so a column kept twice stays two columns
+        // puts back; they are named by position, so a column kept twice stays two columns. A kept
+        // column is cast to its own type: the encoder widens an interval of one unit (DAY to DAY
+        // TO SECOND, YEAR to YEAR TO MONTH), and a cast to the type a column has is dropped.
         List<StructField> positional = new ArrayList<>();
         List<Column> named = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
             StructField f = fields.get(i);
             positional.add(DataTypes.createStructField("_" + i, f.dataType(), f.nullable()));
-            named.add(functions.col("_" + i).as(f.name(), f.metadata()));
+            Column c = functions.col("_" + i);
+            named.add((i < keptCount ? c.cast(f.dataType()) : c).as(f.name(), f.metadata()));
         }
         return byPosition.select(selection.toArray(new Column[0]))
                 .mapPartitions(predicting, Encoders.row(DataTypes.createStructType(positional)))

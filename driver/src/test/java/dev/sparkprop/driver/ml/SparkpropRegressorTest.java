@@ -77,6 +77,30 @@ class SparkpropRegressorTest {
         }
     }
 
+    /**
+     * The columns transform keeps come out as they went in, type and value: intervals of one unit
+     * among them, which the row encoder under transform would widen (DAY to DAY TO SECOND).
+     */
+    @Test
+    void transformKeepsEveryOtherColumnsTypeAndValue() {
+        Dataset<Row> data = withGaps().na().drop();
+        SparkpropRegressionModel model = new SparkpropRegressor().setLayers("3,4:tanh,1:identity").setEpochs(1)
+                .setMissing("drop").fit(data).setHandleInvalid("keep");
+        String[] kept = {"days", "years", "months", "dayToHour", "day", "ntz", "price", "tags", "pair", "counts",
+            "bytes", "letter"};
+        Dataset<Row> extra = data.selectExpr("features", "label", "INTERVAL '3' DAY AS days",
+                "INTERVAL '2' YEAR AS years", "INTERVAL '5' MONTH AS months", "INTERVAL '1 2' DAY TO HOUR AS dayToHour",
+                "DATE'2024-01-02' AS day", "TIMESTAMP_NTZ'2024-01-02 03:04:05' AS ntz",
+                "CAST(1.25 AS DECIMAL(10,2)) AS price", "array('a', 'b') AS tags", "named_struct('k', 1) AS pair",
+                "map('a', 1) AS counts", "CAST('ab' AS BINARY) AS bytes", "CAST('x' AS CHAR(1)) AS letter");
+        Dataset<Row> out = model.transform(extra);
+        for (String c : kept) {
+            assertEquals(extra.schema().apply(c), out.schema().apply(c), c);
+        }
+        assertEquals(extra.select(kept[0], Arrays.copyOfRange(kept, 1, kept.length)).collectAsList(),
+                out.select(kept[0], Arrays.copyOfRange(kept, 1, kept.length)).collectAsList());
+    }
+
     /** Diabetes' first three columns as a vector: every 10th row's first entry NaN, every 15th row no vector. */
     private static Dataset<Row> withGaps() {
         List<Row> rows = new java.util.ArrayList<>();

@@ -114,12 +114,20 @@ class JavaParamsByName(Params):
         """``_set``, once the JVM's validator accepted every value: a bad one changes nothing.
         None leaves a param unset, so its default applies (PySpark would send a null, which the
         JVM reads as 0)."""
-        with jvm_errors():
-            for name, value in kwargs.items():
-                if value is not None:
-                    param = getattr(self, name)
-                    # Makes a Java ParamPair, which validates; the Java object itself is not changed
-                    self._make_java_param_pair(param, param.typeConverter(value))  # type: ignore[attr-defined]
+        for name, value in kwargs.items():
+            if value is not None:
+                param = getattr(self, name)
+                try:
+                    with jvm_errors():
+                        # Makes a Java ParamPair, which validates; the Java object itself is not changed
+                        self._make_java_param_pair(param, param.typeConverter(value))  # type: ignore[attr-defined]
+                except SparkpropError as e:
+                    # The JVM names the setting by its key; the caller typed the attribute
+                    key = f"{param.name}: "
+                    if not str(e).startswith(key):
+                        raise
+                    attribute = type(self)._attribute_of.get(param.name, param.name)
+                    raise SparkpropError(f"param {_shown(attribute, param.name)}: {str(e)[len(key):]}") from None
         for name in [name for name, value in kwargs.items() if value is None]:
             self.clear(getattr(self, name))
         return self._set(**{name: value for name, value in kwargs.items() if value is not None})

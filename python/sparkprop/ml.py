@@ -90,10 +90,12 @@ class _Estimator(JavaParamsByName, _Writable):
         return self._set_checked(**params)
 
     def _no_param(self, name: str) -> str:
-        """The message for a param this estimator lacks: the closest names, then the attributes it has."""
+        """The message for a param this estimator lacks: the closest names (or sparkprop's name for
+        one of MultilayerPerceptronClassifier's), then the attributes it has."""
         cls = type(self)
         attributes = sorted(a for a in dir(cls) if isinstance(getattr(cls, a, None), Param))
-        close = difflib.get_close_matches(name, attributes + [p.name for p in self.params], n=1, cutoff=0.6)
+        close = ([_MLLIB_NAMES[name]] if name in _MLLIB_NAMES
+                 else difflib.get_close_matches(name, attributes + [p.name for p in self.params], n=1, cutoff=0.6))
         return (f"{cls.__name__} has no param {name!r}" + (f"; did you mean {close[0]!r}? Its" if close else "; its")
                 + f" params are {attributes} (or their Java names, e.g. {self.params[0].name!r})")
 
@@ -110,6 +112,10 @@ class _Estimator(JavaParamsByName, _Writable):
     def read(cls) -> _Reader:
         return _Reader(cls)
 
+
+# MultilayerPerceptronClassifier's params that sparkprop names otherwise
+_MLLIB_NAMES = {"maxIter": "epochs", "stepSize": "learningRate", "solver": "optimizer", "blockSize": "batchRows",
+                "initialWeights": "initializer"}
 
 # The models' methods that take one row's features
 _ONE_ROW = ("predict", "predictRaw", "predictProbability")
@@ -134,7 +140,11 @@ class _Model(JavaParamsByName, _Writable, HasTrainingSummary["TrainingSummary"])
         return dict(self._java_obj.trainingConfig())  # type: ignore[attr-defined]
 
     def trainingSetting(self, key: str) -> Any:
-        """One setting the model was trained with, as a plain value, e.g. 0.01 for optimizer.learning_rate."""
+        """One setting the model was trained with, as a plain value, e.g. 0.01 for optimizer.learning_rate
+        (or learningRate, the param's attribute)."""
+        param = getattr(type(self), key, None)
+        if isinstance(param, Param):
+            key = param.name
         return self._call_java("trainingSetting", key)  # type: ignore[attr-defined]
 
     def _transfer_params_to_java(self) -> None:
@@ -223,8 +233,8 @@ class SparkpropClassificationModel(
     _JavaProbabilisticClassificationModel[Vector],
     JavaMLReadable["SparkpropClassificationModel"],
 ):
-    """A trained classifier: ``transform`` adds rawPrediction (log-probabilities), probability and
-    prediction.
+    """A trained classifier: ``transform`` adds rawPrediction (the log-probabilities of a softmax
+    output; [-z, z] for one sigmoid output), probability and prediction.
 
     ``save`` writes the model directory ``sparkprop evaluate`` and ``predict`` read; ``load`` also
     reads one that ``sparkprop train`` wrote. The estimator's params are the model's, with the

@@ -129,6 +129,10 @@ def test_a_misspelt_param_is_named_with_the_closest_one_and_the_attributes(spark
     with pytest.raises(TypeError) as e:
         SparkpropRegressor(zzz=1)
     assert "did you mean" not in str(e.value) and "'learningRate'" in str(e.value)
+    # MultilayerPerceptronClassifier's names, which are not close to sparkprop's
+    for given, meant in [("maxIter", "epochs"), ("stepSize", "learningRate"), ("solver", "optimizer")]:
+        with pytest.raises(TypeError, match=f"no param '{given}'; did you mean '{meant}'"):
+            SparkpropClassifier(**{given: 1})
 
 
 def test_a_path_inside_a_file_is_refused_before_fit_or_raised_as_a_file_system_error(spark, tmp_path):

@@ -66,22 +66,24 @@ def test_values_set_in_python_reach_the_jvm_and_come_back(spark, tmp_path):
             assert loaded.getOrDefault(param.name) == c.getOrDefault(param), param.name
 
 
-def test_a_bad_value_is_refused_when_set_with_the_configs_message(spark):
+def test_a_bad_value_is_refused_when_set_with_the_configs_message_naming_the_attribute(spark):
     c = SparkpropClassifier(learningRate=0.01)
     with pytest.raises(SparkpropError) as e:
         c.setLearningRate(-1.0)
-    assert str(e.value) == "optimizer.learning_rate: must be > 0, got -1.0"
+    assert str(e.value) == "param learningRate (optimizer.learning_rate): must be > 0, got -1.0"
     assert isinstance(e.value, ValueError)
     assert c.getLearningRate() == 0.01, "the bad value changed nothing"
-    # PySpark's generic set(param, value) checks as the setter does
-    with pytest.raises(SparkpropError, match=r"^optimizer.learning_rate: must be > 0, got -5.0$"):
+    # PySpark's generic set(param, value) checks as the setter does; so does the constructor
+    with pytest.raises(SparkpropError, match=r"^param learningRate \(optimizer.learning_rate\): must be > 0, got -5.0$"):
         c.set(c.learningRate, -5)
+    with pytest.raises(SparkpropError, match=r"^param learningRate \(optimizer.learning_rate\): must be > 0"):
+        SparkpropClassifier(learningRate=-0.1)
     assert c.getLearningRate() == 0.01
     c.set(c.learningRate, 0.02)
     assert c.getLearningRate() == 0.02
     with pytest.raises(SparkpropError) as e:
         SparkpropRegressor(precision="float16")
-    assert str(e.value).startswith("training.precision: ") and "float32, float64" in str(e.value)
+    assert str(e.value).startswith("param precision (training.precision): ") and "float32, float64" in str(e.value)
     with pytest.raises(TypeError, match="no param 'learning_rate'"):
         SparkpropClassifier(learning_rate=0.1)
 

@@ -110,6 +110,8 @@ def test_cross_validation_chooses_among_sparkprop_settings_and_saves_its_model(s
     assert isinstance(chosen, SparkpropClassificationModel)
     assert chosen.trainingSetting("optimizer.learning_rate") == grid[best][classifier.learningRate]
     assert chosen.trainingSetting("network.layers") == grid[best][classifier.layers]
+    # by the param's attribute as well as its key
+    assert chosen.trainingSetting("learningRate") == grid[best][classifier.learningRate]
     assert model.avgMetrics[best] > 0.8, model.avgMetrics
 
     path = str(tmp_path / "cv")

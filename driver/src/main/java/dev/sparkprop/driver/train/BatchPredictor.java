@@ -354,7 +354,8 @@ public final class BatchPredictor {
             }
             if (usable < raw.size() && invalid == InvalidRows.ERROR) {
                 // Counted over this block: the task stops at it
-                problems.check("a block of the rows transform scores", "Fit with missing = \"impute\" to fill such"
+                problems.check("the data transform scores (the first block of " + raw.size()
+                        + " rows with such values)", "Fit with missing = \"impute\" to fill such"
                         + " values", "Or set handleInvalid = \"skip\" to leave rows that cannot be scored out, or"
                         + " \"keep\" to give them null outputs");
             }

@@ -139,7 +139,8 @@ class SparkpropRegressorTest {
         // Without fill values, rows with gaps cannot be scored: transform does as handleInvalid says
         Exception failed = assertThrows(Exception.class, () -> dropping.transform(data).count());
         String message = causes(failed);
-        assertTrue(message.contains("in a block of the rows transform scores, feature column 'features' has ")
+        assertTrue(message.contains("in the data transform scores (the first block of ")
+                && message.contains(" rows with such values), feature column 'features' has ")
                 && message.contains(" values in ") && message.contains("Fit with missing = \"impute\" to fill such"
                 + " values. Or set handleInvalid = \"skip\" to leave rows that cannot be scored out, or \"keep\" to"
                 + " give them null outputs."), message);

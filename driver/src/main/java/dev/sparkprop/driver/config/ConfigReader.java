@@ -82,8 +82,9 @@ final class ConfigReader {
 
     int integer(String key, int min, int max) {
         long value = whole(key);
-        check(key, value >= min && value <= max, max == Integer.MAX_VALUE ? "≥ " + min
-                : "in [" + min + ", " + max + "]");
+        // An int's bound is no setting's own: named only when the value passes it
+        check(key, value >= min && value <= max, max != Integer.MAX_VALUE ? "in [" + min + ", " + max + "]"
+                : value > max ? "at most " + max : "≥ " + min);
         return (int) value;
     }
 

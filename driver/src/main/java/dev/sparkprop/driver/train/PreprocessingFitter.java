@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -152,6 +153,7 @@ public final class PreprocessingFitter {
                 byClass = countsOf(knownClasses, byClass, columns.labels().get(0));
             }
             classes = new ArrayList<>(byClass.keySet());
+            checkSpacedClasses(classes, columns.labels().get(0));
             int expected = task.classes();
             if (classes.size() < 2 || classes.size() != expected) {
                 rows.checkWellFormed("the training data");
@@ -546,6 +548,23 @@ public final class PreprocessingFitter {
     /** Whether the whole number {@code c}, of any length, is {@code n} or more. */
     private static boolean atLeast(String c, int n) {
         return new BigInteger(c).compareTo(BigInteger.valueOf(n)) >= 0;
+    }
+
+    /**
+     * Fails when two class names differ only in spaces around them ("b" and "b "): one class
+     * written two ways, which a CSV reader keeps apart (a number's spaces are trimmed as it is
+     * parsed, a string's are not), and which would train as two classes.
+     */
+    static void checkSpacedClasses(List<String> classes, String label) {
+        Map<String, String> byStripped = new HashMap<>();
+        for (String c : classes) {
+            String other = byStripped.putIfAbsent(c.strip(), c);
+            if (other != null) {
+                throw new IllegalArgumentException("label column '" + label + "' has classes that differ only in"
+                        + " spaces around them, '" + other + "' and '" + c + "': one class written two ways, which"
+                        + " would train as two; remove the spaces around the labels in the data");
+            }
+        }
     }
 
     static String abbreviate(List<String> values) {

@@ -204,6 +204,7 @@ class JobConfigLoaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             training.epochs=0                       | training.epochs: must be ≥ 1, got "0"
+            training.epochs=99999999999             | training.epochs: must be at most 2147483647, got "99999999999"
             training.block_rows=1000001             | training.block_rows: must be in [1, 1000000], got "1000001"
             training.batch_rows=-1                  | training.batch_rows: must be ≥ 0, got "-1"
             training.early_stopping.patience=-2     | training.early_stopping.patience: must be ≥ 0, got "-2"

@@ -197,6 +197,12 @@ class TrainingDataTest {
                 "has 4 classes [0, 1, 2, 12] but the output layer has 3 softmax units; give it 4; or, if the labels are"
                     + " class indices 0 to 2, correct the label 12, which is out of range"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}), AB, CLASSIFIER), "has only the class [0]"},
+            // three classes for three units, but two of them are one written with a trailing space
+            {error(frame(new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
+                    .add("label", DataTypes.StringType), new Object[] {1.0, 1.0, "b"}, new Object[] {2.0, 1.0, "b "},
+                    new Object[] {3.0, 1.0, "c"}), DataColumns.of(List.of("a", "b"), "label"), CLASSIFIER),
+                "label column 'label' has classes that differ only in spaces around them, 'b' and 'b ': one class"
+                    + " written two ways, which would train as two; remove the spaces around the labels in the data"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, -1.0}, new Object[] {2.0, 1, 1.0, 1.0},
                     new Object[] {3.0, 1, 2.0, 1.0}), AB, CLASSIFIER), "weight column 'w' has negative weights in 1 row (e.g. -1.0)"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 0.0}, new Object[] {2.0, 1, 1.0, 0.0},

@@ -1,9 +1,11 @@
 package dev.sparkprop.driver.job;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.config.JobConfig;
 import dev.sparkprop.driver.config.NetworkSection;
 import dev.sparkprop.driver.config.SparkSection;
 import dev.sparkprop.driver.config.TrainingSection;
+import dev.sparkprop.driver.train.TrainerState;
 import dev.sparkprop.driver.train.TrainingSettings;
 import dev.sparkprop.nn.Spec;
 import java.util.List;
@@ -42,6 +44,25 @@ public final class Resumption {
     public static void check(Checkpoints.Checkpoint c, JobConfig checkpointed, JobConfig resumed) {
         checkNetwork(c, checkpointed, resumed);
         checkOptimizerState(c, checkpointed, resumed);
+        checkEpochs(c, resumed);
+    }
+
+    /**
+     * Refuses a training.epochs the checkpoint has already trained past: the run would end at once
+     * with a model of more epochs than its saved config says. As many as it has trained (a
+     * finished run's) writes the model as it is.
+     */
+    private static void checkEpochs(Checkpoints.Checkpoint c, JobConfig resumed) {
+        TrainerState s = c.state();
+        int epochs = resumed.training().epochs();
+        if (!s.stopped() && (s.epoch() > epochs || s.epoch() == epochs && s.stepInEpoch() > 0)) {
+            boolean partial = s.stepInEpoch() > 0;
+            int least = s.epoch() + (partial ? 1 : 0);
+            throw new IllegalArgumentException(TrainingSection.EPOCHS.key() + " = " + epochs + " on resume, but the"
+                    + " checkpoint has trained " + Prose.count(s.epoch(), "epoch")
+                    + (partial ? " and " + Prose.count(s.stepInEpoch(), "step") + " of the next" : "") + "; give "
+                    + least + " or more" + (partial ? "" : " (" + least + " writes the model it holds)"));
+        }
     }
 
     /**

@@ -667,8 +667,15 @@ class MainTest {
     @Test
     void resumeRefusesAnotherNetworkOrOptimizerStateOrNoPathInOneLineBeforeAnyOutput() {
         Path checkpoints = dir.resolve("checkpoints");
-        Run train = run(iris("--set", "training.epochs=1", "--set", "training.checkpoint.path=" + checkpoints));
+        Run train = run(iris("--set", "training.epochs=2", "--set", "training.checkpoint.path=" + checkpoints));
         assertEquals(0, train.exitCode(), train.out() + train.err());
+        // Fewer epochs than the checkpoint has trained would end at once with a model of more than it says
+        Run fewer = run("train", "--resume", checkpoints.toString(), "--set", "training.epochs=1", "--set",
+                "output.overwrite=true");
+        assertEquals(2, fewer.exitCode(), fewer.out() + fewer.err());
+        assertEquals("error: training.epochs = 1 on resume, but the checkpoint has trained 2 epochs; give 2 or more"
+                + " (2 writes the model it holds)", fewer.err().strip());
+        assertEquals("", fewer.out(), "no training output");
         Run other = run("train", "--resume", checkpoints.toString(), "--set", "network.layers=4,4:relu,3:softmax",
                 "--set", "output.overwrite=true");
         assertEquals(2, other.exitCode(), other.out() + other.err());

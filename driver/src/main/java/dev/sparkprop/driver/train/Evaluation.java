@@ -28,7 +28,7 @@ import scala.Tuple3;
  *   <li>several sigmoid outputs (multi-label): {@code accuracy} per output at 0.5, pooled;</li>
  *   <li>regression: {@code rmse} and {@code mae} over every output's values (pooled), in the
  *       targets' original units; {@code r2} with each output's variance around its own mean (the
- *       variance-weighted R² of several outputs).</li>
+ *       variance-weighted R² of several outputs), NaN when the targets do not vary.</li>
  * </ul>
  * Accuracy, here and in training ({@link GradientSum#correctWeight}), is {@link Task#accuracy} of
  * the summed {@link Task#correctWeight}, and the confusion matrix counts {@link Task#trueClass}
@@ -160,12 +160,16 @@ public final class Evaluation implements Serializable {
                 // Each output around its own mean: pooled around one mean, outputs of different
                 // scales would count the gaps between their means as explained variance.
                 double sst = 0;
+                double squares = 0;
                 for (int i = 0; i < sums.y.length; i++) {
                     sst += sums.y2[i] - sums.y[i] * sums.y[i] / w;
+                    squares += sums.y2[i];
                 }
                 metrics.put("rmse", Math.sqrt(sums.squaredError / (w * outputs)));
                 metrics.put("mae", sums.absoluteError / (w * outputs));
-                metrics.put("r2", 1 - sums.squaredError / sst);
+                // Targets that do not vary explain nothing: R² is undefined (NaN), not -Infinity or
+                // a huge negative number from the rounding of Σy² - (Σy)²/w
+                metrics.put("r2", sst > 1e-12 * squares ? 1 - sums.squaredError / sst : Double.NaN);
             }
             return new Evaluation(java.util.Collections.unmodifiableMap(metrics), classes, confusion);
         } finally {

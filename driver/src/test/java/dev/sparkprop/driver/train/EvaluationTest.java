@@ -81,6 +81,20 @@ class EvaluationTest {
     }
 
     @Test
+    void r2OfTargetsThatDoNotVaryIsUndefined() {
+        NetworkSpec spec = NetworkSpec.parse("1,1:identity", "mse");
+        // 0.1 four times: Σy² - (Σy)²/w rounds to about 1e-17, not 0
+        for (double target : new double[] {5, 0.1}) {
+            try (TrainingData data = data(Block.unweighted(1, 1, new double[] {1, 2, 3, 4},
+                    new double[] {target, target, target, target}, 4))) {
+                Evaluation e = Evaluation.of(SparkTestSession.sc(), data, spec, new double[] {1, 0}, 8);
+                assertTrue(Double.isNaN(e.r2()), target + ": " + e.r2());
+                assertTrue(e.get("rmse") > 0);
+            }
+        }
+    }
+
+    @Test
     void r2OfSeveralOutputsTakesEachOutputsVarianceAroundItsOwnMean() {
         // Identity weights: output i predicts input i. Output 0 near 0, output 1 near 100: pooled
         // around one mean (50), the gap between the means would read as explained variance.

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.job;
 import dev.sparkprop.driver.config.DataSection;
 import dev.sparkprop.driver.model.AtomicDirectory;
 import dev.sparkprop.driver.model.Preprocessing;
+import dev.sparkprop.driver.model.ShutdownCleanup;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -73,7 +75,7 @@ public final class PredictJob {
             }
         }
         String temporary = outputPath + "._tmp-" + UUID.randomUUID();
-        try {
+        try (ShutdownCleanup interrupted = ShutdownCleanup.deleting(new Path(temporary), hadoop)) {
             predictions.write().format(outputFormat).option("header", true).save(temporary);
             // Rows the schema did not show to be unusable: refused whole rather than written as nulls
             BatchPredictor.vectorSizeProblems(wrongSizes, "--data '" + dataPath + "'");

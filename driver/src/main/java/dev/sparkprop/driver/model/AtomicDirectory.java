@@ -93,7 +93,7 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException("cannot write to the root directory " + path);
         }
         Path temporary = sibling("._tmp-");
-        try {
+        try (ShutdownCleanup interrupted = ShutdownCleanup.deleting(temporary, fs.getConf())) {
             contents.writeInto(fs, temporary);
             if (status() == null) {
                 rename(temporary, path);

@@ -66,8 +66,9 @@ public final class Main implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (outOfMemory(e)) {
-                // A task's OutOfMemoryError also makes Spark exit the JVM (local mode runs tasks in it),
-                // which would otherwise read as an interrupt
+                // sparkprop's tasks fail on an OutOfMemoryError (PartitionJob); in Spark's own tasks it
+                // also makes Spark exit the JVM (local mode runs tasks in it), which would otherwise read
+                // as an interrupt
                 commandLine.getErr().println("error: " + outOfMemoryMessage(thrownHere(e)));
                 return 1;
             }
@@ -117,7 +118,8 @@ public final class Main implements Callable<Integer> {
      */
     private static String outOfMemoryMessage(boolean here) {
         return (here ? "Java ran out of heap memory (this JVM's heap: " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                + " MiB)" : "a Spark task ran out of heap memory") + "; " + SparkSessions.MORE_MEMORY;
+                + " MiB)" : "a Spark task ran out of heap memory") + "; " + SparkSessions.MORE_MEMORY
+                + (here ? "" : "; or lower training.block_rows, the rows a task's buffers hold at once for each layer");
     }
 
     private static boolean thrownHere(Throwable e) {

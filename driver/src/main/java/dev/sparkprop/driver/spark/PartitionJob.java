@@ -72,7 +72,28 @@ public final class PartitionJob {
 
         @Override
         public R apply(TaskContext context, scala.collection.Iterator<T> items) {
-            return f.call(CollectionConverters.asJava(items));
+            try {
+                return f.call(CollectionConverters.asJava(items));
+            } catch (OutOfMemoryError e) {
+                // Spark's executor exits its JVM on an OutOfMemoryError (in local mode the driver's,
+                // with exit code 52 and stack traces); the task's buffers are garbage once it has
+                // unwound, so it fails as any task does, its message saying what ran out. No cause:
+                // Spark looks for fatal errors among the causes too.
+                throw new TaskOutOfMemory(e.toString());
+            }
+        }
+    }
+
+    /**
+     * A task of sparkprop's that ran out of heap: its message is the OutOfMemoryError's. Without a
+     * stack trace: Spark logs a failed task's twice, and this one's would show only the wrapping.
+     */
+    public static final class TaskOutOfMemory extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TaskOutOfMemory(String message) {
+            super(message, null, false, false);
         }
     }
 }

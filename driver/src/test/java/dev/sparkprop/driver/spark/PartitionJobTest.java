@@ -71,4 +71,22 @@ class PartitionJobTest {
         }));
         assertTrue(e.getMessage().contains("no twos here"), e.getMessage());
     }
+
+    /**
+     * A task that runs out of heap fails as any task does, naming the error. Spark's handler of such
+     * an error would stop the session (the CLI's JVM exits with code 52): without the catch, this
+     * test fails on a stopped SparkContext.
+     */
+    @Test
+    void aTaskOutOfHeapFailsTheJobInsteadOfEndingTheJvm() {
+        JavaRDD<Integer> rows = SparkTestSession.sc().parallelize(List.of(1, 2), 2);
+        SparkException e = assertThrows(SparkException.class, () -> PartitionJob.collect(rows, "too big", it -> {
+            if (it.next() == 2) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return 0;
+        }));
+        assertTrue(e.getMessage().contains("java.lang.OutOfMemoryError: Java heap space"), e.getMessage());
+        assertEquals(List.of(0, 0), PartitionJob.collect(rows, "after", it -> 0), "the session still runs jobs");
+    }
 }

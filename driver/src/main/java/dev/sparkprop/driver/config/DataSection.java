@@ -29,7 +29,9 @@ public record DataSection(String path, String format, boolean csvHeader, String 
             csvDelimiter(written).orElseThrow(() -> new IllegalArgumentException("must be " + ONE_CHARACTER + ", got \""
                     + written + "\"")));
     public static final Setting<List<String>> LABEL = Setting.strings("data.label")
-            .check(labels -> !labels.isEmpty(), "at least one column");
+            .check(labels -> !labels.isEmpty(), "at least one column")
+            .check(labels -> labels.stream().noneMatch(String::isBlank), "the name of the column to predict (or a list"
+                    + " of names), not empty");
     public static final Setting<List<String>> FEATURES = Setting.strings("data.features");
     public static final Setting<List<String>> EXCLUDE = Setting.strings("data.exclude");
     public static final Setting<List<String>> CATEGORICAL = Setting.strings("data.categorical");

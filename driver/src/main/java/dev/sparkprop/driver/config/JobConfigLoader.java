@@ -63,7 +63,7 @@ public final class JobConfigLoader {
         try {
             merged = set.withFallback(file).withFallback(reference).resolve(ConfigResolveOptions.noSystem());
         } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(List.of(e.getMessage()));
+            throw new ConfigException(List.of(inOurWords(e)));
         }
         Set<String> known = keys(reference);
         Config checked = merged;
@@ -187,9 +187,8 @@ public final class JobConfigLoader {
             return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false));
         } catch (com.typesafe.config.ConfigException e) {
-            // the message starts with the path and line; Typesafe Config calls a missing '}' a ')'
-            problems.add("job file " + e.getMessage().replace("expecting a close parentheses ')' here, not: end of"
-                    + " file", "the file ends with a '{' still open; add the '}' that closes it"));
+            // the message starts with the path and line
+            problems.add("job file " + inOurWords(e));
             return ConfigFactory.empty();
         }
     }
@@ -218,11 +217,44 @@ public final class JobConfigLoader {
             return set.withValue(key, value);
         } catch (com.typesafe.config.ConfigException.Parse e) {
             // the message starts with the origin, i.e. the --set
-            problems.add(e.getMessage());
+            problems.add(inOurWords(e));
         } catch (com.typesafe.config.ConfigException e) {
-            problems.add(origin + ": " + e.getMessage());
+            problems.add(origin + ": " + inOurWords(e));
         }
         return set;
+    }
+
+    /**
+     * Typesafe Config's message for {@code e}, its origin (file and line, or --set) kept, with
+     * sparkprop's own problem and fix in place of the library's wording for the mistakes it words
+     * for JSON or for options sparkprop does not offer (renaming the file .properties, environment
+     * variables); any other message as it is.
+     */
+    private static String inOurWords(com.typesafe.config.ConfigException e) {
+        String message = e.getMessage();
+        String where = e.origin() == null ? "" : e.origin().description() + ": ";
+        if (!message.startsWith(where)) {
+            return message;
+        }
+        String what = message.substring(where.length());
+        if (what.contains("JSON does not allow unescaped newline in quoted strings")) {
+            return where + "a quoted string is not closed on this line: add the closing \"";
+        }
+        if (what.contains("End of input but string quote was still open")) {
+            return where + "a quoted string is not closed: add the closing \"";
+        }
+        if (what.equals("expecting a close parentheses ')' here, not: end of file")) {
+            // Typesafe Config calls a missing '}' a ')'
+            return where + "the file ends with a '{' still open; add the '}' that closes it";
+        }
+        String unresolved = "Could not resolve substitution to a value: ";
+        if (what.startsWith(unresolved)) {
+            // resolve(ConfigResolveOptions.noSystem()): the job means the same on every machine
+            return where + what.substring(unresolved.length()) + " is not a key of the job: a substitution refers"
+                    + " to another key of the job file, never to an environment variable; write the value out, or"
+                    + " pass it with --set";
+        }
+        return message;
     }
 
     private static String unknownKey(String key, Set<String> known) {

@@ -43,6 +43,9 @@ public final class Checkpoints {
     static final int FORMAT = 1;
     private static final long MAX_RESUME_BYTES = 1L << 20;
     private static final String WHOLE = "sparkprop checkpoint";
+    /** What a resume takes, for the messages refusing a path that is not it. */
+    private static final String WHAT_TO_GIVE = "give a checkpoint-<iteration> directory, or the"
+            + " training.checkpoint.path a run wrote its checkpoints to";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
 
     /**
@@ -152,14 +155,13 @@ public final class Checkpoints {
         try {
             FileSystem fs = AtomicDirectory.fileSystem(dir, conf);
             if (!fs.exists(dir)) {
-                throw new IllegalArgumentException("checkpoint " + path + " does not exist; give a checkpoint-<iteration>"
-                        + " directory, or the training.checkpoint.path a run wrote its checkpoints to");
+                throw new IllegalArgumentException("checkpoint " + path + " does not exist; " + WHAT_TO_GIVE);
             }
             if (!fs.exists(new Path(dir, RESUME))) {
                 all = checkpoints(fs, dir);
                 if (all.isEmpty()) {
                     throw new IllegalArgumentException(path + " is neither a checkpoint (it has no " + RESUME
-                            + ") nor a directory of checkpoint-<iteration> directories");
+                            + ") nor a directory of checkpoint-<iteration> directories; " + WHAT_TO_GIVE);
                 }
                 // Named under the path as given, so messages spell it as the user did
                 dir = new Path(dir, all.get(all.size() - 1).getName());

@@ -22,6 +22,8 @@ public final class ModelDirectory {
     static final String WEIGHTS = "weights.bin";
     static final long MAX_METADATA_BYTES = 64L << 20;
     private static final String WHOLE = "sparkprop model directory";
+    /** What to do about a model directory missing a file or holding a damaged one. */
+    private static final String RESTORE = "train the model again, or restore the directory from a copy";
 
     private ModelDirectory() {
     }
@@ -116,16 +118,30 @@ public final class ModelDirectory {
                     throw new IllegalArgumentException(path + " is " + other);
                 }
             }
-            AtomicDirectory.requireFile(fs, metadataFile, WHOLE);
+            requireFile(fs, metadataFile);
             ModelMetadata metadata = readMetadata(StrictJson.readFile(fs, metadataFile, MAX_METADATA_BYTES,
                     "model metadata"), metadataFile.toString());
             Path weightsFile = dir.file(WEIGHTS);
-            double[] params = WeightsCodec.read(fs, AtomicDirectory.requireFile(fs, weightsFile, WHOLE),
-                    metadata.parameters(), METADATA + " says network.parameters = " + metadata.parameters());
+            FileStatus weights = requireFile(fs, weightsFile);
+            double[] params;
+            try {
+                params = WeightsCodec.read(fs, weights, metadata.parameters(),
+                        METADATA + " says network.parameters = " + metadata.parameters());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; the model directory is damaged: " + RESTORE, e);
+            }
             ModelConsistency.checkParams(metadata, params, weightsFile.toString());
             return new SavedModel(metadata, params);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the model directory " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileStatus requireFile(FileSystem fs, Path file) throws IOException {
+        try {
+            return AtomicDirectory.requireFile(fs, file, WHOLE);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ": " + RESTORE, e);
         }
     }
 

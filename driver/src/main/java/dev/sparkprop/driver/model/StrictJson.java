@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -45,6 +46,10 @@ public final class StrictJson {
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** A location Jackson writes into a message: "[Source: ...; line: 1, column: 1]". */
+    private static final Pattern SOURCE_IN_LOCATION =
+            Pattern.compile("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]");
 
     private StrictJson() {
     }
@@ -103,7 +108,9 @@ public final class StrictJson {
             return e.getMessage();
         }
         JsonLocation at = json.getLocation();
-        return json.getOriginalMessage()
+        // A location inside the message (e.g. where an unclosed object starts) names its source, which
+        // Jackson withholds as "Source: REDACTED (...)": only its line and column say anything
+        return SOURCE_IN_LOCATION.matcher(json.getOriginalMessage()).replaceAll("line $1, column $2")
                 + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
     }
 

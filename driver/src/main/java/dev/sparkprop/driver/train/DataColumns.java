@@ -29,7 +29,8 @@ public record DataColumns(List<String> features, List<String> labels, String wei
         for (String c : categorical) {
             if (!features.contains(c)) {
                 throw new IllegalArgumentException("categorical column '" + c + "' is not among the feature columns "
-                        + features);
+                        + features + "; data.categorical names feature columns only: remove it from data.categorical,"
+                        + " or make it a feature (list it in data.features)");
             }
         }
         if (weight != null && (weight.isBlank() || features.contains(weight) || labels.contains(weight))) {

@@ -146,7 +146,11 @@ public final class PreprocessingFitter {
         long[] counts = null;
         if (task.hasClasses()) {
             if (columns.labels().size() != 1) {
-                throw new IllegalArgumentException("classification takes one label column, got " + columns.labels());
+                throw new IllegalArgumentException("classification (a softmax output, or one sigmoid output) takes one"
+                        + " label column, of class values, got " + columns.labels() + "; give data.label one column, or,"
+                        + " for one target per label column, end network.layers with one output per column: sigmoid"
+                        + " outputs with binary_cross_entropy for 0/1 targets (multi-label), or a regression loss (mse,"
+                        + " huber) for numbers");
             }
             Map<String, Long> byClass = classCounts(rows, columns.labels().get(0));
             if (knownClasses != null) {

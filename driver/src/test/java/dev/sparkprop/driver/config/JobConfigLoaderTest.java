@@ -217,6 +217,10 @@ class JobConfigLoaderTest {
             data.csv.delimiter=;;                   | data.csv.delimiter: must be one character (\\t for a tab), \
             got ";;"
             data.label=[]                           | data.label: must be at least one column, got []
+            data.label=                             | data.label: must be the name of the column to predict (or a \
+            list of names), not empty, got ""
+            data.label=[label, " "]                 | data.label: must be the name of the column to predict (or a \
+            list of names), not empty, got ["label"," "]
             data.format=xml                         | data.format: must be one of csv, parquet, json, libsvm, got "xml"
             data.missing=mean                       | data.missing: must be one of error, drop, impute, got "mean"
             network.initializer=glorot              | network.initializer: must be one of xavier_uniform, xavier_normal,
@@ -303,6 +307,35 @@ class JobConfigLoaderTest {
         assertEquals(List.of("job file " + path + ": 3: the file ends with a '{' still open; add the '}' that"
                 + " closes it"),
                 assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of())).problems());
+    }
+
+    @Test
+    void anUnclosedQuoteIsToldToBeClosedWithTheLineKept() throws IOException {
+        String path = job("data.path = \"d/iris.csv\nnetwork.layers = \"4,3:softmax\"\n");
+        assertEquals(List.of("job file " + path + ": 1: a quoted string is not closed on this line: add the closing \""),
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of())).problems());
+        assertEquals(List.of("--set data.path=\"d/iris.csv: 1: a quoted string is not closed: add the closing \""),
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(job(MINIMAL),
+                        List.of("data.path=\"d/iris.csv"))).problems());
+    }
+
+    @Test
+    void aSubstitutionOfAnEnvironmentVariableIsToldThatOnlyKeysOfTheJobCount() throws IOException {
+        String path = job(MINIMAL + "data.path = ${HOME}\"/iris.csv\"\n");
+        assertEquals(List.of(path + ": 4: ${HOME} is not a key of the job: a substitution refers to another key of"
+                + " the job file, never to an environment variable; write the value out, or pass it with --set"),
+                assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of())).problems());
+        String ofAKey = job(MINIMAL + "output.report_path = ${output.model_path}\"-report\"\n");
+        assertEquals("out/model-report", JobConfigLoader.load(ofAKey, List.of()).output().reportPath());
+    }
+
+    @Test
+    void aParseErrorWithoutOwnWordsKeepsTypesafeConfigsMessage() throws IOException {
+        String path = job("a = [1, 2\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfigLoader.load(path, List.of()));
+        assertEquals(List.of("job file " + path + ": 2: List should have had new element after a comma, instead had"
+                + " token: end of file (if you want the comma or end of file to be part of a string value, then"
+                + " double-quote it)"), e.problems());
     }
 
     @Test

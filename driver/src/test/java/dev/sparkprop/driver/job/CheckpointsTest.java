@@ -201,6 +201,19 @@ class CheckpointsTest {
                 + ", may be whole: give it to --resume"), e.getMessage());
     }
 
+    @Test
+    void aDirectoryWithoutCheckpointsIsRefusedSayingWhatToGive() throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(model.resolve("metadata.json"), "{}");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(model.toString(), new Configuration()));
+
+        assertEquals(model + " is neither a checkpoint (it has no " + Checkpoints.RESUME + ") nor a directory of"
+                + " checkpoint-<iteration> directories; give a checkpoint-<iteration> directory, or the"
+                + " training.checkpoint.path a run wrote its checkpoints to", e.getMessage());
+    }
+
     private Path copyOfGolden() throws IOException {
         Path copy = Files.createDirectories(tmp.resolve("checkpoint"));
         try (Stream<Path> files = Files.list(golden())) {

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -176,6 +177,10 @@ class ModelDirectoryTest {
         return Stream.of(
                 brokenCase("a corrupt weights.bin", "weights.bin", dir -> edit(dir.resolve("weights.bin"),
                         w -> flip(w, 12 + 8 * 3 + 5)), "is corrupt: its CRC32 says"),
+                brokenCase("a truncated weights.bin", "weights.bin", dir -> edit(dir.resolve("weights.bin"),
+                        w -> Arrays.copyOf(w, w.length - 5)), "weights.bin is truncated: 359 bytes where the model"
+                        + " needs 364; the model directory is damaged: train the model again, or restore the directory"
+                        + " from a copy"),
                 brokenCase("a weights.bin of another length than the metadata says", "weights.bin",
                         dir -> edit(dir.resolve("weights.bin"), w -> withCount(w, 42)),
                         "holds 42 values but metadata.json says network.parameters = 43"),
@@ -233,11 +238,13 @@ class ModelDirectoryTest {
         Files.delete(dir.resolve("weights.bin"));
         assertContains(assertThrows(IllegalArgumentException.class,
                 () -> ModelDirectory.read(dir.toString(), new Configuration())),
-                dir.resolve("weights.bin") + " is missing");
+                dir.resolve("weights.bin") + " is missing; not a complete sparkprop model directory: train the"
+                + " model again, or restore the directory from a copy");
         Files.delete(dir.resolve("metadata.json"));
         assertContains(assertThrows(IllegalArgumentException.class,
                 () -> ModelDirectory.read(dir.toString(), new Configuration())),
-                dir.resolve("metadata.json") + " is missing");
+                dir.resolve("metadata.json") + " is missing; not a complete sparkprop model directory: train the"
+                + " model again, or restore the directory from a copy");
     }
 
     @Test

@@ -70,6 +70,17 @@ class StrictJsonTest {
     }
 
     @Test
+    void aCutOffDocumentIsPlacedByLineAndColumnWithoutJacksonsWithheldSource() {
+        byte[] json = DOCUMENT.substring(0, DOCUMENT.length() - 1).getBytes(StandardCharsets.UTF_8);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StrictJson.parse(json, SOURCE, fields -> fields));
+
+        assertEquals(SOURCE + " is not valid JSON: Unexpected end-of-input: expected close marker for Object (start"
+                + " marker at line 1, column 1) (line 5, column 1)", e.getMessage());
+    }
+
+    @Test
     void fieldsAreReadByPathAndAnythingElseIsRefused() {
         byte[] json = DOCUMENT.getBytes(StandardCharsets.UTF_8);
 

@@ -208,6 +208,11 @@ class TrainingDataTest {
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 0.0}, new Object[] {2.0, 1, 1.0, 0.0},
                     new Object[] {3.0, 1, 2.0, 0.0}), AB, CLASSIFIER), "every row has weight 0"},
             {error(ok.limit(0), AB, CLASSIFIER), "no rows"},
+            {error(ok, new DataColumns(List.of("a", "b"), List.of("label", "w"), null, List.of()), CLASSIFIER),
+                "classification (a softmax output, or one sigmoid output) takes one label column, of class values, got"
+                    + " [label, w]; give data.label one column, or, for one target per label column, end network.layers"
+                    + " with one output per column: sigmoid outputs with binary_cross_entropy for 0/1 targets"
+                    + " (multi-label), or a regression loss (mse, huber) for numbers"},
             {error(ok, DataColumns.of(List.of("a"), "label"), CLASSIFIER),
                 "the data encodes to 1 inputs (1 numeric) but network.layers starts with 2; start it with 1"},
             {error(frame(new StructType().add("a", DataTypes.StringType).add("b", DataTypes.DoubleType)

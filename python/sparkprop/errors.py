@@ -10,8 +10,9 @@ from pyspark.errors.exceptions.captured import CapturedException
 
 
 class SparkpropError(IllegalArgumentException, ValueError):
-    """A bad setting, column, value or path: its str is the message ``sparkprop`` prints, e.g.
-    ``optimizer.learning_rate: must be > 0, got -1.0``. It is a ``ValueError`` and a
+    """A bad setting, column, value or path: its str is the message ``sparkprop`` prints, naming
+    a param by its attribute as well when one was set, e.g. ``param learningRate
+    (optimizer.learning_rate): must be > 0, got -1.0``. It is a ``ValueError`` and a
     ``pyspark.errors.IllegalArgumentException``, as the JVM's is an IllegalArgumentException."""
 
     def __init__(self, message: str):

@@ -114,8 +114,7 @@ class _Estimator(JavaParamsByName, _Writable):
 
 
 # MultilayerPerceptronClassifier's params that sparkprop names otherwise
-_MLLIB_NAMES = {"maxIter": "epochs", "stepSize": "learningRate", "solver": "optimizer", "blockSize": "batchRows",
-                "initialWeights": "initializer"}
+_MLLIB_NAMES = {"maxIter": "epochs", "stepSize": "learningRate", "solver": "optimizer", "blockSize": "blockRows"}
 
 # The models' methods that take one row's features
 _ONE_ROW = ("predict", "predictRaw", "predictProbability")
@@ -141,9 +140,10 @@ class _Model(JavaParamsByName, _Writable, HasTrainingSummary["TrainingSummary"])
 
     def trainingSetting(self, key: str) -> Any:
         """One setting the model was trained with, as a plain value, e.g. 0.01 for optimizer.learning_rate
-        (or learningRate, the param's attribute)."""
+        (or learningRate, the attribute of a param named by its key)."""
         param = getattr(type(self), key, None)
-        if isinstance(param, Param):
+        # A training param's attribute; a column param's name (labelCol) is no setting's key
+        if isinstance(param, Param) and "." in param.name:
             key = param.name
         return self._call_java("trainingSetting", key)  # type: ignore[attr-defined]
 

@@ -25,7 +25,7 @@ public final class Main implements Callable<Integer> {
             status = run(args);
         } catch (OutOfMemoryError e) {
             // The driver's own work: picocli hands only Exceptions to the handler
-            System.err.println("error: " + outOfMemoryMessage(true));
+            System.err.println("error: " + outOfMemoryMessage(true, false));
             status = 1;
         }
         System.exit(status);
@@ -69,7 +69,8 @@ public final class Main implements Callable<Integer> {
                 // sparkprop's tasks fail on an OutOfMemoryError (PartitionJob); in Spark's own tasks it
                 // also makes Spark exit the JVM (local mode runs tasks in it), which would otherwise read
                 // as an interrupt
-                commandLine.getErr().println("error: " + outOfMemoryMessage(thrownHere(e)));
+                commandLine.getErr().println("error: " + outOfMemoryMessage(thrownHere(e),
+                        commandLine.getCommandName().equals("train")));
                 return 1;
             }
             if (shuttingDown()) {
@@ -115,11 +116,14 @@ public final class Main implements Callable<Integer> {
     /**
      * @param here whether this JVM's own OutOfMemoryError, whose heap the message gives; else a task's, reported
      *             in a task failure (an executor's on a cluster)
+     * @param train whether the command was train, whose training.block_rows sets the tasks' buffers
      */
-    private static String outOfMemoryMessage(boolean here) {
+    private static String outOfMemoryMessage(boolean here, boolean train) {
         return (here ? "Java ran out of heap memory (this JVM's heap: " + Runtime.getRuntime().maxMemory() / (1 << 20)
                 + " MiB)" : "a Spark task ran out of heap memory") + "; " + SparkSessions.MORE_MEMORY
-                + (here ? "" : "; or lower training.block_rows, the rows a task's buffers hold at once for each layer");
+                // evaluate and predict take the saved model's
+                + (!here && train ? "; or lower training.block_rows, the rows a task's buffers hold at once for each"
+                + " layer" : "");
     }
 
     private static boolean thrownHere(Throwable e) {

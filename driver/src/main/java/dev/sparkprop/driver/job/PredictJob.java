@@ -6,7 +6,9 @@ import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.model.ShutdownCleanup;
 import dev.sparkprop.driver.spark.Columns;
 import dev.sparkprop.driver.train.BatchPredictor;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,7 +81,10 @@ public final class PredictJob {
             predictions.write().format(outputFormat).option("header", true).save(temporary);
             // Rows the schema did not show to be unusable: refused whole rather than written as nulls
             BatchPredictor.vectorSizeProblems(wrongSizes, "--data '" + dataPath + "'");
-            OutputPaths.replace(temporary, outputPath, hadoop);
+            interrupted.publish(() -> OutputPaths.replace(temporary, outputPath, hadoop));
+        } catch (IOException e) {
+            // only publish's: the JVM is shutting down and has deleted the unpublished output
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             OutputPaths.deleteQuietly(temporary, hadoop);
             throw e;

@@ -55,7 +55,8 @@ public final class Resumption {
     private static void checkEpochs(Checkpoints.Checkpoint c, JobConfig resumed) {
         TrainerState s = c.state();
         int epochs = resumed.training().epochs();
-        if (!s.stopped() && (s.epoch() > epochs || s.epoch() == epochs && s.stepInEpoch() > 0)) {
+        // An early-stopped run's too: more epochs would not undo the stop, fewer would misname the model
+        if (s.epoch() > epochs || s.epoch() == epochs && s.stepInEpoch() > 0) {
             boolean partial = s.stepInEpoch() > 0;
             int least = s.epoch() + (partial ? 1 : 0);
             throw new IllegalArgumentException(TrainingSection.EPOCHS.key() + " = " + epochs + " on resume, but the"

@@ -95,11 +95,13 @@ public final class AtomicDirectory {
         Path temporary = sibling("._tmp-");
         try (ShutdownCleanup interrupted = ShutdownCleanup.deleting(temporary, fs.getConf())) {
             contents.writeInto(fs, temporary);
-            if (status() == null) {
-                rename(temporary, path);
-            } else {
-                replaceWith(temporary);
-            }
+            interrupted.publish(() -> {
+                if (status() == null) {
+                    rename(temporary, path);
+                } else {
+                    replaceWith(temporary);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             try {
                 fs.delete(temporary, true);

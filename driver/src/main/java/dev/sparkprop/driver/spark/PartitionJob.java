@@ -72,15 +72,22 @@ public final class PartitionJob {
 
         @Override
         public R apply(TaskContext context, scala.collection.Iterator<T> items) {
-            try {
-                return f.call(CollectionConverters.asJava(items));
-            } catch (OutOfMemoryError e) {
-                // Spark's executor exits its JVM on an OutOfMemoryError (in local mode the driver's,
-                // with exit code 52 and stack traces); the task's buffers are garbage once it has
-                // unwound, so it fails as any task does, its message saying what ran out. No cause:
-                // Spark looks for fatal errors among the causes too.
-                throw new TaskOutOfMemory(e.toString());
-            }
+            return failingOutOfHeap(() -> f.call(CollectionConverters.asJava(items)));
+        }
+    }
+
+    /**
+     * {@code work}'s result, run in a task: an OutOfMemoryError becomes a {@link TaskOutOfMemory}.
+     * Spark's executor exits its JVM on an OutOfMemoryError (in local mode the driver's, with exit
+     * code 52 and stack traces). The arrays the task allocated are garbage once it has unwound,
+     * so it fails as any task does instead, its message saying what ran out (a retry on a cluster
+     * runs in the same executor). No cause: Spark looks for fatal errors among the causes too.
+     */
+    public static <R> R failingOutOfHeap(java.util.function.Supplier<R> work) {
+        try {
+            return work.get();
+        } catch (OutOfMemoryError e) {
+            throw new TaskOutOfMemory(e.toString());
         }
     }
 

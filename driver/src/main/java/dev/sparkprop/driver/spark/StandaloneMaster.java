@@ -3,6 +3,7 @@ package dev.sparkprop.driver.spark;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -44,7 +45,7 @@ final class StandaloneMaster {
             } catch (NumberFormatException e) {
                 port = -1;
             }
-            if (host.isEmpty() || port < 1 || port > 65_535) {
+            if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace) || port < 1 || port > 65_535) {
                 // Spark's own parser names a malformed URL (SparkSessions rewords it)
                 return;
             }
@@ -62,7 +63,8 @@ final class StandaloneMaster {
 
     /** Null when host:port accepts a connection, else why not. */
     private static String tryConnect(String host, int port, int timeoutMs) {
-        try (Socket socket = new Socket()) {
+        // Directly, as Spark's RPC connects: a JVM's SOCKS proxy setting would route this one alone
+        try (Socket socket = new Socket(Proxy.NO_PROXY)) {
             socket.connect(new InetSocketAddress(host, port), timeoutMs);
             return null;
         } catch (UnknownHostException e) {

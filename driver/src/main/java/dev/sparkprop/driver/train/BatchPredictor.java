@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.model.PredictionColumns;
 import dev.sparkprop.driver.model.Preprocessing;
 import dev.sparkprop.driver.spark.Columns;
+import dev.sparkprop.driver.spark.PartitionJob;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.DoubleArrays;
@@ -27,8 +28,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DayTimeIntervalType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.YearMonthIntervalType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -205,15 +212,17 @@ public final class BatchPredictor {
         };
         // The encoder's columns lose the fields' metadata (the ml attributes), which the select
         // puts back; they are named by position, so a column kept twice stays two columns. A kept
-        // column is cast to its own type: the encoder widens an interval of one unit (DAY to DAY
-        // TO SECOND, YEAR to YEAR TO MONTH), and a cast to the type a column has is dropped.
+        // column holding an interval is cast back to its type: the encoder widens an interval of one
+        // unit (DAY to DAY TO SECOND, YEAR to YEAR TO MONTH). Only those: a Python-only UDT comes
+        // out as its SQL type, which no cast turns back.
         List<StructField> positional = new ArrayList<>();
         List<Column> named = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
             StructField f = fields.get(i);
             positional.add(DataTypes.createStructField("_" + i, f.dataType(), f.nullable()));
             Column c = functions.col("_" + i);
-            named.add((i < keptCount ? c.cast(f.dataType()) : c).as(f.name(), f.metadata()));
+            named.add((i < keptCount && holdsInterval(f.dataType()) ? c.cast(f.dataType()) : c)
+                    .as(f.name(), f.metadata()));
         }
         return byPosition.select(selection.toArray(new Column[0]))
                 .mapPartitions(predicting, Encoders.row(DataTypes.createStructType(positional)))
@@ -255,6 +264,20 @@ public final class BatchPredictor {
         double[] a = backprop.predict(params, precision == Precision.FLOAT32 ? block.toFloat32() : block);
         double[] z = backprop.preActivation(spec.depth());
         return new double[][] {Arrays.copyOf(a, units), Arrays.copyOf(z, units)};
+    }
+
+    /** Whether {@code type} is or holds (in a struct, array or map) a day-time or year-month interval. */
+    private static boolean holdsInterval(DataType type) {
+        if (type instanceof DayTimeIntervalType || type instanceof YearMonthIntervalType) {
+            return true;
+        }
+        if (type instanceof StructType struct) {
+            return Arrays.stream(struct.fields()).anyMatch(f -> holdsInterval(f.dataType()));
+        }
+        if (type instanceof ArrayType array) {
+            return holdsInterval(array.elementType());
+        }
+        return type instanceof MapType map && (holdsInterval(map.keyType()) || holdsInterval(map.valueType()));
     }
 
     /** The names of the columns predictions add. */
@@ -320,7 +343,10 @@ public final class BatchPredictor {
             next = 0;
             // A block may leave out every row (SKIP)
             while (pending.isEmpty() && in.hasNext()) {
-                fill();
+                PartitionJob.failingOutOfHeap(() -> {
+                    fill();
+                    return null;
+                });
             }
             if (pending.isEmpty() && wrongSizes != null && !reported) {
                 reported = true;

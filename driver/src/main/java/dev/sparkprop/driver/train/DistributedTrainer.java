@@ -267,8 +267,8 @@ public final class DistributedTrainer {
         if (depth == 1) {
             return inPartitionOrder.apply(PartitionJob.collect(rows, name, perPartition));
         }
-        return rows.mapPartitions(it -> List.of(perPartition.call(it)).iterator()).treeAggregate(empty, merge, merge,
-                depth);
+        return rows.mapPartitions(it -> List.of(PartitionJob.failingOutOfHeap(() -> perPartition.call(it))).iterator())
+                .treeAggregate(empty, merge, merge, depth);
     }
 
     /** Partial sums merged in one place at most: a reduce task of treeAggregate, or the driver. */

@@ -160,16 +160,16 @@ public final class Evaluation implements Serializable {
                 // Each output around its own mean: pooled around one mean, outputs of different
                 // scales would count the gaps between their means as explained variance.
                 double sst = 0;
-                double squares = 0;
-                for (int i = 0; i < sums.y.length; i++) {
-                    sst += sums.y2[i] - sums.y[i] * sums.y[i] / w;
-                    squares += sums.y2[i];
+                boolean varies = false;
+                for (int i = 0; i < sums.yM2.length; i++) {
+                    sst += sums.yM2[i];
+                    varies |= sums.yMin[i] < sums.yMax[i];
                 }
                 metrics.put("rmse", Math.sqrt(sums.squaredError / (w * outputs)));
                 metrics.put("mae", sums.absoluteError / (w * outputs));
                 // Targets that do not vary explain nothing: R² is undefined (NaN), not -Infinity or
                 // a huge negative number from the rounding of Σy² - (Σy)²/w
-                metrics.put("r2", sst > 1e-12 * squares ? 1 - sums.squaredError / sst : Double.NaN);
+                metrics.put("r2", varies ? 1 - sums.squaredError / sst : Double.NaN);
             }
             return new Evaluation(java.util.Collections.unmodifiableMap(metrics), classes, confusion);
         } finally {
@@ -256,15 +256,28 @@ public final class Evaluation implements Serializable {
         double logLoss;
         double squaredError;
         double absoluteError;
-        /** Per regression output, Σ w·y and Σ w·y² in original units. */
-        final double[] y;
-        final double[] y2;
+        /**
+         * Per regression output, in original units: the weighted mean of the targets and Σ w·(y - mean)²,
+         * updated row by row and merged by Chan's formula. Σ w·y² - (Σ w·y)²/Σ w would lose every
+         * digit of a target far from 0 that varies by little (timestamps).
+         */
+        final double[] yMean;
+        final double[] yM2;
+        /** The weight the means are over. */
+        double yWeight;
+        /** Per regression output, the least and greatest target of the rows of positive weight. */
+        final double[] yMin;
+        final double[] yMax;
         final double[][] confusion;
 
         Sums(int classes, int regressionOutputs) {
             confusion = classes > 0 ? new double[classes][classes] : null;
-            y = new double[regressionOutputs];
-            y2 = new double[regressionOutputs];
+            yMean = new double[regressionOutputs];
+            yM2 = new double[regressionOutputs];
+            yMin = new double[regressionOutputs];
+            yMax = new double[regressionOutputs];
+            java.util.Arrays.fill(yMin, Double.POSITIVE_INFINITY);
+            java.util.Arrays.fill(yMax, Double.NEGATIVE_INFINITY);
         }
 
         /** Adds the block's sums at the parameters {@code backprop} has loaded. */
@@ -286,7 +299,8 @@ public final class Evaluation implements Serializable {
                     confusion[truth][task.predictedClass(out, off)] += w;
                     double p = softmax ? out[off + truth] : truth == 1 ? out[off] : 1 - out[off];
                     logLoss -= w * Math.log(Math.max(p, 1e-15));
-                } else if (task.kind() == Task.Kind.REGRESSION) {
+                } else if (task.kind() == Task.Kind.REGRESSION && w > 0) {
+                    yWeight += w;
                     for (int i = 0; i < units; i++) {
                         double predicted = out[off + i];
                         double actual = target[off + i];
@@ -297,8 +311,11 @@ public final class Evaluation implements Serializable {
                         double e = predicted - actual;
                         squaredError += w * e * e;
                         absoluteError += w * Math.abs(e);
-                        y[i] += w * actual;
-                        y2[i] += w * actual * actual;
+                        double delta = actual - yMean[i];
+                        yMean[i] += delta * (w / yWeight);
+                        yM2[i] += w * delta * (actual - yMean[i]);
+                        yMin[i] = Math.min(yMin[i], actual);
+                        yMax[i] = Math.max(yMax[i], actual);
                     }
                 }
             }
@@ -311,10 +328,17 @@ public final class Evaluation implements Serializable {
             logLoss += other.logLoss;
             squaredError += other.squaredError;
             absoluteError += other.absoluteError;
-            for (int i = 0; i < y.length; i++) {
-                y[i] += other.y[i];
-                y2[i] += other.y2[i];
+            for (int i = 0; i < yMean.length; i++) {
+                double total = yWeight + other.yWeight;
+                if (other.yWeight > 0) {
+                    double delta = other.yMean[i] - yMean[i];
+                    yMean[i] += delta * (other.yWeight / total);
+                    yM2[i] += other.yM2[i] + delta * delta * (yWeight * other.yWeight / total);
+                }
+                yMin[i] = Math.min(yMin[i], other.yMin[i]);
+                yMax[i] = Math.max(yMax[i], other.yMax[i]);
             }
+            yWeight += other.yWeight;
             if (confusion != null) {
                 for (int i = 0; i < confusion.length; i++) {
                     for (int j = 0; j < confusion.length; j++) {

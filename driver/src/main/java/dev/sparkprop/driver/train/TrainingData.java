@@ -306,7 +306,7 @@ public final class TrainingData implements AutoCloseable {
             @Override
             public boolean hasNext() {
                 if (next == null && !reported) {
-                    next = produce();
+                    next = PartitionJob.failingOutOfHeap(this::produce);
                 }
                 return next != null;
             }

@@ -86,10 +86,11 @@ class SparkpropRegressorTest {
         Dataset<Row> data = withGaps().na().drop();
         SparkpropRegressionModel model = new SparkpropRegressor().setLayers("3,4:tanh,1:identity").setEpochs(1)
                 .setMissing("drop").fit(data).setHandleInvalid("keep");
-        String[] kept = {"days", "years", "months", "dayToHour", "day", "ntz", "price", "tags", "pair", "counts",
-            "bytes", "letter"};
+        String[] kept = {"days", "years", "months", "dayToHour", "dayList", "day", "ntz", "price", "tags", "pair",
+            "counts", "bytes", "letter"};
         Dataset<Row> extra = data.selectExpr("features", "label", "INTERVAL '3' DAY AS days",
                 "INTERVAL '2' YEAR AS years", "INTERVAL '5' MONTH AS months", "INTERVAL '1 2' DAY TO HOUR AS dayToHour",
+                "array(INTERVAL '4' DAY) AS dayList",
                 "DATE'2024-01-02' AS day", "TIMESTAMP_NTZ'2024-01-02 03:04:05' AS ntz",
                 "CAST(1.25 AS DECIMAL(10,2)) AS price", "array('a', 'b') AS tags", "named_struct('k', 1) AS pair",
                 "map('a', 1) AS counts", "CAST('ab' AS BINARY) AS bytes", "CAST('x' AS CHAR(1)) AS letter");

@@ -35,7 +35,7 @@ class StandaloneMasterTest {
 
     @Test
     void aListeningMasterOrOneOfSeveralPasses() throws Exception {
-        try (ServerSocket master = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket master = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = master.getLocalPort();
             assertDoesNotThrow(() -> StandaloneMaster.checkAnswers("spark://127.0.0.1:" + port, 1000));
             // a standby list: the first is down, the second answers
@@ -47,7 +47,7 @@ class StandaloneMasterTest {
     @Test
     void otherMastersAndMalformedUrlsAreLeftToSpark() {
         for (String master : new String[] {"local[2]", "yarn", "k8s://https://127.0.0.1:6443", "spark://",
-            "spark://127.0.0.1", "spark://127.0.0.1:port", "spark://127.0.0.1:0"}) {
+            "spark://127.0.0.1", "spark://127.0.0.1:port", "spark://127.0.0.1:0", "spark://127.0.0.1:1, 127.0.0.1:2"}) {
             assertDoesNotThrow(() -> StandaloneMaster.checkAnswers(master, 1000), master);
         }
     }

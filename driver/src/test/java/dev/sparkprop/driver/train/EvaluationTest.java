@@ -92,6 +92,14 @@ class EvaluationTest {
                 assertTrue(e.get("rmse") > 0);
             }
         }
+        // Targets far from 0 that vary by little still have an R²: 1e9 + {1, 3, 2, 6} against 1e9 + {1, 2, 3, 4}
+        try (TrainingData data = data(Block.unweighted(1, 1, new double[] {1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 4},
+                new double[] {1e9 + 1, 1e9 + 3, 1e9 + 2, 1e9 + 6}, 4))) {
+            // Σy² - (Σy)²/w of values near 1e9 (Σy² near 4e18, where doubles are 512 apart) would give
+            // SST 0 or a multiple of 512 instead of 14. Around the mean, the sums are exact here
+            assertEquals(1 - 6.0 / 14, Evaluation.of(SparkTestSession.sc(), data, spec, new double[] {1, 0}, 8).r2(),
+                    1e-12);
+        }
     }
 
     @Test

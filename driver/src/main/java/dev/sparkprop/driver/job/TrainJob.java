@@ -153,8 +153,9 @@ public final class TrainJob {
         // The same rows as the report's per-class table
         String perClass = (validated ? result.validation() : result.train()).perClassTable();
         if (!perClass.isEmpty()) {
-            out.print((validated ? "on the validation rows:\n" : "on the training rows (no validation rows):\n")
-                    + perClass);
+            out.print((validated ? "on the validation rows:\n" : "on the training rows (no validation rows"
+                    + (config.training().classWeights().none() ? "" : "; weighted by class, as the train_ metrics are")
+                    + "):\n") + perClass);
         }
         ModelDirectory.write(model, output.modelPath(), output.overwrite(), hadoop);
         TrainingReport.write(new TrainingReport.Contents("sparkprop: " + spec, model.metadata().history(),

@@ -94,12 +94,17 @@ final class ReportPage {
         if (run.perClass().isEmpty()) {
             return;
         }
-        // Class weights weigh the training loss only; a data.weight column weighs every row's count
+        // A data.weight column weighs every row's count; class weights the training rows' (as they weigh
+        // the train_ metrics), not the validation rows'
         String weight = String.valueOf(JobConfigLoader.plainValue(run.config().getOrDefault("data.weight", "\"\"")));
-        boolean weighted = !weight.isEmpty();
+        String classWeights = String.valueOf(JobConfigLoader.plainValue(
+                run.config().getOrDefault("training.class_weights", "\"\"")));
+        boolean byClass = !classWeights.isEmpty() && run.perClassRows().startsWith("training");
         html.append("<h2>Per class</h2>\n<p class=\"muted\">The saved model on the ")
                 .append(escape(run.perClassRows())).append("; support and predicted are ")
-                .append(weighted ? "row counts weighted by column " + escape(weight) : "row counts")
+                .append(!weight.isEmpty() ? "row counts weighted by column " + escape(weight)
+                        : byClass ? "row counts weighted by class (training.class_weights = " + escape(classWeights)
+                        + "), as the train_ metrics are" : "row counts")
                 .append(".</p>\n")
                 .append("<table>\n<tr><th>Class</th><th>Support</th><th>Predicted</th><th>Precision</th>")
                 .append("<th>Recall</th><th>F1</th></tr>\n");

@@ -280,6 +280,18 @@ class TrainingReportTest {
         String html = write(new TrainingReport.Contents(run.title(), run.history(), run.keptEpoch(), run.keptWhy(),
                 run.perClass(), run.perClassRows(), config, run.steps()), "report.html");
         assertTrue(html.contains("support and predicted are row counts weighted by column w."), html);
+
+        // Class weights weigh the training rows' counts, as they weigh the train_ metrics, not the validation rows'
+        config.remove("data.weight");
+        config.put("training.class_weights", "\"1,2,3\"");
+        String validated = write(new TrainingReport.Contents(run.title(), run.history(), run.keptEpoch(),
+                run.keptWhy(), run.perClass(), "validation rows", config, run.steps()), "report.html");
+        assertTrue(validated.contains("The saved model on the validation rows; support and predicted are row counts."),
+                validated);
+        String trained = write(new TrainingReport.Contents(run.title(), run.history(), run.keptEpoch(), run.keptWhy(),
+                run.perClass(), "training rows (no validation rows)", config, run.steps()), "report.html");
+        assertTrue(trained.contains("support and predicted are row counts weighted by class (training.class_weights"
+                + " = 1,2,3), as the train_ metrics are."), trained);
     }
 
     @Test

@@ -91,6 +91,21 @@ public final class PartitionJob {
         }
     }
 
+    /** {@code rows} read through {@link #failingOutOfHeap}: for a task whose work runs as its iterator is read. */
+    public static <T> Iterator<T> failingOutOfHeap(Iterator<T> rows) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return failingOutOfHeap(rows::hasNext);
+            }
+
+            @Override
+            public T next() {
+                return failingOutOfHeap(rows::next);
+            }
+        };
+    }
+
     /**
      * A task of sparkprop's that ran out of heap: its message is the OutOfMemoryError's. Without a
      * stack trace: Spark logs a failed task's twice, and this one's would show only the wrapping.

@@ -81,8 +81,8 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         JavaRDD<InternalRow> lines = spark.read().text(path)
                 .select(functions.col("value"), functions.input_file_name(), functions.input_file_block_start())
                 .queryExecution().toRdd().toJavaRDD();
-        JavaRDD<Chunk> chunks = lines.mapPartitions(it -> chunked(it, width, csvLines(header, new CsvNumbers(delimiter,
-                        width), width)))
+        JavaRDD<Chunk> chunks = lines.mapPartitions(it -> PartitionJob.failingOutOfHeap(chunked(it, width,
+                        csvLines(header, new CsvNumbers(delimiter, width), width))))
                 .setName("sparkprop numeric CSV " + path)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // Each partition's rows, or -1 where a line was not numbers; the first action, so it fills the cache
@@ -124,9 +124,9 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         DataType[] byColumn = types.toArray(new DataType[0]);
         JavaRDD<ColumnarBatch> batches = batches(df);
         JavaRDD<Chunk> chunks = (batches != null
-                ? batches.mapPartitions(it -> chunkedBatches(it, byColumn))
-                : df.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> chunked(it, byColumn.length,
-                        typedRows(byColumn))))
+                ? batches.mapPartitions(it -> PartitionJob.failingOutOfHeap(chunkedBatches(it, byColumn)))
+                : df.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> PartitionJob.failingOutOfHeap(
+                        chunked(it, byColumn.length, typedRows(byColumn)))))
                 .setName("sparkprop numeric rows").persist(StorageLevel.MEMORY_AND_DISK());
         long rows = filled(chunks, () -> chunks.map(c -> (long) c.rows).fold(0L, Long::sum));
         return new NumericTable(List.of(df.columns()), chunks, null, rows);
@@ -368,7 +368,7 @@ public final class NumericTable implements TrainingRows, AutoCloseable {
         double upper = bound + fraction / sum;
         int width = columns.size();
         JavaRDD<Chunk> sides = chunks.mapPartitionsWithIndex((partition, it) ->
-                        sortAndDraw(it, width, seed + partition, bound, upper), true)
+                        PartitionJob.failingOutOfHeap(sortAndDraw(it, width, seed + partition, bound, upper)), true)
                 .setName("sparkprop split " + chunks.name()).persist(StorageLevel.MEMORY_AND_DISK());
         // Each side's rows, counted by the action that fills the cache
         long[] rows = filled(sides, () -> sides.map(c -> c.validation ? new long[] {0, c.rows} : new long[] {c.rows, 0})

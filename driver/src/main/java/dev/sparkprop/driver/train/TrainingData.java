@@ -107,7 +107,8 @@ public final class TrainingData implements AutoCloseable {
         RowEncoder encoder = new RowEncoder(prep, spec, classWeights, precision, false, selected.malformedAt());
         int keyAt = selected.keyAt();
         JavaRDD<Object> encoded = selected.rows()
-                .mapPartitions(rowsIn -> encode(rowsIn, encoder, blockRows, precision, keyAt))
+                .mapPartitions(rowsIn -> PartitionJob.failingOutOfHeap(
+                        encode(rowsIn, encoder, blockRows, precision, keyAt)))
                 .setName("sparkprop training blocks")
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // A narrow view of the cache: the same partitions, in the same order, without the reports
@@ -306,7 +307,7 @@ public final class TrainingData implements AutoCloseable {
             @Override
             public boolean hasNext() {
                 if (next == null && !reported) {
-                    next = PartitionJob.failingOutOfHeap(this::produce);
+                    next = produce();
                 }
                 return next != null;
             }

@@ -378,7 +378,8 @@ public final class PreprocessingFitter {
         RowEncoder encoder = new RowEncoder(raw, spec, null, Precision.FLOAT64, false, selected.malformedAt());
         int in = spec.inputWidth();
         int out = spec.outputWidth();
-        boolean targets = spec.task().kind() == Task.Kind.REGRESSION && standardize;
+        // A regression's target statistics: its standardisation, and whether the targets vary at all
+        boolean targets = spec.task().kind() == Task.Kind.REGRESSION;
         // Merged in partition order (PartitionJob keeps it) rather than task completion order, so the
         // statistics, and the model trained on them, are the same to the last bit every run.
         Statistics stats = PartitionJob.collect(selected.rows(), "sparkprop statistics", (Iterator<Row> it) -> {
@@ -426,13 +427,22 @@ public final class PreprocessingFitter {
         }
         double[] targetMean = targets ? stats.targets.mean() : null;
         double[] targetStd = targets ? stats.targets.std() : null;
-        for (int i = 0; targets && i < out; i++) {
+        for (int i = 0; targets && standardize && i < out; i++) {
             if (!Double.isFinite(targetMean[i]) || !Double.isFinite(targetStd[i])) {
                 throw tooLarge("label column '" + raw.labels().get(raw.labels().size() == out ? i : 0) + "'", true);
             }
         }
+        if (targets && Arrays.stream(targetStd).allMatch(s -> s == 0)) {
+            // As a classification of one class is refused: nothing to learn (and R² is undefined)
+            throw new IllegalArgumentException((out == 1 ? "label column '" + raw.labels().get(0) + "' has the one"
+                    + " value " + targetMean[0] + " in every training row" : "label columns " + raw.labels()
+                    + " each hold one value in every training row") + "; a regression needs targets that vary:"
+                    + " check data.label and the rows of the training data");
+        }
+        boolean standardized = targets && standardize;
         return new Preprocessing(raw.features(), standardize ? mean : null, standardize ? scale : null, raw.labels(),
-                raw.classes(), targetMean, targets ? inverse(targetStd) : null, raw.weight(), raw.missing(), fill);
+                raw.classes(), standardized ? targetMean : null, standardized ? inverse(targetStd) : null,
+                raw.weight(), raw.missing(), fill);
     }
 
     /** A column whose mean or std overflows a double: standardizing or imputing it would make NaN. */

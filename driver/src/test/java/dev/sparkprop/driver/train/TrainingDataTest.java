@@ -197,6 +197,10 @@ class TrainingDataTest {
                 "has 4 classes [0, 1, 2, 12] but the output layer has 3 softmax units; give it 4; or, if the labels are"
                     + " class indices 0 to 2, correct the label 12, which is out of range"},
             {error(frame(NUMERIC, new Object[] {1.0, 1, 0.0, 1.0}), AB, CLASSIFIER), "has only the class [0]"},
+            {error(frame(NUMERIC, new Object[] {1.0, 1, 5.0, 1.0}, new Object[] {2.0, 1, 5.0, 1.0},
+                    new Object[] {3.0, 1, 5.0, 1.0}), AB, NetworkSpec.parse("2,4:tanh,1:identity", "mse")),
+                "label column 'label' has the one value 5.0 in every training row; a regression needs targets that"
+                    + " vary: check data.label and the rows of the training data"},
             // three classes for three units, but two of them are one written with a trailing space
             {error(frame(new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
                     .add("label", DataTypes.StringType), new Object[] {1.0, 1.0, "b"}, new Object[] {2.0, 1.0, "b "},

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Pieces of the messages users read. */
@@ -12,6 +13,23 @@ public final class Prose {
     public static String list(List<String> items) {
         int last = items.size() - 1;
         return last <= 0 ? String.join("", items) : String.join(", ", items.subList(0, last)) + " and " + items.get(last);
+    }
+
+    /** Items listed in full up to this many; more are shown as their first and last few, and counted. */
+    static final int LISTED = 24;
+
+    /**
+     * {@code shown} (the items as the message writes them) as a list, [a, b]; past {@link #LISTED}
+     * items, its first and last few and how many {@code noun} there are: [a, b, ..., y, z] (30 columns).
+     */
+    public static String abbreviated(List<String> shown, String noun) {
+        if (shown.size() <= LISTED) {
+            return shown.toString();
+        }
+        List<String> parts = new ArrayList<>(shown.subList(0, LISTED - 4));
+        parts.add("...");
+        parts.addAll(shown.subList(shown.size() - 3, shown.size()));
+        return parts + " (" + shown.size() + " " + noun + ")";
     }
 
     /** "1 column", "2 columns": a count and its noun, plural with an s but for 1. */

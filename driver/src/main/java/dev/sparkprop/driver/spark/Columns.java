@@ -90,18 +90,9 @@ public final class Columns {
                 + nameHint(absent, available) + headerHint(available));
     }
 
-    /** Columns listed in full up to this many; more are shown as their first and last few, and counted. */
-    private static final int LISTED = 24;
-
     /** {@link #printable(List)}, or for a wide table its first and last columns and how many there are. */
     private static String abbreviated(List<String> names) {
-        if (names.size() <= LISTED) {
-            return printable(names);
-        }
-        List<String> shown = new ArrayList<>(names.subList(0, LISTED - 4).stream().map(Columns::named).toList());
-        shown.add("...");
-        names.subList(names.size() - 3, names.size()).forEach(n -> shown.add(named(n)));
-        return shown + " (" + names.size() + " columns)";
+        return Prose.abbreviated(names.stream().map(Columns::named).toList(), "columns");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.spark.Columns;
 import java.io.Serializable;
 import java.util.List;
@@ -29,7 +30,7 @@ public record DataColumns(List<String> features, List<String> labels, String wei
         for (String c : categorical) {
             if (!features.contains(c)) {
                 throw new IllegalArgumentException("categorical column '" + c + "' is not among the feature columns "
-                        + features + "; data.categorical names feature columns only: remove it from data.categorical,"
+                        + Prose.abbreviated(features, "columns") + "; data.categorical names feature columns only: remove it from data.categorical,"
                         + " or make it a feature (list it in data.features)");
             }
         }

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -168,7 +169,7 @@ public final class PreprocessingFitter {
             }
             if (classes.size() != expected) {
                 String head = "label column '" + columns.labels().get(0) + "' has " + classes.size() + " classes "
-                        + abbreviate(classes) + " but the output layer " + (softmax ? "has " + expected
+                        + Prose.abbreviated(classes, "classes") + " but the output layer " + (softmax ? "has " + expected
                         + " softmax units" : "is one sigmoid unit, which takes exactly 2 classes");
                 String asClasses = softmax ? "give it " + classes.size() : "use softmax with " + classes.size() + " units";
                 // Classes given by the caller (a classifier's indices up to the largest label) are not the rows'
@@ -347,7 +348,7 @@ public final class PreprocessingFitter {
         for (String value : found.keySet()) {
             if (!known.contains(value)) {
                 throw new IllegalArgumentException("label column '" + label + "' holds " + value + ", which is not one"
-                        + " of the classes " + abbreviate(known) + "; give class indices 0, 1, ..., k-1 (index"
+                        + " of the classes " + Prose.abbreviated(known, "classes") + "; give class indices 0, 1, ..., k-1 (index"
                         + " string labels with StringIndexer)");
             }
         }
@@ -555,7 +556,7 @@ public final class PreprocessingFitter {
             return "";
         }
         return "; or, if the labels are class indices 0 to " + (units - 1) + ", correct "
-                + (beyond.size() == 1 ? "the label " + beyond.get(0) + ", which is" : "the labels " + abbreviate(beyond)
+                + (beyond.size() == 1 ? "the label " + beyond.get(0) + ", which is" : "the labels " + Prose.abbreviated(beyond, "labels")
                 + ", which are") + " out of range";
     }
 
@@ -581,7 +582,4 @@ public final class PreprocessingFitter {
         }
     }
 
-    static String abbreviate(List<String> values) {
-        return values.size() <= 12 ? values.toString() : values.subList(0, 12) + "…";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.sparkprop.driver.train;
 
+import dev.sparkprop.driver.Prose;
 import dev.sparkprop.driver.model.FeatureColumn;
 import dev.sparkprop.driver.model.MissingValues;
 import dev.sparkprop.driver.model.Preprocessing;
@@ -269,7 +270,7 @@ final class RowEncoder implements Serializable {
             Integer index = classIndex.get(key(value));
             if (index == null) {
                 problems.add(Role.LABEL, labels.get(0), Kind.UNKNOWN_CLASS, key(value),
-                        PreprocessingFitter.abbreviate(prep.classes()));
+                        Prose.abbreviated(prep.classes(), "classes"));
                 return UNUSABLE;
             }
             if (oneHotClass) {

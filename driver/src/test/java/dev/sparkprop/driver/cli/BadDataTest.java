@@ -588,7 +588,8 @@ class BadDataTest {
             rows.add(i + "," + (i % 7) + "," + (100 + 3 * i));
         }
         assertEquals("label column 'y' has 30 classes [100, 103, 106, 109, 112, 115, 118, 121,"
-                + " 124, 127, 130, 133]… but the output layer has 2 softmax"
+                + " 124, 127, 130, 133, 136, 139, 142, 145, 148, 151, 154, 157, ..., 181, 184, 187] (30 classes) but"
+                + " the output layer has 2 softmax"
                 + " units; its values are numbers, 30 of them: if it is a quantity to predict, train a regression"
                 + " (end network.layers with 1:identity and set network.loss = mse); if it holds classes, give it 30",
                 trainFails(csv("quantity.csv", rows.toArray(new String[0])), "data.label=y"));

@@ -207,8 +207,8 @@ public final class BatchPredictor {
         // DataFrame as on a batch one (each micro-batch's partitions go through it)
         MapPartitionsFunction<Row, Row> predicting = it -> {
             Backprop backprop = ExecutorCache.backprop(layers, loss, blockRows, precision);
-            return PartitionJob.failingOutOfHeap(new PredictingIterator(it, encoder, backprop, weights.value(), writer,
-                    features, keptCount, blockRows, outputCount, invalid, wrongSizes));
+            return new PredictingIterator(it, encoder, backprop, weights.value(), writer, features, keptCount,
+                    blockRows, outputCount, invalid, wrongSizes);
         };
         // The encoder's columns lose the fields' metadata (the ml attributes), which the select
         // puts back; they are named by position, so a column kept twice stays two columns. A kept
@@ -343,7 +343,11 @@ public final class BatchPredictor {
             next = 0;
             // A block may leave out every row (SKIP)
             while (pending.isEmpty() && in.hasNext()) {
-                fill();
+                // Per block, where the work is, not per row (as wrapping the iterator would)
+                PartitionJob.failingOutOfHeap(() -> {
+                    fill();
+                    return null;
+                });
             }
             if (pending.isEmpty() && wrongSizes != null && !reported) {
                 reported = true;

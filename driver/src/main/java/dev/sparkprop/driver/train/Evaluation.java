@@ -301,6 +301,7 @@ public final class Evaluation implements Serializable {
                     logLoss -= w * Math.log(Math.max(p, 1e-15));
                 } else if (task.kind() == Task.Kind.REGRESSION && w > 0) {
                     yWeight += w;
+                    double share = w / yWeight;
                     for (int i = 0; i < units; i++) {
                         double predicted = out[off + i];
                         double actual = target[off + i];
@@ -312,7 +313,7 @@ public final class Evaluation implements Serializable {
                         squaredError += w * e * e;
                         absoluteError += w * Math.abs(e);
                         double delta = actual - yMean[i];
-                        yMean[i] += delta * (w / yWeight);
+                        yMean[i] += delta * share;
                         yM2[i] += w * delta * (actual - yMean[i]);
                         yMin[i] = Math.min(yMin[i], actual);
                         yMax[i] = Math.max(yMax[i], actual);

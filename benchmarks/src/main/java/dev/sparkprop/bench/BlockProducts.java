@@ -1,6 +1,7 @@
 package dev.sparkprop.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.sparkprop.nn.FloatGemm;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.ParameterLayout;
 import dev.sparkprop.nn.Precision;
@@ -8,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * The matrix products of one block's forward and backward pass alone, in the block's precision:
- * the gemm calls the kernel makes, with the same shapes and transposes (z_l = W_l a_{l-1},
+ * the products the kernel makes (dgemm, or {@link FloatGemm} in float32), with the same shapes and transposes (z_l = W_l a_{l-1},
  * grad W_l = delta_l a_{l-1}^T, delta_{l-1} = W_l^T delta_l for l ≥ 2), and nothing else: no bias
  * (the products run with β = 0, where the pass adds the bias with β = 1 onto a bias-filled z, and
  * sums it by gemv), activation, loss or sum. {@link BackpropBench} times them beside the whole
@@ -17,6 +18,8 @@ import java.util.SplittableRandom;
 final class BlockProducts {
 
     private static final BLAS BLAS = dev.ludovic.netlib.blas.BLAS.getInstance();
+    /** float32 products as the kernel makes them ({@link FloatGemm}). */
+    private final FloatGemm gemm = new FloatGemm();
 
     private final ParameterLayout layout;
     private final int depth;
@@ -62,7 +65,7 @@ final class BlockProducts {
             int out = layout.fanOut(l);
             int in = layout.fanIn(l);
             if (float32) {
-                BLAS.sgemm("N", "N", out, rows, in, 1f, w32, layout.weightOffset(l), out, a32[l - 1], 0, in, 0f,
+                gemm.gemm(false, false, out, rows, in, w32, layout.weightOffset(l), out, a32[l - 1], 0, in, false,
                         a32[l], 0, out);
             } else {
                 BLAS.dgemm("N", "N", out, rows, in, 1, w64, layout.weightOffset(l), out, a64[l - 1], 0, in, 0,
@@ -73,10 +76,10 @@ final class BlockProducts {
             int out = layout.fanOut(l);
             int in = layout.fanIn(l);
             if (float32) {
-                BLAS.sgemm("N", "T", out, in, rows, 1f, delta32[l], 0, out, a32[l - 1], 0, in, 0f, g32,
+                gemm.gemm(false, true, out, in, rows, delta32[l], 0, out, a32[l - 1], 0, in, false, g32,
                         layout.weightOffset(l), out);
                 if (l > 1) {
-                    BLAS.sgemm("T", "N", in, rows, out, 1f, w32, layout.weightOffset(l), out, delta32[l], 0, out, 0f,
+                    gemm.gemm(true, false, in, rows, out, w32, layout.weightOffset(l), out, delta32[l], 0, out, false,
                             delta32[l - 1], 0, in);
                 }
             } else {

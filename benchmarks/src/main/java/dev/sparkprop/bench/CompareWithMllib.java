@@ -80,7 +80,8 @@ public final class CompareWithMllib {
                   --seed N         data, teacher and initial weights (default 1)
                   --block-rows N   sparkprop's GEMM block height (default 1024)
                   --precision P    sparkprop's float32 (default, as in training) or float64 (what MLlib
-                                   computes in); the peak is then sgemm's or dgemm's
+                                   computes in); the peak is then float32's (the faster
+                                   of sgemm and the engine's vector tiles) or dgemm's
                 Runs on local[*] unless spark.master is set.""";
 
         static Options parse(String... args) {
@@ -252,7 +253,7 @@ public final class CompareWithMllib {
     }
 
     private static String gemm(Precision precision) {
-        return precision == Precision.FLOAT32 ? "sgemm" : "dgemm";
+        return LocalCompute.peakName(precision);
     }
 
     /** One job's measurements, with the GEMM peak still to fill in. */

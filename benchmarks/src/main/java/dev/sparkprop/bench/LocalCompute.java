@@ -4,6 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.Block;
 import dev.sparkprop.nn.DoubleArrays;
+import dev.sparkprop.nn.FloatGemm;
 import dev.sparkprop.nn.GradientSum;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.Precision;
@@ -39,13 +40,36 @@ final class LocalCompute implements AutoCloseable {
     }
 
     /**
-     * GFLOPS of {@code threads} threads each running n³ GEMMs (dgemm, or sgemm for float32)
-     * concurrently, best of 5 rounds after a warm-up: the ceiling the kernel's products could
-     * reach on this BLAS and these cores. A round is a few products long so that one scheduling
-     * hiccup does not decide it.
+     * GFLOPS of {@code threads} threads each running n³ GEMMs concurrently, best of 5 rounds
+     * after a warm-up: the ceiling the kernel's products could reach on these cores. float64:
+     * dgemm. float32: the faster of BLAS's sgemm and the engine's own products
+     * ({@link FloatGemm}, SIMD tiles on CPUs with 512-bit vectors), so a kernel on the faster
+     * is measured against it. A round is a few products long so that one scheduling hiccup does
+     * not decide it.
      */
     double peakGflops(int n, Precision precision) {
+        if (precision == Precision.FLOAT64) {
+            BLAS blas = BLAS.getInstance();
+            return peakGflops(n, (a, b, c) -> blas.dgemm("N", "N", n, n, n, 1.0, a, n, b, n, 0.0, c, n), null);
+        }
         BLAS blas = BLAS.getInstance();
+        double sgemm = peakGflops(n, null, (a, b, c) -> blas.sgemm("N", "N", n, n, n, 1f, a, n, b, n, 0f, c, n));
+        ThreadLocal<FloatGemm> engine = ThreadLocal.withInitial(FloatGemm::new);
+        double own = peakGflops(n, null,
+                (a, b, c) -> engine.get().gemm(false, false, n, n, n, a, 0, n, b, 0, n, false, c, 0, n));
+        return Math.max(sgemm, own);
+    }
+
+    /** What {@link #peakGflops} measures, for tables. */
+    static String peakName(Precision precision) {
+        return precision == Precision.FLOAT64 ? "dgemm" : "float32 GEMM (faster of sgemm, vector tiles)";
+    }
+
+    private interface Product<T> {
+        void run(T a, T b, T c);
+    }
+
+    private double peakGflops(int n, Product<double[]> gemm64, Product<float[]> gemm32) {
         List<Callable<Void>> gemms = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(7);
         for (int t = 0; t < threads; t++) {
@@ -57,10 +81,10 @@ final class LocalCompute implements AutoCloseable {
             float[] c32 = new float[n * n];
             gemms.add(() -> {
                 for (int k = 0; k < GEMMS_PER_ROUND; k++) {
-                    if (precision == Precision.FLOAT32) {
-                        blas.sgemm("N", "N", n, n, n, 1f, a32, n, b32, n, 0f, c32, n);
+                    if (gemm32 != null) {
+                        gemm32.run(a32, b32, c32);
                     } else {
-                        blas.dgemm("N", "N", n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+                        gemm64.run(a, b, c);
                     }
                 }
                 return null;

@@ -144,7 +144,8 @@ public final class StepCosts {
         TaskTimes times = TaskTimes.register(sc);
         double peak;
         try (LocalCompute local = new LocalCompute(FASHION.partitions())) {
-            progress("sgemm peak: %d concurrent %d^3 products", local.threads(), PEAK_GEMM_SIZE);
+            progress("%s peak: %d concurrent %d^3 products", LocalCompute.peakName(PRECISION), local.threads(),
+                    PEAK_GEMM_SIZE);
             peak = local.peakGflops(PEAK_GEMM_SIZE, PRECISION);
         }
         List<Measured> measured = new ArrayList<>();
@@ -245,8 +246,8 @@ public final class StepCosts {
                 + " same size, on %s, %s, Adam, synthetic rows%s%n", sc.master(), PRECISION.specName(),
                 options.quick() ? " (--quick)" : "");
         out.printf(Locale.ROOT, "empty job: one number back from each partition; bare job: broadcast of P float32"
-                + " weights read by every task + depth-1 treeAggregate of one P-double array per partition; sgemm"
-                + " peak %.1f GFLOPS on %d threads%n", peak, FASHION.partitions());
+                + " weights read by every task + depth-1 treeAggregate of one P-double array per partition; %s"
+                + " peak %.1f GFLOPS on %d threads%n", LocalCompute.peakName(PRECISION), peak, FASHION.partitions());
         out.println();
         out.printf(Locale.ROOT, "%-8s %-6s %5s %7s %7s | %7s %7s %7s %7s %7s | %6s %6s %6s %6s %9s%n", "size", "job",
                 "jobs", "mean", "best", "submit", "launch", "tasks", "results", "after", "t.deser", "t.run", "t.ser",
@@ -271,7 +272,7 @@ public final class StepCosts {
         }
         out.println("(ms, timed alone on the driver: merging the partitions' sums as ExactSums, or adding them in"
                 + " partition order in doubles; the Adam update with the float32 copy for the next broadcast;"
-                + " a batch's matrix products at the sgemm peak)");
+                + " a batch's matrix products at that peak)");
         out.println();
         Measured small = measured.get(0);
         Measured fashion = measured.get(1);

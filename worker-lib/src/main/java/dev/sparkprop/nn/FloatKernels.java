@@ -1,11 +1,11 @@
 package dev.sparkprop.nn;
 
 /**
- * float32 layer steps: sgemm on float buffers. Elementwise activations run on the float values
+ * float32 layer steps: matrix products on float buffers ({@link FloatGemm}). Elementwise activations run on the float values
  * through {@link FloatElementwise} (SIMD where the JVM has the vector module), and so do softmax
  * and the fused softmax + cross-entropy head ({@link FloatSoftmax}; Math.exp on double copies
  * took a tenth of job a's pass); other heads and softmax's Jacobian run in double on converted
- * copies. Each block's weight and bias gradients are formed in float by sgemm and sgemv, then
+ * copies. Each block's weight and bias gradients are formed in float, by those products and sgemv, then
  * added into the double gradient sum.
  */
 final class FloatKernels extends Kernels {
@@ -19,6 +19,7 @@ final class FloatKernels extends Kernels {
     private float[] w;
     private final float[] ownW;
     private final float[] blockGrad;
+    private final FloatGemm gemm = new FloatGemm();
     /** Per layer (1..L), the float32 kernel of an elementwise activation; null for softmax. */
     private final FloatElementwise[] elementwise;
     /** Ones, one per row: the bias gradient Σ_rows delta_l is delta_l times this vector. */
@@ -124,8 +125,8 @@ final class FloatKernels extends Kernels {
         for (int filled = fanOut; filled < n; filled += filled) {
             System.arraycopy(z[l], 0, z[l], filled, Math.min(filled, n - filled));
         }
-        BLAS.sgemm("N", "N", fanOut, rows, layout.fanIn(l), 1f, w, layout.weightOffset(l), fanOut,
-                input(l, block), 0, layout.fanIn(l), 1f, z[l], 0, fanOut);
+        gemm.gemm(false, false, fanOut, rows, layout.fanIn(l), w, layout.weightOffset(l), fanOut, input(l, block), 0,
+                layout.fanIn(l), true, z[l], 0, fanOut);
     }
 
     @Override
@@ -178,8 +179,8 @@ final class FloatKernels extends Kernels {
     void accumulateLayerGradient(int l, Block block, int rows, double[] grad) {
         int fanOut = layout.fanOut(l);
         int fanIn = layout.fanIn(l);
-        BLAS.sgemm("N", "T", fanOut, fanIn, rows, 1f, delta[l], 0, fanOut, input(l, block), 0, fanIn, 0f, blockGrad,
-                0, fanOut);
+        gemm.gemm(false, true, fanOut, fanIn, rows, delta[l], 0, fanOut, input(l, block), 0, fanIn, false, blockGrad, 0,
+                fanOut);
         DoubleArrays.addWidened(blockGrad, grad, layout.weightOffset(l), fanOut * fanIn);
         // Σ_rows delta_l in float by sgemv (a block's sum, like the weight gradient's), then into double.
         BLAS.sgemv("N", fanOut, rows, 1f, delta[l], 0, fanOut, ones, 0, 1, 0f, blockGrad, 0, 1);
@@ -193,7 +194,7 @@ final class FloatKernels extends Kernels {
     void backpropagate(int l, int rows) {
         int fanOut = layout.fanOut(l);
         int fanIn = layout.fanIn(l);
-        BLAS.sgemm("T", "N", fanIn, rows, fanOut, 1f, w, layout.weightOffset(l), fanOut, delta[l], 0, fanOut, 0f,
+        gemm.gemm(true, false, fanIn, rows, fanOut, w, layout.weightOffset(l), fanOut, delta[l], 0, fanOut, false,
                 delta[l - 1], 0, fanIn);
     }
 

@@ -2,8 +2,8 @@ package dev.sparkprop.nn;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,29 +14,51 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorDoubleArrays {
 
     public static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** As many float lanes as D has double lanes, in half the bits. */
-    public static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /**
+     * Floats in the same shape, twice D's lanes: every float vector of the engine takes this one
+     * shape, conversions included. Float operations on a second shape share the JDK's call sites
+     * with these, and C2 then boxed the lanes of both (the matrix tiles ran 25 times slower).
+     */
+    public static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** F's upper half: the lanes a conversion of D's lanes to part -1 fills. */
+    private static final VectorMask<Float> UPPER = F.indexInRange(-D.length(), D.length());
 
     private VectorDoubleArrays() {
     }
 
-    /** Narrows [0, bound) and returns bound. The lane conversion rounds to nearest, as the cast does. */
+    /** Two vectors of doubles rounded to floats in one F vector, lo's lanes first (the cast's rounding). */
+    public static FloatVector narrow(DoubleVector lo, DoubleVector hi) {
+        return ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
+                .blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), UPPER);
+    }
+
+    /** Half {@code part} (0: lanes [0, D), 1: the rest) of an F vector widened to doubles, exactly. */
+    public static DoubleVector widen(FloatVector x, int part) {
+        return (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
+    }
+
+    /** Narrows [0, bound) and returns bound. */
     static int narrow(double[] from, float[] to, int n) {
-        int bound = D.loopBound(n);
-        for (int i = 0; i < bound; i += D.length()) {
-            ((FloatVector) DoubleVector.fromArray(D, from, i).convertShape(VectorOperators.D2F, F, 0)).intoArray(to, i);
+        return narrow(from, to, 0, n);
+    }
+
+    /** Narrows [start, bound) for the largest bound ≤ end a whole number of F vectors from start, and returns bound. */
+    public static int narrow(double[] from, float[] to, int start, int end) {
+        int bound = start + F.loopBound(end - start);
+        for (int i = start; i < bound; i += F.length()) {
+            narrow(DoubleVector.fromArray(D, from, i), DoubleVector.fromArray(D, from, i + D.length())).intoArray(to, i);
         }
         return bound;
     }
 
     /** Adds [0, bound) and returns bound; widening a float to a double is exact, as the cast is. */
     static int addWidened(float[] from, double[] to, int offset, int n) {
-        int bound = D.loopBound(n);
-        for (int i = 0; i < bound; i += D.length()) {
-            DoubleVector widened = (DoubleVector) FloatVector.fromArray(F, from, i)
-                    .convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, to, offset + i).add(widened).intoArray(to, offset + i);
+        int bound = F.loopBound(n);
+        for (int i = 0; i < bound; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, from, i);
+            int at = offset + i;
+            DoubleVector.fromArray(D, to, at).add(widen(x, 0)).intoArray(to, at);
+            DoubleVector.fromArray(D, to, at + D.length()).add(widen(x, 1)).intoArray(to, at + D.length());
         }
         return bound;
     }

@@ -14,16 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * name in FloatSoftmax, which gives the same bits (lanewise add, mul, div, max, comparisons,
  * blends, conversions and moves round as the scalar operations do). Loaded only when
  * {@link VectorSupport#AVAILABLE}. Like {@link VectorActivations}, no method takes or returns a
- * vector, and float lanes take the preferred shape unless they convert to doubles: float
- * operations on another shape share the JDK's call sites with these and slowed both several times.
+ * vector, and float lanes take the one shape of {@link VectorDoubleArrays#F}.
  */
 final class VectorSoftmax {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /** Doubles in the preferred shape, and as many floats (the conversions' species). */
+    /** Doubles in the preferred shape: half of S's lanes. */
     private static final VectorSpecies<Double> D = VectorDoubleArrays.D;
-    private static final VectorSpecies<Float> F_D = VectorDoubleArrays.F;
 
     private VectorSoftmax() {
     }
@@ -73,15 +71,16 @@ final class VectorSoftmax {
 
     /** {@link FloatSoftmax#reciprocalSums}: s_r := 1 / Σ_u x, summed in double in unit order. */
     static int reciprocalSums(float[] x, double[] s, int units, int rows) {
-        int bound = D.loopBound(rows);
+        int bound = S.loopBound(rows);
         java.util.Arrays.fill(s, 0, bound, 0.0);
         // Unit by unit over contiguous rows, the sums kept in s: a block of rows taken through the
         // units, a stride of a unit's rows apart, ran slower.
         for (int from = 0; from < units * rows; from += rows) {
-            for (int r = 0; r < bound; r += D.length()) {
-                DoubleVector.fromArray(D, s, r)
-                        .add((DoubleVector) FloatVector.fromArray(F_D, x, from + r).convertShape(VectorOperators.F2D, D, 0))
-                        .intoArray(s, r);
+            for (int r = 0; r < bound; r += S.length()) {
+                FloatVector xi = FloatVector.fromArray(S, x, from + r);
+                DoubleVector.fromArray(D, s, r).add(VectorDoubleArrays.widen(xi, 0)).intoArray(s, r);
+                int r2 = r + D.length();
+                DoubleVector.fromArray(D, s, r2).add(VectorDoubleArrays.widen(xi, 1)).intoArray(s, r2);
             }
         }
         for (int r = 0; r < bound; r += D.length()) {
@@ -92,13 +91,13 @@ final class VectorSoftmax {
 
     /** {@link FloatSoftmax#scale}: to := (float) (from · s_r). */
     static int scale(float[] from, float[] to, double[] s, int units, int rows) {
-        int bound = D.loopBound(rows);
+        int bound = S.loopBound(rows);
         for (int offset = 0; offset < units * rows; offset += rows) {
-            for (int r = 0; r < bound; r += D.length()) {
-                DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, from, offset + r)
-                        .convertShape(VectorOperators.F2D, D, 0);
-                ((FloatVector) x.mul(DoubleVector.fromArray(D, s, r)).convertShape(VectorOperators.D2F, F_D, 0))
-                        .intoArray(to, offset + r);
+            for (int r = 0; r < bound; r += S.length()) {
+                FloatVector x = FloatVector.fromArray(S, from, offset + r);
+                DoubleVector lo = VectorDoubleArrays.widen(x, 0).mul(DoubleVector.fromArray(D, s, r));
+                DoubleVector hi = VectorDoubleArrays.widen(x, 1).mul(DoubleVector.fromArray(D, s, r + D.length()));
+                VectorDoubleArrays.narrow(lo, hi).intoArray(to, offset + r);
             }
         }
         return bound;

@@ -3,6 +3,7 @@ package dev.sparkprop.driver.train;
 import dev.sparkprop.driver.spark.BlasThreads;
 import dev.sparkprop.nn.Backprop;
 import dev.sparkprop.nn.FloatElementwise;
+import dev.sparkprop.nn.FloatGemm;
 import dev.sparkprop.nn.NetworkSpec;
 import dev.sparkprop.nn.ParameterLayout;
 import dev.sparkprop.nn.Precision;
@@ -31,10 +32,10 @@ final class ExecutorCache {
 
     static {
         // Once per executor JVM: which BLAS its products run on (native OpenBLAS needs libblas.so.3)
-        // with its thread setting, and whether float32 activations run SIMD (they need the
-        // jdk.incubator.vector module).
-        LOG.info("sparkprop executor BLAS: {}; float32 activations: {}", BlasThreads.describe(),
-                FloatElementwise.implementation());
+        // with its thread setting, and whether float32 products and activations run SIMD (they
+        // need the jdk.incubator.vector module).
+        LOG.info("sparkprop executor BLAS: {}; float32 products: {}; float32 activations: {}", BlasThreads.describe(),
+                FloatGemm.description(), FloatElementwise.implementation());
     }
 
     private ExecutorCache() {

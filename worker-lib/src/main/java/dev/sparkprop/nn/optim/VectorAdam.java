@@ -2,7 +2,6 @@ package dev.sparkprop.nn.optim;
 
 import dev.sparkprop.nn.VectorDoubleArrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -62,12 +61,19 @@ final class VectorAdam {
                     .sub(m.mul(c.stepSize()).div(v.sqrt().add(c.scaledEps())));
             wi.intoArray(w, i);
             checks = checks.add(gi.mul(0.0)).add(wi.mul(0.0));
-            if (w32 != null) {
-                ((FloatVector) wi.convertShape(VectorOperators.D2F, VectorDoubleArrays.F, 0)).intoArray(w32, i);
-            }
             zero.intoArray(sum, i);
         }
-        return checks.reduceLanes(VectorOperators.ADD) == 0 ? bound : -1;
+        if (checks.reduceLanes(VectorOperators.ADD) != 0) {
+            return -1;
+        }
+        if (w32 != null) {
+            // after the loop, in pairs of D vectors: a float vector of D's lanes would be a second float shape
+            int narrowed = VectorDoubleArrays.narrow(w, w32, from, bound);
+            for (int i = narrowed; i < bound; i++) {
+                w32[i] = (float) w[i];
+            }
+        }
+        return bound;
     }
 
     /** {@link Optimizers#flushSubnormal} on each lane; small enough for the JIT to inline, so no vector is boxed. */

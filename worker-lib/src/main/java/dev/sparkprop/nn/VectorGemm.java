@@ -1,0 +1,246 @@
+package dev.sparkprop.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 C = op(A) op(B) (+ C), column-major as BLAS's sgemm with alpha 1, in SIMD lanes of
+ * the vector API: packed panels (BLIS's loop order) and a register tile of {@link #MR} rows by
+ * {@link #NR} columns, each element of C the sum over k of one fused multiply-add after
+ * another in a fixed order. Lane-wise {@code fma} and {@code add} round exactly as
+ * {@link Math#fma} and {@code +} do, so the bits are the same compiled or interpreted, as for
+ * the activations ({@link VectorActivations}).
+ *
+ * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model, and the builds that
+ * Debian ships run CPUs they do not know (AMD's Zen 5 among them) on their AVX2 kernels, at
+ * about half of what the AVX-512 units give; this tile reaches 1.5-1.7x them there. Loaded
+ * only when {@link VectorSupport#AVAILABLE}, used through {@link FloatGemm}; one instance per
+ * thread, for its packing buffers.
+ */
+final class VectorGemm {
+
+    private static final VectorSpecies<Float> S = VectorDoubleArrays.F;
+    private static final int L = S.length();
+    /**
+     * Whether the CPU has 512-bit vectors: there this tile beats the AVX2 kernels OpenBLAS runs on
+     * CPUs its build does not know; with narrower ones OpenBLAS's own kernels are as fast or faster.
+     */
+    static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Rows of the tile: two vectors of C's column. */
+    static final int MR = 2 * L;
+    /** Columns of the tile: 12 accumulators, and room for A's two vectors and B's broadcast in 16 registers. */
+    static final int NR = 6;
+    /** The depth of a packed block: A's panel (MR x KC) and B's (KC x NR) stay in L1 during the tile. */
+    private static final int KC = 256;
+    /** Rows of A packed at once (MC x KC floats, about 256 KB, in L2). */
+    private static final int MC = 8 * MR;
+    /** Columns of B packed at once. */
+    private static final int NC = 2040;
+
+    private float[] packedA = new float[0];
+    private float[] packedB = new float[0];
+    private final float[] edge = new float[MR * NR];
+
+    /**
+     * C (m x n, leading dimension ldc) = op(A) op(B), plus C's values when {@code accumulate};
+     * op(A) is m x k (A is k x m when {@code transA}), op(B) k x n (B n x k when {@code transB}).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+              int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int j = 0; j < n; j++) {
+                    java.util.Arrays.fill(c, cOff + j * ldc, cOff + j * ldc + m, 0f);
+                }
+            }
+            return;
+        }
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc);
+                boolean add = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int cBase = cOff + (jc + jr) * ldc + ic + ir;
+                            tile(kc, packedA, ir * kc, packedB, jr * kc, c, cBase, ldc, mr, nr, add);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A's rows [ic, ic + mc) and depths [pc, pc + kc) as panels of MR rows, depth by depth, zero past m. */
+    private void packA(boolean trans, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc) {
+        int panels = (mc + MR - 1) / MR;
+        int size = panels * MR * kc;
+        if (packedA.length < size) {
+            packedA = new float[size];
+        }
+        float[] to = packedA;
+        for (int panel = 0; panel < panels; panel++) {
+            int i0 = ic + panel * MR;
+            int rows = Math.min(MR, ic + mc - i0);
+            int base = panel * MR * kc;
+            if (!trans) {
+                // A(i, p) = a[aOff + i + p lda]: a panel's column is contiguous
+                for (int p = 0; p < kc; p++) {
+                    int from = aOff + i0 + (pc + p) * lda;
+                    System.arraycopy(a, from, to, base + p * MR, rows);
+                    if (rows < MR) {
+                        java.util.Arrays.fill(to, base + p * MR + rows, base + (p + 1) * MR, 0f);
+                    }
+                }
+            } else {
+                // A(i, p) = a[aOff + p + i lda]: read along p, write across the panel
+                for (int i = 0; i < MR; i++) {
+                    if (i < rows) {
+                        int from = aOff + pc + (i0 + i) * lda;
+                        for (int p = 0; p < kc; p++) {
+                            to[base + p * MR + i] = a[from + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            to[base + p * MR + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** B's depths [pc, pc + kc) and columns [jc, jc + nc) as panels of NR columns, depth by depth, zero past n. */
+    private void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
+        int panels = (nc + NR - 1) / NR;
+        int size = panels * NR * kc;
+        if (packedB.length < size) {
+            packedB = new float[size];
+        }
+        float[] to = packedB;
+        for (int panel = 0; panel < panels; panel++) {
+            int j0 = jc + panel * NR;
+            int cols = Math.min(NR, jc + nc - j0);
+            int base = panel * NR * kc;
+            if (trans) {
+                // B(p, j) = b[bOff + j + p ldb]: a depth's NR values are contiguous
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + j0 + (pc + p) * ldb, to, base + p * NR, cols);
+                    for (int j = cols; j < NR; j++) {
+                        to[base + p * NR + j] = 0f;
+                    }
+                }
+            } else {
+                // B(p, j) = b[bOff + p + j ldb]: read along p, write across the panel
+                for (int j = 0; j < NR; j++) {
+                    if (j < cols) {
+                        int from = bOff + pc + (j0 + j) * ldb;
+                        for (int p = 0; p < kc; p++) {
+                            to[base + p * NR + j] = b[from + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            to[base + p * NR + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One MR x NR tile of C from an A panel at {@code ai} and a B panel at {@code bi}, kc deep; only
+     * its mr x nr top-left part is C's (the rest is the panels' zero padding).
+     */
+    private void tile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int cBase, int ldc, int mr, int nr,
+                      boolean add) {
+        products(kc, ap, ai, bp, bi, edge);
+        float[] t = edge;
+        if (mr == MR) {
+            for (int j = 0; j < nr; j++) {
+                int at = cBase + j * ldc;
+                FloatVector lo = FloatVector.fromArray(S, t, j * MR);
+                FloatVector hi = FloatVector.fromArray(S, t, j * MR + L);
+                if (add) {
+                    lo = lo.add(FloatVector.fromArray(S, c, at));
+                    hi = hi.add(FloatVector.fromArray(S, c, at + L));
+                }
+                lo.intoArray(c, at);
+                hi.intoArray(c, at + L);
+            }
+            return;
+        }
+        for (int j = 0; j < nr; j++) {
+            int to = cBase + j * ldc;
+            for (int i = 0; i < mr; i++) {
+                // the same float addition as the vector add's lanes
+                c[to + i] = add ? c[to + i] + t[j * MR + i] : t[j * MR + i];
+            }
+        }
+    }
+
+    /**
+     * The tile's sums into {@code t}, column by column, MR apart: one way out of the registers
+     * for whole and cut tiles alike, so that this loop stays small enough for C2 to keep every
+     * lane in registers.
+     */
+    private static void products(int kc, float[] ap, int ai, float[] bp, int bi, float[] t) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(S, ap, ai);
+            FloatVector a1 = FloatVector.fromArray(S, ap, ai + L);
+            FloatVector b = FloatVector.broadcast(S, bp[bi]);
+            c00 = a0.fma(b, c00);
+            c01 = a1.fma(b, c01);
+            b = FloatVector.broadcast(S, bp[bi + 1]);
+            c10 = a0.fma(b, c10);
+            c11 = a1.fma(b, c11);
+            b = FloatVector.broadcast(S, bp[bi + 2]);
+            c20 = a0.fma(b, c20);
+            c21 = a1.fma(b, c21);
+            b = FloatVector.broadcast(S, bp[bi + 3]);
+            c30 = a0.fma(b, c30);
+            c31 = a1.fma(b, c31);
+            b = FloatVector.broadcast(S, bp[bi + 4]);
+            c40 = a0.fma(b, c40);
+            c41 = a1.fma(b, c41);
+            b = FloatVector.broadcast(S, bp[bi + 5]);
+            c50 = a0.fma(b, c50);
+            c51 = a1.fma(b, c51);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, MR);
+        c11.intoArray(t, MR + L);
+        c20.intoArray(t, 2 * MR);
+        c21.intoArray(t, 2 * MR + L);
+        c30.intoArray(t, 3 * MR);
+        c31.intoArray(t, 3 * MR + L);
+        c40.intoArray(t, 4 * MR);
+        c41.intoArray(t, 4 * MR + L);
+        c50.intoArray(t, 5 * MR);
+        c51.intoArray(t, 5 * MR + L);
+    }
+}

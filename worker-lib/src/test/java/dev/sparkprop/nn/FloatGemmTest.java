@@ -1,0 +1,135 @@
+package dev.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FloatGemmTest {
+
+    /** Every layout and shape class: tiles cut at m and n, depths past one packed block, columns past one. */
+    static List<Arguments> shapes() {
+        List<Arguments> all = new ArrayList<>();
+        int[][] mnk = {{1, 1, 1}, {7, 13, 9}, {32, 6, 256}, {45, 70, 515}, {64, 2100, 30}, {300, 37, 600},
+                {256, 512, 10}};
+        for (int[] s : mnk) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        all.add(Arguments.of(transA, transB, s[0], s[1], s[2], accumulate));
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("shapes")
+    void theProductIsWithinFloat32RoundingOfTheExactOne(boolean transA, boolean transB, int m, int n, int k,
+                                                         boolean accumulate) {
+        Random random = new Random(31L * m + 7L * n + k);
+        // Offsets and leading dimensions past the matrices' own, so a stray index shows
+        int lda = (transA ? k : m) + 3;
+        int ldb = (transB ? n : k) + 2;
+        int ldc = m + 5;
+        int aOff = 4;
+        int bOff = 1;
+        int cOff = 2;
+        float[] a = gaussian(random, aOff + lda * (transA ? m : k));
+        float[] b = gaussian(random, bOff + ldb * (transB ? k : n));
+        float[] c = gaussian(random, cOff + ldc * n);
+        float[] before = c.clone();
+        if (!accumulate) {
+            // C's old values must not be read: NaN would show
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(c, cOff + j * ldc, cOff + j * ldc + m, Float.NaN);
+            }
+        }
+        new FloatGemm().gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                double exact = accumulate ? before[cOff + i + j * ldc] : 0;
+                double magnitude = Math.abs(exact);
+                for (int p = 0; p < k; p++) {
+                    double product = (double) (transA ? a[aOff + p + i * lda] : a[aOff + i + p * lda])
+                            * (transB ? b[bOff + j + p * ldb] : b[bOff + p + j * ldb]);
+                    exact += product;
+                    magnitude += Math.abs(product);
+                }
+                // float32 rounding: each multiply and add (fused or not, as BLAS may do them), the
+                // adds of partial sums into C and C's own add err by at most 2^-24 of a value
+                // bounded by the magnitude Σ|a b| + |c|
+                double bound = (2.0 * k + 4) * 0x1p-24 * magnitude * 1.01 + Float.MIN_NORMAL;
+                float got = c[cOff + i + j * ldc];
+                assertTrue(Math.abs(got - exact) <= bound, "C(" + i + ", " + j + ") = " + got + ", exact " + exact
+                        + ", bound " + bound);
+            }
+        }
+        // Outside C's m x n nothing changes: rows past m in each column, and what precedes and follows
+        for (int x = 0; x < c.length; x++) {
+            int col = (x - cOff) / ldc;
+            int row = (x - cOff) % ldc;
+            if (x < cOff || col >= n || row >= m) {
+                assertEquals(Float.floatToRawIntBits(before[x]), Float.floatToRawIntBits(c[x]), "C[" + x + "]");
+            }
+        }
+    }
+
+    @Test
+    void anEmptyDepthLeavesCOrGivesZeros() {
+        int m = 40;
+        float[] c = new float[m * 2];
+        java.util.Arrays.fill(c, 5f);
+        float[] empty = new float[1];
+        new FloatGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, true, c, 0, m);
+        assertTrue(java.util.Arrays.equals(c, filled(c.length, 5f)));
+        new FloatGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, false, c, 0, m);
+        assertArrayEquals(new float[c.length], c);
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, value);
+        return x;
+    }
+
+    @Test
+    void theBitsAreTheSameBeforeAndAfterTheJitCompilesTheTiles() {
+        // A model must not depend on how warm the JIT was: the vector lanes' fma and add round as
+        // Math.fma and + do, interpreted or compiled
+        Random random = new Random(5);
+        int m = 96;
+        int n = 50;
+        int k = 300;
+        float[] a = gaussian(random, m * k);
+        float[] b = gaussian(random, k * n);
+        float[] c0 = gaussian(random, m * n);
+        FloatGemm gemm = new FloatGemm();
+        float[] cold = c0.clone();
+        gemm.gemm(false, true, m, n, k, a, 0, m, b, 0, n, true, cold, 0, m);
+        float[] out = new float[m * n];
+        for (int t = 0; t < 3_000; t++) {
+            System.arraycopy(c0, 0, out, 0, out.length);
+            gemm.gemm(false, true, m, n, k, a, 0, m, b, 0, n, true, out, 0, m);
+        }
+        float[] hot = c0.clone();
+        gemm.gemm(false, true, m, n, k, a, 0, m, b, 0, n, true, hot, 0, m);
+        assertArrayEquals(cold, hot);
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
+    }
+}

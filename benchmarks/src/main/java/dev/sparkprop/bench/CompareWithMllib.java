@@ -231,6 +231,7 @@ public final class CompareWithMllib {
         JobLog jobLog = JobLog.register(sc);
         List<Result> measured = new ArrayList<>();
         double peak = 0;
+        double sgemmPeak;
         try (LocalCompute local = new LocalCompute(cores)) {
             // Measured before and after every job, keeping the best: other work only lowers it.
             peak = peak(local, options.precision(), peak);
@@ -238,10 +239,11 @@ public final class CompareWithMllib {
                 measured.add(runJob(spark, sc, jobLog, local, job, options, partitions));
                 peak = peak(local, options.precision(), peak);
             }
+            sgemmPeak = local.bestSgemmPeak();
         }
         double best = peak;
         List<Result> results = measured.stream().map(r -> r.withPeak(best)).toList();
-        printTables(out, options, results, sc.master(), cores, peak);
+        printTables(out, options, results, sc.master(), cores, peak, sgemmPeak);
         return results;
     }
 
@@ -458,7 +460,7 @@ public final class CompareWithMllib {
     }
 
     private static void printTables(PrintStream out, Options options, List<Result> results, String master,
-                                    int cores, double peak) {
+                                    int cores, double peak, double sgemmPeak) {
         String blas = Backprop.blasImplementation();
         String coreType = System.getenv("OPENBLAS_CORETYPE");
         int n = options.iterations();
@@ -467,9 +469,9 @@ public final class CompareWithMllib {
                 + " same cached rows%n", options.precision().specName());
         out.printf(Locale.ROOT, "Spark %s, %d cores; BLAS %s (OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s)%n",
                 master, cores, blas, System.getenv("OPENBLAS_NUM_THREADS"), coreType == null ? "unset" : coreType);
-        out.printf(Locale.ROOT, "%s peak: %d concurrent %d^3 %ss, one per core, best of the runs before and"
-                + " after each job: %.1f GFLOPS (%.1f per core)%n", gemm(options.precision()), cores, PEAK_GEMM_SIZE,
-                gemm(options.precision()), peak, peak / cores);
+        out.printf(Locale.ROOT, "%s peak: %d concurrent %d^3 products, one per core, best of the runs before and"
+                + " after each job: %.1f GFLOPS (%.1f per core)%s%n", gemm(options.precision()), cores, PEAK_GEMM_SIZE,
+                peak, peak / cores, sgemmPeak > 0 ? fmt("; sgemm alone %.1f GFLOPS", sgemmPeak) : "");
         out.printf(Locale.ROOT, "sparkprop: %s, adam, %d iterations, block %d rows; s/it = median of iterations %s%n",
                 options.precision().specName(), n, options.blockRows(),
                 n > WARM_UP_ITERATIONS ? (WARM_UP_ITERATIONS + 1) + ".." + n : "1.." + n);
@@ -510,6 +512,11 @@ public final class CompareWithMllib {
             out.printf(Locale.ROOT, row2, r.job(), r.gemmFlops() / 1e9, r.kernelSeconds(), r.kernelGflops(),
                     100 * r.kernelGflops() / peak, r.iterationGflops(), 100 * r.iterationGflops() / peak,
                     100 * r.sparkOverhead(), r.cacheBytes() / 1e6, r.cacheRatio(), r.otherCores());
+        }
+        if (sgemmPeak > 0) {
+            out.println("(kernel % of sgemm's peak alone: " + results.stream()
+                    .map(r -> r.job() + " " + fmt("%.1f%%", 100 * r.kernelGflops() / sgemmPeak))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         out.println("(cache: what Spark's storage reports for the cached training blocks, memory and disk; raw: rows x"
                 + " inputs x 4 bytes)");

@@ -29,6 +29,7 @@ final class LocalCompute implements AutoCloseable {
 
     private final int threads;
     private final ExecutorService pool;
+    private double bestSgemmPeak;
 
     LocalCompute(int threads) {
         this.threads = threads;
@@ -54,10 +55,16 @@ final class LocalCompute implements AutoCloseable {
         }
         BLAS blas = BLAS.getInstance();
         double sgemm = peakGflops(n, null, (a, b, c) -> blas.sgemm("N", "N", n, n, n, 1f, a, n, b, n, 0f, c, n));
+        bestSgemmPeak = Math.max(bestSgemmPeak, sgemm);
         ThreadLocal<FloatGemm> engine = ThreadLocal.withInitial(FloatGemm::new);
         double own = peakGflops(n, null,
                 (a, b, c) -> engine.get().gemm(false, false, n, n, n, a, 0, n, b, 0, n, false, c, 0, n));
         return Math.max(sgemm, own);
+    }
+
+    /** The best float32 peak of BLAS's sgemm alone that {@link #peakGflops} measured so far; 0 before one. */
+    double bestSgemmPeak() {
+        return bestSgemmPeak;
     }
 
     /** What {@link #peakGflops} measures, for tables. */

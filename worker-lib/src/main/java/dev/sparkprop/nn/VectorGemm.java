@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Math#fma} and {@code +} do, so the bits are the same compiled or interpreted, as for
  * the activations ({@link VectorActivations}).
  *
- * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model, and the builds that
- * Debian ships run CPUs they do not know (AMD's Zen 5 among them) on their AVX2 kernels, at
- * about half of what the AVX-512 units give; this tile reaches 1.5-1.7x them there. Loaded
+ * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model: the build that Debian
+ * ships runs CPUs it does not know (AMD's Zen 5 among them) on its AVX2 kernels, and so does
+ * any machine that sets OPENBLAS_CORETYPE=Haswell, as this project's do; at about half of what
+ * AVX-512 units give. This tile runs 1.5-1.7x those kernels there on the engine's products. Loaded
  * only when {@link VectorSupport#AVAILABLE}, used through {@link FloatGemm}; one instance per
  * thread, for its packing buffers.
  */
@@ -30,16 +31,17 @@ final class VectorGemm {
     static final int MR = 2 * L;
     /** Columns of the tile: 12 accumulators, and room for A's two vectors and B's broadcast in 16 registers. */
     static final int NR = 6;
-    /** The depth of a packed block: A's panel (MR x KC) and B's (KC x NR) stay in L1 during the tile. */
-    private static final int KC = 256;
+    /** The depth of a packed block: B's panel (KC x NR, 6 KB) stays in L1 while A's panels stream past it from L2. */
+    static final int KC = 256;
     /** Rows of A packed at once (MC x KC floats, about 256 KB, in L2). */
     private static final int MC = 8 * MR;
     /** Columns of B packed at once. */
-    private static final int NC = 2040;
+    static final int NC = 2040;
 
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
-    private final float[] edge = new float[MR * NR];
+    /** A tile's sums, on their way from the registers to C. */
+    private final float[] sums = new float[MR * NR];
 
     /**
      * C (m x n, leading dimension ldc) = op(A) op(B), plus C's values when {@code accumulate};
@@ -47,6 +49,11 @@ final class VectorGemm {
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
               int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0 || lda < Math.max(1, transA ? k : m) || ldb < Math.max(1, transB ? n : k)
+                || ldc < Math.max(1, m)) {
+            throw new IllegalArgumentException("gemm: m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb
+                    + " ldc=" + ldc + " (transA=" + transA + ", transB=" + transB + ")");
+        }
         if (m == 0 || n == 0) {
             return;
         }
@@ -163,8 +170,8 @@ final class VectorGemm {
      */
     private void tile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int cBase, int ldc, int mr, int nr,
                       boolean add) {
-        products(kc, ap, ai, bp, bi, edge);
-        float[] t = edge;
+        products(kc, ap, ai, bp, bi, sums);
+        float[] t = sums;
         if (mr == MR) {
             for (int j = 0; j < nr; j++) {
                 int at = cBase + j * ldc;

@@ -2,7 +2,9 @@ package dev.sparkprop.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ class FloatGemmTest {
     /** Every layout and shape class: tiles cut at m and n, depths past one packed block, columns past one. */
     static List<Arguments> shapes() {
         List<Arguments> all = new ArrayList<>();
-        int[][] mnk = {{1, 1, 1}, {7, 13, 9}, {32, 6, 256}, {45, 70, 515}, {64, 2100, 30}, {300, 37, 600},
+        int[][] mnk = {{1, 1, 1}, {7, 13, 9}, {32, 6, 256}, {45, 70, 515}, {64, 2101, 30}, {300, 37, 600},
                 {256, 512, 10}};
         for (int[] s : mnk) {
             for (boolean transA : new boolean[] {false, true}) {
@@ -83,15 +85,70 @@ class FloatGemmTest {
         }
     }
 
+    /** Shapes for the vector tiles alone: cut tiles, several depth blocks, a cut panel past NC columns. */
+    static List<Arguments> tileShapes() {
+        List<Arguments> all = new ArrayList<>();
+        int[][] mnk = {{33, 7, 1}, {64, 6, 256}, {63, 2045, 20}, {100, 13, 513}, {290, 50, 300}};
+        for (int[] s : mnk) {
+            for (int layout = 0; layout < 4; layout++) {
+                all.add(Arguments.of(layout / 2 == 1, layout % 2 == 1, s[0], s[1], s[2], layout % 3 == 0));
+            }
+        }
+        return all;
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("tileShapes")
+    void theVectorTilesGiveTheBitsOfTheirScalarOrder(boolean transA, boolean transB, int m, int n, int k,
+                                                     boolean accumulate) {
+        // Whatever the CPU's vector width and however warm the JIT: each C element is one fused
+        // multiply-add after another over a depth block, each block's sum then added into C
+        assumeTrue(VectorSupport.AVAILABLE, "the vector module is not loaded");
+        Random random = new Random(m * 1_000_003L + n * 1009L + k);
+        int lda = (transA ? k : m) + 1;
+        int ldb = transB ? n : k;
+        int ldc = m + 2;
+        float[] a = gaussian(random, lda * (transA ? m : k));
+        float[] b = gaussian(random, ldb * (transB ? k : n));
+        float[] c = gaussian(random, ldc * n);
+        float[] expected = c.clone();
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                for (int from = 0; from < k; from += VectorGemm.KC) {
+                    float sum = 0f;
+                    for (int p = from; p < Math.min(k, from + VectorGemm.KC); p++) {
+                        sum = Math.fma(transA ? a[p + i * lda] : a[i + p * lda], transB ? b[j + p * ldb] : b[p + j * ldb],
+                                sum);
+                    }
+                    int at = i + j * ldc;
+                    expected[at] = from == 0 && !accumulate ? sum : expected[at] + sum;
+                }
+            }
+        }
+        new VectorGemm().gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, accumulate, c, 0, ldc);
+        assertArrayEquals(expected, c);
+    }
+
+    @Test
+    void aBadDimensionIsRefused() {
+        assumeTrue(VectorSupport.AVAILABLE, "the vector module is not loaded");
+        float[] x = new float[64];
+        assertThrows(IllegalArgumentException.class,
+                () -> new VectorGemm().gemm(false, false, 8, 8, 1, x, 0, 4, x, 0, 1, false, x, 0, 8));
+        assertThrows(IllegalArgumentException.class,
+                () -> new VectorGemm().gemm(false, false, 8, -1, 1, x, 0, 8, x, 0, 1, false, x, 0, 8));
+    }
+
     @Test
     void anEmptyDepthLeavesCOrGivesZeros() {
+        assumeTrue(VectorSupport.AVAILABLE, "the vector module is not loaded");
         int m = 40;
         float[] c = new float[m * 2];
         java.util.Arrays.fill(c, 5f);
         float[] empty = new float[1];
-        new FloatGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, true, c, 0, m);
-        assertTrue(java.util.Arrays.equals(c, filled(c.length, 5f)));
-        new FloatGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, false, c, 0, m);
+        new VectorGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, true, c, 0, m);
+        assertArrayEquals(filled(c.length, 5f), c);
+        new VectorGemm().gemm(false, false, m, 2, 0, empty, 0, m, empty, 0, 1, false, c, 0, m);
         assertArrayEquals(new float[c.length], c);
     }
 

@@ -96,9 +96,10 @@ public final class Updater {
      * w, state and sum are partly updated and the caller restores its copies.
      *
      * <p>For Adam and AdamW without clipping or L2 it is one pass over the parameters, each
-     * one's g, update, rounding and reset together: on a 200k-parameter network the separate
-     * passes took a quarter of a float32 local step, whose products are the rest. Either way the
-     * bits are those of the passes one after another.
+     * one's g, update and reset together, and the float32 rounding in a second pass over the
+     * same range while it is still in cache: on a 200k-parameter network the separate passes
+     * took a quarter of a float32 local step, whose products are the rest. Either way the bits
+     * are those of the passes one after another.
      */
     public boolean updateMean(double[] w, double[] sum, double weight, double[] state, long iteration,
                               float[] w32) {

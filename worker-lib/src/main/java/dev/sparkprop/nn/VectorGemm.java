@@ -69,11 +69,11 @@ final class VectorGemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc);
+                packedB = pack(b, bOff, ldb, transB, jc, nc, pc, kc, NR, packedB);
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc);
+                    packedA = pack(a, aOff, lda, !transA, ic, mc, pc, kc, MR, packedA);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -87,81 +87,46 @@ final class VectorGemm {
         }
     }
 
-    /** A's rows [ic, ic + mc) and depths [pc, pc + kc) as panels of MR rows, depth by depth, zero past m. */
-    private void packA(boolean trans, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc) {
-        int panels = (mc + MR - 1) / MR;
-        int size = panels * MR * kc;
-        if (packedA.length < size) {
-            packedA = new float[size];
+    /**
+     * A matrix's lines [x0, x0 + count) and depths [p0, p0 + kc) into {@code to} as panels of
+     * {@code width} lines, depth by depth, zero past the last line: A's rows (width MR) or B's
+     * columns (width NR). Element (x, p) is {@code src[off + x + p ld]} when {@code alongLines}
+     * (a depth's lines are contiguous: A as it is, B transposed), else {@code src[off + p + x ld]}.
+     * Returns {@code to}, or a larger buffer when it is too small.
+     */
+    private static float[] pack(float[] src, int off, int ld, boolean alongLines, int x0, int count, int p0, int kc,
+                                int width, float[] to) {
+        int panels = (count + width - 1) / width;
+        int size = panels * width * kc;
+        if (to.length < size) {
+            to = new float[size];
         }
-        float[] to = packedA;
         for (int panel = 0; panel < panels; panel++) {
-            int i0 = ic + panel * MR;
-            int rows = Math.min(MR, ic + mc - i0);
-            int base = panel * MR * kc;
-            if (!trans) {
-                // A(i, p) = a[aOff + i + p lda]: a panel's column is contiguous
+            int first = x0 + panel * width;
+            int lines = Math.min(width, x0 + count - first);
+            int base = panel * width * kc;
+            if (alongLines) {
                 for (int p = 0; p < kc; p++) {
-                    int from = aOff + i0 + (pc + p) * lda;
-                    System.arraycopy(a, from, to, base + p * MR, rows);
-                    if (rows < MR) {
-                        java.util.Arrays.fill(to, base + p * MR + rows, base + (p + 1) * MR, 0f);
-                    }
+                    int at = base + p * width;
+                    System.arraycopy(src, off + first + (p0 + p) * ld, to, at, lines);
+                    java.util.Arrays.fill(to, at + lines, at + width, 0f);
                 }
             } else {
-                // A(i, p) = a[aOff + p + i lda]: read along p, write across the panel
-                for (int i = 0; i < MR; i++) {
-                    if (i < rows) {
-                        int from = aOff + pc + (i0 + i) * lda;
-                        for (int p = 0; p < kc; p++) {
-                            to[base + p * MR + i] = a[from + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            to[base + p * MR + i] = 0f;
-                        }
+                // read along the depth, write across the panel
+                for (int x = 0; x < lines; x++) {
+                    int from = off + p0 + (first + x) * ld;
+                    for (int p = 0; p < kc; p++) {
+                        to[base + p * width + x] = src[from + p];
+                    }
+                }
+                for (int x = lines; x < width; x++) {
+                    for (int p = 0; p < kc; p++) {
+                        to[base + p * width + x] = 0f;
                     }
                 }
             }
         }
-    }
-
-    /** B's depths [pc, pc + kc) and columns [jc, jc + nc) as panels of NR columns, depth by depth, zero past n. */
-    private void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
-        int panels = (nc + NR - 1) / NR;
-        int size = panels * NR * kc;
-        if (packedB.length < size) {
-            packedB = new float[size];
-        }
-        float[] to = packedB;
-        for (int panel = 0; panel < panels; panel++) {
-            int j0 = jc + panel * NR;
-            int cols = Math.min(NR, jc + nc - j0);
-            int base = panel * NR * kc;
-            if (trans) {
-                // B(p, j) = b[bOff + j + p ldb]: a depth's NR values are contiguous
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + j0 + (pc + p) * ldb, to, base + p * NR, cols);
-                    for (int j = cols; j < NR; j++) {
-                        to[base + p * NR + j] = 0f;
-                    }
-                }
-            } else {
-                // B(p, j) = b[bOff + p + j ldb]: read along p, write across the panel
-                for (int j = 0; j < NR; j++) {
-                    if (j < cols) {
-                        int from = bOff + pc + (j0 + j) * ldb;
-                        for (int p = 0; p < kc; p++) {
-                            to[base + p * NR + j] = b[from + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            to[base + p * NR + j] = 0f;
-                        }
-                    }
-                }
-            }
-        }
+        return to;
     }
 
     /**

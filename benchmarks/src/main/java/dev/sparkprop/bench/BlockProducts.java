@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * The matrix products of one block's forward and backward pass alone, in the block's precision:
- * the products the kernel makes (dgemm, or {@link FloatGemm} in float32), with the same shapes and transposes (z_l = W_l a_{l-1},
+ * the products the kernel makes (dgemm, or {@link FloatGemm} in float32), with the same shapes
+ * and transposes (z_l = W_l a_{l-1},
  * grad W_l = delta_l a_{l-1}^T, delta_{l-1} = W_l^T delta_l for l ≥ 2), and nothing else: no bias
  * (the products run with β = 0, where the pass adds the bias with β = 1 onto a bias-filled z, and
  * sums it by gemv), activation, loss or sum. {@link BackpropBench} times them beside the whole

@@ -49,11 +49,10 @@ final class LocalCompute implements AutoCloseable {
      * not decide it.
      */
     double peakGflops(int n, Precision precision) {
+        BLAS blas = BLAS.getInstance();
         if (precision == Precision.FLOAT64) {
-            BLAS blas = BLAS.getInstance();
             return peakGflops(n, (a, b, c) -> blas.dgemm("N", "N", n, n, n, 1.0, a, n, b, n, 0.0, c, n), null);
         }
-        BLAS blas = BLAS.getInstance();
         double sgemm = peakGflops(n, null, (a, b, c) -> blas.sgemm("N", "N", n, n, n, 1f, a, n, b, n, 0f, c, n));
         bestSgemmPeak = Math.max(bestSgemmPeak, sgemm);
         ThreadLocal<FloatGemm> engine = ThreadLocal.withInitial(FloatGemm::new);

@@ -3,9 +3,10 @@ package dev.sparkprop.nn;
 /**
  * The float32 matrix products of the engine, column-major with alpha 1 as BLAS's sgemm:
  * {@link VectorGemm} where it is the faster (the vector module, 512-bit vectors, and C at least
- * a tile: a layer of 32 units or more, a block of 6 rows or more), BLAS's sgemm otherwise. The choice depends on the JVM, the CPU's vector
- * width and the product's shape only, never on timing, so a run's bits are the same on every
- * run. One instance per thread: it holds VectorGemm's packing buffers.
+ * a tile: a layer of 32 units or more, a block of 6 rows or more), BLAS's sgemm otherwise. The
+ * choice depends on the JVM, the CPU's vector width and the product's shape only, never on
+ * timing, so a run's bits are the same on every run. One instance per thread: it holds
+ * VectorGemm's packing buffers.
  */
 public final class FloatGemm {
 

@@ -1,12 +1,12 @@
 package dev.sparkprop.nn;
 
 /**
- * float32 layer steps: matrix products on float buffers ({@link FloatGemm}). Elementwise activations run on the float values
- * through {@link FloatElementwise} (SIMD where the JVM has the vector module), and so do softmax
- * and the fused softmax + cross-entropy head ({@link FloatSoftmax}; Math.exp on double copies
- * took a tenth of job a's pass); other heads and softmax's Jacobian run in double on converted
- * copies. Each block's weight and bias gradients are formed in float, by those products and sgemv, then
- * added into the double gradient sum.
+ * float32 layer steps: matrix products on float buffers ({@link FloatGemm}). Elementwise
+ * activations run on the float values through {@link FloatElementwise} (SIMD where the JVM has
+ * the vector module), and so do softmax and the fused softmax + cross-entropy head
+ * ({@link FloatSoftmax}; Math.exp on double copies took a tenth of job a's pass); other heads and
+ * softmax's Jacobian run in double on converted copies. Each block's weight and bias gradients
+ * are formed in float, by those products and sgemv, then added into the double gradient sum.
  */
 final class FloatKernels extends Kernels {
 

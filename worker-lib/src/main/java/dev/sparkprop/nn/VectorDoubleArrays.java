@@ -27,13 +27,13 @@ public final class VectorDoubleArrays {
     }
 
     /** Two vectors of doubles rounded to floats in one F vector, lo's lanes first (the cast's rounding). */
-    public static FloatVector narrow(DoubleVector lo, DoubleVector hi) {
+    static FloatVector narrow(DoubleVector lo, DoubleVector hi) {
         return ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
                 .blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), UPPER);
     }
 
     /** Half {@code part} (0: lanes [0, D), 1: the rest) of an F vector widened to doubles, exactly. */
-    public static DoubleVector widen(FloatVector x, int part) {
+    static DoubleVector widen(FloatVector x, int part) {
         return (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
     }
 
@@ -42,11 +42,12 @@ public final class VectorDoubleArrays {
         return narrow(from, to, 0, n);
     }
 
-    /** Narrows [start, bound) for the largest bound ≤ end a whole number of F vectors from start, and returns bound. */
+    /** Narrows [start, bound), bound ≤ end the last whole F vector from start, and returns bound. */
     public static int narrow(double[] from, float[] to, int start, int end) {
         int bound = start + F.loopBound(end - start);
         for (int i = start; i < bound; i += F.length()) {
-            narrow(DoubleVector.fromArray(D, from, i), DoubleVector.fromArray(D, from, i + D.length())).intoArray(to, i);
+            DoubleVector lo = DoubleVector.fromArray(D, from, i);
+            narrow(lo, DoubleVector.fromArray(D, from, i + D.length())).intoArray(to, i);
         }
         return bound;
     }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model: the build that Debian
  * ships runs CPUs it does not know (AMD's Zen 5 among them) on its AVX2 kernels, and so does
- * any machine that sets OPENBLAS_CORETYPE=Haswell, as this project's do; at about half of what
+ * any machine that sets OPENBLAS_CORETYPE=Haswell, as the machines here do; at about half of what
  * AVX-512 units give. This tile runs 1.5-1.7x those kernels there on the engine's products. Loaded
  * only when {@link VectorSupport#AVAILABLE}, used through {@link FloatGemm}; one instance per
  * thread, for its packing buffers.
@@ -23,8 +23,8 @@ final class VectorGemm {
     private static final VectorSpecies<Float> S = VectorDoubleArrays.F;
     private static final int L = S.length();
     /**
-     * Whether the CPU has 512-bit vectors: there this tile beats the AVX2 kernels OpenBLAS runs on
-     * CPUs its build does not know; with narrower ones OpenBLAS's own kernels are as fast or faster.
+     * Whether the CPU has 512-bit vectors: there this tile was measured against OpenBLAS's AVX2
+     * kernels and beat them; with narrower vectors it was not measured, and sgemm keeps the work.
      */
     static final boolean WIDE = S.vectorBitSize() >= 512;
     /** Rows of the tile: two vectors of C's column. */

@@ -117,8 +117,8 @@ class FloatGemmTest {
                 for (int from = 0; from < k; from += VectorGemm.KC) {
                     float sum = 0f;
                     for (int p = from; p < Math.min(k, from + VectorGemm.KC); p++) {
-                        sum = Math.fma(transA ? a[p + i * lda] : a[i + p * lda], transB ? b[j + p * ldb] : b[p + j * ldb],
-                                sum);
+                        float ai = transA ? a[p + i * lda] : a[i + p * lda];
+                        sum = Math.fma(ai, transB ? b[j + p * ldb] : b[p + j * ldb], sum);
                     }
                     int at = i + j * ldc;
                     expected[at] = from == 0 && !accumulate ? sum : expected[at] + sum;

@@ -5,11 +5,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 C = op(A) op(B) (+ C), column-major as BLAS's sgemm with alpha 1, in SIMD lanes of
- * the vector API: packed panels (BLIS's loop order) and a register tile of {@link #MR} rows by
- * {@link #NR} columns, each element of C the sum over k of one fused multiply-add after
- * another in a fixed order. Lane-wise {@code fma} and {@code add} round exactly as
- * {@link Math#fma} and {@code +} do, so the bits are the same compiled or interpreted, as for
- * the activations ({@link VectorActivations}).
+ * the vector API: packed panels (BLIS's loop order; a small product reads A and B in place)
+ * and a register tile of {@link #MR} rows by {@link #NR} columns, each element of C the sum
+ * over k of one fused multiply-add after another in a fixed order. Lane-wise {@code fma} and
+ * {@code add} round exactly as {@link Math#fma} and {@code +} do, so the bits are the same
+ * compiled or interpreted, as for the activations ({@link VectorActivations}).
  *
  * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model: the build that Debian
  * ships runs CPUs it does not know (AMD's Zen 5 among them) on its AVX2 kernels, and so does
@@ -65,21 +65,39 @@ final class VectorGemm {
             }
             return;
         }
+        // A C of few row panels reuses a packed B panel in few tiles, so the copy costs more than
+        // it saves: read in place, small networks' products ran 1.1-1.8x faster (m <= 64, or m <= 128
+        // one depth block deep); larger ones ran 0.7-0.9x as fast and pack. Same bits either way.
+        boolean inPlace = m <= 2 * MR || m <= 4 * MR && k <= KC;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packedB = pack(b, bOff, ldb, transB, jc, nc, pc, kc, NR, packedB);
+                if (!inPlace) {
+                    packedB = pack(b, bOff, ldb, transB, jc, nc, pc, kc, NR, packedB);
+                }
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packedA = pack(a, aOff, lda, !transA, ic, mc, pc, kc, MR, packedA);
+                    // A's columns hold its rows' lanes: read in place unless transposed or a panel is cut
+                    boolean aInPlace = inPlace && !transA && mc % MR == 0;
+                    if (!aInPlace) {
+                        packedA = pack(a, aOff, lda, !transA, ic, mc, pc, kc, MR, packedA);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
+                        int col = jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int cBase = cOff + (jc + jr) * ldc + ic + ir;
-                            tile(kc, packedA, ir * kc, packedB, jr * kc, c, cBase, ldc, mr, nr, add);
+                            if (!inPlace) {
+                                products(kc, packedA, ir * kc, packedB, jr * kc, sums);
+                            } else if (aInPlace) {
+                                productsInPlace(kc, a, aOff + ic + ir + pc * lda, lda, b, bOff, ldb, transB, pc, col,
+                                        n - 1, sums);
+                            } else {
+                                productsInPlace(kc, packedA, ir * kc, MR, b, bOff, ldb, transB, pc, col, n - 1, sums);
+                            }
+                            store(c, cOff + col * ldc + ic + ir, ldc, mr, nr, add);
                         }
                     }
                 }
@@ -130,12 +148,10 @@ final class VectorGemm {
     }
 
     /**
-     * One MR x NR tile of C from an A panel at {@code ai} and a B panel at {@code bi}, kc deep; only
-     * its mr x nr top-left part is C's (the rest is the panels' zero padding).
+     * A tile's sums into C at {@code cBase}: only their mr x nr top-left part is C's (the rest
+     * comes from the panels' zero padding, or from B's last column read again).
      */
-    private void tile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int cBase, int ldc, int mr, int nr,
-                      boolean add) {
-        products(kc, ap, ai, bp, bi, sums);
+    private void store(float[] c, int cBase, int ldc, int mr, int nr, boolean add) {
         float[] t = sums;
         if (mr == MR) {
             for (int j = 0; j < nr; j++) {
@@ -201,6 +217,73 @@ final class VectorGemm {
             c51 = a1.fma(b, c51);
             ai += MR;
             bi += NR;
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, MR);
+        c11.intoArray(t, MR + L);
+        c20.intoArray(t, 2 * MR);
+        c21.intoArray(t, 2 * MR + L);
+        c30.intoArray(t, 3 * MR);
+        c31.intoArray(t, 3 * MR + L);
+        c40.intoArray(t, 4 * MR);
+        c41.intoArray(t, 4 * MR + L);
+        c50.intoArray(t, 5 * MR);
+        c51.intoArray(t, 5 * MR + L);
+    }
+
+    /**
+     * {@link #products}, reading A's lanes at {@code ai}, {@code aStep} apart (its columns in place,
+     * or a packed panel), and B where it lies: depth {@code pc + p} of columns {@code col..col + 5},
+     * each past {@code last} read as {@code last} (its sums are not stored). The same fused
+     * multiply-adds in the same order, so the same bits as the packed route.
+     */
+    private static void productsInPlace(int kc, float[] a, int ai, int aStep, float[] b, int bOff, int ldb,
+                                        boolean transB, int pc, int col, int last, float[] t) {
+        // B(p, j) is b[bj + p * bStep]
+        int bStep = transB ? ldb : 1;
+        int across = transB ? 1 : ldb;
+        int base = bOff + (transB ? pc * ldb : pc);
+        int b0 = base + col * across;
+        int b1 = base + Math.min(col + 1, last) * across;
+        int b2 = base + Math.min(col + 2, last) * across;
+        int b3 = base + Math.min(col + 3, last) * across;
+        int b4 = base + Math.min(col + 4, last) * across;
+        int b5 = base + Math.min(col + 5, last) * across;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0, q = 0; p < kc; p++, q += bStep) {
+            FloatVector a0 = FloatVector.fromArray(S, a, ai);
+            FloatVector a1 = FloatVector.fromArray(S, a, ai + L);
+            FloatVector x = FloatVector.broadcast(S, b[b0 + q]);
+            c00 = a0.fma(x, c00);
+            c01 = a1.fma(x, c01);
+            x = FloatVector.broadcast(S, b[b1 + q]);
+            c10 = a0.fma(x, c10);
+            c11 = a1.fma(x, c11);
+            x = FloatVector.broadcast(S, b[b2 + q]);
+            c20 = a0.fma(x, c20);
+            c21 = a1.fma(x, c21);
+            x = FloatVector.broadcast(S, b[b3 + q]);
+            c30 = a0.fma(x, c30);
+            c31 = a1.fma(x, c31);
+            x = FloatVector.broadcast(S, b[b4 + q]);
+            c40 = a0.fma(x, c40);
+            c41 = a1.fma(x, c41);
+            x = FloatVector.broadcast(S, b[b5 + q]);
+            c50 = a0.fma(x, c50);
+            c51 = a1.fma(x, c51);
+            ai += aStep;
         }
         c00.intoArray(t, 0);
         c01.intoArray(t, L);

@@ -85,10 +85,15 @@ class FloatGemmTest {
         }
     }
 
-    /** Shapes for the vector tiles alone: cut tiles, several depth blocks, a cut panel past NC columns. */
+    /**
+     * Shapes for the vector tiles alone: cut tiles, several depth blocks, a cut panel past NC
+     * columns; small products that read A and B in place (A's panels whole or cut, one depth
+     * block or several) and larger ones that pack both.
+     */
     static List<Arguments> tileShapes() {
         List<Arguments> all = new ArrayList<>();
-        int[][] mnk = {{33, 7, 1}, {64, 6, 256}, {63, 2045, 20}, {100, 13, 513}, {290, 50, 300}};
+        int[][] mnk = {{33, 7, 1}, {64, 6, 256}, {63, 2045, 20}, {64, 131, 600}, {40, 11, 600}, {96, 20, 200},
+                {128, 9, 128}, {100, 13, 513}, {128, 40, 300}, {290, 50, 300}};
         for (int[] s : mnk) {
             for (int layout = 0; layout < 4; layout++) {
                 all.add(Arguments.of(layout / 2 == 1, layout % 2 == 1, s[0], s[1], s[2], layout % 3 == 0));

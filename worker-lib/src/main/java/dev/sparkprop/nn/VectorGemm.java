@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 C = op(A) op(B) (+ C), column-major as BLAS's sgemm with alpha 1, in SIMD lanes of
- * the vector API: packed panels (BLIS's loop order; a small product reads A and B in place)
- * and a register tile of {@link #MR} rows by {@link #NR} columns, each element of C the sum
+ * the vector API: packed panels (BLIS's loop order; a small product reads B, and A unless
+ * transposed or cut, where they lie) and a register tile of {@link #MR} rows by {@link #NR}
+ * columns, each element of C the sum
  * over k of one fused multiply-add after another in a fixed order. Lane-wise {@code fma} and
  * {@code add} round exactly as {@link Math#fma} and {@code +} do, so the bits are the same
  * compiled or interpreted, as for the activations ({@link VectorActivations}).
@@ -65,10 +66,13 @@ final class VectorGemm {
             }
             return;
         }
-        // A C of few row panels reuses a packed B panel in few tiles, so the copy costs more than
-        // it saves: read in place, small networks' products ran 1.1-1.8x faster (m <= 64, or m <= 128
-        // one depth block deep); larger ones ran 0.7-0.9x as fast and pack. Same bits either way.
+        // With few row panels, B's packed panels would serve few tiles and A is small: the copies
+        // cost more than they save. On the AMD EPYC (Zen 5) here, unpacked, products of at most
+        // 2 MR rows, or 4 MR one depth block deep, ran 1.1-1.8x as fast (the small tabular
+        // network's); larger ones ran 0.7-0.9x as fast, so they pack. In place, m < MC: one row block.
         boolean inPlace = m <= 2 * MR || m <= 4 * MR && k <= KC;
+        // A not transposed holds each depth's MR rows side by side in its column: read them there
+        boolean aInPlace = inPlace && !transA && m % MR == 0;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -79,8 +83,6 @@ final class VectorGemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    // A's columns hold its rows' lanes: read in place unless transposed or a panel is cut
-                    boolean aInPlace = inPlace && !transA && mc % MR == 0;
                     if (!aInPlace) {
                         packedA = pack(a, aOff, lda, !transA, ic, mc, pc, kc, MR, packedA);
                     }
@@ -92,12 +94,12 @@ final class VectorGemm {
                             if (!inPlace) {
                                 products(kc, packedA, ir * kc, packedB, jr * kc, sums);
                             } else if (aInPlace) {
-                                productsInPlace(kc, a, aOff + ic + ir + pc * lda, lda, b, bOff, ldb, transB, pc, col,
+                                productsStrided(kc, a, aOff + ic + ir + pc * lda, lda, b, bOff, ldb, transB, pc, col,
                                         n - 1, sums);
                             } else {
-                                productsInPlace(kc, packedA, ir * kc, MR, b, bOff, ldb, transB, pc, col, n - 1, sums);
+                                productsStrided(kc, packedA, ir * kc, MR, b, bOff, ldb, transB, pc, col, n - 1, sums);
                             }
-                            store(c, cOff + col * ldc + ic + ir, ldc, mr, nr, add);
+                            store(sums, c, cOff + col * ldc + ic + ir, ldc, mr, nr, add);
                         }
                     }
                 }
@@ -148,11 +150,10 @@ final class VectorGemm {
     }
 
     /**
-     * A tile's sums into C at {@code cBase}: only their mr x nr top-left part is C's (the rest
-     * comes from the panels' zero padding, or from B's last column read again).
+     * A tile's sums {@code t} into C at {@code cBase}: only their mr x nr top-left part is C's (the
+     * rest comes from the panels' zero padding, or from B's last column read again).
      */
-    private void store(float[] c, int cBase, int ldc, int mr, int nr, boolean add) {
-        float[] t = sums;
+    private static void store(float[] t, float[] c, int cBase, int ldc, int mr, int nr, boolean add) {
         if (mr == MR) {
             for (int j = 0; j < nr; j++) {
                 int at = cBase + j * ldc;
@@ -233,14 +234,15 @@ final class VectorGemm {
     }
 
     /**
-     * {@link #products}, reading A's lanes at {@code ai}, {@code aStep} apart (its columns in place,
-     * or a packed panel), and B where it lies: depth {@code pc + p} of columns {@code col..col + 5},
-     * each past {@code last} read as {@code last} (its sums are not stored). The same fused
-     * multiply-adds in the same order, so the same bits as the packed route.
+     * {@link #products} with A's lanes at {@code ai}, {@code aStep} apart (A's own columns, or a
+     * packed panel), and B read where it lies: depth {@code pc + p} of columns {@code col..col + 5},
+     * a column past {@code last} read as {@code last} (its sums are not stored). The same fused
+     * multiply-adds in the same order as {@link #products}, which keeps its constant strides: they
+     * let C2 drop bounds checks that these run-time strides keep (about 8% a tile, measured here).
      */
-    private static void productsInPlace(int kc, float[] a, int ai, int aStep, float[] b, int bOff, int ldb,
+    private static void productsStrided(int kc, float[] a, int ai, int aStep, float[] b, int bOff, int ldb,
                                         boolean transB, int pc, int col, int last, float[] t) {
-        // B(p, j) is b[bj + p * bStep]
+        // B(pc + p, col + j) is b[bj + p * bStep]: bj holds the block's depth pc
         int bStep = transB ? ldb : 1;
         int across = transB ? 1 : ldb;
         int base = bOff + (transB ? pc * ldb : pc);

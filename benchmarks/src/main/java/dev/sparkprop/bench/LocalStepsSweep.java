@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
  * Time to accuracy for several values of training.local_steps (k) and of the outer optimizer,
  * the rest of the settings as {@link TimeToAccuracy}'s. With a validation split, they are
  * chosen without the test rows: each k (each k > 1 with each outer optimizer) trains on the
- * training rows less the split until the split's accuracy reaches the validation target, and
- * the fastest wins; then the chosen one and k = 1 race to the test target on all training rows,
+ * training rows less the split until the split's accuracy reaches the validation target, twice
+ * when it does (the faster counts), and the fastest wins; then the chosen one and k = 1 race to the test target on all training rows,
  * once per seed (the median counts). Without one, every one races on the test rows. The tables
  * go to the output, with {@code result} lines for scripts.
  */
@@ -76,8 +76,12 @@ final class LocalStepsSweep {
             List<Run> candidates = candidates(o);
             if (o.validation() > 0) {
                 for (Run c : candidates) {
-                    validation.add(race(sc, o, c.k(), c.outer(), o.seed(), data.fit, data.validation, "validation",
-                            o.validationTarget()));
+                    Run first = race(sc, o, c.k(), c.outer(), o.seed(), data.fit, data.validation, "validation",
+                            o.validationTarget());
+                    // Its epochs are the same every time (the same rows, seed and settings), its time is not:
+                    // the machine's noise once chose k = 16 over k = 64 when both took 4 epochs
+                    validation.add(first.race().reached() ? faster(first, race(sc, o, c.k(), c.outer(), o.seed(),
+                            data.fit, data.validation, "validation", o.validationTarget())) : first);
                 }
                 Run best = choose(validation);
                 chosen = best.name();
@@ -115,6 +119,11 @@ final class LocalStepsSweep {
                 target), train.rows());
     }
 
+    /** The one of two races of a setting that took less time to the target. */
+    static Run faster(Run a, Run b) {
+        return b.seconds() < a.seconds() ? b : a;
+    }
+
     /**
      * The run that reached the target fastest; when none did, the one with the best accuracy.
      * Ties: the smaller k, then the first.
@@ -147,7 +156,8 @@ final class LocalStepsSweep {
                     + " (%.0f%% of the training rows, split by seed %d), target %.4f%n", data.fit.rows(),
                     data.validation.rows(), 100 * o.validation(), o.seed(), o.validationTarget());
             table(out, r.validation(), "validation");
-            out.printf(Locale.ROOT, "chosen: %s (the fastest to the validation target)%n", r.chosen());
+            out.printf(Locale.ROOT, "chosen: %s (the fastest to the validation target, the faster of two races each)%n",
+                    r.chosen());
         }
         out.printf(Locale.ROOT, "%ntest races: all %,d training rows, test accuracy target %.4f, seeds %d..%d%n",
                 data.train.rows(), o.target(), o.seed(), o.seed() + o.seeds() - 1);

@@ -1,6 +1,7 @@
 package dev.sparkprop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,11 @@ class LocalStepsSweepTest {
         LocalStepsSweep.Run worse = run(4, 0.9, new double[] {1, 0.7});
         LocalStepsSweep.Run better = run(16, 0.9, new double[] {1, 0.75});
         assertEquals(16, LocalStepsSweep.choose(List.of(worse, better)).k());
+        // Of a setting's two validation races (the same epochs), the one of less time counts
+        LocalStepsSweep.Run again = run(1, 0.8, new double[] {1.5, 0.7}, new double[] {3, 0.81});
+        assertSame(again, LocalStepsSweep.faster(slow, again));
+        assertSame(again, LocalStepsSweep.faster(again, slow));
+        assertSame(fast, LocalStepsSweep.faster(fast, missed));
         assertEquals(2.5, LocalStepsSweep.median(new double[] {4, 1, 2, 3}), 0);
         assertEquals(3, LocalStepsSweep.median(new double[] {Double.POSITIVE_INFINITY, 1, 3}), 0);
     }

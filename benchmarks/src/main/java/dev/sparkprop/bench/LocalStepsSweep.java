@@ -18,9 +18,10 @@ import org.apache.spark.sql.SparkSession;
  * the rest of the settings as {@link TimeToAccuracy}'s. With a validation split, they are
  * chosen without the test rows: each k (each k > 1 with each outer optimizer) trains on the
  * training rows less the split until the split's accuracy reaches the validation target, twice
- * when it does (the faster counts), and the fastest wins; then the chosen one and k = 1 race to the test target on all training rows,
- * once per seed (the median counts). Without one, every one races on the test rows. The tables
- * go to the output, with {@code result} lines for scripts.
+ * when it does (the faster counts), and the fastest wins; then the chosen one and k = 1 race to
+ * the test target on all training rows, once per seed (the median counts). Without one, every
+ * one races on the test rows. The tables go to the output, with {@code result} lines for
+ * scripts.
  */
 final class LocalStepsSweep {
 

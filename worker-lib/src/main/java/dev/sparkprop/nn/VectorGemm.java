@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * float32 C = op(A) op(B) (+ C), column-major as BLAS's sgemm with alpha 1, in SIMD lanes of
  * the vector API: packed panels (BLIS's loop order; a small product reads B, and A unless
  * transposed or cut, where they lie) and a register tile of {@link #MR} rows by {@link #NR}
- * columns, each element of C the sum
- * over k of one fused multiply-add after another in a fixed order. Lane-wise {@code fma} and
- * {@code add} round exactly as {@link Math#fma} and {@code +} do, so the bits are the same
- * compiled or interpreted, as for the activations ({@link VectorActivations}).
+ * columns, each element of C the sum over k of one fused multiply-add after another in a fixed
+ * order. Lane-wise {@code fma} and {@code add} round exactly as {@link Math#fma} and {@code +}
+ * do, so the bits are the same compiled or interpreted, as for the activations
+ * ({@link VectorActivations}).
  *
  * <p>Why not sgemm alone: OpenBLAS picks its kernels by CPU model: the build that Debian
  * ships runs CPUs it does not know (AMD's Zen 5 among them) on its AVX2 kernels, and so does

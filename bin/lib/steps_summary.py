@@ -1,6 +1,6 @@
 """steps_summary.py DIR DATASET...: bin/benchmark-steps' summary: the `result` lines of the runs
-in DIR (steps.out, and tta-D-local2.out, tta-D-cluster.out, tta-D-pytorch.out for each data set
-D) set beside issue 14's targets. A run that is missing or did not reach its target shows as such."""
+in DIR (steps.out, steps-cluster.out, and tta-D-local2.out, tta-D-cluster.out, tta-D-pytorch.out
+for each data set D) set beside issue 14's targets. A run that is missing or did not reach its target shows as such."""
 import math
 import os
 import sys
@@ -48,11 +48,12 @@ def verdict(what, figure, ratio, ok):
     lines.append((what, figure, state))
 
 
-steps = one(pick(results("steps"), size="small"))
-if steps:
-    verdict(f"small network (steps): training rows/s, k = {steps['local_steps']} over k = 1 (>= 10)",
-            f"{float(steps['local_rows_per_s']):,.0f} / {float(steps['exact_rows_per_s']):,.0f} = "
-            f"{float(steps['ratio']):.1f}x", float(steps["ratio"]), lambda r: r >= 10)
+for run, where in (("steps", "local[2]"), ("steps-cluster", "two-worker cluster")):
+    steps = one(pick(results(run), size="small"))
+    if steps:
+        verdict(f"small network (steps), {where}: training rows/s, k = {steps['local_steps']} over k = 1 (>= 10)",
+                f"{float(steps['local_rows_per_s']):,.0f} / {float(steps['exact_rows_per_s']):,.0f} = "
+                f"{float(steps['ratio']):.1f}x", float(steps["ratio"]), lambda r: r >= 10)
 
 for d in datasets:
     local = results(f"tta-{d}-local2")

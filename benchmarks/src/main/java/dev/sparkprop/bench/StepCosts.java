@@ -52,23 +52,27 @@ public final class StepCosts {
     private static final int BLOCK_ROWS = 1024;
     private static final int PEAK_GEMM_SIZE = 1024;
 
-    record Options(boolean quick) {
+    record Options(boolean quick, boolean smallOnly) {
         static final String USAGE = """
-                usage: StepCosts [--quick]
-                  --quick   fewer rounds (about a minute instead of several)
+                usage: StepCosts [--quick] [--small-only]
+                  --quick        fewer rounds (about a minute instead of several)
+                  --small-only   the small network alone (bin/benchmark-steps' run on its cluster)
                 Runs on local[*] unless spark.master is set (spark-submit --master ...). The table goes to
                 stdout, progress and Spark's log to stderr.""";
 
         static Options parse(String... args) {
             boolean quick = false;
+            boolean smallOnly = false;
             for (String arg : args) {
                 if (arg.equals("--quick")) {
                     quick = true;
+                } else if (arg.equals("--small-only")) {
+                    smallOnly = true;
                 } else {
                     throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
             }
-            return new Options(quick);
+            return new Options(quick, smallOnly);
         }
 
         /**
@@ -79,8 +83,13 @@ public final class StepCosts {
             return quick ? 3 : (size == SMALL ? 8 : 5);
         }
 
+        /**
+         * The small network's epochs are whole rounds at k = {@value StepCosts#LOCAL_STEPS}: with
+         * 100 steps the epoch's seventh job would take 4 steps for a whole job's cost, and the
+         * throughput would measure where the epoch ends as much as the rounds.
+         */
         int steps(Size size) {
-            return size == SMALL ? (quick ? 60 : 100) : (quick ? 20 : 30);
+            return size == SMALL ? (quick ? 64 : 96) : (quick ? 20 : 30);
         }
     }
 
@@ -149,7 +158,7 @@ public final class StepCosts {
             peak = local.peakGflops(PEAK_GEMM_SIZE, PRECISION);
         }
         List<Measured> measured = new ArrayList<>();
-        for (Size size : List.of(SMALL, FASHION)) {
+        for (Size size : options.smallOnly() ? List.of(SMALL) : List.of(SMALL, FASHION)) {
             measured.add(measure(sc, times, size, options, peak));
         }
         print(out, sc, options, measured, peak);
@@ -275,7 +284,6 @@ public final class StepCosts {
                 + " a batch's matrix products at that peak)");
         out.println();
         Measured small = measured.get(0);
-        Measured fashion = measured.get(1);
         out.printf(Locale.ROOT, "small step: mean %.2f ms (target <= 10), %.2f x the bare job's mean %.2f ms"
                         + " (target <= 1.25); best %.2f ms, %.2f x the bare job's best %.2f ms%n", small.step().mean(),
                 small.step().mean() / small.bare().mean(), small.bare().mean(), small.step().best(),
@@ -285,6 +293,10 @@ public final class StepCosts {
                 + " (target >= 10)%n", t.localRowsPerSecond(), LOCAL_STEPS, t.exactRowsPerSecond(), t.ratio());
         out.printf(Locale.ROOT, "result size=small local_steps=%d exact_rows_per_s=%.1f local_rows_per_s=%.1f"
                 + " ratio=%.3f%n", LOCAL_STEPS, t.exactRowsPerSecond(), t.localRowsPerSecond(), t.ratio());
+        if (measured.size() < 2) {
+            return;
+        }
+        Measured fashion = measured.get(1);
         double floor = fashion.matrixAtPeak() + fashion.bare().mean();
         out.printf(Locale.ROOT, "fashion step: mean %.2f ms, %.2f x (gemm at peak %.2f + bare job %.2f = %.2f ms)"
                         + " (target <= 1.5); best %.2f ms%n", fashion.step().mean(), fashion.step().mean() / floor,

@@ -50,6 +50,8 @@ def verdict(what, figure, ratio, ok):
 
 for run, where in (("steps", "local[2]"), ("steps-cluster", "two-worker cluster")):
     steps = one(pick(results(run), size="small"))
+    if steps is None and os.path.exists(os.path.join(directory, run + ".out")):
+        lines.append((f"small network (steps), {where}: no result (the run failed)", "", "n/a"))
     if steps:
         verdict(f"small network (steps), {where}: training rows/s, k = {steps['local_steps']} over k = 1 (>= 10)",
                 f"{float(steps['local_rows_per_s']):,.0f} / {float(steps['exact_rows_per_s']):,.0f} = "

@@ -23,7 +23,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * weights and a depth-1 treeAggregate of one P-double array per partition
  * ({@link SparkCosts#broadcastAndAggregate}). Two sizes: a small tabular network (about 10k
  * parameters, 256-row batches) and a Fashion-MNIST-sized one (200k parameters, 1024-row
- * batches), both on synthetic rows cached in float32 over 2 partitions, trained with Adam.
+ * batches), both on synthetic rows cached in float32 over 2 partitions, trained with Adam;
+ * {@code --small-only} measures the small one alone (bin/benchmark-steps' run on its cluster).
  *
  * <p>Empty jobs, bare jobs and training epochs alternate, round after round, so a change in the machine's
  * load falls on all. Each job's phases come from Spark's listener (wall-clock ms, so single
